@@ -1,0 +1,31 @@
+//! `plimsoll benchmarks list`.
+
+use super::{Failure, write_output};
+use crate::benchmark::Benchmarks;
+use crate::exit::ExitCode;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+/// Lists the embedded benchmark definitions.
+pub(super) fn list(colour: bool) -> Result<ExitCode, Failure> {
+    let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    if !colour {
+        t.force_no_tty();
+    }
+    t.set_header(vec!["ID", "TITLE", "VERSION", "CONTROLS", "LEVEL 1", "AUTOMATED BY PLIMSOLL"]);
+    for b in &benchmarks.all {
+        let l1 = b.controls.iter().filter(|c| c.level == 1).count();
+        let automated = b.controls.iter().filter(|c| !c.checks.is_empty()).count();
+        t.add_row(vec![
+            b.id.clone(),
+            b.title.clone(),
+            b.version.clone(),
+            b.controls.len().to_string(),
+            l1.to_string(),
+            automated.to_string(),
+        ]);
+    }
+    write_output(None, &format!("{t}\n"))?;
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,148 @@
+//! Command-line interface (clap derive). Literal flags only; `app` validates them into a plan
+//! before anything runs.
+
+use crate::finding::Severity;
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Compliance scanner for Kubernetes, EKS, ECS and Docker against CIS benchmarks.
+#[derive(Debug, Parser)]
+#[command(name = "plimsoll", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+    /// More logging on stderr (-v info, -vv debug). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Never use colour (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings; \
+2 usage, configuration or policy error; 3 input that could not be read or parsed (see docs/exit-codes.md).";
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate manifests or a snapshot against the policy catalogue and report findings.
+    Scan(ScanArgs),
+    /// Collect inputs into a snapshot file to evaluate later or elsewhere.
+    Collect(CollectArgs),
+    /// List or test policies.
+    #[command(subcommand)]
+    Policies(PoliciesCommand),
+    /// List benchmark definitions.
+    #[command(subcommand)]
+    Benchmarks(BenchmarksCommand),
+}
+
+/// `plimsoll scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Manifest files, directories (recursive), snapshot files, or - for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Policy selection.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// CI gate.
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// Which checks run and with what parameters.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Policies")]
+pub struct PolicyArgs {
+    /// Add the checks in DIR to the built-in catalogue (repeatable).
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Run only the checks mapped to this benchmark and report per-control status.
+    #[arg(long, value_name = "ID")]
+    pub benchmark: Option<String>,
+    /// Benchmark profile level: 1, or 2 (Level 2 includes Level 1). Default: 2 (all controls).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2), requires = "benchmark")]
+    pub level: Option<u8>,
+    /// Run only these checks (repeatable).
+    #[arg(long = "check", value_name = "ID")]
+    pub checks: Vec<String>,
+    /// Set a policy parameter, visible as data.config.KEY; VALUE is YAML
+    /// (e.g. allowedRegistries='[ghcr.io/acme, registry.example.com]').
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Time limit for one check on one resource, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub eval_timeout: f64,
+}
+
+/// Output format and destination.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// When the run fails.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Gate")]
+pub struct GateArgs {
+    /// Exit 1 when a failing finding has at least this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
+    pub fail_on: Severity,
+    /// Report only: exit 0 even with failing findings (input and policy errors still fail).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse::<Severity>().map_err(|e| e.to_string())
+}
+
+/// `plimsoll collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Manifest files, directories (recursive), or - for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Write the snapshot to FILE (atomically) instead of standard output.
+    #[arg(short, long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `plimsoll policies ...`.
+#[derive(Debug, Subcommand)]
+pub enum PoliciesCommand {
+    /// List checks: id, title, severity, kinds, CIS controls.
+    List {
+        /// Add the checks in DIR (repeatable).
+        #[arg(long = "policies", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Run the pass-*/fail-* cases of the checks in DIR (user-written or built-in).
+    Test {
+        /// Policy directories.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+/// `plimsoll benchmarks ...`.
+#[derive(Debug, Subcommand)]
+pub enum BenchmarksCommand {
+    /// List benchmark definitions with their control counts.
+    List,
+}

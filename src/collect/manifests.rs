@@ -1,0 +1,497 @@
+//! Manifest collector: Kubernetes YAML and JSON files, directories (recursive), and stdin.
+//!
+//! * Multi-document YAML, anchors and merge keys (values by yaml_serde), `kind: List`.
+//! * Every object becomes a [`Resource`] with a stable id and its location: the file, the line
+//!   of its document, and the line of every field (so findings can point at the offending one).
+//! * A broken document is a [`CollectionIssue`] naming file and line; the rest of the file and
+//!   every other file is still collected.
+//! * Snapshot files (`plimsoll collect -o`) given as inputs are read back as they are.
+//! * Unknown kinds are kept: user policies may target them.
+
+use super::yaml_lines::field_lines;
+use crate::snapshot::{
+    CollectionIssue, IssueLevel, Location, Resource, Snapshot, SnapshotError, Source, SourceInfo,
+    redact_kubernetes,
+};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+const COLLECTOR: &str = "manifests";
+const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+/// Problems that stop collection before anything is read (a wrong invocation, not bad data).
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// A path on the command line does not exist.
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
+    /// A directory holds no manifest files.
+    #[error("{0}: no manifests (*.yaml, *.yml, *.json) found in this directory")]
+    EmptyDirectory(String),
+    /// A directory could not be listed.
+    #[error("{path}: cannot list directory: {source}")]
+    ListDir {
+        /// The directory.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Standard input could not be read.
+    #[error("-: cannot read standard input: {0}")]
+    Stdin(std::io::Error),
+    /// A snapshot file given as input is unusable.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// No input at all was given.
+    #[error("no input: give files, directories, or - for standard input")]
+    NoInput,
+}
+
+/// Collects every path (file, directory or `-`) into one snapshot. Snapshot files among the
+/// inputs are merged in as they are.
+pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
+    if paths.is_empty() {
+        return Err(CollectError::NoInput);
+    }
+    let mut files: Vec<(String, Option<String>)> = Vec::new(); // (display name, stdin text)
+    for p in paths {
+        if p == "-" {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(CollectError::Stdin)?;
+            files.push(("-".into(), Some(text)));
+            continue;
+        }
+        let path = Path::new(p);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            if found.is_empty() {
+                return Err(CollectError::EmptyDirectory(p.clone()));
+            }
+            found.sort();
+            files.extend(found.into_iter().map(|f| (f.display().to_string(), None)));
+        } else if path.exists() {
+            files.push((p.clone(), None));
+        } else {
+            return Err(CollectError::NotFound(p.clone()));
+        }
+    }
+
+    let mut snapshot = Snapshot::default();
+    snapshot.sources =
+        paths.iter().map(|p| SourceInfo { collector: COLLECTOR.into(), target: p.clone() }).collect();
+
+    // Files are independent: parse them in parallel, then merge in input order.
+    let parsed: Vec<Result<FileResult, CollectError>> = files
+        .par_iter()
+        .map(|(name, text)| match text {
+            Some(t) => Ok(parse_text(name, t)),
+            None => parse_file(name),
+        })
+        .collect();
+    for r in parsed {
+        match r? {
+            FileResult::Manifests { resources, issues } => {
+                snapshot.resources.extend(resources);
+                snapshot.issues.extend(issues);
+            }
+            FileResult::Snapshot(name, s) => {
+                // A snapshot brings its own sources: they say what was collected.
+                snapshot.sources.retain(|src| src.target != name);
+                snapshot.merge(*s);
+            }
+        }
+    }
+    disambiguate_ids(&mut snapshot);
+    snapshot.normalise();
+    Ok(snapshot)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CollectError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|source| CollectError::ListDir { path: dir.display().to_string(), source })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // Hidden entries (.git, .github) are never manifests to scan.
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+enum FileResult {
+    Manifests { resources: Vec<Resource>, issues: Vec<CollectionIssue> },
+    Snapshot(String, Box<Snapshot>),
+}
+
+fn issue(file: &str, line: Option<u32>, message: String, level: IssueLevel) -> CollectionIssue {
+    CollectionIssue {
+        level,
+        collector: COLLECTOR.into(),
+        message,
+        file: Some(file.to_string()),
+        line,
+        kinds: Vec::new(),
+    }
+}
+
+fn parse_file(name: &str) -> Result<FileResult, CollectError> {
+    let bytes = match std::fs::read(name) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(FileResult::Manifests {
+                resources: vec![],
+                issues: vec![issue(name, None, format!("{name}: cannot read: {e}"), IssueLevel::Error)],
+            });
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Ok(FileResult::Manifests {
+                resources: vec![],
+                issues: vec![issue(
+                    name,
+                    None,
+                    format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+                    IssueLevel::Error,
+                )],
+            });
+        }
+    };
+    // A snapshot is JSON with a marker kind; check cheaply before parsing it fully.
+    if text.trim_start().starts_with('{') && text.contains(crate::snapshot::SNAPSHOT_KIND) {
+        if let Ok(v) = serde_json::from_str::<Value>(&text)
+            && Snapshot::is_snapshot_json(&v)
+        {
+            return Ok(FileResult::Snapshot(name.to_string(), Box::new(Snapshot::from_json_str(name, &text)?)));
+        }
+        // A malformed snapshot should say so, not be read as a manifest.
+        if serde_json::from_str::<Value>(&text).is_err() {
+            return Ok(FileResult::Snapshot(name.to_string(), Box::new(Snapshot::from_json_str(name, &text)?)));
+        }
+    }
+    Ok(parse_text(name, &text))
+}
+
+/// Splits a stream into documents at `---` / `...` lines, so one broken document loses
+/// nothing else. Returns `(first line, text)`; the separator line is blanked to keep columns.
+fn split_documents(text: &str) -> Vec<(u32, String)> {
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    let mut start = 1u32;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let is_sep = trimmed == "---"
+            || trimmed.starts_with("--- ")
+            || trimmed.starts_with("---\t")
+            || trimmed == "...";
+        if is_sep {
+            if !current.trim().is_empty() {
+                docs.push((start, std::mem::take(&mut current)));
+            }
+            current.clear();
+            start = i as u32 + 1;
+            // Content after `--- ` on the same line belongs to the next document.
+            let rest = trimmed.get(3..).unwrap_or("");
+            if trimmed != "..." && !rest.trim().is_empty() {
+                current.push_str("   ");
+                current.push_str(rest);
+                current.push('\n');
+            } else {
+                current.push('\n');
+            }
+        } else {
+            current.push_str(line);
+        }
+    }
+    if !current.trim().is_empty() {
+        docs.push((start, current));
+    }
+    docs
+}
+
+/// Parses one manifest text (a file's content or stdin).
+fn parse_text(name: &str, text: &str) -> FileResult {
+    let mut resources = Vec::new();
+    let mut issues = Vec::new();
+    for (first_line, doc) in split_documents(text) {
+        let value: yaml_serde::Value = match yaml_serde::from_str(&doc) {
+            Ok(v) => v,
+            Err(e) => {
+                let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
+                let line = first_line + rel.saturating_sub(1);
+                let mut msg = format!("{name}:{line}: invalid YAML: {}", strip_location(&e.to_string()));
+                if doc.contains("{{") {
+                    msg.push_str(" (this looks like a Helm template: render it with `helm template` and scan the output)");
+                }
+                issues.push(issue(name, Some(line), msg, IssueLevel::Error));
+                continue;
+            }
+        };
+        let mut value = value;
+        if let Err(e) = value.apply_merge() {
+            issues.push(issue(
+                name,
+                Some(first_line),
+                format!("{name}:{first_line}: invalid merge key: {e}"),
+                IssueLevel::Error,
+            ));
+            continue;
+        }
+        let json = yaml_to_json(value);
+        let obj = match json {
+            Value::Null => continue, // only comments
+            Value::Object(o) => o,
+            _ => {
+                issues.push(issue(
+                    name,
+                    Some(first_line),
+                    format!("{name}:{first_line}: document is not a mapping; skipped"),
+                    IssueLevel::Warning,
+                ));
+                continue;
+            }
+        };
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if kind.is_empty() || api.is_empty() {
+            issues.push(issue(
+                name,
+                Some(first_line),
+                format!("{name}:{first_line}: not a Kubernetes object (no apiVersion/kind); skipped"),
+                IssueLevel::Warning,
+            ));
+            continue;
+        }
+        let fields = field_lines(&doc, first_line).unwrap_or_default();
+        let doc_line = first_content_line(&doc, first_line);
+        if kind == "List" || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array)) {
+            let items = match obj.get("items") {
+                Some(Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let prefix = format!("items[{i}]");
+                let Value::Object(item) = item else {
+                    issues.push(issue(
+                        name,
+                        Some(*fields.get(&prefix).unwrap_or(&doc_line)),
+                        format!("{name}: {prefix} is not an object; skipped"),
+                        IssueLevel::Warning,
+                    ));
+                    continue;
+                };
+                let item_fields = fields
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        k.strip_prefix(&prefix)
+                            .and_then(|rest| rest.strip_prefix('.').or_else(|| rest.strip_prefix('[').map(|_| rest)))
+                            .map(|rest| (rest.to_string(), *v))
+                    })
+                    .collect();
+                let line = *fields.get(&prefix).unwrap_or(&doc_line);
+                resources.push(make_resource(item, name, line, item_fields));
+            }
+        } else {
+            resources.push(make_resource(obj, name, doc_line, fields));
+        }
+    }
+    FileResult::Manifests { resources, issues }
+}
+
+/// yaml_serde's messages end with "at line N column M" relative to the document; the caller
+/// reports the file line instead.
+fn strip_location(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// The first line of a document that is neither blank nor a comment: where a reader expects
+/// the object to start.
+fn first_content_line(doc: &str, first_line: u32) -> u32 {
+    for (i, line) in doc.lines().enumerate() {
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            return first_line + i as u32;
+        }
+    }
+    first_line
+}
+
+/// yaml_serde's value to JSON: non-string keys (`80: x`) become their text, tags are dropped.
+fn yaml_to_json(v: yaml_serde::Value) -> Value {
+    use yaml_serde::Value as Y;
+    match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or_else(|| Value::String(n.to_string()))
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(map) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".into(),
+                    other => yaml_serde::to_string(&other).unwrap_or_default().trim().to_string(),
+                };
+                out.insert(key, yaml_to_json(v));
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(t) => yaml_to_json(t.value),
+    }
+}
+
+/// API groups whose kinds are unambiguous without the group in the id.
+fn is_builtin_group(group: &str) -> bool {
+    group.is_empty()
+        || matches!(group, "apps" | "batch" | "policy" | "autoscaling" | "extensions")
+        || group.ends_with(".k8s.io")
+}
+
+fn make_resource(
+    mut obj: Map<String, Value>,
+    file: &str,
+    line: u32,
+    fields: std::collections::BTreeMap<String, u32>,
+) -> Resource {
+    redact_kubernetes(&mut obj);
+    let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let group = api.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+    let kind_part =
+        if is_builtin_group(group) { kind.to_string() } else { format!("{kind}.{group}") };
+    let meta = obj.get("metadata");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .or_else(|| meta.and_then(|m| m.get("generateName")).and_then(Value::as_str))
+        .unwrap_or("unnamed");
+    let ns = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("-");
+    let id = format!("k8s/manifests/{ns}/{kind_part}/{name}");
+    let mut r = Resource::new(id, Source::Kubernetes, obj);
+    // Only paths inside the object matter to findings; drop nothing else.
+    r.location = Some(Location { file: file.to_string(), line, fields });
+    r
+}
+
+/// Two documents describing the same object (overlays, copies) must not share an id: the
+/// later ones get `~2`, `~3` in input order, and a warning says where.
+fn disambiguate_ids(snapshot: &mut Snapshot) {
+    let mut seen: HashMap<String, (usize, String)> = HashMap::new();
+    let mut warnings = Vec::new();
+    for r in snapshot.resources.iter_mut() {
+        let here = r.location.as_ref().map(|l| format!("{}:{}", l.file, l.line)).unwrap_or_default();
+        match seen.get_mut(&r.id) {
+            None => {
+                seen.insert(r.id.clone(), (1, here));
+            }
+            Some((count, first)) => {
+                *count += 1;
+                warnings.push(CollectionIssue {
+                    level: IssueLevel::Warning,
+                    collector: COLLECTOR.into(),
+                    message: format!("{here}: {} is also defined at {first}; reported as {}~{count}", r.id, r.id),
+                    file: r.location.as_ref().map(|l| l.file.clone()),
+                    line: r.location.as_ref().map(|l| l.line),
+                    kinds: Vec::new(),
+                });
+                r.id = format!("{}~{count}", r.id);
+            }
+        }
+    }
+    snapshot.issues.extend(warnings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Vec<Resource>, Vec<CollectionIssue>) {
+        match parse_text("t.yaml", text) {
+            FileResult::Manifests { resources, issues } => (resources, issues),
+            FileResult::Snapshot(..) => panic!("not a snapshot"),
+        }
+    }
+
+    #[test]
+    fn multi_document_with_anchors_and_lines() {
+        let text = "# leading comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ns\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: &m\n    namespace: ns\n  name: b\ndata:\n  copy: *m\n";
+        let (res, issues) = parse(text);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(res.len(), 2);
+        assert_eq!(res[0].id, "k8s/manifests/ns/ConfigMap/a");
+        assert_eq!(res[0].location.as_ref().unwrap().line, 2);
+        assert_eq!(res[1].id, "k8s/manifests/ns/ConfigMap/b", "merge key applied");
+        assert_eq!(res[1].location.as_ref().unwrap().line, 8);
+        assert_eq!(res[1].location.as_ref().unwrap().fields["metadata.name"], 13);
+        assert_eq!(res[1].object["data"]["copy"]["namespace"], "ns", "alias resolved");
+    }
+
+    #[test]
+    fn broken_document_is_reported_and_others_kept() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\n";
+        let (res, issues) = parse(text);
+        assert_eq!(res.len(), 2);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].level, IssueLevel::Error);
+        let line = issues[0].line.unwrap();
+        assert!((8..=9).contains(&line), "line {line}: {}", issues[0].message);
+        assert!(issues[0].message.starts_with("t.yaml:"), "{}", issues[0].message);
+    }
+
+    #[test]
+    fn list_items_become_resources_with_their_lines() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: a\n- apiVersion: custom.example.com/v1\n  kind: Widget\n  metadata:\n    name: w\n";
+        let (res, _) = parse(text);
+        assert_eq!(res.len(), 2);
+        assert_eq!(res[0].location.as_ref().unwrap().line, 4);
+        assert_eq!(res[0].location.as_ref().unwrap().fields["metadata.name"], 7);
+        assert_eq!(res[1].id, "k8s/manifests/-/Widget.custom.example.com/w", "unknown kinds kept");
+    }
+
+    #[test]
+    fn json_manifest_has_lines() {
+        let text = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"p\"},\n  \"spec\": {\n    \"hostPID\": true\n  }\n}\n";
+        let (res, issues) = parse(text);
+        assert!(issues.is_empty());
+        assert_eq!(res[0].location.as_ref().unwrap().fields["spec.hostPID"], 6);
+    }
+
+    #[test]
+    fn non_kubernetes_yaml_is_a_warning() {
+        let (res, issues) = parse("replicaCount: 2\nimage: nginx\n");
+        assert!(res.is_empty());
+        assert_eq!(issues[0].level, IssueLevel::Warning);
+    }
+}

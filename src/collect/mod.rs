@@ -1,0 +1,9 @@
+//! Collectors: all network and file I/O happens here, and nothing here evaluates. Each
+//! collector turns a source into [`Resource`](crate::snapshot::Resource)s plus
+//! [`CollectionIssue`](crate::snapshot::CollectionIssue)s inside a
+//! [`Snapshot`](crate::snapshot::Snapshot).
+
+pub mod manifests;
+mod yaml_lines;
+
+pub use manifests::{CollectError, collect_inputs};

@@ -1,0 +1,190 @@
+//! Per-control roll-up of check results for one benchmark and level: PASS, FAIL, MANUAL or
+//! NOT_ASSESSED. Missing data is never a pass: a control whose checks evaluated nothing, or
+//! could not run, is NOT_ASSESSED with the reason.
+
+use crate::benchmark::{Assessment, Benchmark};
+use crate::finding::Status;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What one check did across the snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct CheckTally {
+    /// Resources evaluated.
+    pub evaluated: usize,
+    /// Resources that passed.
+    pub passed: usize,
+    /// Resources with at least one violation.
+    pub failed: usize,
+    /// Resources where the policy errored.
+    pub errors: usize,
+    /// Why the check could not be assessed (missing collection, not configured).
+    pub not_assessed: Option<String>,
+}
+
+/// One control's result.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlResult {
+    /// CIS number.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Section heading.
+    pub section: String,
+    /// CIS level.
+    pub level: u8,
+    /// CIS's automated/manual label.
+    pub assessment: Assessment,
+    /// Rolled-up status.
+    pub status: Status,
+    /// Checks deciding the control.
+    pub checks: Vec<String>,
+    /// Resources passing across its checks.
+    pub passed: usize,
+    /// Resources failing across its checks.
+    pub failed: usize,
+    /// Why NOT_ASSESSED or MANUAL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Counts of controls per status.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComplianceSummary {
+    /// Controls in the selected profile.
+    pub total: usize,
+    /// PASS controls.
+    pub pass: usize,
+    /// FAIL controls.
+    pub fail: usize,
+    /// MANUAL controls.
+    pub manual: usize,
+    /// NOT_ASSESSED controls.
+    pub not_assessed: usize,
+    /// Share of controls decided (PASS or FAIL) by the scan, in percent.
+    pub assessed_coverage: f64,
+}
+
+/// A benchmark's controls at one level, rolled up.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Compliance {
+    /// Benchmark id.
+    pub benchmark: String,
+    /// Benchmark title.
+    pub title: String,
+    /// Benchmark version.
+    pub version: String,
+    /// Selected level (2 includes level 1 controls).
+    pub level: u8,
+    /// Counts.
+    pub summary: ComplianceSummary,
+    /// Controls in benchmark order.
+    pub controls: Vec<ControlResult>,
+}
+
+/// Rolls check tallies up to controls.
+pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTally>) -> Compliance {
+    let mut controls = Vec::new();
+    let mut summary = ComplianceSummary::default();
+    for c in bench.controls_at(level) {
+        let (mut passed, mut failed, mut evaluated, mut errors) = (0, 0, 0, 0);
+        let mut reasons = Vec::new();
+        for id in &c.checks {
+            match tallies.get(id) {
+                Some(t) => {
+                    passed += t.passed;
+                    failed += t.failed;
+                    evaluated += t.evaluated;
+                    errors += t.errors;
+                    if let Some(r) = &t.not_assessed {
+                        reasons.push(format!("{id}: {r}"));
+                    }
+                }
+                None => reasons.push(format!("{id}: not in the catalogue")),
+            }
+        }
+        let (status, reason) = if c.checks.is_empty() {
+            (Status::Manual, Some(c.note.clone().unwrap_or_else(|| "no automated check; assess manually".into())))
+        } else if failed > 0 {
+            (Status::Fail, None)
+        } else if errors > 0 {
+            (Status::NotAssessed, Some(format!("{errors} policy evaluation error(s)")))
+        } else if !reasons.is_empty() {
+            (Status::NotAssessed, Some(reasons.join("; ")))
+        } else if evaluated == 0 {
+            (Status::NotAssessed, Some("no resources of the kinds its checks evaluate were in the input".into()))
+        } else {
+            (Status::Pass, None)
+        };
+        match status {
+            Status::Pass => summary.pass += 1,
+            Status::Fail => summary.fail += 1,
+            Status::Manual => summary.manual += 1,
+            _ => summary.not_assessed += 1,
+        }
+        controls.push(ControlResult {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            section: c.section.clone(),
+            level: c.level,
+            assessment: c.assessment,
+            status,
+            checks: c.checks.clone(),
+            passed,
+            failed,
+            reason,
+        });
+    }
+    summary.total = controls.len();
+    summary.assessed_coverage = if summary.total == 0 {
+        0.0
+    } else {
+        ((summary.pass + summary.fail) as f64 * 1000.0 / summary.total as f64).round() / 10.0
+    };
+    Compliance {
+        benchmark: bench.id.clone(),
+        title: bench.title.clone(),
+        version: bench.version.clone(),
+        level,
+        summary,
+        controls,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bench() -> Benchmark {
+        Benchmark::parse(
+            "b.yaml",
+            "id: b\ntitle: B\nversion: '1'\ncontrols:\n\
+             - {id: '1', title: a, section: s, level: 1, assessment: manual, checks: [A]}\n\
+             - {id: '2', title: b, section: s, level: 1, assessment: manual, checks: [B]}\n\
+             - {id: '3', title: c, section: s, level: 1, assessment: manual}\n\
+             - {id: '4', title: d, section: s, level: 2, assessment: manual, checks: [C]}\n\
+             - {id: '5', title: e, section: s, level: 1, assessment: manual, checks: [D]}\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn statuses_roll_up_and_missing_data_is_not_a_pass() {
+        let mut t = HashMap::new();
+        t.insert("A".to_string(), CheckTally { evaluated: 2, passed: 1, failed: 1, ..Default::default() });
+        t.insert("B".to_string(), CheckTally { evaluated: 3, passed: 3, ..Default::default() });
+        t.insert("C".to_string(), CheckTally::default());
+        t.insert("D".to_string(), CheckTally { not_assessed: Some("403".into()), ..Default::default() });
+        let c = roll_up(&bench(), 2, &t);
+        let status: Vec<Status> = c.controls.iter().map(|c| c.status).collect();
+        assert_eq!(
+            status,
+            vec![Status::Fail, Status::Pass, Status::Manual, Status::NotAssessed, Status::NotAssessed]
+        );
+        assert_eq!(c.summary.assessed_coverage, 40.0);
+        assert_eq!(roll_up(&bench(), 1, &t).summary.total, 4);
+    }
+}

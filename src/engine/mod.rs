@@ -1,0 +1,212 @@
+//! The engine: the only code that touches regorus. It compiles the selected checks once, then
+//! evaluates every resource in parallel (rayon, one engine clone per worker) against the checks
+//! whose `kinds` match it. Cross-resource checks read `data.inventory`, built once from the
+//! snapshot with only the kinds they ask for. No I/O happens here.
+
+use crate::policy::{Catalogue, PolicyError};
+use crate::snapshot::{Resource, Snapshot};
+use rayon::prelude::*;
+use regorus::Value;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+/// Evaluation settings.
+#[derive(Debug, Clone)]
+pub struct EvalOptions {
+    /// Wall-clock budget for one check on one resource; past it the result is an error.
+    pub timeout: Duration,
+    /// Policy parameters, visible to policies as `data.config`.
+    pub config: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions { timeout: Duration::from_secs(5), config: serde_json::Map::new() }
+    }
+}
+
+/// One violation reported by a policy's `deny` rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    /// The policy's message.
+    pub msg: String,
+    /// The offending field (`spec.containers[0].securityContext.privileged`), if given.
+    pub path: Option<String>,
+}
+
+/// The result of one check on one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evaluated {
+    /// No violation.
+    Pass,
+    /// One or more violations, sorted.
+    Fail(Vec<Violation>),
+    /// The policy failed to evaluate (runtime error or execution limit).
+    Error(String),
+}
+
+/// `check` (index into the catalogue) evaluated on `resource` (index into the snapshot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Index into `Catalogue::checks`.
+    pub check: usize,
+    /// Index into `Snapshot::resources`.
+    pub resource: usize,
+    /// What happened.
+    pub result: Evaluated,
+}
+
+/// Converts JSON to a regorus value without a text round trip.
+fn to_value(v: &serde_json::Value) -> Value {
+    Value::deserialize(v).unwrap_or(Value::Undefined)
+}
+
+/// The policy input for a resource: its object plus `id` and `source`; `location` stays out
+/// (it is for reporting, and large).
+pub fn resource_input(r: &Resource) -> Value {
+    let mut map = BTreeMap::new();
+    for (k, v) in &r.object {
+        map.insert(Value::from(k.as_str()), to_value(v));
+    }
+    map.insert(Value::from("id"), Value::from(r.id.as_str()));
+    map.insert(Value::from("source"), Value::from(r.source.as_str()));
+    Value::from(map)
+}
+
+fn violations(value: &Value) -> Result<Vec<Violation>, String> {
+    let items: Vec<&Value> = match value {
+        Value::Undefined | Value::Null => return Ok(Vec::new()),
+        Value::Set(s) => s.iter().collect(),
+        Value::Array(a) => a.iter().collect(),
+        other => return Err(format!("deny must be a set, got {other}")),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::String(s) => out.push(Violation { msg: s.to_string(), path: None }),
+            Value::Object(o) => {
+                let get = |k: &str| o.get(&Value::from(k)).and_then(|v| v.as_string().ok()).map(|s| s.to_string());
+                let msg = get("msg").ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
+                out.push(Violation { msg, path: get("path") });
+            }
+            other => return Err(format!("deny entries must be objects with `msg`, got {other}")),
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A compiled, data-loaded engine for one snapshot and a set of checks.
+pub struct Prepared<'a> {
+    catalogue: &'a Catalogue,
+    engine: regorus::Engine,
+    /// selector (`kubernetes/Pod`) -> indices of selected checks evaluated on it.
+    by_selector: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Prepared<'a> {
+    /// Compiles the catalogue once and loads `data.config` and `data.inventory`.
+    pub fn new(
+        catalogue: &'a Catalogue,
+        selected: &[usize],
+        snapshot: &Snapshot,
+        opts: &EvalOptions,
+    ) -> Result<Prepared<'a>, PolicyError> {
+        let mut engine = catalogue.compile()?;
+        let mut by_selector: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut inventory_kinds = BTreeSet::new();
+        for &i in selected {
+            let meta = &catalogue.checks[i].meta;
+            for k in &meta.kinds {
+                by_selector.entry(k.clone()).or_default().push(i);
+            }
+            inventory_kinds.extend(meta.inventory.iter().cloned());
+        }
+        // The inventory holds only the kinds some check asked for, not a second snapshot.
+        let mut inventory: BTreeMap<Value, Vec<Value>> =
+            inventory_kinds.iter().map(|k| (Value::from(k.as_str()), Vec::new())).collect();
+        for r in &snapshot.resources {
+            let sel = r.selector();
+            if let Some(list) = inventory.get_mut(&Value::from(sel.as_str())) {
+                list.push(resource_input(r));
+            }
+        }
+        let inventory: BTreeMap<Value, Value> = inventory.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
+        let mut data = BTreeMap::new();
+        data.insert(Value::from("inventory"), Value::from(inventory));
+        data.insert(Value::from("config"), to_value(&serde_json::Value::Object(opts.config.clone())));
+        engine.add_data(Value::from(data)).map_err(|e| PolicyError::Compile(format!("{e}")))?;
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: opts.timeout,
+            check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+        });
+        // Surface semantic errors (unknown functions, bad references) now, as a load error,
+        // not as one error per resource.
+        let mut probe = engine.clone();
+        probe.set_input(Value::new_object());
+        for &i in selected {
+            if let Err(e) = probe.eval_rule(catalogue.checks[i].rule.clone()) {
+                let msg = format!("{e}");
+                if !msg.contains("execution") {
+                    return Err(PolicyError::Compile(format!("{}: {msg}", catalogue.checks[i].file)));
+                }
+            }
+        }
+        Ok(Prepared { catalogue, engine, by_selector })
+    }
+
+    /// Evaluates every resource; outcomes are sorted (check, resource) so runs are
+    /// deterministic whatever the thread count.
+    pub fn evaluate(&self, snapshot: &Snapshot) -> Vec<Outcome> {
+        let mut outcomes: Vec<Outcome> = snapshot
+            .resources
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || self.engine.clone(),
+                |engine, (ri, r)| {
+                    let Some(checks) = self.by_selector.get(&r.selector()) else {
+                        return Vec::new();
+                    };
+                    engine.set_input(resource_input(r));
+                    checks
+                        .iter()
+                        .map(|&ci| {
+                            let check = &self.catalogue.checks[ci];
+                            let result = match engine.eval_rule(check.rule.clone()) {
+                                Ok(v) => match violations(&v) {
+                                    Ok(vs) if vs.is_empty() => Evaluated::Pass,
+                                    Ok(vs) => Evaluated::Fail(vs),
+                                    Err(e) => Evaluated::Error(e),
+                                },
+                                Err(e) => Evaluated::Error(format!("{e}")),
+                            };
+                            Outcome { check: ci, resource: ri, result }
+                        })
+                        .collect()
+                },
+            )
+            .flatten()
+            .collect();
+        outcomes.sort_by_key(|o| (o.check, o.resource));
+        outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violations_accept_objects_and_strings_and_reject_others() {
+        let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a"]"#).unwrap();
+        let vs = violations(&v).unwrap();
+        assert_eq!(vs[0], Violation { msg: "a".into(), path: None });
+        assert_eq!(vs[1].path.as_deref(), Some("spec"));
+        assert!(violations(&Value::from(3i64)).is_err());
+        assert!(violations(&Value::from_json_str(r#"[{"path": "x"}]"#).unwrap()).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! Plimsoll: a compliance scanner for container platforms.
+//!
+//! A scan is a pipeline of pure stages joined by plain data (see `docs/architecture.md`):
+//! collectors produce a [`snapshot::Snapshot`], the [`engine`] evaluates it against the
+//! [`policy`] catalogue, [`compliance`] rolls findings up per benchmark control, and the
+//! [`report`] writers render one frozen report model. The binary in `main.rs` is a thin shell
+//! around [`app`].
+
+pub mod app;
+pub mod benchmark;
+pub mod cli;
+pub mod collect;
+pub mod compliance;
+pub mod embedded;
+pub mod engine;
+pub mod exit;
+pub mod finding;
+pub mod policy;
+pub mod report;
+pub mod snapshot;
+
+/// The tool version reported in snapshots and reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

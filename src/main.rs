@@ -1,0 +1,38 @@
+//! The `plimsoll` binary: parse the command line, set up logging, run, map the outcome to the
+//! documented exit code (`docs/exit-codes.md`).
+
+use clap::Parser;
+use plimsoll::cli::Cli;
+use tracing_subscriber::EnvFilter;
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "error",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let code = match plimsoll::app::run(cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {:#}", failure.error);
+            }
+            failure.code
+        }
+    };
+    std::process::ExitCode::from(code.code() as u8)
+}

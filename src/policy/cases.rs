@@ -1,0 +1,187 @@
+//! The policy case runner (regorus has no `opa test`): every check folder has `cases/pass-*`
+//! and `cases/fail-*` directories, each with an `input.yaml` (any manifests, collected by the
+//! real manifest collector), an optional `config.yaml` (policy parameters) and an optional
+//! `expected.yaml` listing the exact failing findings:
+//!
+//! ```yaml
+//! findings:
+//!   - resource: Deployment/web          # Kind/name or namespace/Kind/name
+//!     path: spec.template.spec.containers[0].securityContext.privileged   # optional
+//!     line: 21                           # optional: file line of the offending field
+//! ```
+//!
+//! A `pass-` case must evaluate at least one resource and find nothing; a `fail-` case must
+//! find something. Both run through the same loader and engine as a scan.
+
+use super::Catalogue;
+use crate::engine::{EvalOptions, Evaluated, Prepared};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The result of one case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// Check id.
+    pub check: String,
+    /// Case directory name (or `-` for a check-level problem such as missing cases).
+    pub case: String,
+    /// Whether the case holds.
+    pub ok: bool,
+    /// Why not, when it does not.
+    pub detail: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    findings: Vec<ExpectedFinding>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct ExpectedFinding {
+    resource: String,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    line: Option<u32>,
+}
+
+fn case_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Runs every case of every check of the catalogue that was loaded from disk.
+pub fn run_all(catalogue: &Catalogue) -> Vec<CaseResult> {
+    let mut results = Vec::new();
+    for (ci, check) in catalogue.checks.iter().enumerate() {
+        let Some(dir) = &check.dir else { continue };
+        let dirs = case_dirs(dir);
+        let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let has = |prefix: &str| dirs.iter().any(|d| name(d).starts_with(prefix));
+        if !has("pass-") || !has("fail-") {
+            results.push(CaseResult {
+                check: check.meta.id.clone(),
+                case: "-".into(),
+                ok: false,
+                detail: format!("{}: needs at least one cases/pass-* and one cases/fail-* directory", dir.display()),
+            });
+        }
+        for d in &dirs {
+            let case = name(d);
+            let outcome = run_case(catalogue, ci, d, &case);
+            results.push(CaseResult {
+                check: check.meta.id.clone(),
+                case,
+                ok: outcome.is_ok(),
+                detail: outcome.err().unwrap_or_default(),
+            });
+        }
+    }
+    results
+}
+
+fn resource_matches(spec: &str, kind: &str, ns: Option<&str>, name: &str) -> bool {
+    let parts: Vec<&str> = spec.split('/').collect();
+    match parts.as_slice() {
+        [k, n] => *k == kind && *n == name,
+        [s, k, n] => *k == kind && *n == name && ns == Some(*s),
+        _ => false,
+    }
+}
+
+fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<(), String> {
+    let check = &catalogue.checks[ci];
+    let input = ["input.yaml", "input.yml", "input.json"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.exists())
+        .ok_or_else(|| format!("{}: no input.yaml", dir.display()))?;
+    let snapshot = crate::collect::collect_inputs(&[input.display().to_string()]).map_err(|e| e.to_string())?;
+    if snapshot.has_errors() {
+        let msgs: Vec<&str> = snapshot.issues.iter().map(|i| i.message.as_str()).collect();
+        return Err(format!("input errors: {}", msgs.join("; ")));
+    }
+    let mut opts = EvalOptions::default();
+    let config_path = dir.join("config.yaml");
+    if config_path.exists() {
+        let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
+        let value: serde_json::Value =
+            yaml_serde::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))?;
+        opts.config = value.as_object().cloned().ok_or_else(|| format!("{}: must be a mapping", config_path.display()))?;
+    }
+    for p in &check.meta.parameters {
+        if !opts.config.contains_key(p) {
+            return Err(format!("the check needs parameter {p}: set it in {}/config.yaml", dir.display()));
+        }
+    }
+    let prepared = Prepared::new(catalogue, &[ci], &snapshot, &opts).map_err(|e| e.to_string())?;
+    let outcomes = prepared.evaluate(&snapshot);
+    if outcomes.is_empty() {
+        return Err(format!("no resource in the input matches the check's kinds {:?}", check.meta.kinds));
+    }
+    let mut found = Vec::new();
+    for o in &outcomes {
+        match &o.result {
+            Evaluated::Pass => {}
+            Evaluated::Error(e) => return Err(format!("policy error: {e}")),
+            Evaluated::Fail(vs) => {
+                let r = &snapshot.resources[o.resource];
+                for v in vs {
+                    let line = r.location.as_ref().map(|l| v.path.as_deref().map(|p| l.line_of(p)).unwrap_or(l.line));
+                    found.push((r.kind().to_string(), r.namespace().map(str::to_string), r.name().to_string(), v.clone(), line));
+                }
+            }
+        }
+    }
+    let describe = |f: &(String, Option<String>, String, crate::engine::Violation, Option<u32>)| {
+        format!("{}/{} {} (line {}): {}", f.0, f.2, f.3.path.as_deref().unwrap_or("-"), f.4.unwrap_or(0), f.3.msg)
+    };
+    if case.starts_with("pass-") && !found.is_empty() {
+        return Err(format!(
+            "expected no findings, got: {}",
+            found.iter().map(describe).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    if case.starts_with("fail-") && found.is_empty() {
+        return Err("expected at least one finding, got none".into());
+    }
+    let expected_path = dir.join("expected.yaml");
+    if expected_path.exists() {
+        let text = std::fs::read_to_string(&expected_path).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+        let expected: Expected = yaml_serde::from_str(&text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+        let mut remaining = found.clone();
+        for e in &expected.findings {
+            let pos = remaining.iter().position(|f| {
+                resource_matches(&e.resource, &f.0, f.1.as_deref(), &f.2)
+                    && e.path.as_ref().is_none_or(|p| f.3.path.as_ref() == Some(p))
+                    && e.line.is_none_or(|l| f.4 == Some(l))
+            });
+            match pos {
+                Some(i) => {
+                    remaining.remove(i);
+                }
+                None => {
+                    return Err(format!(
+                        "expected finding not produced: {} {} line {:?}; got: {}",
+                        e.resource,
+                        e.path.as_deref().unwrap_or("-"),
+                        e.line,
+                        found.iter().map(describe).collect::<Vec<_>>().join(" | ")
+                    ));
+                }
+            }
+        }
+        if !remaining.is_empty() {
+            return Err(format!(
+                "unexpected findings: {}",
+                remaining.iter().map(describe).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+    }
+    Ok(())
+}

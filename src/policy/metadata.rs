@@ -1,0 +1,216 @@
+//! The `# METADATA` block of a check: parsed by the host (regorus has no `rego.metadata`
+//! builtins) and validated strictly, with errors that name the file and line.
+
+use crate::finding::Severity;
+use crate::snapshot::Source;
+use serde::Deserialize;
+
+/// Metadata of one check, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    /// Title shown in reports.
+    pub title: String,
+    /// Why the check matters.
+    pub description: String,
+    /// Stable id (`PLM-K8S-0001`), never reused.
+    pub id: String,
+    /// Severity of a failure.
+    pub severity: Severity,
+    /// Resource selectors evaluated one by one (`kubernetes/Deployment`).
+    pub kinds: Vec<String>,
+    /// Selectors of other resources the check reads from `data.inventory` (cross-resource).
+    pub inventory: Vec<String>,
+    /// How to fix a failure.
+    pub remediation: String,
+    /// `data.config` keys the check needs; it is not run until all are configured.
+    pub parameters: Vec<String>,
+    /// Line of the `id:` field, for duplicate-id errors.
+    pub id_line: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetadata {
+    title: String,
+    #[serde(default)]
+    description: String,
+    custom: RawCustom,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustom {
+    id: String,
+    severity: String,
+    kinds: Vec<String>,
+    #[serde(default)]
+    inventory: Vec<String>,
+    remediation: String,
+    #[serde(default)]
+    parameters: Vec<String>,
+}
+
+/// A metadata problem, with the file line it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataError {
+    /// 1-based file line.
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Finds the `# METADATA` block. Returns `(line of the first YAML line, YAML text, line count)`.
+fn block(text: &str) -> Option<(u32, String, Vec<String>)> {
+    let mut lines = text.lines().enumerate();
+    let start = lines.by_ref().find(|(_, l)| l.trim() == "# METADATA")?.0;
+    let mut yaml_lines = Vec::new();
+    for (_, l) in lines {
+        let t = l.trim_start();
+        if !t.starts_with('#') {
+            break;
+        }
+        let content = t.strip_prefix("# ").or_else(|| t.strip_prefix('#')).unwrap_or("");
+        yaml_lines.push(content.to_string());
+    }
+    Some((start as u32 + 2, yaml_lines.join("\n"), yaml_lines))
+}
+
+fn line_of_key(first: u32, lines: &[String], key: &str) -> u32 {
+    let needle = format!("{key}:");
+    lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(&needle))
+        .map(|i| first + i as u32)
+        .unwrap_or(first)
+}
+
+/// Whether the text has a `# METADATA` block at all.
+pub fn has_metadata(text: &str) -> bool {
+    text.lines().any(|l| l.trim() == "# METADATA")
+}
+
+/// Parses and validates the block. `builtin` enforces the `PLM-` id scheme; user checks may not
+/// use that reserved prefix.
+pub fn parse(text: &str, builtin: bool) -> Result<Metadata, MetadataError> {
+    let Some((first, yaml, lines)) = block(text) else {
+        return Err(MetadataError { line: 1, message: "no `# METADATA` block".into() });
+    };
+    let raw: RawMetadata = yaml_serde::from_str(&yaml).map_err(|e| {
+        let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
+        let msg = e.to_string();
+        let msg = msg.find(" at line ").map(|i| msg[..i].to_string()).unwrap_or(msg);
+        MetadataError { line: first + rel.saturating_sub(1), message: format!("invalid METADATA: {msg}") }
+    })?;
+    let at = |key: &str| line_of_key(first, &lines, key);
+    let c = raw.custom;
+
+    let severity = c.severity.parse::<Severity>().map_err(|e| MetadataError {
+        line: at("severity"),
+        message: format!("custom.severity: {e}"),
+    })?;
+    let id_ok = {
+        let parts: Vec<&str> = c.id.split('-').collect();
+        parts.len() >= 2
+            && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+    };
+    if !id_ok {
+        return Err(MetadataError {
+            line: at("id"),
+            message: format!("custom.id {:?} must be upper-case words joined by '-' (e.g. ACME-K8S-0001)", c.id),
+        });
+    }
+    if builtin {
+        let prefixes = ["PLM-K8S-", "PLM-NODE-", "PLM-EKS-", "PLM-ECS-", "PLM-ECR-", "PLM-DKR-", "PLM-HOST-"];
+        let scheme = prefixes.iter().any(|p| {
+            c.id.strip_prefix(p).is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if !scheme {
+            return Err(MetadataError {
+                line: at("id"),
+                message: format!("built-in check id {:?} must be PLM-<K8S|NODE|EKS|ECS|ECR|DKR|HOST>-NNNN", c.id),
+            });
+        }
+    } else if c.id.starts_with("PLM-") {
+        return Err(MetadataError {
+            line: at("id"),
+            message: format!("custom.id {:?}: the PLM- prefix is reserved for built-in checks", c.id),
+        });
+    }
+    if raw.title.trim().is_empty() {
+        return Err(MetadataError { line: at("title"), message: "title must not be empty".into() });
+    }
+    if c.remediation.trim().is_empty() {
+        return Err(MetadataError { line: at("remediation"), message: "custom.remediation must not be empty".into() });
+    }
+    if c.kinds.is_empty() {
+        return Err(MetadataError { line: at("kinds"), message: "custom.kinds must list at least one selector".into() });
+    }
+    for (field, list) in [("kinds", &c.kinds), ("inventory", &c.inventory)] {
+        for sel in list {
+            validate_selector(sel).map_err(|m| MetadataError { line: at(field), message: format!("custom.{field}: {m}") })?;
+        }
+    }
+    Ok(Metadata {
+        title: raw.title.trim().to_string(),
+        description: raw.description.trim().to_string(),
+        id: c.id,
+        severity,
+        kinds: c.kinds,
+        inventory: c.inventory,
+        remediation: c.remediation.trim().to_string(),
+        parameters: c.parameters,
+        id_line: at("id"),
+    })
+}
+
+fn validate_selector(sel: &str) -> Result<(), String> {
+    let Some((source, kind)) = sel.split_once('/') else {
+        return Err(format!("{sel:?} must be <source>/<Kind>, e.g. kubernetes/Pod"));
+    };
+    let known = [Source::Kubernetes, Source::Eks, Source::Ecs, Source::Ecr, Source::Docker, Source::Containerd, Source::Host];
+    if !known.iter().any(|s| s.as_str() == source) {
+        return Err(format!("{sel:?}: unknown source {source:?} (expected one of: kubernetes, eks, ecs, ecr, docker, containerd, host)"));
+    }
+    if kind.is_empty() {
+        return Err(format!("{sel:?}: empty kind"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "# METADATA\n# title: T\n# custom:\n#   id: ACME-0001\n#   severity: high\n#   kinds: [kubernetes/Pod]\n#   remediation: fix it\npackage acme.t\n";
+
+    #[test]
+    fn parses_a_valid_block() {
+        let m = parse(GOOD, false).unwrap();
+        assert_eq!(m.id, "ACME-0001");
+        assert_eq!(m.severity, Severity::High);
+        assert_eq!(m.id_line, 4);
+    }
+
+    #[test]
+    fn bad_severity_names_its_line() {
+        let text = GOOD.replace("severity: high", "severity: severe");
+        let e = parse(&text, false).unwrap_err();
+        assert_eq!(e.line, 5);
+        assert!(e.message.contains("unknown severity"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_with_line() {
+        let text = GOOD.replace("#   remediation: fix it", "#   remediation: fix it\n#   colour: red");
+        let e = parse(&text, false).unwrap_err();
+        assert!(e.message.contains("unknown field `colour`"), "{}", e.message);
+        assert!(e.line >= 3, "{}", e.line);
+    }
+
+    #[test]
+    fn reserved_prefix_and_bad_selector() {
+        assert!(parse(&GOOD.replace("ACME-0001", "PLM-K8S-0001"), false).is_err());
+        let e = parse(&GOOD.replace("kubernetes/Pod", "k8s/Pod"), false).unwrap_err();
+        assert_eq!(e.line, 6);
+    }
+}

@@ -1,0 +1,157 @@
+//! Table output for people: findings sorted by severity and grouped by check (the severity and
+//! check columns are printed once per group), the benchmark controls when one was selected,
+//! collection problems, and a summary footer. Colour only when writing to a terminal.
+
+use super::model::Report;
+use crate::finding::{Severity, Status};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use std::fmt::Write as _;
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    /// Use ANSI colours.
+    pub colour: bool,
+    /// Terminal width, if known; otherwise 160 columns.
+    pub width: Option<u16>,
+}
+
+fn severity_colour(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Blue,
+        Severity::Info => Color::Grey,
+    }
+}
+
+fn status_colour(s: Status) -> Color {
+    match s {
+        Status::Pass => Color::Green,
+        Status::Fail => Color::Red,
+        Status::Manual => Color::Cyan,
+        Status::NotAssessed | Status::Error => Color::Yellow,
+    }
+}
+
+fn new_table(opts: TableOptions) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(opts.width.unwrap_or(160));
+    if opts.colour {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn styled(text: impl ToString, colour: Option<Color>, opts: TableOptions) -> Cell {
+    let cell = Cell::new(text.to_string());
+    match (opts.colour, colour) {
+        (true, Some(c)) => cell.fg(c).add_attribute(Attribute::Bold),
+        _ => cell,
+    }
+}
+
+/// Renders the report.
+pub fn render(report: &Report, opts: TableOptions) -> String {
+    let mut out = String::new();
+    if report.findings.is_empty() {
+        out.push_str("No findings.\n");
+    } else {
+        let mut t = new_table(opts);
+        t.set_header(vec!["SEVERITY", "CHECK", "STATUS", "RESOURCE", "MESSAGE", "LOCATION"]);
+        let mut last_check: Option<&str> = None;
+        for f in &report.findings {
+            let first_of_group = last_check != Some(f.check_id.as_str());
+            last_check = Some(&f.check_id);
+            let (sev, check) = if first_of_group {
+                (
+                    styled(f.severity.as_str().to_uppercase(), Some(severity_colour(f.severity)), opts),
+                    Cell::new(format!("{}\n{}", f.check_id, f.title)),
+                )
+            } else {
+                (Cell::new(""), Cell::new(""))
+            };
+            let resource = match &f.resource {
+                Some(r) => match &r.namespace {
+                    Some(ns) => format!("{}/{}\n({ns})", r.kind, r.name),
+                    None => format!("{}/{}", r.kind, r.name),
+                },
+                None => "-".into(),
+            };
+            let location = f.location.as_ref().map(|l| format!("{}:{}", l.file, l.line)).unwrap_or_default();
+            t.add_row(vec![
+                sev,
+                check,
+                styled(f.status, Some(status_colour(f.status)), opts),
+                Cell::new(resource),
+                Cell::new(&f.message),
+                Cell::new(location),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
+    if let Some(c) = &report.compliance {
+        let _ = writeln!(out, "\n{} {} — Level {} profile", c.title, c.version, c.level);
+        let mut t = new_table(opts);
+        t.set_header(vec!["CONTROL", "LEVEL", "STATUS", "TITLE", "DETAIL"]);
+        for ctl in &c.controls {
+            let detail = match ctl.status {
+                Status::Pass | Status::Fail => format!("{} passed, {} failed ({})", ctl.passed, ctl.failed, ctl.checks.join(", ")),
+                _ => ctl.reason.clone().unwrap_or_default(),
+            };
+            t.add_row(vec![
+                Cell::new(&ctl.id),
+                Cell::new(ctl.level),
+                styled(ctl.status, Some(status_colour(ctl.status)), opts),
+                Cell::new(&ctl.title),
+                Cell::new(detail),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+        let s = &c.summary;
+        let _ = writeln!(
+            out,
+            "Controls: {} total — {} pass, {} fail, {} manual, {} not assessed; assessed coverage {:.1}%",
+            s.total, s.pass, s.fail, s.manual, s.not_assessed, s.assessed_coverage
+        );
+    }
+
+    let errors: Vec<_> = report.collection_issues.iter().filter(|i| i.level == crate::snapshot::IssueLevel::Error).collect();
+    if !errors.is_empty() {
+        let _ = writeln!(out, "\nInput errors ({}):", errors.len());
+        for e in errors {
+            let _ = writeln!(out, "  {}", e.message);
+        }
+    }
+    let warnings = report.collection_issues.len() - report.collection_issues.iter().filter(|i| i.level == crate::snapshot::IssueLevel::Error).count();
+
+    let s = &report.summary;
+    let by_sev: Vec<String> = Severity::DESCENDING
+        .iter()
+        .map(|sev| format!("{} {}", s.failed_by_severity.get(sev).copied().unwrap_or(0), sev))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nScanned {} resources with {} checks in {:.2}s: {} failed ({}), {} passed{}{}{}.",
+        report.scan.resources,
+        report.scan.checks_run,
+        report.scan.duration_ms as f64 / 1000.0,
+        s.failed,
+        by_sev.join(", "),
+        s.passed,
+        if s.errors > 0 { format!(", {} policy errors", s.errors) } else { String::new() },
+        if s.not_assessed > 0 { format!(", {} not assessed", s.not_assessed) } else { String::new() },
+        if warnings > 0 { format!(", {warnings} input warnings (see -v or the JSON report)") } else { String::new() },
+    );
+    if !report.scan.checks_skipped.is_empty() {
+        let ids: Vec<&str> = report.scan.checks_skipped.iter().map(|c| c.id.as_str()).collect();
+        let _ = writeln!(out, "Not run (not configured): {}.", ids.join(", "));
+    }
+    out
+}

@@ -1,0 +1,254 @@
+//! The snapshot: everything a scan evaluates, as plain data that can be written to a file
+//! (`plimsoll collect -o snap.json`) and read back (`plimsoll scan snap.json`) with the same
+//! result. Format documented in `docs/snapshot.md`.
+//!
+//! Collectors build a [`Snapshot`] and never evaluate; the engine reads it and never does I/O.
+
+mod redact;
+mod resource;
+
+pub use redact::{REDACTED, redact_kubernetes};
+pub use resource::{Location, Resource, Source};
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The `kind` marker that tells a snapshot file from a Kubernetes JSON manifest.
+pub const SNAPSHOT_KIND: &str = "PlimsollSnapshot";
+/// Current snapshot schema version. Readers reject newer versions instead of guessing.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Errors reading or writing a snapshot file.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The snapshot path.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file is not valid snapshot JSON.
+    #[error("{path}:{line}:{column}: not a valid Plimsoll snapshot: {message}")]
+    Parse {
+        /// The snapshot path.
+        path: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+    /// The snapshot was written by a newer Plimsoll with an unknown schema.
+    #[error(
+        "{path}: snapshot schemaVersion {found} is newer than this plimsoll supports ({SCHEMA_VERSION}); upgrade plimsoll"
+    )]
+    NewerSchema {
+        /// The snapshot path.
+        path: String,
+        /// The version found in the file.
+        found: u32,
+    },
+}
+
+/// Who wrote a snapshot or report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ToolInfo {
+    /// Always `plimsoll`.
+    pub name: String,
+    /// The writing tool's version.
+    pub version: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo { name: "plimsoll".into(), version: crate::VERSION.into() }
+    }
+}
+
+/// One input a snapshot was collected from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceInfo {
+    /// The collector (`manifests`, later `kubernetes`, `eks`, ...).
+    pub collector: String,
+    /// What it read: a file or directory path, `-` for stdin, a cluster context, ...
+    pub target: String,
+}
+
+/// How serious a collection problem is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueLevel {
+    /// Something could not be read or parsed: the run's exit code reflects it.
+    Error,
+    /// Something was skipped or ambiguous but nothing was lost.
+    Warning,
+}
+
+/// A problem met during collection. It travels inside the snapshot so an offline scan reports
+/// exactly what a live one did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionIssue {
+    /// Error or warning.
+    pub level: IssueLevel,
+    /// The collector that met it.
+    pub collector: String,
+    /// One line, naming the file/line or resource.
+    pub message: String,
+    /// The file concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The 1-based line concerned, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Resource kinds (`kubernetes/Pod`) that could not be collected because of this issue.
+    /// Checks that need them report NOT_ASSESSED rather than PASS.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<String>,
+}
+
+/// A collected snapshot: resources plus the problems met collecting them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    /// Always [`SNAPSHOT_KIND`].
+    pub kind: String,
+    /// Schema version, [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u32,
+    /// The tool that wrote it.
+    pub tool: ToolInfo,
+    /// RFC 3339 time the collection finished.
+    pub created_at: String,
+    /// The inputs collected.
+    pub sources: Vec<SourceInfo>,
+    /// Collected resources, sorted by id.
+    pub resources: Vec<Resource>,
+    /// Collection problems.
+    #[serde(default)]
+    pub issues: Vec<CollectionIssue>,
+}
+
+impl Default for Snapshot {
+    fn default() -> Self {
+        Snapshot {
+            kind: SNAPSHOT_KIND.into(),
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo::default(),
+            created_at: now_rfc3339(),
+            sources: Vec::new(),
+            resources: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+}
+
+/// The current time as RFC 3339 with second precision, UTC.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Snapshot {
+    /// Sorts resources and issues so the file is deterministic whatever order collection ran in.
+    pub fn normalise(&mut self) {
+        self.resources.sort_by(|a, b| a.id.cmp(&b.id));
+        self.issues.sort_by(|a, b| {
+            (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message))
+        });
+    }
+
+    /// Appends another snapshot's content (several inputs in one scan).
+    pub fn merge(&mut self, other: Snapshot) {
+        self.sources.extend(other.sources);
+        self.resources.extend(other.resources);
+        self.issues.extend(other.issues);
+    }
+
+    /// True if any collection problem is an error (the run exits with the input-error code).
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.level == IssueLevel::Error)
+    }
+
+    /// Serialises to pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Whether a parsed JSON document is a snapshot (rather than a Kubernetes object).
+    pub fn is_snapshot_json(value: &serde_json::Value) -> bool {
+        value.get("kind").and_then(|k| k.as_str()) == Some(SNAPSHOT_KIND)
+    }
+
+    /// Parses snapshot JSON text; `path` is used in error messages.
+    pub fn from_json_str(path: &str, text: &str) -> Result<Snapshot, SnapshotError> {
+        // Check the version before the full parse so a newer schema gets the right message.
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Header {
+            schema_version: Option<u32>,
+        }
+        if let Ok(h) = serde_json::from_str::<Header>(text)
+            && let Some(v) = h.schema_version
+            && v > SCHEMA_VERSION
+        {
+            return Err(SnapshotError::NewerSchema { path: path.into(), found: v });
+        }
+        serde_json::from_str(text).map_err(|e| SnapshotError::Parse {
+            path: path.into(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a snapshot file.
+    pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| SnapshotError::Io { path: display.clone(), source })?;
+        Self::from_json_str(&display, &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_preserves_everything() {
+        let mut snap = Snapshot::default();
+        let mut obj = serde_json::Map::new();
+        obj.insert("apiVersion".into(), "v1".into());
+        obj.insert("kind".into(), "Pod".into());
+        snap.resources.push(Resource::new("k8s/x/-/Pod/a".into(), Source::Kubernetes, obj));
+        snap.issues.push(CollectionIssue {
+            level: IssueLevel::Error,
+            collector: "manifests".into(),
+            message: "bad".into(),
+            file: Some("a.yaml".into()),
+            line: Some(3),
+            kinds: vec![],
+        });
+        let text = snap.to_json();
+        let back = Snapshot::from_json_str("s.json", &text).unwrap();
+        assert_eq!(back, snap);
+    }
+
+    #[test]
+    fn newer_schema_is_a_clear_error() {
+        let text = r#"{"kind":"PlimsollSnapshot","schemaVersion":99}"#;
+        let err = Snapshot::from_json_str("s.json", text).unwrap_err();
+        assert!(err.to_string().contains("schemaVersion 99 is newer"), "{err}");
+    }
+
+    #[test]
+    fn malformed_snapshot_names_line() {
+        let text = "{\"kind\":\"PlimsollSnapshot\",\n\"schemaVersion\": 1,\n\"resources\": 3}";
+        let err = Snapshot::from_json_str("s.json", text).unwrap_err();
+        assert!(err.to_string().starts_with("s.json:3:"), "{err}");
+    }
+}

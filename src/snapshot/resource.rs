@@ -1,0 +1,180 @@
+//! The resource envelope: one shape for every collected object, so one selection mechanism
+//! (`source/Kind`, e.g. `kubernetes/Deployment`) serves every collector.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The platform a resource belongs to. Policies select resources by `source/kind`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Kubernetes objects, from manifests or a live cluster.
+    Kubernetes,
+    /// Amazon EKS control-plane objects.
+    Eks,
+    /// Amazon ECS objects.
+    Ecs,
+    /// Amazon ECR objects.
+    Ecr,
+    /// Docker Engine objects.
+    Docker,
+    /// containerd objects.
+    Containerd,
+    /// Host files and processes.
+    Host,
+}
+
+impl Source {
+    /// The name used in selectors and ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Kubernetes => "kubernetes",
+            Source::Eks => "eks",
+            Source::Ecs => "ecs",
+            Source::Ecr => "ecr",
+            Source::Docker => "docker",
+            Source::Containerd => "containerd",
+            Source::Host => "host",
+        }
+    }
+}
+
+/// Where a resource came from in a file (manifests only).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// The file as given on the command line (or `-` for stdin).
+    pub file: String,
+    /// 1-based line where the resource's document (or `kind: List` item) starts.
+    pub line: u32,
+    /// 1-based line of each field, keyed by the path policies use
+    /// (`spec.containers[0].securityContext.privileged`). Lets findings point at the
+    /// offending field instead of the top of the document.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, u32>,
+}
+
+impl Location {
+    /// The line of `path`, or of its closest ancestor present in the file (a missing field is
+    /// reported at the object that should contain it), or the document line.
+    pub fn line_of(&self, path: &str) -> u32 {
+        let mut p = path;
+        loop {
+            if let Some(line) = self.fields.get(p) {
+                return *line;
+            }
+            match parent_path(p) {
+                Some(parent) => p = parent,
+                None => return self.line,
+            }
+        }
+    }
+}
+
+/// `a.b[0].c` -> `a.b[0]` -> `a.b` -> `a` -> None. Bracketed keys (`a["x.y"]`) are one segment.
+pub(crate) fn parent_path(path: &str) -> Option<&str> {
+    let bytes = path.as_bytes();
+    let mut depth = 0i32;
+    let mut in_quotes = false;
+    for i in (0..bytes.len()).rev() {
+        match bytes[i] {
+            b'"' => in_quotes = !in_quotes,
+            b']' if !in_quotes => depth += 1,
+            b'[' if !in_quotes => {
+                depth -= 1;
+                if depth == 0 {
+                    return if i == 0 { None } else { Some(&path[..i]) };
+                }
+            }
+            b'.' if !in_quotes && depth == 0 => return Some(&path[..i]),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One collected object in the common envelope. The object's own body (`apiVersion`, `kind`,
+/// `metadata`, `spec`, ...) is kept as-is, after redaction, alongside Plimsoll's `id`, `source`
+/// and `location`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Resource {
+    /// Stable id: the same object gets the same id on every run (drift and fingerprints rely
+    /// on it). Never contains a Kubernetes uid or a container id alone.
+    pub id: String,
+    /// The platform.
+    pub source: Source,
+    /// File location, for manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The object body.
+    #[serde(flatten)]
+    pub object: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Resource {
+    /// Builds a resource without a file location.
+    pub fn new(
+        id: String,
+        source: Source,
+        object: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Resource { id, source, location: None, object }
+    }
+
+    fn str_field(&self, key: &str) -> &str {
+        self.object.get(key).and_then(|v| v.as_str()).unwrap_or("")
+    }
+
+    fn metadata_str(&self, key: &str) -> Option<&str> {
+        self.object.get("metadata").and_then(|m| m.get(key)).and_then(|v| v.as_str())
+    }
+
+    /// The object's kind (`Deployment`), or empty.
+    pub fn kind(&self) -> &str {
+        self.str_field("kind")
+    }
+
+    /// The object's `apiVersion`, or empty.
+    pub fn api_version(&self) -> &str {
+        self.str_field("apiVersion")
+    }
+
+    /// `metadata.name`, or empty.
+    pub fn name(&self) -> &str {
+        self.metadata_str("name").unwrap_or("")
+    }
+
+    /// `metadata.namespace`, if set.
+    pub fn namespace(&self) -> Option<&str> {
+        self.metadata_str("namespace").filter(|s| !s.is_empty())
+    }
+
+    /// The selector policies use: `kubernetes/Deployment`.
+    pub fn selector(&self) -> String {
+        format!("{}/{}", self.source.as_str(), self.kind())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_path_walks_segments() {
+        assert_eq!(parent_path("a.b[0].c"), Some("a.b[0]"));
+        assert_eq!(parent_path("a.b[0]"), Some("a.b"));
+        assert_eq!(parent_path("a.b"), Some("a"));
+        assert_eq!(parent_path("a"), None);
+        assert_eq!(parent_path(r#"metadata.annotations["a.b/c"]"#), Some("metadata.annotations"));
+    }
+
+    #[test]
+    fn line_of_falls_back_to_closest_ancestor() {
+        let mut loc = Location { file: "f".into(), line: 1, fields: BTreeMap::new() };
+        loc.fields.insert("spec".into(), 5);
+        loc.fields.insert("spec.containers[0]".into(), 8);
+        assert_eq!(loc.line_of("spec.containers[0].resources.limits"), 8);
+        assert_eq!(loc.line_of("spec.volumes"), 5);
+        assert_eq!(loc.line_of("status"), 1);
+    }
+}
