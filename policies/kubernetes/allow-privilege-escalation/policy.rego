@@ -1,0 +1,24 @@
+# METADATA
+# title: Containers forbid privilege escalation
+# description: >-
+#   Unless allowPrivilegeEscalation is false, a process can gain more privileges than its
+#   parent (setuid binaries, file capabilities). The Kubernetes default is to allow it.
+#   CIS Kubernetes 5.2.6, Pod Security Standards restricted.
+# custom:
+#   id: PLM-K8S-0005
+#   severity: medium
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   remediation: Set securityContext.allowPrivilegeEscalation to false on every container.
+package plimsoll.kubernetes.allow_privilege_escalation
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    some c in k8s.containers
+    not k8s.container_security_context(c).allowPrivilegeEscalation == false
+    v := {
+        "msg": sprintf("container %q does not set allowPrivilegeEscalation: false", [c.name]),
+        "path": sprintf("%s.securityContext.allowPrivilegeEscalation", [c.path]),
+    }
+}

@@ -1,0 +1,23 @@
+# METADATA
+# title: Containers set a CPU limit
+# description: >-
+#   Without a CPU limit one container can take every core of its node from its neighbours.
+# custom:
+#   id: PLM-K8S-0022
+#   severity: low
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   remediation: Set resources.limits.cpu on every container (a LimitRange can supply defaults per namespace).
+package plimsoll.kubernetes.cpu_limits
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    some c in k8s.containers
+    c.field != "ephemeralContainers"
+    not c.container.resources.limits.cpu
+    v := {
+        "msg": sprintf("container %q has no CPU limit", [c.name]),
+        "path": sprintf("%s.resources.limits.cpu", [c.path]),
+    }
+}

@@ -1,0 +1,39 @@
+# METADATA
+# title: Containers drop the NET_RAW capability
+# description: >-
+#   NET_RAW is in the default capability set of most runtimes and lets a container craft raw
+#   packets (ARP and DNS spoofing inside the cluster network). CIS Kubernetes 5.2.8.
+# custom:
+#   id: PLM-K8S-0007
+#   severity: medium
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   remediation: Add NET_RAW (or ALL) to securityContext.capabilities.drop and do not add it back.
+package plimsoll.kubernetes.net_raw_capability
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    some c in k8s.containers
+    "NET_RAW" in k8s.capabilities(c, "add")
+    v := {
+        "msg": sprintf("container %q adds NET_RAW", [c.name]),
+        "path": sprintf("%s.securityContext.capabilities.add", [c.path]),
+    }
+}
+
+deny contains v if {
+    some c in k8s.containers
+    not adds_net_raw(c)
+    not drops_net_raw(c)
+    v := {
+        "msg": sprintf("container %q does not drop NET_RAW (drop ALL or NET_RAW)", [c.name]),
+        "path": sprintf("%s.securityContext.capabilities.drop", [c.path]),
+    }
+}
+
+adds_net_raw(c) if "NET_RAW" in k8s.capabilities(c, "add")
+
+drops_net_raw(c) if "ALL" in k8s.capabilities(c, "drop")
+
+drops_net_raw(c) if "NET_RAW" in k8s.capabilities(c, "drop")

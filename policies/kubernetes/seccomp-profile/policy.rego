@@ -1,0 +1,57 @@
+# METADATA
+# title: Containers run with a seccomp profile
+# description: >-
+#   Without a seccomp profile a container can make every system call the kernel offers,
+#   including the rarely needed ones most kernel exploits use. The restricted profile requires
+#   RuntimeDefault or Localhost, on the pod or on every container; Unconfined is never allowed.
+#   CIS Kubernetes 5.6.2, Pod Security Standards baseline and restricted.
+# custom:
+#   id: PLM-K8S-0013
+#   severity: medium
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   remediation: Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost with a profile) on the pod.
+package plimsoll.kubernetes.seccomp_profile
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+allowed_types := {"RuntimeDefault", "Localhost"}
+
+# Annotations used before seccompProfile existed (removed in Kubernetes 1.27, still seen).
+legacy_ok(value) if value in {"runtime/default", "docker/default"}
+
+legacy_ok(value) if startswith(value, "localhost/")
+
+annotations := object.get(k8s.pod_metadata, "annotations", {})
+
+legacy_profile(c) := annotations[sprintf("container.seccomp.security.alpha.kubernetes.io/%s", [c.name])]
+
+legacy_profile(c) := annotations["seccomp.security.alpha.kubernetes.io/pod"] if {
+    not annotations[sprintf("container.seccomp.security.alpha.kubernetes.io/%s", [c.name])]
+}
+
+profile_ok(c) if k8s.effective(c, "seccompProfile").type in allowed_types
+
+profile_ok(c) if {
+    not k8s.effective(c, "seccompProfile")
+    legacy_ok(legacy_profile(c))
+}
+
+deny contains v if {
+    some c in k8s.containers
+    k8s.effective(c, "seccompProfile").type == "Unconfined"
+    v := {
+        "msg": sprintf("container %q runs with seccomp profile Unconfined", [c.name]),
+        "path": sprintf("%s.type", [k8s.effective_path(c, "seccompProfile")]),
+    }
+}
+
+deny contains v if {
+    some c in k8s.containers
+    not profile_ok(c)
+    not k8s.effective(c, "seccompProfile").type == "Unconfined"
+    v := {
+        "msg": sprintf("container %q has no seccomp profile (RuntimeDefault or Localhost)", [c.name]),
+        "path": k8s.effective_path(c, "seccompProfile"),
+    }
+}

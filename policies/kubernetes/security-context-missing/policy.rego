@@ -1,0 +1,25 @@
+# METADATA
+# title: Pods and containers define a security context
+# description: >-
+#   A container with no security context on itself or its pod runs with every runtime
+#   default: root, writable root filesystem, default capabilities, privilege escalation.
+#   CIS Kubernetes 5.6.3.
+# custom:
+#   id: PLM-K8S-0019
+#   severity: low
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   remediation: Add a securityContext to the pod and containers (runAsNonRoot, seccompProfile, allowPrivilegeEscalation, capabilities, readOnlyRootFilesystem).
+package plimsoll.kubernetes.security_context_missing
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    count(k8s.pod_security_context) == 0
+    some c in k8s.containers
+    count(k8s.container_security_context(c)) == 0
+    v := {
+        "msg": sprintf("container %q has no security context, and neither has its pod", [c.name]),
+        "path": sprintf("%s.securityContext", [c.path]),
+    }
+}

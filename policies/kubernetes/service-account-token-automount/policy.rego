@@ -1,0 +1,45 @@
+# METADATA
+# title: Service account tokens are mounted only where needed
+# description: >-
+#   Every pod gets an API token for its service account unless automounting is turned off on
+#   the pod or the service account; a compromised pod then talks to the API server with that
+#   identity. Cross-resource: the pod's ServiceAccount from the same input is taken into
+#   account. CIS Kubernetes 5.1.6.
+# custom:
+#   id: PLM-K8S-0029
+#   severity: medium
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   inventory: [kubernetes/ServiceAccount]
+#   remediation: Set automountServiceAccountToken to false on the pod (or its ServiceAccount) unless it calls the Kubernetes API.
+package plimsoll.kubernetes.service_account_token_automount
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+sa_name := object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default"))
+
+namespace := object.get(input.metadata, "namespace", "")
+
+sa_disables if {
+    some sa in data.inventory["kubernetes/ServiceAccount"]
+    sa.metadata.name == sa_name
+    object.get(sa.metadata, "namespace", "") == namespace
+    sa.automountServiceAccountToken == false
+}
+
+deny contains v if {
+    k8s.pod_spec.automountServiceAccountToken == true
+    v := {
+        "msg": sprintf("pod mounts the API token of service account %s (automountServiceAccountToken: true)", [sa_name]),
+        "path": sprintf("%s.automountServiceAccountToken", [k8s.pod_spec_path]),
+    }
+}
+
+deny contains v if {
+    not k8s.has_key(k8s.pod_spec, "automountServiceAccountToken")
+    not sa_disables
+    v := {
+        "msg": sprintf("pod mounts the API token of service account %s: neither the pod nor the service account sets automountServiceAccountToken: false", [sa_name]),
+        "path": sprintf("%s.automountServiceAccountToken", [k8s.pod_spec_path]),
+    }
+}

@@ -1,0 +1,31 @@
+# METADATA
+# title: Pods do not run Windows HostProcess containers
+# description: >-
+#   A Windows HostProcess container runs directly on the host with full access to it.
+#   CIS Kubernetes 5.2.10, Pod Security Standards baseline.
+# custom:
+#   id: PLM-K8S-0010
+#   severity: high
+#   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
+#   remediation: Remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false.
+package plimsoll.kubernetes.windows_hostprocess
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    k8s.pod_security_context.windowsOptions.hostProcess == true
+    v := {
+        "msg": "pod runs Windows HostProcess containers",
+        "path": sprintf("%s.securityContext.windowsOptions.hostProcess", [k8s.pod_spec_path]),
+    }
+}
+
+deny contains v if {
+    some c in k8s.containers
+    k8s.container_security_context(c).windowsOptions.hostProcess == true
+    v := {
+        "msg": sprintf("container %q is a Windows HostProcess container", [c.name]),
+        "path": sprintf("%s.securityContext.windowsOptions.hostProcess", [c.path]),
+    }
+}

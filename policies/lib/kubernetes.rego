@@ -1,0 +1,114 @@
+# Shared helpers for Kubernetes checks: the pod spec of any workload kind with its path, the
+# containers of a pod spec with theirs, effective security settings (container over pod), and
+# RBAC rule matching. Checks import it as data.plimsoll.lib.kubernetes.
+package plimsoll.lib.kubernetes
+
+import rego.v1
+
+template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+
+# Path of the pod spec inside the object, per kind.
+pod_spec_path := "spec" if input.kind == "Pod"
+
+pod_spec_path := "spec.jobTemplate.spec.template.spec" if input.kind == "CronJob"
+
+pod_spec_path := "spec.template.spec" if input.kind in template_kinds
+
+pod_spec := object.get(input, "spec", {}) if input.kind == "Pod"
+
+pod_spec := s if {
+	input.kind == "CronJob"
+	s := input.spec.jobTemplate.spec.template.spec
+}
+
+pod_spec := s if {
+	input.kind in template_kinds
+	s := input.spec.template.spec
+}
+
+# Metadata of the pod (template), where AppArmor annotations live.
+pod_metadata_path := "metadata" if input.kind == "Pod"
+
+pod_metadata_path := "spec.jobTemplate.spec.template.metadata" if input.kind == "CronJob"
+
+pod_metadata_path := "spec.template.metadata" if input.kind in template_kinds
+
+pod_metadata := object.get(input, "metadata", {}) if input.kind == "Pod"
+
+pod_metadata := object.get(input.spec.jobTemplate.spec.template, "metadata", {}) if input.kind == "CronJob"
+
+pod_metadata := object.get(input.spec.template, "metadata", {}) if input.kind in template_kinds
+
+pod_security_context := object.get(pod_spec, "securityContext", {})
+
+container_fields := ["containers", "initContainers", "ephemeralContainers"]
+
+# Every container of the pod spec: {container, name, path, field}.
+containers contains c if {
+	some field in container_fields
+	some i, container in object.get(pod_spec, field, [])
+	c := {
+		"container": container,
+		"name": object.get(container, "name", sprintf("%s[%d]", [field, i])),
+		"path": sprintf("%s.%s[%d]", [pod_spec_path, field, i]),
+		"field": field,
+	}
+}
+
+container_security_context(c) := object.get(c.container, "securityContext", {})
+
+# A security setting as the kubelet applies it: the container's value wins over the pod's.
+effective(c, key) := v if {
+	v := container_security_context(c)[key]
+}
+
+effective(c, key) := v if {
+	not has_key(container_security_context(c), key)
+	v := pod_security_context[key]
+}
+
+# Path of the field that decides `effective(c, key)` (the container's, else the pod's, else
+# where the container's would go).
+effective_path(c, key) := sprintf("%s.securityContext.%s", [c.path, key]) if {
+	has_key(container_security_context(c), key)
+}
+
+effective_path(c, key) := sprintf("%s.securityContext.%s", [pod_spec_path, key]) if {
+	not has_key(container_security_context(c), key)
+	has_key(pod_security_context, key)
+}
+
+effective_path(c, key) := sprintf("%s.securityContext.%s", [c.path, key]) if {
+	not has_key(container_security_context(c), key)
+	not has_key(pod_security_context, key)
+}
+
+has_key(obj, key) if {
+	_ = obj[key]
+}
+
+# Capabilities of a container, upper-cased and without a CAP_ prefix.
+capabilities(c, list) := {upper(trim_prefix(upper(cap), "CAP_")) | some cap in object.get(object.get(container_security_context(c), "capabilities", {}), list, [])}
+
+# Default objects that Kubernetes itself creates and reconciles: not the user's to fix.
+is_bootstrap_default if {
+	input.metadata.labels["kubernetes.io/bootstrapping"] == "rbac-defaults"
+}
+
+# RBAC: rules of a Role/ClusterRole with their index.
+rbac_rules contains r if {
+	input.kind in {"Role", "ClusterRole"}
+	not is_bootstrap_default
+	some i, rule in object.get(input, "rules", [])
+	r := {"rule": rule, "path": sprintf("rules[%d]", [i])}
+}
+
+# A rule grants `verb` on `resource` in `group` (wildcards included).
+grants(rule, groups, resources, verbs) if {
+	some g in object.get(rule, "apiGroups", [""])
+	g in ({"*"} | groups)
+	some res in object.get(rule, "resources", [])
+	res in ({"*"} | resources)
+	some v in object.get(rule, "verbs", [])
+	v in ({"*"} | verbs)
+}
