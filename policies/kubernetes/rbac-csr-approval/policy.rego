@@ -1,0 +1,24 @@
+# METADATA
+# title: Roles do not grant approving certificate signing requests
+# description: >-
+#   Whoever can approve CertificateSigningRequests can mint client certificates for any identity, system:masters included. CIS Kubernetes 5.1.11.
+#   Roles Kubernetes itself creates (label kubernetes.io/bootstrapping=rbac-defaults) are not
+#   reported.
+# custom:
+#   id: PLM-K8S-0049
+#   severity: high
+#   kinds: [kubernetes/Role, kubernetes/ClusterRole]
+#   remediation: Remove update/patch on certificatesigningrequests/approval except for the cluster's certificate controller.
+package plimsoll.kubernetes.rbac_csr_approval
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    some r in k8s.rbac_rules
+    k8s.grants(r.rule, {"certificates.k8s.io"}, {"certificatesigningrequests/approval"}, {"update", "patch"})
+    v := {
+        "msg": sprintf("%s %s can approve certificate signing requests", [input.kind, input.metadata.name]),
+        "path": r.path,
+    }
+}

@@ -1,0 +1,25 @@
+# METADATA
+# title: Roles do not use wildcards
+# description: >-
+#   A `*` in apiGroups, resources or verbs grants everything that exists now and everything
+#   added later (new CRDs, new subresources). Roles Kubernetes itself creates are not reported.
+#   CIS Kubernetes 5.1.3.
+# custom:
+#   id: PLM-K8S-0042
+#   severity: high
+#   kinds: [kubernetes/Role, kubernetes/ClusterRole]
+#   remediation: List the API groups, resources and verbs the subject needs explicitly.
+package plimsoll.kubernetes.rbac_wildcards
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+deny contains v if {
+    some r in k8s.rbac_rules
+    fields := [f | some f in ["apiGroups", "resources", "verbs"]; "*" in object.get(r.rule, f, [])]
+    count(fields) > 0
+    v := {
+        "msg": sprintf("%s %s uses a wildcard in %s", [input.kind, input.metadata.name, concat(", ", fields)]),
+        "path": r.path,
+    }
+}
