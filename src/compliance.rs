@@ -107,15 +107,28 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
             }
         }
         let (status, reason) = if c.checks.is_empty() {
-            (Status::Manual, Some(c.note.clone().unwrap_or_else(|| "no automated check; assess manually".into())))
+            (
+                Status::Manual,
+                Some(
+                    c.note
+                        .clone()
+                        .unwrap_or_else(|| "no automated check; assess manually".into()),
+                ),
+            )
         } else if failed > 0 {
             (Status::Fail, None)
         } else if errors > 0 {
-            (Status::NotAssessed, Some(format!("{errors} policy evaluation error(s)")))
+            (
+                Status::NotAssessed,
+                Some(format!("{errors} policy evaluation error(s)")),
+            )
         } else if !reasons.is_empty() {
             (Status::NotAssessed, Some(reasons.join("; ")))
         } else if evaluated == 0 {
-            (Status::NotAssessed, Some("no resources of the kinds its checks evaluate were in the input".into()))
+            (
+                Status::NotAssessed,
+                Some("no resources of the kinds its checks evaluate were in the input".into()),
+            )
         } else {
             (Status::Pass, None)
         };
@@ -174,15 +187,42 @@ mod tests {
     #[test]
     fn statuses_roll_up_and_missing_data_is_not_a_pass() {
         let mut t = HashMap::new();
-        t.insert("A".to_string(), CheckTally { evaluated: 2, passed: 1, failed: 1, ..Default::default() });
-        t.insert("B".to_string(), CheckTally { evaluated: 3, passed: 3, ..Default::default() });
+        t.insert(
+            "A".to_string(),
+            CheckTally {
+                evaluated: 2,
+                passed: 1,
+                failed: 1,
+                ..Default::default()
+            },
+        );
+        t.insert(
+            "B".to_string(),
+            CheckTally {
+                evaluated: 3,
+                passed: 3,
+                ..Default::default()
+            },
+        );
         t.insert("C".to_string(), CheckTally::default());
-        t.insert("D".to_string(), CheckTally { not_assessed: Some("403".into()), ..Default::default() });
+        t.insert(
+            "D".to_string(),
+            CheckTally {
+                not_assessed: Some("403".into()),
+                ..Default::default()
+            },
+        );
         let c = roll_up(&bench(), 2, &t);
         let status: Vec<Status> = c.controls.iter().map(|c| c.status).collect();
         assert_eq!(
             status,
-            vec![Status::Fail, Status::Pass, Status::Manual, Status::NotAssessed, Status::NotAssessed]
+            vec![
+                Status::Fail,
+                Status::Pass,
+                Status::Manual,
+                Status::NotAssessed,
+                Status::NotAssessed
+            ]
         );
         assert_eq!(c.summary.assessed_coverage, 40.0);
         assert_eq!(roll_up(&bench(), 1, &t).summary.total, 4);

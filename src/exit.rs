@@ -32,7 +32,11 @@ impl ExitCode {
                 ExitCode::Usage => 3,
             }
         }
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 
@@ -53,6 +57,9 @@ mod tests {
         assert_eq!(ExitCode::Findings.worst(ExitCode::Input), ExitCode::Input);
         assert_eq!(ExitCode::Input.worst(ExitCode::Usage), ExitCode::Usage);
         assert_eq!(ExitCode::Usage.worst(ExitCode::Findings), ExitCode::Usage);
-        assert_eq!(ExitCode::Success.worst(ExitCode::Findings), ExitCode::Findings);
+        assert_eq!(
+            ExitCode::Success.worst(ExitCode::Findings),
+            ExitCode::Findings
+        );
     }
 }

@@ -23,8 +23,13 @@ pub enum Severity {
 
 impl Severity {
     /// All severities, most serious first (the order reports use).
-    pub const DESCENDING: [Severity; 5] =
-        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     /// The lowercase name used in metadata, flags and JSON.
     pub fn as_str(self) -> &'static str {
@@ -139,7 +144,10 @@ mod tests {
         assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
         assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
         // Pinned: a change here would break every stored baseline.
-        assert_eq!(fingerprint(&["PLM-K8S-0001", "k8s/x"]), fingerprint(&["PLM-K8S-0001", "k8s/x"]));
+        assert_eq!(
+            fingerprint(&["PLM-K8S-0001", "k8s/x"]),
+            fingerprint(&["PLM-K8S-0001", "k8s/x"])
+        );
         assert_eq!(fingerprint(&[""]), "af63bd4c8601b7df");
     }
 }

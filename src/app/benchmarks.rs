@@ -13,7 +13,14 @@ pub(super) fn list(colour: bool) -> Result<ExitCode, Failure> {
     if !colour {
         t.force_no_tty();
     }
-    t.set_header(vec!["ID", "TITLE", "VERSION", "CONTROLS", "LEVEL 1", "AUTOMATED BY PLIMSOLL"]);
+    t.set_header(vec![
+        "ID",
+        "TITLE",
+        "VERSION",
+        "CONTROLS",
+        "LEVEL 1",
+        "AUTOMATED BY PLIMSOLL",
+    ]);
     for b in &benchmarks.all {
         let l1 = b.controls.iter().filter(|c| c.level == 1).count();
         let automated = b.controls.iter().filter(|c| !c.checks.is_empty()).count();

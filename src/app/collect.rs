@@ -19,7 +19,16 @@ pub(super) fn run(args: CollectArgs) -> Result<ExitCode, Failure> {
     text.push('\n');
     write_output(args.output.as_deref(), &text)?;
     if let Some(path) = &args.output {
-        tracing::info!("wrote {} ({} resources, {} issues)", path.display(), snapshot.resources.len(), snapshot.issues.len());
+        tracing::info!(
+            "wrote {} ({} resources, {} issues)",
+            path.display(),
+            snapshot.resources.len(),
+            snapshot.issues.len()
+        );
     }
-    Ok(if snapshot.has_errors() { ExitCode::Input } else { ExitCode::Success })
+    Ok(if snapshot.has_errors() {
+        ExitCode::Input
+    } else {
+        ExitCode::Success
+    })
 }

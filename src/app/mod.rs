@@ -24,12 +24,18 @@ pub struct Failure {
 impl Failure {
     /// Usage, configuration or policy error (exit 2).
     pub fn usage(error: impl Into<anyhow::Error>) -> Failure {
-        Failure { code: ExitCode::Usage, error: error.into() }
+        Failure {
+            code: ExitCode::Usage,
+            error: error.into(),
+        }
     }
 
     /// Input that could not be read (exit 3).
     pub fn input(error: impl Into<anyhow::Error>) -> Failure {
-        Failure { code: ExitCode::Input, error: error.into() }
+        Failure {
+            code: ExitCode::Input,
+            error: error.into(),
+        }
     }
 }
 
@@ -39,7 +45,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Scan(args) => scan::run(args, colour),
         Command::Collect(args) => collect::run(args),
-        Command::Policies(PoliciesCommand::List { policies, format }) => policies::list(&policies, format, colour),
+        Command::Policies(PoliciesCommand::List { policies, format }) => {
+            policies::list(&policies, format, colour)
+        }
         Command::Policies(PoliciesCommand::Test { dirs }) => policies::test(&dirs),
         Command::Benchmarks(BenchmarksCommand::List) => benchmarks::list(colour),
     }
@@ -55,17 +63,28 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
                 Ok(()) => Ok(()),
                 // A closed pipe (`| head`) is the reader's choice, not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(Failure::usage(anyhow::anyhow!("cannot write to standard output: {e}"))),
+                Err(e) => Err(Failure::usage(anyhow::anyhow!(
+                    "cannot write to standard output: {e}"
+                ))),
             }
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "out".into());
             let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
             let result = std::fs::write(&tmp, content).and_then(|_| std::fs::rename(&tmp, path));
             if let Err(e) = result {
                 let _ = std::fs::remove_file(&tmp);
-                return Err(Failure::usage(anyhow::anyhow!("{}: cannot write: {e}", path.display())));
+                return Err(Failure::usage(anyhow::anyhow!(
+                    "{}: cannot write: {e}",
+                    path.display()
+                )));
             }
             Ok(())
         }

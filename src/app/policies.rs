@@ -47,7 +47,10 @@ pub(super) fn list(dirs: &[PathBuf], format: Format, colour: bool) -> Result<Exi
         })
         .collect();
     let text = match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        ),
         Format::Table => {
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED);
@@ -63,13 +66,23 @@ pub(super) fn list(dirs: &[PathBuf], format: Format, colour: bool) -> Result<Exi
                 } else {
                     r.kinds.join(", ")
                 };
-                let cis: Vec<String> = r.cis.iter().map(|c| format!("{} {} (L{})", c.benchmark, c.control, c.level)).collect();
+                let cis: Vec<String> = r
+                    .cis
+                    .iter()
+                    .map(|c| format!("{} {} (L{})", c.benchmark, c.control, c.level))
+                    .collect();
                 let title = if r.parameters.is_empty() {
                     r.title.to_string()
                 } else {
                     format!("{} [needs --param {}]", r.title, r.parameters.join(", "))
                 };
-                t.add_row(vec![r.id.to_string(), r.severity.to_string(), title, kinds, cis.join("\n")]);
+                t.add_row(vec![
+                    r.id.to_string(),
+                    r.severity.to_string(),
+                    title,
+                    kinds,
+                    cis.join("\n"),
+                ]);
             }
             format!("{t}\n{} checks\n", rows.len())
         }
@@ -81,7 +94,9 @@ pub(super) fn list(dirs: &[PathBuf], format: Format, colour: bool) -> Result<Exi
 /// Runs the cases of the checks in `dirs`. Exit 1 if any case fails.
 pub(super) fn test(dirs: &[PathBuf]) -> Result<ExitCode, Failure> {
     // A directory whose checks carry PLM- ids is the built-in catalogue itself.
-    let builtin = dirs.iter().all(|d| d.canonicalize().ok() == std::path::Path::new("policies").canonicalize().ok());
+    let builtin = dirs
+        .iter()
+        .all(|d| d.canonicalize().ok() == std::path::Path::new("policies").canonicalize().ok());
     let catalogue = Catalogue::from_dirs(dirs, builtin).map_err(Failure::usage)?;
     let results = cases::run_all(&catalogue);
     let mut text = String::new();
@@ -95,7 +110,14 @@ pub(super) fn test(dirs: &[PathBuf]) -> Result<ExitCode, Failure> {
             text.push_str(&format!("FAIL  {} {}: {}\n", r.check, r.case, r.detail));
         }
     }
-    text.push_str(&format!("{} checks, {passed} cases passed, {failed} failed\n", catalogue.checks.len()));
+    text.push_str(&format!(
+        "{} checks, {passed} cases passed, {failed} failed\n",
+        catalogue.checks.len()
+    ));
     write_output(None, &text)?;
-    Ok(if failed > 0 { ExitCode::Findings } else { ExitCode::Success })
+    Ok(if failed > 0 {
+        ExitCode::Findings
+    } else {
+        ExitCode::Success
+    })
 }

@@ -7,14 +7,18 @@ use crate::compliance;
 use crate::engine::{EvalOptions, Prepared};
 use crate::exit::ExitCode;
 use crate::policy::Catalogue;
-use crate::report::{self, Format, ReportInput, model::ScanInfo, model::SkippedCheck, table::TableOptions};
+use crate::report::{
+    self, Format, ReportInput, model::ScanInfo, model::SkippedCheck, table::TableOptions,
+};
 use crate::snapshot::{IssueLevel, Snapshot};
 use anyhow::{Context, anyhow};
 use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
 /// Parses `--param KEY=VALUE` flags (VALUE as YAML) into the `data.config` object.
-pub(crate) fn parse_params(params: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+pub(crate) fn parse_params(
+    params: &[String],
+) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     let mut config = serde_json::Map::new();
     for p in params {
         let (key, value) = p
@@ -49,14 +53,18 @@ pub(crate) fn select(
     let mut wanted: Vec<usize> = (0..catalogue.checks.len()).collect();
     if let Some(id) = &args.benchmark {
         let bench = benchmarks.get(id).map_err(Failure::usage)?;
-        let mapped: HashSet<&str> =
-            bench.controls_at(args.level.unwrap_or(2)).flat_map(|c| c.checks.iter().map(String::as_str)).collect();
+        let mapped: HashSet<&str> = bench
+            .controls_at(args.level.unwrap_or(2))
+            .flat_map(|c| c.checks.iter().map(String::as_str))
+            .collect();
         wanted.retain(|&i| mapped.contains(catalogue.checks[i].meta.id.as_str()));
     }
     if !args.checks.is_empty() {
         for id in &args.checks {
             if catalogue.get(id).is_none() {
-                return Err(Failure::usage(anyhow!("--check {id}: no such check (see `plimsoll policies list`)")));
+                return Err(Failure::usage(anyhow!(
+                    "--check {id}: no such check (see `plimsoll policies list`)"
+                )));
             }
         }
         wanted.retain(|&i| args.checks.contains(&catalogue.checks[i].meta.id));
@@ -65,8 +73,12 @@ pub(crate) fn select(
     let mut skipped = Vec::new();
     for i in wanted {
         let meta = &catalogue.checks[i].meta;
-        let missing: Vec<&str> =
-            meta.parameters.iter().filter(|p| !config.contains_key(p.as_str())).map(String::as_str).collect();
+        let missing: Vec<&str> = meta
+            .parameters
+            .iter()
+            .filter(|p| !config.contains_key(p.as_str()))
+            .map(String::as_str)
+            .collect();
         if missing.is_empty() {
             run.push(i);
         } else {
@@ -74,7 +86,11 @@ pub(crate) fn select(
                 id: meta.id.clone(),
                 reason: format!(
                     "not configured: set {}",
-                    missing.iter().map(|m| format!("--param {m}=...")).collect::<Vec<_>>().join(" ")
+                    missing
+                        .iter()
+                        .map(|m| format!("--param {m}=..."))
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 ),
             });
         }
@@ -83,11 +99,20 @@ pub(crate) fn select(
 }
 
 /// Checks that cannot be assessed because a kind they need was not collected.
-pub(crate) fn not_assessed(catalogue: &Catalogue, selected: &[usize], snapshot: &Snapshot) -> Vec<(usize, String)> {
+pub(crate) fn not_assessed(
+    catalogue: &Catalogue,
+    selected: &[usize],
+    snapshot: &Snapshot,
+) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for &i in selected {
         let meta = &catalogue.checks[i].meta;
-        let needs: BTreeSet<&str> = meta.kinds.iter().chain(&meta.inventory).map(String::as_str).collect();
+        let needs: BTreeSet<&str> = meta
+            .kinds
+            .iter()
+            .chain(&meta.inventory)
+            .map(String::as_str)
+            .collect();
         let reasons: Vec<&str> = snapshot
             .issues
             .iter()
@@ -105,7 +130,9 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let started_at = crate::snapshot::now_rfc3339();
     if !(args.policy.eval_timeout > 0.0 && args.policy.eval_timeout.is_finite()) {
-        return Err(Failure::usage(anyhow!("--eval-timeout must be a positive number of seconds")));
+        return Err(Failure::usage(anyhow!(
+            "--eval-timeout must be a positive number of seconds"
+        )));
     }
     let catalogue = Catalogue::load(&args.policy.policies).map_err(Failure::usage)?;
     let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
@@ -115,19 +142,35 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let snapshot = crate::collect::collect_inputs(&args.inputs).map_err(Failure::input)?;
     // Input errors also go to stderr when the report itself goes elsewhere.
     if args.output.output.is_some() || args.output.format != Format::Table {
-        for issue in snapshot.issues.iter().filter(|i| i.level == IssueLevel::Error) {
+        for issue in snapshot
+            .issues
+            .iter()
+            .filter(|i| i.level == IssueLevel::Error)
+        {
             tracing::error!("{}", issue.message);
         }
     }
-    for issue in snapshot.issues.iter().filter(|i| i.level == IssueLevel::Warning) {
+    for issue in snapshot
+        .issues
+        .iter()
+        .filter(|i| i.level == IssueLevel::Warning)
+    {
         tracing::warn!("{}", issue.message);
     }
 
-    let opts = EvalOptions { timeout: Duration::from_secs_f64(args.policy.eval_timeout), config };
+    let opts = EvalOptions {
+        timeout: Duration::from_secs_f64(args.policy.eval_timeout),
+        config,
+    };
     let not_assessed = not_assessed(&catalogue, &selection.run, &snapshot);
-    let evaluated: Vec<usize> =
-        selection.run.iter().copied().filter(|i| !not_assessed.iter().any(|(n, _)| n == i)).collect();
-    let prepared = Prepared::new(&catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
+    let evaluated: Vec<usize> = selection
+        .run
+        .iter()
+        .copied()
+        .filter(|i| !not_assessed.iter().any(|(n, _)| n == i))
+        .collect();
+    let prepared =
+        Prepared::new(&catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
     let outcomes = prepared.evaluate(&snapshot);
 
     let references = benchmarks.references();
@@ -136,7 +179,11 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         duration_ms: 0,
         inputs: snapshot.sources.clone(),
         benchmark: args.policy.benchmark.clone(),
-        level: args.policy.benchmark.as_ref().map(|_| args.policy.level.unwrap_or(2)),
+        level: args
+            .policy
+            .benchmark
+            .as_ref()
+            .map(|_| args.policy.level.unwrap_or(2)),
         fail_on: args.gate.fail_on,
         resources: snapshot.resources.len(),
         checks_run: evaluated.len(),
@@ -157,7 +204,11 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
                 tallies.entry(s.id.clone()).or_default().not_assessed = Some(s.reason.clone());
             }
             let bench = benchmarks.get(id).map_err(Failure::usage)?;
-            Some(compliance::roll_up(bench, args.policy.level.unwrap_or(2), &tallies))
+            Some(compliance::roll_up(
+                bench,
+                args.policy.level.unwrap_or(2),
+                &tallies,
+            ))
         }
         None => None,
     };
@@ -170,7 +221,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             let to_terminal = args.output.output.is_none() && stdout_is_terminal();
             report::table::render(
                 &report,
-                TableOptions { colour: colour && to_terminal, width: if to_terminal { terminal_width() } else { None } },
+                TableOptions {
+                    colour: colour && to_terminal,
+                    width: if to_terminal { terminal_width() } else { None },
+                },
             )
         }
     };
@@ -184,7 +238,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         code = code.worst(ExitCode::Input);
     }
     if report.summary.errors > 0 {
-        tracing::error!("{} policy evaluation error(s); see the report", report.summary.errors);
+        tracing::error!(
+            "{} policy evaluation error(s); see the report",
+            report.summary.errors
+        );
         code = code.worst(ExitCode::Usage);
     }
     Ok(code)

@@ -97,7 +97,10 @@ impl Benchmark {
             BenchmarkError::Parse {
                 file: file.into(),
                 line: e.location().map(|l| l.line() as u32).unwrap_or(1),
-                message: msg.find(" at line ").map(|i| msg[..i].to_string()).unwrap_or(msg),
+                message: msg
+                    .find(" at line ")
+                    .map(|i| msg[..i].to_string())
+                    .unwrap_or(msg),
             }
         })?;
         b.file = file.into();
@@ -144,10 +147,18 @@ impl Benchmarks {
 
     /// Finds a benchmark by id.
     pub fn get(&self, id: &str) -> Result<&Benchmark, BenchmarkError> {
-        self.all.iter().find(|b| b.id == id).ok_or_else(|| BenchmarkError::Unknown {
-            name: id.into(),
-            available: self.all.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", "),
-        })
+        self.all
+            .iter()
+            .find(|b| b.id == id)
+            .ok_or_else(|| BenchmarkError::Unknown {
+                name: id.into(),
+                available: self
+                    .all
+                    .iter()
+                    .map(|b| b.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     /// For every check id: the controls (across all benchmarks) it maps to.
@@ -175,10 +186,18 @@ mod tests {
     #[test]
     fn unknown_field_and_bad_level_are_errors() {
         let bad = "id: x\ntitle: t\nversion: '1'\ncontrols:\n- id: '1.1'\n  title: t\n  section: s\n  level: 3\n  assessment: manual\n";
-        assert!(Benchmark::parse("b.yaml", bad).unwrap_err().to_string().contains("level must be 1 or 2"));
+        assert!(
+            Benchmark::parse("b.yaml", bad)
+                .unwrap_err()
+                .to_string()
+                .contains("level must be 1 or 2")
+        );
         let unknown = "id: x\ntitle: t\nversion: '1'\nowner: me\ncontrols: []\n";
         let e = Benchmark::parse("b.yaml", unknown).unwrap_err().to_string();
-        assert!(e.starts_with("b.yaml:4:") && e.contains("unknown field"), "{e}");
+        assert!(
+            e.starts_with("b.yaml:4:") && e.contains("unknown field"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -60,7 +60,9 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
     for p in paths {
         if p == "-" {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(CollectError::Stdin)?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(CollectError::Stdin)?;
             files.push(("-".into(), Some(text)));
             continue;
         }
@@ -80,9 +82,16 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
         }
     }
 
-    let mut snapshot = Snapshot::default();
-    snapshot.sources =
-        paths.iter().map(|p| SourceInfo { collector: COLLECTOR.into(), target: p.clone() }).collect();
+    let mut snapshot = Snapshot {
+        sources: paths
+            .iter()
+            .map(|p| SourceInfo {
+                collector: COLLECTOR.into(),
+                target: p.clone(),
+            })
+            .collect(),
+        ..Snapshot::default()
+    };
 
     // Files are independent: parse them in parallel, then merge in input order.
     let parsed: Vec<Result<FileResult, CollectError>> = files
@@ -111,8 +120,10 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CollectError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|source| CollectError::ListDir { path: dir.display().to_string(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| CollectError::ListDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
         // Hidden entries (.git, .github) are never manifests to scan.
@@ -133,7 +144,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CollectError> {
 }
 
 enum FileResult {
-    Manifests { resources: Vec<Resource>, issues: Vec<CollectionIssue> },
+    Manifests {
+        resources: Vec<Resource>,
+        issues: Vec<CollectionIssue>,
+    },
     Snapshot(String, Box<Snapshot>),
 }
 
@@ -154,7 +168,12 @@ fn parse_file(name: &str) -> Result<FileResult, CollectError> {
         Err(e) => {
             return Ok(FileResult::Manifests {
                 resources: vec![],
-                issues: vec![issue(name, None, format!("{name}: cannot read: {e}"), IssueLevel::Error)],
+                issues: vec![issue(
+                    name,
+                    None,
+                    format!("{name}: cannot read: {e}"),
+                    IssueLevel::Error,
+                )],
             });
         }
     };
@@ -166,7 +185,10 @@ fn parse_file(name: &str) -> Result<FileResult, CollectError> {
                 issues: vec![issue(
                     name,
                     None,
-                    format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "{name}: not UTF-8 text (byte {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                     IssueLevel::Error,
                 )],
             });
@@ -177,11 +199,17 @@ fn parse_file(name: &str) -> Result<FileResult, CollectError> {
         if let Ok(v) = serde_json::from_str::<Value>(&text)
             && Snapshot::is_snapshot_json(&v)
         {
-            return Ok(FileResult::Snapshot(name.to_string(), Box::new(Snapshot::from_json_str(name, &text)?)));
+            return Ok(FileResult::Snapshot(
+                name.to_string(),
+                Box::new(Snapshot::from_json_str(name, &text)?),
+            ));
         }
         // A malformed snapshot should say so, not be read as a manifest.
         if serde_json::from_str::<Value>(&text).is_err() {
-            return Ok(FileResult::Snapshot(name.to_string(), Box::new(Snapshot::from_json_str(name, &text)?)));
+            return Ok(FileResult::Snapshot(
+                name.to_string(),
+                Box::new(Snapshot::from_json_str(name, &text)?),
+            ));
         }
     }
     Ok(parse_text(name, &text))
@@ -234,7 +262,10 @@ fn parse_text(name: &str, text: &str) -> FileResult {
             Err(e) => {
                 let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
                 let line = first_line + rel.saturating_sub(1);
-                let mut msg = format!("{name}:{line}: invalid YAML: {}", strip_location(&e.to_string()));
+                let mut msg = format!(
+                    "{name}:{line}: invalid YAML: {}",
+                    strip_location(&e.to_string())
+                );
                 if doc.contains("{{") {
                     msg.push_str(" (this looks like a Helm template: render it with `helm template` and scan the output)");
                 }
@@ -252,7 +283,21 @@ fn parse_text(name: &str, text: &str) -> FileResult {
             ));
             continue;
         }
-        let json = yaml_to_json(value);
+        let mut complex_key = false;
+        let json = yaml_to_json(value, &mut complex_key);
+        // `name: {{ .Values.name }}` is valid YAML (a flow mapping used as a key): an unrendered
+        // template would otherwise be scanned as garbage. Quoted "{{ }}" strings stay valid.
+        if complex_key && doc.contains("{{") {
+            let rel = doc.lines().position(|l| l.contains("{{")).unwrap_or(0) as u32;
+            let line = first_line + rel;
+            issues.push(issue(
+                name,
+                Some(line),
+                format!("{name}:{line}: unrendered template syntax `{{{{ }}}}`: this looks like a Helm template; render it with `helm template` and scan the output"),
+                IssueLevel::Error,
+            ));
+            continue;
+        }
         let obj = match json {
             Value::Null => continue, // only comments
             Value::Object(o) => o,
@@ -272,14 +317,18 @@ fn parse_text(name: &str, text: &str) -> FileResult {
             issues.push(issue(
                 name,
                 Some(first_line),
-                format!("{name}:{first_line}: not a Kubernetes object (no apiVersion/kind); skipped"),
+                format!(
+                    "{name}:{first_line}: not a Kubernetes object (no apiVersion/kind); skipped"
+                ),
                 IssueLevel::Warning,
             ));
             continue;
         }
         let fields = field_lines(&doc, first_line).unwrap_or_default();
         let doc_line = first_content_line(&doc, first_line);
-        if kind == "List" || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array)) {
+        if kind == "List"
+            || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array))
+        {
             let items = match obj.get("items") {
                 Some(Value::Array(items)) => items.clone(),
                 _ => Vec::new(),
@@ -299,7 +348,10 @@ fn parse_text(name: &str, text: &str) -> FileResult {
                     .iter()
                     .filter_map(|(k, v)| {
                         k.strip_prefix(&prefix)
-                            .and_then(|rest| rest.strip_prefix('.').or_else(|| rest.strip_prefix('[').map(|_| rest)))
+                            .and_then(|rest| {
+                                rest.strip_prefix('.')
+                                    .or_else(|| rest.strip_prefix('[').map(|_| rest))
+                            })
                             .map(|rest| (rest.to_string(), *v))
                     })
                     .collect();
@@ -335,7 +387,7 @@ fn first_content_line(doc: &str, first_line: u32) -> u32 {
 }
 
 /// yaml_serde's value to JSON: non-string keys (`80: x`) become their text, tags are dropped.
-fn yaml_to_json(v: yaml_serde::Value) -> Value {
+fn yaml_to_json(v: yaml_serde::Value, complex_key: &mut bool) -> Value {
     use yaml_serde::Value as Y;
     match v {
         Y::Null => Value::Null,
@@ -353,7 +405,12 @@ fn yaml_to_json(v: yaml_serde::Value) -> Value {
             }
         }
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|i| yaml_to_json(i, complex_key))
+                .collect(),
+        ),
         Y::Mapping(map) => {
             let mut out = Map::new();
             for (k, v) in map {
@@ -362,20 +419,29 @@ fn yaml_to_json(v: yaml_serde::Value) -> Value {
                     Y::Bool(b) => b.to_string(),
                     Y::Number(n) => n.to_string(),
                     Y::Null => "null".into(),
-                    other => yaml_serde::to_string(&other).unwrap_or_default().trim().to_string(),
+                    other => {
+                        *complex_key = true;
+                        yaml_serde::to_string(&other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string()
+                    }
                 };
-                out.insert(key, yaml_to_json(v));
+                out.insert(key, yaml_to_json(v, complex_key));
             }
             Value::Object(out)
         }
-        Y::Tagged(t) => yaml_to_json(t.value),
+        Y::Tagged(t) => yaml_to_json(t.value, complex_key),
     }
 }
 
 /// API groups whose kinds are unambiguous without the group in the id.
 fn is_builtin_group(group: &str) -> bool {
     group.is_empty()
-        || matches!(group, "apps" | "batch" | "policy" | "autoscaling" | "extensions")
+        || matches!(
+            group,
+            "apps" | "batch" | "policy" | "autoscaling" | "extensions"
+        )
         || group.ends_with(".k8s.io")
 }
 
@@ -389,19 +455,32 @@ fn make_resource(
     let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
     let group = api.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-    let kind_part =
-        if is_builtin_group(group) { kind.to_string() } else { format!("{kind}.{group}") };
+    let kind_part = if is_builtin_group(group) {
+        kind.to_string()
+    } else {
+        format!("{kind}.{group}")
+    };
     let meta = obj.get("metadata");
     let name = meta
         .and_then(|m| m.get("name"))
         .and_then(Value::as_str)
-        .or_else(|| meta.and_then(|m| m.get("generateName")).and_then(Value::as_str))
+        .or_else(|| {
+            meta.and_then(|m| m.get("generateName"))
+                .and_then(Value::as_str)
+        })
         .unwrap_or("unnamed");
-    let ns = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("-");
+    let ns = meta
+        .and_then(|m| m.get("namespace"))
+        .and_then(Value::as_str)
+        .unwrap_or("-");
     let id = format!("k8s/manifests/{ns}/{kind_part}/{name}");
     let mut r = Resource::new(id, Source::Kubernetes, obj);
     // Only paths inside the object matter to findings; drop nothing else.
-    r.location = Some(Location { file: file.to_string(), line, fields });
+    r.location = Some(Location {
+        file: file.to_string(),
+        line,
+        fields,
+    });
     r
 }
 
@@ -411,7 +490,11 @@ fn disambiguate_ids(snapshot: &mut Snapshot) {
     let mut seen: HashMap<String, (usize, String)> = HashMap::new();
     let mut warnings = Vec::new();
     for r in snapshot.resources.iter_mut() {
-        let here = r.location.as_ref().map(|l| format!("{}:{}", l.file, l.line)).unwrap_or_default();
+        let here = r
+            .location
+            .as_ref()
+            .map(|l| format!("{}:{}", l.file, l.line))
+            .unwrap_or_default();
         match seen.get_mut(&r.id) {
             None => {
                 seen.insert(r.id.clone(), (1, here));
@@ -421,7 +504,10 @@ fn disambiguate_ids(snapshot: &mut Snapshot) {
                 warnings.push(CollectionIssue {
                     level: IssueLevel::Warning,
                     collector: COLLECTOR.into(),
-                    message: format!("{here}: {} is also defined at {first}; reported as {}~{count}", r.id, r.id),
+                    message: format!(
+                        "{here}: {} is also defined at {first}; reported as {}~{count}",
+                        r.id, r.id
+                    ),
                     file: r.location.as_ref().map(|l| l.file.clone()),
                     line: r.location.as_ref().map(|l| l.line),
                     kinds: Vec::new(),
@@ -452,10 +538,19 @@ mod tests {
         assert_eq!(res.len(), 2);
         assert_eq!(res[0].id, "k8s/manifests/ns/ConfigMap/a");
         assert_eq!(res[0].location.as_ref().unwrap().line, 2);
-        assert_eq!(res[1].id, "k8s/manifests/ns/ConfigMap/b", "merge key applied");
+        assert_eq!(
+            res[1].id, "k8s/manifests/ns/ConfigMap/b",
+            "merge key applied"
+        );
         assert_eq!(res[1].location.as_ref().unwrap().line, 8);
-        assert_eq!(res[1].location.as_ref().unwrap().fields["metadata.name"], 13);
-        assert_eq!(res[1].object["data"]["copy"]["namespace"], "ns", "alias resolved");
+        assert_eq!(
+            res[1].location.as_ref().unwrap().fields["metadata.name"],
+            13
+        );
+        assert_eq!(
+            res[1].object["data"]["copy"]["namespace"], "ns",
+            "alias resolved"
+        );
     }
 
     #[test]
@@ -466,8 +561,16 @@ mod tests {
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].level, IssueLevel::Error);
         let line = issues[0].line.unwrap();
-        assert!((8..=9).contains(&line), "line {line}: {}", issues[0].message);
-        assert!(issues[0].message.starts_with("t.yaml:"), "{}", issues[0].message);
+        assert!(
+            (8..=9).contains(&line),
+            "line {line}: {}",
+            issues[0].message
+        );
+        assert!(
+            issues[0].message.starts_with("t.yaml:"),
+            "{}",
+            issues[0].message
+        );
     }
 
     #[test]
@@ -477,7 +580,10 @@ mod tests {
         assert_eq!(res.len(), 2);
         assert_eq!(res[0].location.as_ref().unwrap().line, 4);
         assert_eq!(res[0].location.as_ref().unwrap().fields["metadata.name"], 7);
-        assert_eq!(res[1].id, "k8s/manifests/-/Widget.custom.example.com/w", "unknown kinds kept");
+        assert_eq!(
+            res[1].id, "k8s/manifests/-/Widget.custom.example.com/w",
+            "unknown kinds kept"
+        );
     }
 
     #[test]

@@ -13,17 +13,30 @@ use std::collections::BTreeMap;
 /// ambiguous in dotted form.
 pub(crate) fn push_key(parent: &str, key: &str) -> String {
     let plain = !key.is_empty()
-        && key.bytes().all(|b| !matches!(b, b'.' | b'[' | b']' | b'"' | b' ' | b'\t'));
+        && key
+            .bytes()
+            .all(|b| !matches!(b, b'.' | b'[' | b']' | b'"' | b' ' | b'\t'));
     if plain {
-        if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+        if parent.is_empty() {
+            key.to_string()
+        } else {
+            format!("{parent}.{key}")
+        }
     } else {
         format!("{parent}[\"{}\"]", key.replace('"', "\\\""))
     }
 }
 
 enum Frame {
-    Map { path: Option<String>, expecting_key: bool, key: Option<String> },
-    Seq { path: Option<String>, index: usize },
+    Map {
+        path: Option<String>,
+        expecting_key: bool,
+        key: Option<String>,
+    },
+    Seq {
+        path: Option<String>,
+        index: usize,
+    },
 }
 
 /// Builds the index for `text` (one document); `first_line` is the file line of the text's
@@ -75,7 +88,11 @@ pub(crate) fn field_lines(text: &str, first_line: u32) -> Option<BTreeMap<String
         // A node starts: work out its path from the enclosing frame.
         let node_path: Option<String> = match stack.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Map { path, expecting_key, key }) => {
+            Some(Frame::Map {
+                path,
+                expecting_key,
+                key,
+            }) => {
                 if *expecting_key {
                     *expecting_key = false;
                     match (&event, path.as_deref()) {
@@ -104,10 +121,15 @@ pub(crate) fn field_lines(text: &str, first_line: u32) -> Option<BTreeMap<String
             }
         };
         match event {
-            Event::MappingStart(..) => {
-                stack.push(Frame::Map { path: node_path, expecting_key: true, key: None })
-            }
-            Event::SequenceStart(..) => stack.push(Frame::Seq { path: node_path, index: 0 }),
+            Event::MappingStart(..) => stack.push(Frame::Map {
+                path: node_path,
+                expecting_key: true,
+                key: None,
+            }),
+            Event::SequenceStart(..) => stack.push(Frame::Seq {
+                path: node_path,
+                index: 0,
+            }),
             _ => {}
         }
     }

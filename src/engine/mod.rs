@@ -23,7 +23,10 @@ pub struct EvalOptions {
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions { timeout: Duration::from_secs(5), config: serde_json::Map::new() }
+        EvalOptions {
+            timeout: Duration::from_secs(5),
+            config: serde_json::Map::new(),
+        }
     }
 }
 
@@ -85,13 +88,28 @@ fn violations(value: &Value) -> Result<Vec<Violation>, String> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match item {
-            Value::String(s) => out.push(Violation { msg: s.to_string(), path: None }),
+            Value::String(s) => out.push(Violation {
+                msg: s.to_string(),
+                path: None,
+            }),
             Value::Object(o) => {
-                let get = |k: &str| o.get(&Value::from(k)).and_then(|v| v.as_string().ok()).map(|s| s.to_string());
-                let msg = get("msg").ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
-                out.push(Violation { msg, path: get("path") });
+                let get = |k: &str| {
+                    o.get(&Value::from(k))
+                        .and_then(|v| v.as_string().ok())
+                        .map(|s| s.to_string())
+                };
+                let msg = get("msg")
+                    .ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
+                out.push(Violation {
+                    msg,
+                    path: get("path"),
+                });
             }
-            other => return Err(format!("deny entries must be objects with `msg`, got {other}")),
+            other => {
+                return Err(format!(
+                    "deny entries must be objects with `msg`, got {other}"
+                ));
+            }
         }
     }
     out.sort();
@@ -126,19 +144,29 @@ impl<'a> Prepared<'a> {
             inventory_kinds.extend(meta.inventory.iter().cloned());
         }
         // The inventory holds only the kinds some check asked for, not a second snapshot.
-        let mut inventory: BTreeMap<Value, Vec<Value>> =
-            inventory_kinds.iter().map(|k| (Value::from(k.as_str()), Vec::new())).collect();
+        let mut inventory: BTreeMap<Value, Vec<Value>> = inventory_kinds
+            .iter()
+            .map(|k| (Value::from(k.as_str()), Vec::new()))
+            .collect();
         for r in &snapshot.resources {
             let sel = r.selector();
             if let Some(list) = inventory.get_mut(&Value::from(sel.as_str())) {
                 list.push(resource_input(r));
             }
         }
-        let inventory: BTreeMap<Value, Value> = inventory.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
+        let inventory: BTreeMap<Value, Value> = inventory
+            .into_iter()
+            .map(|(k, v)| (k, Value::from(v)))
+            .collect();
         let mut data = BTreeMap::new();
         data.insert(Value::from("inventory"), Value::from(inventory));
-        data.insert(Value::from("config"), to_value(&serde_json::Value::Object(opts.config.clone())));
-        engine.add_data(Value::from(data)).map_err(|e| PolicyError::Compile(format!("{e}")))?;
+        data.insert(
+            Value::from("config"),
+            to_value(&serde_json::Value::Object(opts.config.clone())),
+        );
+        engine
+            .add_data(Value::from(data))
+            .map_err(|e| PolicyError::Compile(format!("{e}")))?;
         engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
             limit: opts.timeout,
             check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
@@ -151,11 +179,18 @@ impl<'a> Prepared<'a> {
             if let Err(e) = probe.eval_rule(catalogue.checks[i].rule.clone()) {
                 let msg = format!("{e}");
                 if !msg.contains("execution") {
-                    return Err(PolicyError::Compile(format!("{}: {msg}", catalogue.checks[i].file)));
+                    return Err(PolicyError::Compile(format!(
+                        "{}: {msg}",
+                        catalogue.checks[i].file
+                    )));
                 }
             }
         }
-        Ok(Prepared { catalogue, engine, by_selector })
+        Ok(Prepared {
+            catalogue,
+            engine,
+            by_selector,
+        })
     }
 
     /// Evaluates every resource; outcomes are sorted (check, resource) so runs are
@@ -184,7 +219,11 @@ impl<'a> Prepared<'a> {
                                 },
                                 Err(e) => Evaluated::Error(format!("{e}")),
                             };
-                            Outcome { check: ci, resource: ri, result }
+                            Outcome {
+                                check: ci,
+                                resource: ri,
+                                result,
+                            }
                         })
                         .collect()
                 },
@@ -204,7 +243,13 @@ mod tests {
     fn violations_accept_objects_and_strings_and_reject_others() {
         let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a"]"#).unwrap();
         let vs = violations(&v).unwrap();
-        assert_eq!(vs[0], Violation { msg: "a".into(), path: None });
+        assert_eq!(
+            vs[0],
+            Violation {
+                msg: "a".into(),
+                path: None
+            }
+        );
         assert_eq!(vs[1].path.as_deref(), Some("spec"));
         assert!(violations(&Value::from(3i64)).is_err());
         assert!(violations(&Value::from_json_str(r#"[{"path": "x"}]"#).unwrap()).is_err());

@@ -49,7 +49,12 @@ struct ExpectedFinding {
 
 fn case_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -61,14 +66,21 @@ pub fn run_all(catalogue: &Catalogue) -> Vec<CaseResult> {
     for (ci, check) in catalogue.checks.iter().enumerate() {
         let Some(dir) = &check.dir else { continue };
         let dirs = case_dirs(dir);
-        let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = |p: &PathBuf| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        };
         let has = |prefix: &str| dirs.iter().any(|d| name(d).starts_with(prefix));
         if !has("pass-") || !has("fail-") {
             results.push(CaseResult {
                 check: check.meta.id.clone(),
                 case: "-".into(),
                 ok: false,
-                detail: format!("{}: needs at least one cases/pass-* and one cases/fail-* directory", dir.display()),
+                detail: format!(
+                    "{}: needs at least one cases/pass-* and one cases/fail-* directory",
+                    dir.display()
+                ),
             });
         }
         for d in &dirs {
@@ -101,7 +113,8 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
         .map(|f| dir.join(f))
         .find(|p| p.exists())
         .ok_or_else(|| format!("{}: no input.yaml", dir.display()))?;
-    let snapshot = crate::collect::collect_inputs(&[input.display().to_string()]).map_err(|e| e.to_string())?;
+    let snapshot = crate::collect::collect_inputs(&[input.display().to_string()])
+        .map_err(|e| e.to_string())?;
     if snapshot.has_errors() {
         let msgs: Vec<&str> = snapshot.issues.iter().map(|i| i.message.as_str()).collect();
         return Err(format!("input errors: {}", msgs.join("; ")));
@@ -109,20 +122,30 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
     let mut opts = EvalOptions::default();
     let config_path = dir.join("config.yaml");
     if config_path.exists() {
-        let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
+        let text = std::fs::read_to_string(&config_path)
+            .map_err(|e| format!("{}: {e}", config_path.display()))?;
         let value: serde_json::Value =
             yaml_serde::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))?;
-        opts.config = value.as_object().cloned().ok_or_else(|| format!("{}: must be a mapping", config_path.display()))?;
+        opts.config = value
+            .as_object()
+            .cloned()
+            .ok_or_else(|| format!("{}: must be a mapping", config_path.display()))?;
     }
     for p in &check.meta.parameters {
         if !opts.config.contains_key(p) {
-            return Err(format!("the check needs parameter {p}: set it in {}/config.yaml", dir.display()));
+            return Err(format!(
+                "the check needs parameter {p}: set it in {}/config.yaml",
+                dir.display()
+            ));
         }
     }
     let prepared = Prepared::new(catalogue, &[ci], &snapshot, &opts).map_err(|e| e.to_string())?;
     let outcomes = prepared.evaluate(&snapshot);
     if outcomes.is_empty() {
-        return Err(format!("no resource in the input matches the check's kinds {:?}", check.meta.kinds));
+        return Err(format!(
+            "no resource in the input matches the check's kinds {:?}",
+            check.meta.kinds
+        ));
     }
     let mut found = Vec::new();
     for o in &outcomes {
@@ -132,14 +155,36 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
             Evaluated::Fail(vs) => {
                 let r = &snapshot.resources[o.resource];
                 for v in vs {
-                    let line = r.location.as_ref().map(|l| v.path.as_deref().map(|p| l.line_of(p)).unwrap_or(l.line));
-                    found.push((r.kind().to_string(), r.namespace().map(str::to_string), r.name().to_string(), v.clone(), line));
+                    let line = r
+                        .location
+                        .as_ref()
+                        .map(|l| v.path.as_deref().map(|p| l.line_of(p)).unwrap_or(l.line));
+                    found.push((
+                        r.kind().to_string(),
+                        r.namespace().map(str::to_string),
+                        r.name().to_string(),
+                        v.clone(),
+                        line,
+                    ));
                 }
             }
         }
     }
-    let describe = |f: &(String, Option<String>, String, crate::engine::Violation, Option<u32>)| {
-        format!("{}/{} {} (line {}): {}", f.0, f.2, f.3.path.as_deref().unwrap_or("-"), f.4.unwrap_or(0), f.3.msg)
+    let describe = |f: &(
+        String,
+        Option<String>,
+        String,
+        crate::engine::Violation,
+        Option<u32>,
+    )| {
+        format!(
+            "{}/{} {} (line {}): {}",
+            f.0,
+            f.2,
+            f.3.path.as_deref().unwrap_or("-"),
+            f.4.unwrap_or(0),
+            f.3.msg
+        )
     };
     if case.starts_with("pass-") && !found.is_empty() {
         return Err(format!(
@@ -152,8 +197,10 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
     }
     let expected_path = dir.join("expected.yaml");
     if expected_path.exists() {
-        let text = std::fs::read_to_string(&expected_path).map_err(|e| format!("{}: {e}", expected_path.display()))?;
-        let expected: Expected = yaml_serde::from_str(&text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+        let text = std::fs::read_to_string(&expected_path)
+            .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+        let expected: Expected =
+            yaml_serde::from_str(&text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
         let mut remaining = found.clone();
         for e in &expected.findings {
             let pos = remaining.iter().position(|f| {
@@ -179,7 +226,11 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
         if !remaining.is_empty() {
             return Err(format!(
                 "unexpected findings: {}",
-                remaining.iter().map(describe).collect::<Vec<_>>().join(" | ")
+                remaining
+                    .iter()
+                    .map(describe)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             ));
         }
     }

@@ -69,7 +69,10 @@ fn block(text: &str) -> Option<(u32, String, Vec<String>)> {
         if !t.starts_with('#') {
             break;
         }
-        let content = t.strip_prefix("# ").or_else(|| t.strip_prefix('#')).unwrap_or("");
+        let content = t
+            .strip_prefix("# ")
+            .or_else(|| t.strip_prefix('#'))
+            .unwrap_or("");
         yaml_lines.push(content.to_string());
     }
     Some((start as u32 + 2, yaml_lines.join("\n"), yaml_lines))
@@ -93,13 +96,22 @@ pub fn has_metadata(text: &str) -> bool {
 /// use that reserved prefix.
 pub fn parse(text: &str, builtin: bool) -> Result<Metadata, MetadataError> {
     let Some((first, yaml, lines)) = block(text) else {
-        return Err(MetadataError { line: 1, message: "no `# METADATA` block".into() });
+        return Err(MetadataError {
+            line: 1,
+            message: "no `# METADATA` block".into(),
+        });
     };
     let raw: RawMetadata = yaml_serde::from_str(&yaml).map_err(|e| {
         let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
         let msg = e.to_string();
-        let msg = msg.find(" at line ").map(|i| msg[..i].to_string()).unwrap_or(msg);
-        MetadataError { line: first + rel.saturating_sub(1), message: format!("invalid METADATA: {msg}") }
+        let msg = msg
+            .find(" at line ")
+            .map(|i| msg[..i].to_string())
+            .unwrap_or(msg);
+        MetadataError {
+            line: first + rel.saturating_sub(1),
+            message: format!("invalid METADATA: {msg}"),
+        }
     })?;
     let at = |key: &str| line_of_key(first, &lines, key);
     let c = raw.custom;
@@ -111,43 +123,77 @@ pub fn parse(text: &str, builtin: bool) -> Result<Metadata, MetadataError> {
     let id_ok = {
         let parts: Vec<&str> = c.id.split('-').collect();
         parts.len() >= 2
-            && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            })
     };
     if !id_ok {
         return Err(MetadataError {
             line: at("id"),
-            message: format!("custom.id {:?} must be upper-case words joined by '-' (e.g. ACME-K8S-0001)", c.id),
+            message: format!(
+                "custom.id {:?} must be upper-case words joined by '-' (e.g. ACME-K8S-0001)",
+                c.id
+            ),
         });
     }
     if builtin {
-        let prefixes = ["PLM-K8S-", "PLM-NODE-", "PLM-EKS-", "PLM-ECS-", "PLM-ECR-", "PLM-DKR-", "PLM-HOST-"];
+        let prefixes = [
+            "PLM-K8S-",
+            "PLM-NODE-",
+            "PLM-EKS-",
+            "PLM-ECS-",
+            "PLM-ECR-",
+            "PLM-DKR-",
+            "PLM-HOST-",
+        ];
         let scheme = prefixes.iter().any(|p| {
-            c.id.strip_prefix(p).is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+            c.id.strip_prefix(p)
+                .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
         });
         if !scheme {
             return Err(MetadataError {
                 line: at("id"),
-                message: format!("built-in check id {:?} must be PLM-<K8S|NODE|EKS|ECS|ECR|DKR|HOST>-NNNN", c.id),
+                message: format!(
+                    "built-in check id {:?} must be PLM-<K8S|NODE|EKS|ECS|ECR|DKR|HOST>-NNNN",
+                    c.id
+                ),
             });
         }
     } else if c.id.starts_with("PLM-") {
         return Err(MetadataError {
             line: at("id"),
-            message: format!("custom.id {:?}: the PLM- prefix is reserved for built-in checks", c.id),
+            message: format!(
+                "custom.id {:?}: the PLM- prefix is reserved for built-in checks",
+                c.id
+            ),
         });
     }
     if raw.title.trim().is_empty() {
-        return Err(MetadataError { line: at("title"), message: "title must not be empty".into() });
+        return Err(MetadataError {
+            line: at("title"),
+            message: "title must not be empty".into(),
+        });
     }
     if c.remediation.trim().is_empty() {
-        return Err(MetadataError { line: at("remediation"), message: "custom.remediation must not be empty".into() });
+        return Err(MetadataError {
+            line: at("remediation"),
+            message: "custom.remediation must not be empty".into(),
+        });
     }
     if c.kinds.is_empty() {
-        return Err(MetadataError { line: at("kinds"), message: "custom.kinds must list at least one selector".into() });
+        return Err(MetadataError {
+            line: at("kinds"),
+            message: "custom.kinds must list at least one selector".into(),
+        });
     }
     for (field, list) in [("kinds", &c.kinds), ("inventory", &c.inventory)] {
         for sel in list {
-            validate_selector(sel).map_err(|m| MetadataError { line: at(field), message: format!("custom.{field}: {m}") })?;
+            validate_selector(sel).map_err(|m| MetadataError {
+                line: at(field),
+                message: format!("custom.{field}: {m}"),
+            })?;
         }
     }
     Ok(Metadata {
@@ -165,11 +211,23 @@ pub fn parse(text: &str, builtin: bool) -> Result<Metadata, MetadataError> {
 
 fn validate_selector(sel: &str) -> Result<(), String> {
     let Some((source, kind)) = sel.split_once('/') else {
-        return Err(format!("{sel:?} must be <source>/<Kind>, e.g. kubernetes/Pod"));
+        return Err(format!(
+            "{sel:?} must be <source>/<Kind>, e.g. kubernetes/Pod"
+        ));
     };
-    let known = [Source::Kubernetes, Source::Eks, Source::Ecs, Source::Ecr, Source::Docker, Source::Containerd, Source::Host];
+    let known = [
+        Source::Kubernetes,
+        Source::Eks,
+        Source::Ecs,
+        Source::Ecr,
+        Source::Docker,
+        Source::Containerd,
+        Source::Host,
+    ];
     if !known.iter().any(|s| s.as_str() == source) {
-        return Err(format!("{sel:?}: unknown source {source:?} (expected one of: kubernetes, eks, ecs, ecr, docker, containerd, host)"));
+        return Err(format!(
+            "{sel:?}: unknown source {source:?} (expected one of: kubernetes, eks, ecs, ecr, docker, containerd, host)"
+        ));
     }
     if kind.is_empty() {
         return Err(format!("{sel:?}: empty kind"));
@@ -201,9 +259,16 @@ mod tests {
 
     #[test]
     fn unknown_field_is_an_error_with_line() {
-        let text = GOOD.replace("#   remediation: fix it", "#   remediation: fix it\n#   colour: red");
+        let text = GOOD.replace(
+            "#   remediation: fix it",
+            "#   remediation: fix it\n#   colour: red",
+        );
         let e = parse(&text, false).unwrap_err();
-        assert!(e.message.contains("unknown field `colour`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `colour`"),
+            "{}",
+            e.message
+        );
         assert!(e.line >= 3, "{}", e.line);
     }
 

@@ -143,8 +143,15 @@ impl Catalogue {
         let before = self.checks.len();
         for f in files {
             let display = f.display().to_string();
-            let text = std::fs::read_to_string(&f).map_err(|source| PolicyError::Io { path: display.clone(), source })?;
-            let rel = f.strip_prefix(dir).unwrap_or(&f).to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&f).map_err(|source| PolicyError::Io {
+                path: display.clone(),
+                source,
+            })?;
+            let rel = f
+                .strip_prefix(dir)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .replace('\\', "/");
             let lib = is_lib(&rel);
             if lib {
                 self.libs.push((display, text));
@@ -158,7 +165,13 @@ impl Catalogue {
         Ok(())
     }
 
-    fn add_source(&mut self, path: &str, text: &str, builtin: bool, dir: Option<PathBuf>) -> Result<(), PolicyError> {
+    fn add_source(
+        &mut self,
+        path: &str,
+        text: &str,
+        builtin: bool,
+        dir: Option<PathBuf>,
+    ) -> Result<(), PolicyError> {
         if is_lib(path) {
             self.libs.push((path.to_string(), text.to_string()));
             return Ok(());
@@ -205,7 +218,9 @@ impl Catalogue {
     pub fn compile(&self) -> Result<regorus::Engine, PolicyError> {
         let mut engine = regorus::Engine::new();
         for (path, text) in &self.libs {
-            engine.add_policy(path.clone(), text.clone()).map_err(|e| PolicyError::Compile(format!("{e}")))?;
+            engine
+                .add_policy(path.clone(), text.clone())
+                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
         }
         for c in &self.checks {
             engine
@@ -222,7 +237,10 @@ impl Catalogue {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| PolicyError::Io { path: dir.display().to_string(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| PolicyError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();

@@ -42,7 +42,9 @@ pub struct ReportInput<'a> {
 pub fn tallies(input: &ReportInput<'_>) -> HashMap<String, CheckTally> {
     let mut out: HashMap<String, CheckTally> = HashMap::new();
     for o in input.outcomes {
-        let t = out.entry(input.catalogue.checks[o.check].meta.id.clone()).or_default();
+        let t = out
+            .entry(input.catalogue.checks[o.check].meta.id.clone())
+            .or_default();
         t.evaluated += 1;
         match &o.result {
             Evaluated::Pass => t.passed += 1,
@@ -51,7 +53,9 @@ pub fn tallies(input: &ReportInput<'_>) -> HashMap<String, CheckTally> {
         }
     }
     for (ci, reason) in input.not_assessed {
-        out.entry(input.catalogue.checks[*ci].meta.id.clone()).or_default().not_assessed = Some(reason.clone());
+        out.entry(input.catalogue.checks[*ci].meta.id.clone())
+            .or_default()
+            .not_assessed = Some(reason.clone());
     }
     out
 }
@@ -97,7 +101,10 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
             Evaluated::Fail(vs) => {
                 for v in vs {
                     summary.failed += 1;
-                    *summary.failed_by_severity.entry(check.meta.severity).or_default() += 1;
+                    *summary
+                        .failed_by_severity
+                        .entry(check.meta.severity)
+                        .or_default() += 1;
                     if check.meta.severity >= input.scan.fail_on {
                         summary.failed_at_threshold += 1;
                     }
@@ -132,7 +139,12 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
             .cmp(&a.severity)
             .then_with(|| a.check_id.cmp(&b.check_id))
             .then_with(|| a.resource.cmp(&b.resource))
-            .then_with(|| a.location.as_ref().map(|l| (&l.file, l.line)).cmp(&b.location.as_ref().map(|l| (&l.file, l.line))))
+            .then_with(|| {
+                a.location
+                    .as_ref()
+                    .map(|l| (&l.file, l.line))
+                    .cmp(&b.location.as_ref().map(|l| (&l.file, l.line)))
+            })
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.message.cmp(&b.message))
     });

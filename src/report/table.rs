@@ -4,7 +4,9 @@
 
 use super::model::Report;
 use crate::finding::{Severity, Status};
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+};
 use std::fmt::Write as _;
 
 /// Rendering options.
@@ -63,14 +65,20 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         out.push_str("No findings.\n");
     } else {
         let mut t = new_table(opts);
-        t.set_header(vec!["SEVERITY", "CHECK", "STATUS", "RESOURCE", "MESSAGE", "LOCATION"]);
+        t.set_header(vec![
+            "SEVERITY", "CHECK", "STATUS", "RESOURCE", "MESSAGE", "LOCATION",
+        ]);
         let mut last_check: Option<&str> = None;
         for f in &report.findings {
             let first_of_group = last_check != Some(f.check_id.as_str());
             last_check = Some(&f.check_id);
             let (sev, check) = if first_of_group {
                 (
-                    styled(f.severity.as_str().to_uppercase(), Some(severity_colour(f.severity)), opts),
+                    styled(
+                        f.severity.as_str().to_uppercase(),
+                        Some(severity_colour(f.severity)),
+                        opts,
+                    ),
                     Cell::new(format!("{}\n{}", f.check_id, f.title)),
                 )
             } else {
@@ -83,7 +91,11 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
                 },
                 None => "-".into(),
             };
-            let location = f.location.as_ref().map(|l| format!("{}:{}", l.file, l.line)).unwrap_or_default();
+            let location = f
+                .location
+                .as_ref()
+                .map(|l| format!("{}:{}", l.file, l.line))
+                .unwrap_or_default();
             t.add_row(vec![
                 sev,
                 check,
@@ -97,12 +109,21 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
     }
 
     if let Some(c) = &report.compliance {
-        let _ = writeln!(out, "\n{} {} — Level {} profile", c.title, c.version, c.level);
+        let _ = writeln!(
+            out,
+            "\n{} {} — Level {} profile",
+            c.title, c.version, c.level
+        );
         let mut t = new_table(opts);
         t.set_header(vec!["CONTROL", "LEVEL", "STATUS", "TITLE", "DETAIL"]);
         for ctl in &c.controls {
             let detail = match ctl.status {
-                Status::Pass | Status::Fail => format!("{} passed, {} failed ({})", ctl.passed, ctl.failed, ctl.checks.join(", ")),
+                Status::Pass | Status::Fail => format!(
+                    "{} passed, {} failed ({})",
+                    ctl.passed,
+                    ctl.failed,
+                    ctl.checks.join(", ")
+                ),
                 _ => ctl.reason.clone().unwrap_or_default(),
             };
             t.add_row(vec![
@@ -122,19 +143,34 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         );
     }
 
-    let errors: Vec<_> = report.collection_issues.iter().filter(|i| i.level == crate::snapshot::IssueLevel::Error).collect();
+    let errors: Vec<_> = report
+        .collection_issues
+        .iter()
+        .filter(|i| i.level == crate::snapshot::IssueLevel::Error)
+        .collect();
     if !errors.is_empty() {
         let _ = writeln!(out, "\nInput errors ({}):", errors.len());
         for e in errors {
             let _ = writeln!(out, "  {}", e.message);
         }
     }
-    let warnings = report.collection_issues.len() - report.collection_issues.iter().filter(|i| i.level == crate::snapshot::IssueLevel::Error).count();
+    let warnings = report.collection_issues.len()
+        - report
+            .collection_issues
+            .iter()
+            .filter(|i| i.level == crate::snapshot::IssueLevel::Error)
+            .count();
 
     let s = &report.summary;
     let by_sev: Vec<String> = Severity::DESCENDING
         .iter()
-        .map(|sev| format!("{} {}", s.failed_by_severity.get(sev).copied().unwrap_or(0), sev))
+        .map(|sev| {
+            format!(
+                "{} {}",
+                s.failed_by_severity.get(sev).copied().unwrap_or(0),
+                sev
+            )
+        })
         .collect();
     let _ = writeln!(
         out,
@@ -145,12 +181,29 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         s.failed,
         by_sev.join(", "),
         s.passed,
-        if s.errors > 0 { format!(", {} policy errors", s.errors) } else { String::new() },
-        if s.not_assessed > 0 { format!(", {} not assessed", s.not_assessed) } else { String::new() },
-        if warnings > 0 { format!(", {warnings} input warnings (see -v or the JSON report)") } else { String::new() },
+        if s.errors > 0 {
+            format!(", {} policy errors", s.errors)
+        } else {
+            String::new()
+        },
+        if s.not_assessed > 0 {
+            format!(", {} not assessed", s.not_assessed)
+        } else {
+            String::new()
+        },
+        if warnings > 0 {
+            format!(", {warnings} input warnings (see -v or the JSON report)")
+        } else {
+            String::new()
+        },
     );
     if !report.scan.checks_skipped.is_empty() {
-        let ids: Vec<&str> = report.scan.checks_skipped.iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<&str> = report
+            .scan
+            .checks_skipped
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
         let _ = writeln!(out, "Not run (not configured): {}.", ids.join(", "));
     }
     out

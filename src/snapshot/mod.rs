@@ -64,7 +64,10 @@ pub struct ToolInfo {
 
 impl Default for ToolInfo {
     fn default() -> Self {
-        ToolInfo { name: "plimsoll".into(), version: crate::VERSION.into() }
+        ToolInfo {
+            name: "plimsoll".into(),
+            version: crate::VERSION.into(),
+        }
     }
 }
 
@@ -155,9 +158,8 @@ impl Snapshot {
     /// Sorts resources and issues so the file is deterministic whatever order collection ran in.
     pub fn normalise(&mut self) {
         self.resources.sort_by(|a, b| a.id.cmp(&b.id));
-        self.issues.sort_by(|a, b| {
-            (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message))
-        });
+        self.issues
+            .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     }
 
     /// Appends another snapshot's content (several inputs in one scan).
@@ -195,7 +197,10 @@ impl Snapshot {
             && let Some(v) = h.schema_version
             && v > SCHEMA_VERSION
         {
-            return Err(SnapshotError::NewerSchema { path: path.into(), found: v });
+            return Err(SnapshotError::NewerSchema {
+                path: path.into(),
+                found: v,
+            });
         }
         serde_json::from_str(text).map_err(|e| SnapshotError::Parse {
             path: path.into(),
@@ -208,8 +213,10 @@ impl Snapshot {
     /// Reads a snapshot file.
     pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| SnapshotError::Io { path: display.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+            path: display.clone(),
+            source,
+        })?;
         Self::from_json_str(&display, &text)
     }
 }
@@ -224,7 +231,11 @@ mod tests {
         let mut obj = serde_json::Map::new();
         obj.insert("apiVersion".into(), "v1".into());
         obj.insert("kind".into(), "Pod".into());
-        snap.resources.push(Resource::new("k8s/x/-/Pod/a".into(), Source::Kubernetes, obj));
+        snap.resources.push(Resource::new(
+            "k8s/x/-/Pod/a".into(),
+            Source::Kubernetes,
+            obj,
+        ));
         snap.issues.push(CollectionIssue {
             level: IssueLevel::Error,
             collector: "manifests".into(),
@@ -242,7 +253,10 @@ mod tests {
     fn newer_schema_is_a_clear_error() {
         let text = r#"{"kind":"PlimsollSnapshot","schemaVersion":99}"#;
         let err = Snapshot::from_json_str("s.json", text).unwrap_err();
-        assert!(err.to_string().contains("schemaVersion 99 is newer"), "{err}");
+        assert!(
+            err.to_string().contains("schemaVersion 99 is newer"),
+            "{err}"
+        );
     }
 
     #[test]

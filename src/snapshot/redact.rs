@@ -82,7 +82,10 @@ mod tests {
         });
         redact_kubernetes(secret.as_object_mut().unwrap());
         let text = secret.to_string();
-        assert!(!text.contains("hunter2") && !text.contains("aHVudGVyMg=="), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("aHVudGVyMg=="),
+            "{text}"
+        );
         assert_eq!(secret["data"]["password"], REDACTED);
         assert!(secret["metadata"].get("managedFields").is_none());
 
@@ -96,7 +99,8 @@ mod tests {
             ]}}}}}
         });
         redact_kubernetes(deploy.as_object_mut().unwrap());
-        let env = &deploy["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"];
+        let env =
+            &deploy["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"];
         assert_eq!(env[0]["name"], "DB_PASSWORD");
         assert_eq!(env[0]["value"], REDACTED);
         assert_eq!(env[1]["valueFrom"]["secretKeyRef"]["name"], "s");

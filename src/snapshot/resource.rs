@@ -118,7 +118,12 @@ impl Resource {
         source: Source,
         object: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
-        Resource { id, source, location: None, object }
+        Resource {
+            id,
+            source,
+            location: None,
+            object,
+        }
     }
 
     fn str_field(&self, key: &str) -> &str {
@@ -126,7 +131,10 @@ impl Resource {
     }
 
     fn metadata_str(&self, key: &str) -> Option<&str> {
-        self.object.get("metadata").and_then(|m| m.get(key)).and_then(|v| v.as_str())
+        self.object
+            .get("metadata")
+            .and_then(|m| m.get(key))
+            .and_then(|v| v.as_str())
     }
 
     /// The object's kind (`Deployment`), or empty.
@@ -165,12 +173,19 @@ mod tests {
         assert_eq!(parent_path("a.b[0]"), Some("a.b"));
         assert_eq!(parent_path("a.b"), Some("a"));
         assert_eq!(parent_path("a"), None);
-        assert_eq!(parent_path(r#"metadata.annotations["a.b/c"]"#), Some("metadata.annotations"));
+        assert_eq!(
+            parent_path(r#"metadata.annotations["a.b/c"]"#),
+            Some("metadata.annotations")
+        );
     }
 
     #[test]
     fn line_of_falls_back_to_closest_ancestor() {
-        let mut loc = Location { file: "f".into(), line: 1, fields: BTreeMap::new() };
+        let mut loc = Location {
+            file: "f".into(),
+            line: 1,
+            fields: BTreeMap::new(),
+        };
         loc.fields.insert("spec".into(), 5);
         loc.fields.insert("spec.containers[0]".into(), 8);
         assert_eq!(loc.line_of("spec.containers[0].resources.limits"), 8);

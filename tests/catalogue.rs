@@ -1,0 +1,124 @@
+//! The catalogue gatekeeper: every built-in check loads through the real loader, has at least
+//! one pass- and one fail- case, and every case holds when run through the real collector and
+//! engine. Benchmarks reference only checks that exist.
+
+// Test code: a failed setup step should panic with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use plimsoll::benchmark::Benchmarks;
+use plimsoll::policy::{Catalogue, cases};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+fn policies_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies")
+}
+
+#[test]
+fn every_check_has_passing_and_failing_cases_that_hold() {
+    let catalogue = Catalogue::from_dirs(&[policies_dir()], true).expect("catalogue loads");
+    assert!(
+        catalogue.checks.len() >= 40,
+        "only {} checks",
+        catalogue.checks.len()
+    );
+    let results = cases::run_all(&catalogue);
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| format!("{} {}: {}", r.check, r.case, r.detail))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+    for check in &catalogue.checks {
+        let mine: Vec<_> = results
+            .iter()
+            .filter(|r| r.check == check.meta.id)
+            .collect();
+        assert!(
+            mine.iter().any(|r| r.case.starts_with("pass-")),
+            "{} has no pass- case",
+            check.meta.id
+        );
+        assert!(
+            mine.iter().any(|r| r.case.starts_with("fail-")),
+            "{} has no fail- case",
+            check.meta.id
+        );
+    }
+}
+
+#[test]
+fn embedded_catalogue_matches_the_policies_directory() {
+    let embedded = Catalogue::builtin().expect("embedded catalogue loads");
+    let on_disk = Catalogue::from_dirs(&[policies_dir()], true).expect("catalogue loads");
+    let a: Vec<&str> = embedded.checks.iter().map(|c| c.meta.id.as_str()).collect();
+    let b: Vec<&str> = on_disk.checks.iter().map(|c| c.meta.id.as_str()).collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn benchmarks_reference_existing_checks_and_cis_k8s_has_all_34_controls() {
+    let catalogue = Catalogue::builtin().expect("catalogue loads");
+    let ids: HashSet<&str> = catalogue
+        .checks
+        .iter()
+        .map(|c| c.meta.id.as_str())
+        .collect();
+    let benchmarks = Benchmarks::builtin().expect("benchmarks load");
+    for b in &benchmarks.all {
+        for c in &b.controls {
+            for check in &c.checks {
+                assert!(
+                    ids.contains(check.as_str()),
+                    "{} control {} maps unknown check {check}",
+                    b.id,
+                    c.id
+                );
+            }
+        }
+    }
+    let cis = benchmarks
+        .get("cis-kubernetes-1.12")
+        .expect("cis-kubernetes-1.12 exists");
+    assert_eq!(cis.controls.len(), 34);
+    let level2: Vec<&str> = cis
+        .controls
+        .iter()
+        .filter(|c| c.level == 2)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        level2,
+        [
+            "5.2.7", "5.3.2", "5.4.1", "5.4.2", "5.5.1", "5.6.2", "5.6.3", "5.6.4"
+        ]
+    );
+    let automated = cis.controls.iter().filter(|c| !c.checks.is_empty()).count();
+    assert_eq!(
+        automated, 30,
+        "5.3.1, 5.4.2, 5.5.1 and 5.6.1 are the only manual controls"
+    );
+}
+
+#[test]
+fn every_check_maps_to_a_benchmark_or_is_general_hardening() {
+    // Not every check is a CIS control (image pinning, resource limits, services), but the
+    // CIS Section 5 pod-security ones must be mapped; guard against a renumbering slip.
+    let refs = Benchmarks::builtin().expect("benchmarks load").references();
+    for id in [
+        "PLM-K8S-0001",
+        "PLM-K8S-0006",
+        "PLM-K8S-0040",
+        "PLM-K8S-0060",
+        "PLM-K8S-0061",
+    ] {
+        assert!(
+            refs.contains_key(id),
+            "{id} is not mapped to any benchmark control"
+        );
+    }
+}

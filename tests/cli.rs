@@ -1,0 +1,853 @@
+//! End-to-end tests of the real binary: every exit code of the contract in
+//! `docs/exit-codes.md`, bad input, stdin, snapshots, JSON shape, redaction, user policies,
+//! the execution limit and NOT_ASSESSED.
+
+// Test code: a failed setup step should panic with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("binary finishes");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str]) -> Out {
+    run_in(&root(), args, None)
+}
+
+fn json(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.stdout))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+const HARDENED: &str = "apiVersion: v1
+kind: Pod
+metadata: {name: ok, namespace: shop}
+spec:
+  automountServiceAccountToken: false
+  serviceAccountName: app
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: app
+    image: ghcr.io/acme/app:1.0@sha256:4bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d0
+    securityContext:
+      allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
+      capabilities: {drop: [ALL]}
+    resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}
+";
+
+const PRIVILEGED: &str = "apiVersion: v1
+kind: Pod
+metadata: {name: bad, namespace: shop}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext:
+      privileged: true
+";
+
+// ---- exit code 0 and 1, the gate -------------------------------------------------------
+
+#[test]
+fn demo_has_findings_and_exits_1_with_a_table() {
+    let out = run(&["scan", "fixtures/demo"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("PLM-K8S-0001"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("fixtures/demo/legacy.yaml:"),
+        "locations in the table"
+    );
+    assert!(
+        out.stdout.contains("Scanned 15 resources"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("\u{1b}["),
+        "no colour when not a terminal"
+    );
+}
+
+#[test]
+fn compliant_input_exits_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "ok.yaml", HARDENED);
+    let out = run_in(dir.path(), &["scan", "ok.yaml", "--format", "json"], None);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let report = json(&out);
+    assert_eq!(report["summary"]["failed"], 0);
+    assert!(report["summary"]["passed"].as_u64().unwrap_or(0) > 20);
+}
+
+#[test]
+fn fail_on_threshold_and_exit_zero() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "bad.yaml", PRIVILEGED);
+    // Highest severity here is high (privileged): critical threshold passes, high fails.
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &["scan", "bad.yaml", "--fail-on", "critical"],
+            None
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        run_in(dir.path(), &["scan", "bad.yaml", "--fail-on", "high"], None).code,
+        1
+    );
+    assert_eq!(
+        run_in(dir.path(), &["scan", "bad.yaml"], None).code,
+        1,
+        "default: any failure fails"
+    );
+    assert_eq!(
+        run_in(dir.path(), &["scan", "bad.yaml", "--exit-zero"], None).code,
+        0
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "bad.yaml", "--fail-on", "severe"],
+        None,
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("unknown severity"), "{}", out.stderr);
+}
+
+// ---- exit code 2: usage, configuration, policy ---------------------------------------------
+
+#[test]
+fn usage_errors_exit_2_with_one_clear_line() {
+    let out = run(&["scan", "fixtures/demo", "--no-such-flag"]);
+    assert_eq!(out.code, 2);
+    let out = run(&["scan", "fixtures/demo", "--benchmark", "cis-nonsense-9"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("unknown benchmark \"cis-nonsense-9\"; available: cis-kubernetes-1.12"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["scan", "fixtures/demo", "--level", "1"]);
+    assert_eq!(out.code, 2, "--level needs --benchmark");
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--benchmark",
+        "cis-kubernetes-1.12",
+        "--level",
+        "3",
+    ]);
+    assert_eq!(out.code, 2);
+    let out = run(&["scan", "fixtures/demo", "--check", "PLM-K8S-9999"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("PLM-K8S-9999: no such check"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn bad_policy_directories_exit_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run_in(
+        dir.path(),
+        &["scan", "-", "--policies", "missing-dir"],
+        Some(HARDENED),
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr.trim(),
+        "error: missing-dir: policy directory not found"
+    );
+
+    write(
+        dir.path(),
+        "p1/x/policy.rego",
+        "# METADATA\n# title: X\n# custom:\n#   id: ACME-0001\n#   severity: severe\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.x\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "-", "--policies", "p1"],
+        Some(HARDENED),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("p1/x/policy.rego:5: custom.severity: unknown severity \"severe\""),
+        "{}",
+        out.stderr
+    );
+
+    let good = "# METADATA\n# title: X\n# custom:\n#   id: ACME-0001\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.PKG\nimport rego.v1\ndeny contains \"x\" if false\n";
+    write(dir.path(), "p2/a/policy.rego", &good.replace("PKG", "a"));
+    write(dir.path(), "p2/b/policy.rego", &good.replace("PKG", "b"));
+    let out = run_in(
+        dir.path(),
+        &["scan", "-", "--policies", "p2"],
+        Some(HARDENED),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "p2/b/policy.rego:4: duplicate check id ACME-0001 (also defined in p2/a/policy.rego)"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    write(
+        dir.path(),
+        "p3/a/policy.rego",
+        &good
+            .replace("PKG", "a")
+            .replace("#   remediation: r", "#   remediation: r\n#   owner: me"),
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "-", "--policies", "p3"],
+        Some(HARDENED),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("p3/a/policy.rego:") && out.stderr.contains("unknown field `owner`"),
+        "{}",
+        out.stderr
+    );
+
+    write(
+        dir.path(),
+        "p4/a/policy.rego",
+        &good
+            .replace("PKG", "a")
+            .replace("if false", "if {\n  input.kind ==\n}"),
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "-", "--policies", "p4"],
+        Some(HARDENED),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("p4/a/policy.rego:"),
+        "compile errors name the file: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "slow/spin/policy.rego",
+        "# METADATA\n# title: Spins\n# custom:\n#   id: ACME-0002\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.spin\nimport rego.v1\n\
+         deny contains \"never\" if {\n  r := numbers.range(1, 20000)\n  count([1 | some i in r; some j in r; i * j == -1]) > 0\n}\n",
+    );
+    write(dir.path(), "pod.yaml", HARDENED);
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "pod.yaml",
+            "--policies",
+            "slow",
+            "--check",
+            "ACME-0002",
+            "--eval-timeout",
+            "0.2",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let report = json(&out);
+    let f = &report["findings"][0];
+    assert_eq!(f["status"], "ERROR");
+    assert_eq!(f["checkId"], "ACME-0002");
+    assert!(
+        f["message"].as_str().unwrap_or("").contains("policy error"),
+        "{f}"
+    );
+    assert_eq!(report["summary"]["errors"], 1);
+}
+
+// ---- exit code 3: input ---------------------------------------------------------------------
+
+#[test]
+fn missing_path_and_empty_directory_exit_3_with_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
+    write(dir.path(), "empty/README.md", "not a manifest");
+    let out = run_in(dir.path(), &["scan", "nope.yaml"], None);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr.trim(),
+        "error: nope.yaml: no such file or directory"
+    );
+    let out = run_in(dir.path(), &["scan", "empty"], None);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr.trim(),
+        "error: empty: no manifests (*.yaml, *.yml, *.json) found in this directory"
+    );
+}
+
+#[test]
+fn malformed_document_is_reported_and_everything_else_still_scanned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "deploy/a-good.yaml", PRIVILEGED);
+    write(
+        dir.path(),
+        "deploy/b-broken.yaml",
+        &format!(
+            "{HARDENED}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n---\n{}",
+            PRIVILEGED.replace("name: bad", "name: bad2")
+        ),
+    );
+    let out = run_in(dir.path(), &["scan", "deploy", "--format", "json"], None);
+    assert_eq!(
+        out.code, 3,
+        "input errors win over findings: {}",
+        out.stderr
+    );
+    let report = json(&out);
+    let names: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["resource"]["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"bad") && names.contains(&"bad2"),
+        "documents after the broken one are scanned: {names:?}"
+    );
+    let issue = &report["collectionIssues"][0];
+    assert_eq!(issue["level"], "error");
+    assert_eq!(issue["file"], "deploy/b-broken.yaml");
+    let line = issue["line"].as_u64().expect("line");
+    assert!((19..=21).contains(&line), "line {line}: {issue}");
+    assert!(
+        out.stderr.contains("deploy/b-broken.yaml:"),
+        "error also on stderr: {}",
+        out.stderr
+    );
+
+    // The table names the file and line too.
+    let out = run_in(dir.path(), &["scan", "deploy"], None);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stdout.contains("Input errors (1):") && out.stdout.contains("deploy/b-broken.yaml:"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn helm_template_hint_and_unreadable_snapshot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "t.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{ include \"x\" . }}\n",
+    );
+    let out = run_in(dir.path(), &["scan", "t.yaml", "--format", "json"], None);
+    assert_eq!(out.code, 3);
+    let report = json(&out);
+    assert_eq!(report["resources"], serde_json::Value::Null);
+    assert_eq!(
+        report["scan"]["resources"], 0,
+        "an unrendered template is not scanned as garbage"
+    );
+    let msg = report["collectionIssues"][0]["message"]
+        .as_str()
+        .unwrap_or("");
+    assert!(
+        msg.starts_with("t.yaml:4:") && msg.contains("helm template"),
+        "{msg}"
+    );
+    // Quoted template strings (PrometheusRule annotations, Argo parameters) are ordinary values.
+    write(
+        dir.path(),
+        "rule.yaml",
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n  groups:\n  - name: g\n    rules:\n    - alert: Down\n      annotations: {summary: \"{{ $labels.instance }} is down\"}\n",
+    );
+    let out = run_in(dir.path(), &["scan", "rule.yaml"], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+
+    write(
+        dir.path(),
+        "new.json",
+        "{\"kind\": \"PlimsollSnapshot\", \"schemaVersion\": 7, \"resources\": []}",
+    );
+    let out = run_in(dir.path(), &["scan", "new.json"], None);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr
+            .contains("schemaVersion 7 is newer than this plimsoll supports"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---- inputs, snapshots, outputs -------------------------------------------------------------
+
+#[test]
+fn stdin_input_like_helm_template_pipe() {
+    let out = run_in(
+        &root(),
+        &["scan", "-", "--format", "json"],
+        Some(PRIVILEGED),
+    );
+    assert_eq!(out.code, 1);
+    let report = json(&out);
+    let f = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["checkId"] == "PLM-K8S-0001")
+        .cloned();
+    let f = f.expect("privileged finding");
+    assert_eq!(f["location"]["file"], "-");
+    assert_eq!(f["location"]["line"], 9);
+    assert_eq!(f["path"], "spec.containers[0].securityContext.privileged");
+}
+
+#[test]
+fn collect_then_scan_snapshot_gives_the_same_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = dir.path().join("snap.json");
+    let out = run(&[
+        "collect",
+        "fixtures/demo",
+        "-o",
+        snap.to_str().expect("utf8"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let live = json(&run(&["scan", "fixtures/demo", "--format", "json"]));
+    let offline = json(&run(&[
+        "scan",
+        snap.to_str().expect("utf8"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(live["findings"], offline["findings"]);
+    assert_eq!(live["summary"], offline["summary"]);
+    let text = std::fs::read_to_string(&snap).expect("snapshot");
+    let s: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(s["kind"], "PlimsollSnapshot");
+    assert_eq!(s["schemaVersion"], 1);
+    assert_eq!(s["resources"].as_array().map(Vec::len), Some(15));
+}
+
+#[test]
+fn secrets_are_never_written_or_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = dir.path().join("snap.json");
+    run(&[
+        "collect",
+        "fixtures/demo",
+        "-o",
+        snap.to_str().expect("utf8"),
+    ]);
+    let table = run(&["scan", "fixtures/demo"]).stdout;
+    let report = run(&["scan", "fixtures/demo", "--format", "json"]).stdout;
+    let snapshot = std::fs::read_to_string(&snap).expect("snapshot");
+    for secret in ["sk_live_do_not_print_me", "s3cr3t-in-plain-text"] {
+        for (what, text) in [
+            ("snapshot", &snapshot),
+            ("table", &table),
+            ("json", &report),
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked into the {what}");
+        }
+    }
+    assert!(snapshot.contains("<redacted>"));
+}
+
+#[test]
+fn json_report_shape() {
+    let out = run(&["scan", "fixtures/demo", "--format", "json"]);
+    let r = json(&out);
+    assert_eq!(r["schemaVersion"], 1);
+    assert_eq!(r["tool"]["name"], "plimsoll");
+    assert_eq!(r["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        r["scan"]["startedAt"]
+            .as_str()
+            .is_some_and(|s| s.ends_with('Z'))
+    );
+    let f = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["checkId"] == "PLM-K8S-0001")
+        .cloned()
+        .expect("finding");
+    for key in [
+        "checkId",
+        "title",
+        "severity",
+        "status",
+        "resource",
+        "message",
+        "path",
+        "location",
+        "cis",
+        "remediation",
+        "fingerprint",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+    }
+    assert_eq!(f["resource"]["kind"], "Deployment");
+    assert_eq!(f["resource"]["namespace"], "legacy");
+    assert_eq!(f["location"]["file"], "fixtures/demo/legacy.yaml");
+    assert_eq!(f["location"]["line"], 32);
+    assert_eq!(
+        f["cis"][0],
+        serde_json::json!({"benchmark": "cis-kubernetes-1.12", "control": "5.2.2", "level": 1})
+    );
+    // Sorted by severity, most serious first.
+    let ranks: Vec<u8> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| match f["severity"].as_str() {
+            Some("critical") => 4,
+            Some("high") => 3,
+            Some("medium") => 2,
+            Some("low") => 1,
+            _ => 0,
+        })
+        .collect();
+    assert!(
+        ranks.windows(2).all(|w| w[0] >= w[1]),
+        "findings sorted by severity"
+    );
+}
+
+#[test]
+fn output_file_is_written_and_runs_are_deterministic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    for p in [&a, &b] {
+        let out = run(&[
+            "scan",
+            "fixtures/demo",
+            "--format",
+            "json",
+            "-o",
+            p.to_str().expect("utf8"),
+        ]);
+        assert_eq!(out.code, 1);
+        assert!(out.stdout.is_empty(), "report goes to the file only");
+    }
+    let strip = |p: &Path| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json");
+        v["scan"]["startedAt"] = serde_json::Value::Null;
+        v["scan"]["durationMs"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+}
+
+#[test]
+fn benchmark_level_selects_controls_and_reports_status() {
+    let l1 = json(&run(&[
+        "scan",
+        "fixtures/demo",
+        "--benchmark",
+        "cis-kubernetes-1.12",
+        "--level",
+        "1",
+        "--format",
+        "json",
+    ]));
+    let l2 = json(&run(&[
+        "scan",
+        "fixtures/demo",
+        "--benchmark",
+        "cis-kubernetes-1.12",
+        "--level",
+        "2",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(l1["compliance"]["summary"]["total"], 26);
+    assert_eq!(l2["compliance"]["summary"]["total"], 34);
+    let control = |r: &serde_json::Value, id: &str| {
+        r["compliance"]["controls"]
+            .as_array()
+            .expect("controls")
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+    };
+    assert!(
+        control(&l1, "5.2.7").is_none(),
+        "level 2 control not in the level 1 profile"
+    );
+    assert_eq!(control(&l2, "5.2.2").expect("5.2.2")["status"], "FAIL");
+    assert_eq!(control(&l2, "5.2.3").expect("5.2.3")["status"], "PASS");
+    assert_eq!(control(&l2, "5.3.1").expect("5.3.1")["status"], "MANUAL");
+    // Level 1 runs only the checks mapped to level 1 controls.
+    let l1_checks: Vec<&str> = l1["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["checkId"].as_str())
+        .collect();
+    assert!(
+        !l1_checks.contains(&"PLM-K8S-0006"),
+        "5.2.7 (root) is level 2"
+    );
+    assert!(
+        !l1_checks.contains(&"PLM-K8S-0025"),
+        "unmapped checks do not run under a benchmark"
+    );
+    let table = run(&[
+        "scan",
+        "fixtures/demo",
+        "--benchmark",
+        "cis-kubernetes-1.12",
+    ])
+    .stdout;
+    assert!(table.contains("Controls: 34 total"), "{table}");
+}
+
+#[test]
+fn missing_collection_is_not_assessed_never_pass() {
+    // A snapshot whose collection of RBAC objects failed (as a live collector records a 403).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = serde_json::json!({
+        "kind": "PlimsollSnapshot", "schemaVersion": 1,
+        "tool": {"name": "plimsoll", "version": "0.0.0"}, "createdAt": "2026-01-01T00:00:00Z",
+        "sources": [{"collector": "kubernetes", "target": "prod"}],
+        "resources": [{"id": "k8s/prod/shop/Pod/ok", "source": "kubernetes", "apiVersion": "v1", "kind": "Pod",
+                       "metadata": {"name": "ok", "namespace": "shop"}, "spec": {"containers": [{"name": "a", "image": "nginx:1.27"}]}}],
+        "issues": [{"level": "warning", "collector": "kubernetes",
+                    "message": "list clusterroles: forbidden (403)", "kinds": ["kubernetes/ClusterRole", "kubernetes/Role"]}]
+    });
+    write(dir.path(), "snap.json", &snap.to_string());
+    let r = json(&run_in(
+        dir.path(),
+        &[
+            "scan",
+            "snap.json",
+            "--benchmark",
+            "cis-kubernetes-1.12",
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    let na: Vec<&serde_json::Value> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "NOT_ASSESSED")
+        .collect();
+    assert!(
+        na.iter().any(|f| f["checkId"] == "PLM-K8S-0041"
+            && f["message"].as_str().unwrap_or("").contains("403")),
+        "{na:?}"
+    );
+    let c = r["compliance"]["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .find(|c| c["id"] == "5.1.2")
+        .cloned()
+        .expect("5.1.2");
+    assert_eq!(c["status"], "NOT_ASSESSED");
+    assert!(
+        c["reason"].as_str().unwrap_or("").contains("forbidden"),
+        "{c}"
+    );
+    // A control with no resource of its kinds at all is NOT_ASSESSED too, not PASS.
+    let c = r["compliance"]["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .find(|c| c["id"] == "5.3.2")
+        .cloned()
+        .expect("5.3.2");
+    assert_eq!(c["status"], "NOT_ASSESSED");
+}
+
+#[test]
+fn user_policies_target_unknown_kinds_and_have_their_own_tests() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "mine/cert-duration/policy.rego",
+        "# METADATA\n# title: Certificates are short-lived\n# custom:\n#   id: ACME-K8S-0001\n#   severity: medium\n\
+         #   kinds: [kubernetes/Certificate]\n#   remediation: Set spec.duration to 2160h or less.\npackage acme.cert_duration\nimport rego.v1\n\
+         deny contains {\"msg\": \"certificate has no duration\", \"path\": \"spec\"} if not input.spec.duration\n",
+    );
+    write(
+        dir.path(),
+        "mine/cert-duration/cases/pass-short/input.yaml",
+        "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: a}\nspec: {duration: 720h}\n",
+    );
+    write(
+        dir.path(),
+        "mine/cert-duration/cases/fail-missing/input.yaml",
+        "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: a}\nspec: {secretName: a}\n",
+    );
+    let out = run_in(dir.path(), &["policies", "test", "mine"], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("2 cases passed, 0 failed"),
+        "{}",
+        out.stdout
+    );
+
+    let out = run(&[
+        "scan",
+        "fixtures/demo/certificate.yaml",
+        "--policies",
+        dir.path().join("mine").to_str().expect("utf8"),
+        "--check",
+        "ACME-K8S-0001",
+    ]);
+    assert_eq!(
+        out.code, 1,
+        "the demo certificate sets no duration: {}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("ACME-K8S-0001") && out.stdout.contains("Certificate/web-tls"),
+        "{}",
+        out.stdout
+    );
+
+    // A case that does not hold makes `policies test` exit 1.
+    write(
+        dir.path(),
+        "mine/cert-duration/cases/pass-wrong/input.yaml",
+        "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: a}\nspec: {}\n",
+    );
+    let out = run_in(dir.path(), &["policies", "test", "mine"], None);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("FAIL  ACME-K8S-0001 pass-wrong: expected no findings"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn policies_list_shows_the_catalogue() {
+    let out = run(&["policies", "list", "--format", "json"]);
+    assert_eq!(out.code, 0);
+    let list = json(&out);
+    let checks = list.as_array().expect("array");
+    assert!(checks.len() >= 40);
+    let first = &checks[0];
+    assert_eq!(first["id"], "PLM-K8S-0001");
+    assert_eq!(first["severity"], "high");
+    assert!(
+        first["kinds"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k == "kubernetes/Deployment"))
+    );
+    assert_eq!(first["cis"][0]["control"], "5.2.2");
+    let table = run(&["policies", "list"]).stdout;
+    assert!(
+        table.contains("PLM-K8S-0062") && table.contains("cis-kubernetes-1.12 5.1.1 (L1)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn parameterised_template_is_off_until_configured() {
+    let out = json(&run(&["scan", "fixtures/demo", "--format", "json"]));
+    let skipped = out["scan"]["checksSkipped"].as_array().expect("skipped");
+    assert!(skipped.iter().any(|s| s["id"] == "PLM-K8S-0027"));
+    let out = json(&run(&[
+        "scan",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--check",
+        "PLM-K8S-0027",
+        "--param",
+        "allowedRegistries=[ghcr.io/acme]",
+    ]));
+    let images: Vec<&str> = out["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        images.len(),
+        3,
+        "billing, fluent-bit and busybox are not from ghcr.io/acme: {images:?}"
+    );
+    let out = run(&["scan", "fixtures/demo", "--param", "noequals"]);
+    assert_eq!(out.code, 2);
+}
