@@ -851,3 +851,82 @@ fn parameterised_template_is_off_until_configured() {
     let out = run(&["scan", "fixtures/demo", "--param", "noequals"]);
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn colour_only_on_a_terminal() {
+    // `script` (util-linux, on every Debian system) runs the binary on a real pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_plimsoll");
+    let cmd = format!("{bin} scan fixtures/demo");
+    let tty = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script(1) from util-linux runs");
+    let text = String::from_utf8_lossy(&tty.stdout);
+    assert!(
+        text.contains("\u{1b}["),
+        "colour on a terminal: {}",
+        &text[..text.len().min(400)]
+    );
+    let no_colour = Command::new("script")
+        .args(["-qec", &format!("{cmd} --no-color"), "/dev/null"])
+        .current_dir(root())
+        .env("TERM", "xterm")
+        .output()
+        .expect("script runs");
+    assert!(
+        !String::from_utf8_lossy(&no_colour.stdout).contains("\u{1b}[31"),
+        "--no-color disables it"
+    );
+    let piped = run(&["scan", "fixtures/demo"]);
+    assert!(!piped.stdout.contains("\u{1b}["), "no colour into a pipe");
+}
+
+#[test]
+fn output_to_special_files_writes_through_them() {
+    use std::os::unix::fs::FileTypeExt;
+    // Regression: the atomic rename once replaced /dev/null with a regular file.
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let meta = std::fs::metadata("/dev/null").expect("/dev/null");
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null is still a device"
+    );
+
+    // A symlink stays a symlink; its target receives the report.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("real.json");
+    std::fs::write(&target, "old").expect("write");
+    let link = dir.path().join("report.json");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "-o",
+        link.to_str().expect("utf8"),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("target")
+            .contains("\"schemaVersion\": 1")
+    );
+}

@@ -43,43 +43,48 @@ pod_security_context := object.get(pod_spec, "securityContext", {})
 
 container_fields := ["containers", "initContainers", "ephemeralContainers"]
 
-# Every container of the pod spec: {container, name, path, field}.
+# Every container of the pod spec: {container, name, path, field, sc, eff, add, drop}, where
+# sc is its securityContext ({} when absent), eff the effective security context (container over
+# pod) and add/drop its capabilities, upper-cased without CAP_.
+# Computed once per resource and shared by every check: regorus function calls are costly,
+# so checks read these fields instead of calling helpers per container.
 containers contains c if {
 	some field in container_fields
 	some i, container in object.get(pod_spec, field, [])
+	sc := object.get(container, "securityContext", {})
+	caps := object.get(sc, "capabilities", {})
 	c := {
 		"container": container,
 		"name": object.get(container, "name", sprintf("%s[%d]", [field, i])),
 		"path": sprintf("%s.%s[%d]", [pod_spec_path, field, i]),
 		"field": field,
+		"sc": sc,
+		# Security settings as the kubelet applies them: the container's over the pod's. Only
+		# top-level keys are overridden, which is all checks compare (e.g. seccompProfile.type).
+		"eff": object.union(pod_security_context, sc),
+		"add": {upper(trim_prefix(upper(cap), "CAP_")) | some cap in object.get(caps, "add", [])},
+		"drop": {upper(trim_prefix(upper(cap), "CAP_")) | some cap in object.get(caps, "drop", [])},
 	}
 }
 
-container_security_context(c) := object.get(c.container, "securityContext", {})
+container_security_context(c) := c.sc
 
 # A security setting as the kubelet applies it: the container's value wins over the pod's.
-effective(c, key) := v if {
-	v := container_security_context(c)[key]
-}
-
-effective(c, key) := v if {
-	not has_key(container_security_context(c), key)
-	v := pod_security_context[key]
-}
+effective(c, key) := c.eff[key]
 
 # Path of the field that decides `effective(c, key)` (the container's, else the pod's, else
 # where the container's would go).
 effective_path(c, key) := sprintf("%s.securityContext.%s", [c.path, key]) if {
-	has_key(container_security_context(c), key)
+	has_key(c.sc, key)
 }
 
 effective_path(c, key) := sprintf("%s.securityContext.%s", [pod_spec_path, key]) if {
-	not has_key(container_security_context(c), key)
+	not has_key(c.sc, key)
 	has_key(pod_security_context, key)
 }
 
 effective_path(c, key) := sprintf("%s.securityContext.%s", [c.path, key]) if {
-	not has_key(container_security_context(c), key)
+	not has_key(c.sc, key)
 	not has_key(pod_security_context, key)
 }
 
@@ -87,8 +92,10 @@ has_key(obj, key) if {
 	_ = obj[key]
 }
 
-# Capabilities of a container, upper-cased and without a CAP_ prefix.
-capabilities(c, list) := {upper(trim_prefix(upper(cap), "CAP_")) | some cap in object.get(object.get(container_security_context(c), "capabilities", {}), list, [])}
+# Capabilities of a container ("add" or "drop"), upper-cased and without a CAP_ prefix.
+capabilities(c, "add") := c.add
+
+capabilities(c, "drop") := c.drop
 
 # Default objects that Kubernetes itself creates and reconciles: not the user's to fix.
 is_bootstrap_default if {

@@ -69,6 +69,16 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
             }
         }
         Some(path) => {
+            let fail = |e: std::io::Error| {
+                Failure::usage(anyhow::anyhow!("{}: cannot write: {e}", path.display()))
+            };
+            // Only a regular file (or a new one) is replaced by rename. Renaming over a device
+            // (`-o /dev/null`), a FIFO or a symlink would replace the special file itself, so
+            // those are written in place.
+            let special = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
+            if special {
+                return std::fs::write(path, content).map_err(fail);
+            }
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -81,10 +91,7 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
             let result = std::fs::write(&tmp, content).and_then(|_| std::fs::rename(&tmp, path));
             if let Err(e) = result {
                 let _ = std::fs::remove_file(&tmp);
-                return Err(Failure::usage(anyhow::anyhow!(
-                    "{}: cannot write: {e}",
-                    path.display()
-                )));
+                return Err(fail(e));
             }
             Ok(())
         }

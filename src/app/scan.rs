@@ -139,7 +139,13 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let config = parse_params(&args.policy.params)?;
     let selection = select(&catalogue, &benchmarks, &args.policy, &config)?;
 
+    let phase = Instant::now();
     let snapshot = crate::collect::collect_inputs(&args.inputs).map_err(Failure::input)?;
+    tracing::info!(
+        "collected {} resources in {:.2}s",
+        snapshot.resources.len(),
+        phase.elapsed().as_secs_f64()
+    );
     // Input errors also go to stderr when the report itself goes elsewhere.
     if args.output.output.is_some() || args.output.format != Format::Table {
         for issue in snapshot
@@ -169,9 +175,22 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         .copied()
         .filter(|i| !not_assessed.iter().any(|(n, _)| n == i))
         .collect();
+    let phase = Instant::now();
     let prepared =
         Prepared::new(&catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
+    tracing::info!(
+        "compiled {} checks in {:.2}s",
+        evaluated.len(),
+        phase.elapsed().as_secs_f64()
+    );
+    let phase = Instant::now();
     let outcomes = prepared.evaluate(&snapshot);
+    tracing::info!(
+        "evaluated {} check x resource pairs in {:.2}s",
+        outcomes.len(),
+        phase.elapsed().as_secs_f64()
+    );
+    let phase = Instant::now();
 
     let references = benchmarks.references();
     let scan = ScanInfo {
@@ -213,6 +232,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         None => None,
     };
     let mut report = report::build(input, compliance);
+    tracing::debug!(
+        "report model built in {:.2}s",
+        phase.elapsed().as_secs_f64()
+    );
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
 
     let text = match args.output.format {
@@ -229,6 +252,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         }
     };
     write_output(args.output.output.as_deref(), &text)?;
+    tracing::info!("reported in {:.2}s", phase.elapsed().as_secs_f64());
 
     let mut code = ExitCode::Success;
     if report.summary.failed_at_threshold > 0 && !args.gate.exit_zero {

@@ -254,115 +254,134 @@ fn split_documents(text: &str) -> Vec<(u32, String)> {
 
 /// Parses one manifest text (a file's content or stdin).
 fn parse_text(name: &str, text: &str) -> FileResult {
+    // Documents are independent: parse them in parallel (a single 10,000-object file would
+    // otherwise be parsed on one core), then keep their input order.
+    let parts: Vec<(Vec<Resource>, Vec<CollectionIssue>)> = split_documents(text)
+        .par_iter()
+        .map(|(first_line, doc)| {
+            let mut resources = Vec::new();
+            let mut issues = Vec::new();
+            parse_document(name, *first_line, doc, &mut resources, &mut issues);
+            (resources, issues)
+        })
+        .collect();
     let mut resources = Vec::new();
     let mut issues = Vec::new();
-    for (first_line, doc) in split_documents(text) {
-        let value: yaml_serde::Value = match yaml_serde::from_str(&doc) {
-            Ok(v) => v,
-            Err(e) => {
-                let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
-                let line = first_line + rel.saturating_sub(1);
-                let mut msg = format!(
-                    "{name}:{line}: invalid YAML: {}",
-                    strip_location(&e.to_string())
-                );
-                if doc.contains("{{") {
-                    msg.push_str(" (this looks like a Helm template: render it with `helm template` and scan the output)");
-                }
-                issues.push(issue(name, Some(line), msg, IssueLevel::Error));
-                continue;
-            }
-        };
-        let mut value = value;
-        if let Err(e) = value.apply_merge() {
-            issues.push(issue(
-                name,
-                Some(first_line),
-                format!("{name}:{first_line}: invalid merge key: {e}"),
-                IssueLevel::Error,
-            ));
-            continue;
-        }
-        let mut complex_key = false;
-        let json = yaml_to_json(value, &mut complex_key);
-        // `name: {{ .Values.name }}` is valid YAML (a flow mapping used as a key): an unrendered
-        // template would otherwise be scanned as garbage. Quoted "{{ }}" strings stay valid.
-        if complex_key && doc.contains("{{") {
-            let rel = doc.lines().position(|l| l.contains("{{")).unwrap_or(0) as u32;
-            let line = first_line + rel;
-            issues.push(issue(
-                name,
-                Some(line),
-                format!("{name}:{line}: unrendered template syntax `{{{{ }}}}`: this looks like a Helm template; render it with `helm template` and scan the output"),
-                IssueLevel::Error,
-            ));
-            continue;
-        }
-        let obj = match json {
-            Value::Null => continue, // only comments
-            Value::Object(o) => o,
-            _ => {
-                issues.push(issue(
-                    name,
-                    Some(first_line),
-                    format!("{name}:{first_line}: document is not a mapping; skipped"),
-                    IssueLevel::Warning,
-                ));
-                continue;
-            }
-        };
-        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-        let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-        if kind.is_empty() || api.is_empty() {
-            issues.push(issue(
-                name,
-                Some(first_line),
-                format!(
-                    "{name}:{first_line}: not a Kubernetes object (no apiVersion/kind); skipped"
-                ),
-                IssueLevel::Warning,
-            ));
-            continue;
-        }
-        let fields = field_lines(&doc, first_line).unwrap_or_default();
-        let doc_line = first_content_line(&doc, first_line);
-        if kind == "List"
-            || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array))
-        {
-            let items = match obj.get("items") {
-                Some(Value::Array(items)) => items.clone(),
-                _ => Vec::new(),
-            };
-            for (i, item) in items.into_iter().enumerate() {
-                let prefix = format!("items[{i}]");
-                let Value::Object(item) = item else {
-                    issues.push(issue(
-                        name,
-                        Some(*fields.get(&prefix).unwrap_or(&doc_line)),
-                        format!("{name}: {prefix} is not an object; skipped"),
-                        IssueLevel::Warning,
-                    ));
-                    continue;
-                };
-                let item_fields = fields
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        k.strip_prefix(&prefix)
-                            .and_then(|rest| {
-                                rest.strip_prefix('.')
-                                    .or_else(|| rest.strip_prefix('[').map(|_| rest))
-                            })
-                            .map(|rest| (rest.to_string(), *v))
-                    })
-                    .collect();
-                let line = *fields.get(&prefix).unwrap_or(&doc_line);
-                resources.push(make_resource(item, name, line, item_fields));
-            }
-        } else {
-            resources.push(make_resource(obj, name, doc_line, fields));
-        }
+    for (r, i) in parts {
+        resources.extend(r);
+        issues.extend(i);
     }
     FileResult::Manifests { resources, issues }
+}
+
+/// Parses one document into resources (several for `kind: List`) or an issue.
+fn parse_document(
+    name: &str,
+    first_line: u32,
+    doc: &str,
+    resources: &mut Vec<Resource>,
+    issues: &mut Vec<CollectionIssue>,
+) {
+    let value: yaml_serde::Value = match yaml_serde::from_str(doc) {
+        Ok(v) => v,
+        Err(e) => {
+            let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
+            let line = first_line + rel.saturating_sub(1);
+            let mut msg = format!(
+                "{name}:{line}: invalid YAML: {}",
+                strip_location(&e.to_string())
+            );
+            if doc.contains("{{") {
+                msg.push_str(" (this looks like a Helm template: render it with `helm template` and scan the output)");
+            }
+            issues.push(issue(name, Some(line), msg, IssueLevel::Error));
+            return;
+        }
+    };
+    let mut value = value;
+    if let Err(e) = value.apply_merge() {
+        issues.push(issue(
+            name,
+            Some(first_line),
+            format!("{name}:{first_line}: invalid merge key: {e}"),
+            IssueLevel::Error,
+        ));
+        return;
+    }
+    let mut complex_key = false;
+    let json = yaml_to_json(value, &mut complex_key);
+    // `name: {{ .Values.name }}` is valid YAML (a flow mapping used as a key): an unrendered
+    // template would otherwise be scanned as garbage. Quoted "{{ }}" strings stay valid.
+    if complex_key && doc.contains("{{") {
+        let rel = doc.lines().position(|l| l.contains("{{")).unwrap_or(0) as u32;
+        let line = first_line + rel;
+        issues.push(issue(
+            name,
+            Some(line),
+            format!("{name}:{line}: unrendered template syntax `{{{{ }}}}`: this looks like a Helm template; render it with `helm template` and scan the output"),
+            IssueLevel::Error,
+        ));
+        return;
+    }
+    let obj = match json {
+        Value::Null => return, // only comments
+        Value::Object(o) => o,
+        _ => {
+            issues.push(issue(
+                name,
+                Some(first_line),
+                format!("{name}:{first_line}: document is not a mapping; skipped"),
+                IssueLevel::Warning,
+            ));
+            return;
+        }
+    };
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    if kind.is_empty() || api.is_empty() {
+        issues.push(issue(
+            name,
+            Some(first_line),
+            format!("{name}:{first_line}: not a Kubernetes object (no apiVersion/kind); skipped"),
+            IssueLevel::Warning,
+        ));
+        return;
+    }
+    let fields = field_lines(doc, first_line).unwrap_or_default();
+    let doc_line = first_content_line(doc, first_line);
+    if kind == "List" || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array)) {
+        let items = match obj.get("items") {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let prefix = format!("items[{i}]");
+            let Value::Object(item) = item else {
+                issues.push(issue(
+                    name,
+                    Some(*fields.get(&prefix).unwrap_or(&doc_line)),
+                    format!("{name}: {prefix} is not an object; skipped"),
+                    IssueLevel::Warning,
+                ));
+                return;
+            };
+            let item_fields = fields
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix(&prefix)
+                        .and_then(|rest| {
+                            rest.strip_prefix('.')
+                                .or_else(|| rest.strip_prefix('[').map(|_| rest))
+                        })
+                        .map(|rest| (rest.to_string(), *v))
+                })
+                .collect();
+            let line = *fields.get(&prefix).unwrap_or(&doc_line);
+            resources.push(make_resource(item, name, line, item_fields));
+        }
+    } else {
+        resources.push(make_resource(obj, name, doc_line, fields));
+    }
 }
 
 /// yaml_serde's messages end with "at line N column M" relative to the document; the caller

@@ -117,12 +117,34 @@ fn violations(value: &Value) -> Result<Vec<Violation>, String> {
     Ok(out)
 }
 
-/// A compiled, data-loaded engine for one snapshot and a set of checks.
+/// Compiled, data-loaded engines for one snapshot and a set of checks.
+///
+/// Each check gets its own regorus engine holding only the helper library and that check:
+/// regorus walks every loaded module on each `data.` lookup (`ensure_module_evaluated`), so one
+/// engine with the whole catalogue made every rule evaluation pay for all 49 modules (measured
+/// 4x slower over 10,000 Deployments; see docs/performance.md).
 pub struct Prepared<'a> {
     catalogue: &'a Catalogue,
-    engine: regorus::Engine,
-    /// selector (`kubernetes/Pod`) -> indices of selected checks evaluated on it.
+    /// One engine per selected check, in the order of `checks`.
+    engines: Vec<regorus::Engine>,
+    /// Catalogue index of each engine's check.
+    checks: Vec<usize>,
+    /// selector (`kubernetes/Pod`) -> positions in `engines` evaluated on it.
     by_selector: HashMap<String, Vec<usize>>,
+    /// selector -> one engine with the helper library and every check evaluated on that kind.
+    /// The fast path: one pass per resource, helpers evaluated once and shared by all its
+    /// checks. On any error the per-check engines run instead, so one failing check cannot
+    /// mask the others.
+    batches: HashMap<String, regorus::Engine>,
+}
+
+/// The `deny` set of `package` inside a data document returned by `eval_modules`.
+fn deny_of<'v>(data: &'v Value, package: &str) -> &'v Value {
+    let mut v = data;
+    for part in package.split('.') {
+        v = &v[part];
+    }
+    &v["deny"]
 }
 
 impl<'a> Prepared<'a> {
@@ -133,13 +155,12 @@ impl<'a> Prepared<'a> {
         snapshot: &Snapshot,
         opts: &EvalOptions,
     ) -> Result<Prepared<'a>, PolicyError> {
-        let mut engine = catalogue.compile()?;
         let mut by_selector: HashMap<String, Vec<usize>> = HashMap::new();
         let mut inventory_kinds = BTreeSet::new();
-        for &i in selected {
+        for (pos, &i) in selected.iter().enumerate() {
             let meta = &catalogue.checks[i].meta;
             for k in &meta.kinds {
-                by_selector.entry(k.clone()).or_default().push(i);
+                by_selector.entry(k.clone()).or_default().push(pos);
             }
             inventory_kinds.extend(meta.inventory.iter().cloned());
         }
@@ -164,32 +185,60 @@ impl<'a> Prepared<'a> {
             Value::from("config"),
             to_value(&serde_json::Value::Object(opts.config.clone())),
         );
-        engine
-            .add_data(Value::from(data))
-            .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit: opts.timeout,
-            check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-        });
-        // Surface semantic errors (unknown functions, bad references) now, as a load error,
-        // not as one error per resource.
-        let mut probe = engine.clone();
-        probe.set_input(Value::new_object());
+        let data = Value::from(data);
+        let mut engines = Vec::with_capacity(selected.len());
         for &i in selected {
-            if let Err(e) = probe.eval_rule(catalogue.checks[i].rule.clone()) {
+            let check = &catalogue.checks[i];
+            let mut engine = catalogue.compile_check(i)?;
+            // Values are reference-counted: every engine shares the same inventory.
+            engine
+                .add_data(data.clone())
+                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+            engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+                limit: opts.timeout,
+                check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+            });
+            // Surface semantic errors (unknown functions, bad references) now, as a load
+            // error, not as one error per resource.
+            let mut probe = engine.clone();
+            probe.set_input(Value::new_object());
+            if let Err(e) = probe.eval_rule(check.rule.clone()) {
                 let msg = format!("{e}");
                 if !msg.contains("execution") {
-                    return Err(PolicyError::Compile(format!(
-                        "{}: {msg}",
-                        catalogue.checks[i].file
-                    )));
+                    return Err(PolicyError::Compile(format!("{}: {msg}", check.file)));
                 }
             }
+            engines.push(engine);
+        }
+        let mut batches = HashMap::new();
+        for (selector, positions) in &by_selector {
+            let mut engine = regorus::Engine::new();
+            for (path, text) in &catalogue.libs {
+                engine
+                    .add_policy(path.clone(), text.clone())
+                    .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+            }
+            for &pos in positions {
+                let c = &catalogue.checks[selected[pos]];
+                engine
+                    .add_policy(c.file.clone(), c.source.clone())
+                    .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+            }
+            engine
+                .add_data(data.clone())
+                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+            engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+                limit: opts.timeout,
+                check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+            });
+            batches.insert(selector.clone(), engine);
         }
         Ok(Prepared {
             catalogue,
-            engine,
+            engines,
+            checks: selected.to_vec(),
             by_selector,
+            batches,
         })
     }
 
@@ -201,16 +250,41 @@ impl<'a> Prepared<'a> {
             .par_iter()
             .enumerate()
             .map_init(
-                || self.engine.clone(),
-                |engine, (ri, r)| {
-                    let Some(checks) = self.by_selector.get(&r.selector()) else {
+                || (self.engines.clone(), self.batches.clone()),
+                |(engines, batches), (ri, r)| {
+                    let selector = r.selector();
+                    let Some(positions) = self.by_selector.get(&selector) else {
                         return Vec::new();
                     };
-                    engine.set_input(resource_input(r));
-                    checks
+                    let input = resource_input(r);
+                    if let Some(batch) = batches.get_mut(&selector) {
+                        batch.set_input(input.clone());
+                        if let Ok(data) = batch.eval_modules(false) {
+                            let mut out = Vec::with_capacity(positions.len());
+                            for &pos in positions {
+                                let ci = self.checks[pos];
+                                let deny = deny_of(&data, &self.catalogue.checks[ci].package);
+                                let result = match violations(deny) {
+                                    Ok(vs) if vs.is_empty() => Evaluated::Pass,
+                                    Ok(vs) => Evaluated::Fail(vs),
+                                    Err(e) => Evaluated::Error(e),
+                                };
+                                out.push(Outcome {
+                                    check: ci,
+                                    resource: ri,
+                                    result,
+                                });
+                            }
+                            return out;
+                        }
+                    }
+                    positions
                         .iter()
-                        .map(|&ci| {
+                        .map(|&pos| {
+                            let ci = self.checks[pos];
                             let check = &self.catalogue.checks[ci];
+                            let engine = &mut engines[pos];
+                            engine.set_input(input.clone());
                             let result = match engine.eval_rule(check.rule.clone()) {
                                 Ok(v) => match violations(&v) {
                                     Ok(vs) if vs.is_empty() => Evaluated::Pass,

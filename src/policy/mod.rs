@@ -230,6 +230,22 @@ impl Catalogue {
         Ok(engine)
     }
 
+    /// A regorus engine holding the helper modules and one check: what the evaluator runs.
+    pub fn compile_check(&self, index: usize) -> Result<regorus::Engine, PolicyError> {
+        let mut engine = regorus::Engine::new();
+        for (path, text) in &self.libs {
+            engine
+                .add_policy(path.clone(), text.clone())
+                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+        }
+        if let Some(c) = self.checks.get(index) {
+            engine
+                .add_policy(c.file.clone(), c.source.clone())
+                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+        }
+        Ok(engine)
+    }
+
     /// Looks a check up by id.
     pub fn get(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.meta.id == id)

@@ -9,6 +9,11 @@ use comfy_table::{
 };
 use std::fmt::Write as _;
 
+/// Above this many findings they are printed one per line instead of as a table: laying out a
+/// table measures and wraps every cell (over 2 s for 100,000 rows, more than the scan itself),
+/// and nobody reads such a table on screen; aligned lines stay greppable.
+const LARGE_TABLE: usize = 2_000;
+
 /// Rendering options.
 #[derive(Debug, Clone, Copy)]
 pub struct TableOptions {
@@ -58,11 +63,97 @@ fn styled(text: impl ToString, colour: Option<Color>, opts: TableOptions) -> Cel
     }
 }
 
+fn resource_label(f: &super::model::FindingOut) -> String {
+    match &f.resource {
+        Some(r) => match &r.namespace {
+            Some(ns) => format!("{ns}/{}/{}", r.kind, r.name),
+            None => format!("{}/{}", r.kind, r.name),
+        },
+        None => "-".into(),
+    }
+}
+
+/// One finding per line, columns aligned: `SEVERITY CHECK STATUS RESOURCE LOCATION MESSAGE`.
+fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
+    let rows: Vec<[String; 5]> = report
+        .findings
+        .iter()
+        .map(|f| {
+            [
+                f.severity.as_str().to_uppercase(),
+                f.check_id.clone(),
+                f.status.to_string(),
+                resource_label(f),
+                f.location
+                    .as_ref()
+                    .map(|l| format!("{}:{}", l.file, l.line))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut widths = [8usize, 5, 6, 8, 8]; // the header labels
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {:w4$}  MESSAGE",
+        "SEVERITY",
+        "CHECK",
+        "STATUS",
+        "RESOURCE",
+        "LOCATION",
+        w0 = widths[0],
+        w1 = widths[1],
+        w2 = widths[2],
+        w3 = widths[3],
+        w4 = widths[4],
+    );
+    for (f, row) in report.findings.iter().zip(&rows) {
+        let sev = format!("{:w$}", row[0], w = widths[0]);
+        let sev = if opts.colour {
+            format!(
+                "\u{1b}[1;{}m{sev}\u{1b}[0m",
+                ansi(severity_colour(f.severity))
+            )
+        } else {
+            sev
+        };
+        let _ = writeln!(
+            out,
+            "{sev}  {:w1$}  {:w2$}  {:w3$}  {:w4$}  {}",
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            f.message,
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4],
+        );
+    }
+}
+
+fn ansi(c: Color) -> u8 {
+    match c {
+        Color::Magenta => 35,
+        Color::Red => 31,
+        Color::Yellow => 33,
+        Color::Blue => 34,
+        _ => 37,
+    }
+}
+
 /// Renders the report.
 pub fn render(report: &Report, opts: TableOptions) -> String {
     let mut out = String::new();
     if report.findings.is_empty() {
         out.push_str("No findings.\n");
+    } else if report.findings.len() > LARGE_TABLE {
+        render_lines(report, opts, &mut out);
     } else {
         let mut t = new_table(opts);
         t.set_header(vec![

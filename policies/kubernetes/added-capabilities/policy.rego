@@ -21,7 +21,7 @@ baseline_allowed := {
 
 deny contains v if {
     some c in k8s.containers
-    extra := k8s.capabilities(c, "add") - baseline_allowed
+    extra := c.add - baseline_allowed
     count(extra) > 0
     v := {
         "msg": sprintf("container %q adds capabilities beyond the baseline set: %s", [c.name, concat(", ", sort(extra))]),

@@ -16,7 +16,7 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    not k8s.container_security_context(c).allowPrivilegeEscalation == false
+    not c.sc.allowPrivilegeEscalation == false
     v := {
         "msg": sprintf("container %q does not set allowPrivilegeEscalation: false", [c.name]),
         "path": sprintf("%s.securityContext.allowPrivilegeEscalation", [c.path]),

@@ -31,7 +31,7 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    k8s.effective(c, "appArmorProfile").type == "Unconfined"
+    c.eff.appArmorProfile.type == "Unconfined"
     v := {
         "msg": sprintf("container %q runs with AppArmor profile Unconfined", [c.name]),
         "path": sprintf("%s.type", [k8s.effective_path(c, "appArmorProfile")]),

@@ -22,7 +22,7 @@ baseline_extra := {
 
 deny contains v if {
     some c in k8s.containers
-    not "ALL" in k8s.capabilities(c, "drop")
+    not "ALL" in c.drop
     v := {
         "msg": sprintf("container %q does not drop ALL capabilities", [c.name]),
         "path": sprintf("%s.securityContext.capabilities.drop", [c.path]),
@@ -31,7 +31,7 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    added := k8s.capabilities(c, "add") & baseline_extra
+    added := c.add & baseline_extra
     count(added) > 0
     v := {
         "msg": sprintf("container %q adds %s; the restricted profile allows only NET_BIND_SERVICE", [c.name, concat(", ", sort(added))]),

@@ -16,8 +16,8 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    some i, port in object.get(c.container, "ports", [])
-    object.get(port, "hostPort", 0) != 0
+    some i, port in c.container.ports
+    port.hostPort != 0
     v := {
         "msg": sprintf("container %q opens host port %v", [c.name, port.hostPort]),
         "path": sprintf("%s.ports[%d].hostPort", [c.path, i]),

@@ -15,7 +15,7 @@ import data.plimsoll.lib.kubernetes as k8s
 import rego.v1
 
 deny contains v if {
-    some i, vol in object.get(k8s.pod_spec, "volumes", [])
+    some i, vol in k8s.pod_spec.volumes
     vol.hostPath
     v := {
         "msg": sprintf("volume %q mounts host path %s", [vol.name, object.get(vol.hostPath, "path", "?")]),

@@ -15,7 +15,7 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    "NET_RAW" in k8s.capabilities(c, "add")
+    "NET_RAW" in c.add
     v := {
         "msg": sprintf("container %q adds NET_RAW", [c.name]),
         "path": sprintf("%s.securityContext.capabilities.add", [c.path]),
@@ -24,16 +24,11 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    not adds_net_raw(c)
-    not drops_net_raw(c)
+    not "NET_RAW" in c.add
+    not "ALL" in c.drop
+    not "NET_RAW" in c.drop
     v := {
         "msg": sprintf("container %q does not drop NET_RAW (drop ALL or NET_RAW)", [c.name]),
         "path": sprintf("%s.securityContext.capabilities.drop", [c.path]),
     }
 }
-
-adds_net_raw(c) if "NET_RAW" in k8s.capabilities(c, "add")
-
-drops_net_raw(c) if "ALL" in k8s.capabilities(c, "drop")
-
-drops_net_raw(c) if "NET_RAW" in k8s.capabilities(c, "drop")

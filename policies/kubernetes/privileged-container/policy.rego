@@ -16,7 +16,7 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    k8s.container_security_context(c).privileged == true
+    c.sc.privileged == true
     v := {
         "msg": sprintf("container %q runs privileged", [c.name]),
         "path": sprintf("%s.securityContext.privileged", [c.path]),

@@ -15,7 +15,7 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    mount := k8s.container_security_context(c).procMount
+    mount := c.sc.procMount
     mount != "Default"
     v := {
         "msg": sprintf("container %q uses procMount %s", [c.name, mount]),

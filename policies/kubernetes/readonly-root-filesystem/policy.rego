@@ -16,7 +16,7 @@ import rego.v1
 deny contains v if {
     some c in k8s.containers
     c.field != "ephemeralContainers"
-    not k8s.container_security_context(c).readOnlyRootFilesystem == true
+    not c.sc.readOnlyRootFilesystem == true
     v := {
         "msg": sprintf("container %q has a writable root filesystem", [c.name]),
         "path": sprintf("%s.securityContext.readOnlyRootFilesystem", [c.path]),

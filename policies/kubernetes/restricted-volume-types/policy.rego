@@ -17,7 +17,7 @@ import rego.v1
 allowed := {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"}
 
 deny contains v if {
-    some i, vol in object.get(k8s.pod_spec, "volumes", [])
+    some i, vol in k8s.pod_spec.volumes
     some kind, _ in vol
     kind != "name"
     not kind in allowed

@@ -16,7 +16,7 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    k8s.effective(c, "runAsUser") == 0
+    c.eff.runAsUser == 0
     v := {
         "msg": sprintf("container %q runs as root (runAsUser: 0)", [c.name]),
         "path": k8s.effective_path(c, "runAsUser"),
@@ -25,8 +25,8 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    not k8s.effective(c, "runAsNonRoot") == true
-    not k8s.effective(c, "runAsUser")
+    not c.eff.runAsNonRoot == true
+    not c.eff.runAsUser
     v := {
         "msg": sprintf("container %q may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set", [c.name]),
         "path": k8s.effective_path(c, "runAsNonRoot"),

@@ -30,16 +30,15 @@ legacy_profile(c) := annotations["seccomp.security.alpha.kubernetes.io/pod"] if 
     not annotations[sprintf("container.seccomp.security.alpha.kubernetes.io/%s", [c.name])]
 }
 
-profile_ok(c) if k8s.effective(c, "seccompProfile").type in allowed_types
-
-profile_ok(c) if {
-    not k8s.effective(c, "seccompProfile")
+# Only consulted for containers without an allowed profile: function calls are costly.
+legacy_only(c) if {
+    not c.eff.seccompProfile
     legacy_ok(legacy_profile(c))
 }
 
 deny contains v if {
     some c in k8s.containers
-    k8s.effective(c, "seccompProfile").type == "Unconfined"
+    c.eff.seccompProfile.type == "Unconfined"
     v := {
         "msg": sprintf("container %q runs with seccomp profile Unconfined", [c.name]),
         "path": sprintf("%s.type", [k8s.effective_path(c, "seccompProfile")]),
@@ -48,8 +47,9 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    not profile_ok(c)
-    not k8s.effective(c, "seccompProfile").type == "Unconfined"
+    not c.eff.seccompProfile.type in allowed_types
+    not c.eff.seccompProfile.type == "Unconfined"
+    not legacy_only(c)
     v := {
         "msg": sprintf("container %q has no seccomp profile (RuntimeDefault or Localhost)", [c.name]),
         "path": k8s.effective_path(c, "seccompProfile"),

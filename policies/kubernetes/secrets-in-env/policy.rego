@@ -15,7 +15,7 @@ import rego.v1
 
 deny contains v if {
     some c in k8s.containers
-    some i, env in object.get(c.container, "env", [])
+    some i, env in c.container.env
     ref := env.valueFrom.secretKeyRef
     v := {
         "msg": sprintf("container %q reads secret %s into environment variable %s", [c.name, object.get(ref, "name", "?"), env.name]),
@@ -25,7 +25,7 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    some i, src in object.get(c.container, "envFrom", [])
+    some i, src in c.container.envFrom
     ref := src.secretRef
     v := {
         "msg": sprintf("container %q loads secret %s into its environment", [c.name, object.get(ref, "name", "?")]),

@@ -17,7 +17,7 @@ import rego.v1
 deny contains v if {
     count(k8s.pod_security_context) == 0
     some c in k8s.containers
-    count(k8s.container_security_context(c)) == 0
+    count(c.sc) == 0
     v := {
         "msg": sprintf("container %q has no security context, and neither has its pod", [c.name]),
         "path": sprintf("%s.securityContext", [c.path]),

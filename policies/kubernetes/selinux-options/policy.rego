@@ -23,7 +23,7 @@ sources contains s if {
 
 sources contains s if {
     some c in k8s.containers
-    opts := k8s.container_security_context(c).seLinuxOptions
+    opts := c.sc.seLinuxOptions
     s := {"opts": opts, "path": sprintf("%s.securityContext.seLinuxOptions", [c.path]), "who": sprintf("container %q", [c.name])}
 }
 

@@ -21,7 +21,7 @@ safe := {
 }
 
 deny contains v if {
-    some i, sysctl in object.get(k8s.pod_security_context, "sysctls", [])
+    some i, sysctl in k8s.pod_security_context.sysctls
     not sysctl.name in safe
     v := {
         "msg": sprintf("pod sets unsafe sysctl %s", [sysctl.name]),

@@ -23,7 +23,7 @@ deny contains v if {
 
 deny contains v if {
     some c in k8s.containers
-    k8s.container_security_context(c).windowsOptions.hostProcess == true
+    c.sc.windowsOptions.hostProcess == true
     v := {
         "msg": sprintf("container %q is a Windows HostProcess container", [c.name]),
         "path": sprintf("%s.securityContext.windowsOptions.hostProcess", [c.path]),

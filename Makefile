@@ -1,0 +1,45 @@
+# The single entry point for developer tasks. `make help` lists them.
+
+CARGO ?= cargo
+BIN_DEBUG := target/debug/plimsoll
+BIN_RELEASE := target/release/plimsoll
+N ?= 10000
+
+.PHONY: help build release demo test lint fmt policy-test bench perf clean
+
+help: ## List targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+build: ## Debug build
+	$(CARGO) build
+
+release: ## Optimised build (target/release/plimsoll)
+	$(CARGO) build --release
+
+demo: ## Scan the bundled demo manifests and print the table (report only: exit 0)
+	$(CARGO) run --quiet -- scan fixtures/demo --exit-zero
+
+test: ## The whole test suite: unit, integration (real binary), catalogue cases, bench smoke
+	./scripts/install-test-deps.sh
+	$(CARGO) test --all-targets
+	$(CARGO) test --doc
+
+lint: ## rustfmt check and clippy with warnings as errors
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt
+
+policy-test: build ## Run the pass/fail cases of the built-in checks through the CLI
+	$(BIN_DEBUG) policies test policies
+
+bench: ## Criterion benchmark of the engine (results in target/criterion)
+	$(CARGO) bench --bench engine
+
+perf: release ## End-to-end wall time and peak RSS of a scan of N generated Deployments (N=10000)
+	$(CARGO) run --release --quiet --example generate -- $(N) > target/deployments-$(N).yaml
+	/usr/bin/time -f 'wall %es  peak RSS %MkB' $(BIN_RELEASE) scan target/deployments-$(N).yaml --format json -o target/perf-report.json --exit-zero
+
+clean: ## Remove build output
+	$(CARGO) clean
