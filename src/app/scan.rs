@@ -268,5 +268,11 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         );
         code = code.worst(ExitCode::Usage);
     }
+    // The process ends right after this: freeing hundreds of MB of small allocations one by
+    // one only delays the exit (measured 0.2-0.4 s at 10,000 resources); the OS reclaims it.
+    std::mem::forget(report);
+    std::mem::forget(outcomes);
+    std::mem::forget(prepared);
+    std::mem::forget(snapshot);
     Ok(code)
 }

@@ -12,6 +12,7 @@ use crate::policy::Catalogue;
 use crate::snapshot::Snapshot;
 use model::{FileLocation, FindingOut, Report, ResourceRef, ScanInfo, Summary};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,17 +61,47 @@ pub fn tallies(input: &ReportInput<'_>) -> HashMap<String, CheckTally> {
     out
 }
 
+/// (severity descending, check index, resource index + 1 (0: none), line).
+type SortKey = (std::cmp::Reverse<Severity>, usize, usize, u32);
+
 /// Builds the report model.
 pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
-    let mut findings = Vec::new();
+    // Findings with an integer sort key: (severity descending, check index, resource index + 1,
+    // line). Catalogue and snapshot are sorted by id, so indices order like ids and strings are
+    // compared only on ties (sorting 100,000s of findings on strings was measurable).
+    let mut keyed: Vec<(SortKey, FindingOut)> = Vec::new();
     let mut summary = Summary::default();
     for s in Severity::DESCENDING {
         summary.failed_by_severity.insert(s, 0);
     }
-    let refs = |id: &str| input.references.get(id).cloned().unwrap_or_default();
+    // Per-check text shared by all of its findings (100,000s of findings at scale).
+    type Shared = (Arc<str>, Arc<str>, Arc<[CisRef]>);
+    let shared: Vec<Shared> = input
+        .catalogue
+        .checks
+        .iter()
+        .map(|c| {
+            let refs: Vec<CisRef> = input
+                .references
+                .get(&c.meta.id)
+                .cloned()
+                .unwrap_or_default();
+            (
+                Arc::from(c.meta.title.as_str()),
+                Arc::from(c.meta.remediation.as_str()),
+                Arc::from(refs),
+            )
+        })
+        .collect();
     for o in input.outcomes {
         let check = &input.catalogue.checks[o.check];
+        let (title, remediation, cis) = &shared[o.check];
         let r = &input.snapshot.resources[o.resource];
+        if matches!(o.result, Evaluated::Pass) {
+            // Most outcomes are passes: count them without building anything.
+            summary.passed += 1;
+            continue;
+        }
         let resource = ResourceRef {
             id: r.id.clone(),
             kind: r.kind().to_string(),
@@ -82,22 +113,35 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
                 file: l.file.clone(),
                 line: path.as_deref().map(|p| l.line_of(p)).unwrap_or(l.line),
             });
-            findings.push(FindingOut {
-                fingerprint: fingerprint(&[&check.meta.id, &r.id, path.as_deref().unwrap_or("")]),
-                check_id: check.meta.id.clone(),
-                title: check.meta.title.clone(),
-                severity: check.meta.severity,
-                status,
-                resource: Some(resource.clone()),
-                message,
-                path,
-                location,
-                cis: refs(&check.meta.id),
-                remediation: check.meta.remediation.clone(),
-            });
+            let key = (
+                std::cmp::Reverse(check.meta.severity),
+                o.check,
+                o.resource + 1,
+                location.as_ref().map_or(0, |l| l.line),
+            );
+            keyed.push((
+                key,
+                FindingOut {
+                    fingerprint: fingerprint(&[
+                        &check.meta.id,
+                        &r.id,
+                        path.as_deref().unwrap_or(""),
+                    ]),
+                    check_id: check.meta.id.clone(),
+                    title: title.clone(),
+                    severity: check.meta.severity,
+                    status,
+                    resource: Some(resource.clone()),
+                    message,
+                    path,
+                    location,
+                    cis: cis.clone(),
+                    remediation: remediation.clone(),
+                },
+            ));
         };
         match &o.result {
-            Evaluated::Pass => summary.passed += 1,
+            Evaluated::Pass => {}
             Evaluated::Fail(vs) => {
                 for v in vs {
                     summary.failed += 1;
@@ -119,35 +163,32 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
     }
     for (ci, reason) in input.not_assessed {
         let check = &input.catalogue.checks[*ci];
+        let (title, remediation, cis) = &shared[*ci];
         summary.not_assessed += 1;
-        findings.push(FindingOut {
-            fingerprint: fingerprint(&[&check.meta.id, "NOT_ASSESSED"]),
-            check_id: check.meta.id.clone(),
-            title: check.meta.title.clone(),
-            severity: check.meta.severity,
-            status: Status::NotAssessed,
-            resource: None,
-            message: reason.clone(),
-            path: None,
-            location: None,
-            cis: refs(&check.meta.id),
-            remediation: check.meta.remediation.clone(),
-        });
+        let key = (std::cmp::Reverse(check.meta.severity), *ci, 0, 0);
+        keyed.push((
+            key,
+            FindingOut {
+                fingerprint: fingerprint(&[&check.meta.id, "NOT_ASSESSED"]),
+                check_id: check.meta.id.clone(),
+                title: title.clone(),
+                severity: check.meta.severity,
+                status: Status::NotAssessed,
+                resource: None,
+                message: reason.clone(),
+                path: None,
+                location: None,
+                cis: cis.clone(),
+                remediation: remediation.clone(),
+            },
+        ));
     }
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.check_id.cmp(&b.check_id))
-            .then_with(|| a.resource.cmp(&b.resource))
-            .then_with(|| {
-                a.location
-                    .as_ref()
-                    .map(|l| (&l.file, l.line))
-                    .cmp(&b.location.as_ref().map(|l| (&l.file, l.line)))
-            })
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb)
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.message.cmp(&b.message))
     });
+    let findings: Vec<FindingOut> = keyed.into_iter().map(|(_, f)| f).collect();
     Report {
         schema_version: model::REPORT_SCHEMA_VERSION,
         tool: Default::default(),

@@ -7,6 +7,7 @@ use crate::finding::{CisRef, Severity, Status};
 use crate::snapshot::{CollectionIssue, SourceInfo, ToolInfo};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Report schema version.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -116,8 +117,8 @@ pub struct FileLocation {
 pub struct FindingOut {
     /// Check id.
     pub check_id: String,
-    /// Check title.
-    pub title: String,
+    /// Check title (shared by every finding of the check).
+    pub title: Arc<str>,
     /// Severity.
     pub severity: Severity,
     /// FAIL, ERROR or NOT_ASSESSED.
@@ -134,9 +135,9 @@ pub struct FindingOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<FileLocation>,
     /// CIS controls the check maps to.
-    pub cis: Vec<CisRef>,
+    pub cis: Arc<[CisRef]>,
     /// How to fix it.
-    pub remediation: String,
+    pub remediation: Arc<str>,
     /// Stable across runs: check id, resource id and field.
     pub fingerprint: String,
 }
