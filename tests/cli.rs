@@ -323,6 +323,49 @@ fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
         "{f}"
     );
     assert_eq!(report["summary"]["errors"], 1);
+
+    // Evaluated together with another check on the same resource, the runaway one must not
+    // mask it: the other check still reports its finding.
+    write(dir.path(), "bad.yaml", PRIVILEGED);
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "bad.yaml",
+            "--policies",
+            "slow",
+            "--check",
+            "ACME-0002",
+            "--check",
+            "PLM-K8S-0001",
+            "--eval-timeout",
+            "0.2",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let report = json(&out);
+    let statuses: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["checkId"].as_str().unwrap_or("").to_string(),
+                f["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("PLM-K8S-0001".into(), "FAIL".into())),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("ACME-0002".into(), "ERROR".into())),
+        "{statuses:?}"
+    );
 }
 
 // ---- exit code 3: input ---------------------------------------------------------------------

@@ -102,7 +102,7 @@ fn violations(value: &Value) -> Result<Vec<Violation>, String> {
                     .ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
                 out.push(Violation {
                     msg,
-                    path: get("path"),
+                    path: path_of(o.get(&Value::from("path"))),
                 });
             }
             other => {
@@ -115,6 +115,23 @@ fn violations(value: &Value) -> Result<Vec<Violation>, String> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// A violation's `path`: a string, or an array of segments joined with `.` (lets policies name
+/// `[c.path, "securityContext.privileged"]` without a `sprintf` call, which is costly in
+/// regorus's interpreter).
+fn path_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.to_string()),
+        Value::Array(parts) => {
+            let parts: Vec<&str> = parts
+                .iter()
+                .filter_map(|p| p.as_string().ok().map(|s| s.as_ref()))
+                .collect();
+            (!parts.is_empty()).then(|| parts.join("."))
+        }
+        _ => None,
+    }
 }
 
 /// Compiled, data-loaded engines for one snapshot and a set of checks.
@@ -315,7 +332,7 @@ mod tests {
 
     #[test]
     fn violations_accept_objects_and_strings_and_reject_others() {
-        let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a"]"#).unwrap();
+        let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a", {"msg": "c", "path": ["spec.containers[0]", "image"]}]"#).unwrap();
         let vs = violations(&v).unwrap();
         assert_eq!(
             vs[0],
@@ -325,6 +342,7 @@ mod tests {
             }
         );
         assert_eq!(vs[1].path.as_deref(), Some("spec"));
+        assert_eq!(vs[2].path.as_deref(), Some("spec.containers[0].image"));
         assert!(violations(&Value::from(3i64)).is_err());
         assert!(violations(&Value::from_json_str(r#"[{"path": "x"}]"#).unwrap()).is_err());
     }

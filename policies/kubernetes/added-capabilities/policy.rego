@@ -25,6 +25,6 @@ deny contains v if {
     count(extra) > 0
     v := {
         "msg": sprintf("container %q adds capabilities beyond the baseline set: %s", [c.name, concat(", ", sort(extra))]),
-        "path": sprintf("%s.securityContext.capabilities.add", [c.path]),
+        "path": [c.path, "securityContext.capabilities.add"],
     }
 }

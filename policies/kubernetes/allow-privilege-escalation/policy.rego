@@ -19,6 +19,6 @@ deny contains v if {
     not c.sc.allowPrivilegeEscalation == false
     v := {
         "msg": sprintf("container %q does not set allowPrivilegeEscalation: false", [c.name]),
-        "path": sprintf("%s.securityContext.allowPrivilegeEscalation", [c.path]),
+        "path": [c.path, "securityContext.allowPrivilegeEscalation"],
     }
 }

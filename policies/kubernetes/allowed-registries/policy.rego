@@ -50,6 +50,6 @@ deny contains v if {
     not allowed(image)
     v := {
         "msg": sprintf("container %q image %q is not from an allowed registry", [c.name, image]),
-        "path": sprintf("%s.image", [c.path]),
+        "path": [c.path, "image"],
     }
 }

@@ -18,6 +18,6 @@ deny contains v if {
     not c.container.resources.limits.cpu
     v := {
         "msg": sprintf("container %q has no CPU limit", [c.name]),
-        "path": sprintf("%s.resources.limits.cpu", [c.path]),
+        "path": [c.path, "resources.limits.cpu"],
     }
 }

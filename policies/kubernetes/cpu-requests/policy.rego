@@ -18,6 +18,6 @@ deny contains v if {
     not c.container.resources.requests.cpu
     v := {
         "msg": sprintf("container %q has no CPU request", [c.name]),
-        "path": sprintf("%s.resources.requests.cpu", [c.path]),
+        "path": [c.path, "resources.requests.cpu"],
     }
 }

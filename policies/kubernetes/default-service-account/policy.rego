@@ -17,6 +17,6 @@ deny contains v if {
     object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default")) == "default"
     v := {
         "msg": "pod runs as the namespace's default service account",
-        "path": sprintf("%s.serviceAccountName", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "serviceAccountName"],
     }
 }

@@ -25,7 +25,7 @@ deny contains v if {
     not "ALL" in c.drop
     v := {
         "msg": sprintf("container %q does not drop ALL capabilities", [c.name]),
-        "path": sprintf("%s.securityContext.capabilities.drop", [c.path]),
+        "path": [c.path, "securityContext.capabilities.drop"],
     }
 }
 
@@ -35,6 +35,6 @@ deny contains v if {
     count(added) > 0
     v := {
         "msg": sprintf("container %q adds %s; the restricted profile allows only NET_BIND_SERVICE", [c.name, concat(", ", sort(added))]),
-        "path": sprintf("%s.securityContext.capabilities.add", [c.path]),
+        "path": [c.path, "securityContext.capabilities.add"],
     }
 }

@@ -16,6 +16,6 @@ deny contains v if {
     k8s.pod_spec.hostIPC == true
     v := {
         "msg": "pod sets hostIPC: true",
-        "path": sprintf("%s.hostIPC", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "hostIPC"],
     }
 }

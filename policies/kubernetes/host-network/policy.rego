@@ -16,6 +16,6 @@ deny contains v if {
     k8s.pod_spec.hostNetwork == true
     v := {
         "msg": "pod sets hostNetwork: true",
-        "path": sprintf("%s.hostNetwork", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "hostNetwork"],
     }
 }

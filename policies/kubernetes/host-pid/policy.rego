@@ -16,6 +16,6 @@ deny contains v if {
     k8s.pod_spec.hostPID == true
     v := {
         "msg": "pod sets hostPID: true",
-        "path": sprintf("%s.hostPID", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "hostPID"],
     }
 }

@@ -19,6 +19,6 @@ deny contains v if {
     not contains(image, "@sha256:")
     v := {
         "msg": sprintf("container %q image %q is not pinned by digest", [c.name, image]),
-        "path": sprintf("%s.image", [c.path]),
+        "path": [c.path, "image"],
     }
 }

@@ -28,7 +28,7 @@ deny contains v if {
     not tag(image)
     v := {
         "msg": sprintf("container %q uses image %q without a tag (implies latest)", [c.name, image]),
-        "path": sprintf("%s.image", [c.path]),
+        "path": [c.path, "image"],
     }
 }
 
@@ -39,6 +39,6 @@ deny contains v if {
     tag(image) == "latest"
     v := {
         "msg": sprintf("container %q uses image %q tagged latest", [c.name, image]),
-        "path": sprintf("%s.image", [c.path]),
+        "path": [c.path, "image"],
     }
 }

@@ -18,6 +18,6 @@ deny contains v if {
     not c.container.resources.limits.memory
     v := {
         "msg": sprintf("container %q has no memory limit", [c.name]),
-        "path": sprintf("%s.resources.limits.memory", [c.path]),
+        "path": [c.path, "resources.limits.memory"],
     }
 }

@@ -18,6 +18,6 @@ deny contains v if {
     not c.container.resources.requests.memory
     v := {
         "msg": sprintf("container %q has no memory request", [c.name]),
-        "path": sprintf("%s.resources.requests.memory", [c.path]),
+        "path": [c.path, "resources.requests.memory"],
     }
 }

@@ -18,7 +18,7 @@ deny contains v if {
     "NET_RAW" in c.add
     v := {
         "msg": sprintf("container %q adds NET_RAW", [c.name]),
-        "path": sprintf("%s.securityContext.capabilities.add", [c.path]),
+        "path": [c.path, "securityContext.capabilities.add"],
     }
 }
 
@@ -29,6 +29,6 @@ deny contains v if {
     not "NET_RAW" in c.drop
     v := {
         "msg": sprintf("container %q does not drop NET_RAW (drop ALL or NET_RAW)", [c.name]),
-        "path": sprintf("%s.securityContext.capabilities.drop", [c.path]),
+        "path": [c.path, "securityContext.capabilities.drop"],
     }
 }

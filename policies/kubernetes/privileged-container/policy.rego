@@ -19,6 +19,6 @@ deny contains v if {
     c.sc.privileged == true
     v := {
         "msg": sprintf("container %q runs privileged", [c.name]),
-        "path": sprintf("%s.securityContext.privileged", [c.path]),
+        "path": [c.path, "securityContext.privileged"],
     }
 }

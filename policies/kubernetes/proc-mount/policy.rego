@@ -19,6 +19,6 @@ deny contains v if {
     mount != "Default"
     v := {
         "msg": sprintf("container %q uses procMount %s", [c.name, mount]),
-        "path": sprintf("%s.securityContext.procMount", [c.path]),
+        "path": [c.path, "securityContext.procMount"],
     }
 }

@@ -19,6 +19,6 @@ deny contains v if {
     not c.sc.readOnlyRootFilesystem == true
     v := {
         "msg": sprintf("container %q has a writable root filesystem", [c.name]),
-        "path": sprintf("%s.securityContext.readOnlyRootFilesystem", [c.path]),
+        "path": [c.path, "securityContext.readOnlyRootFilesystem"],
     }
 }

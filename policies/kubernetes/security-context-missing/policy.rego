@@ -20,6 +20,6 @@ deny contains v if {
     count(c.sc) == 0
     v := {
         "msg": sprintf("container %q has no security context, and neither has its pod", [c.name]),
-        "path": sprintf("%s.securityContext", [c.path]),
+        "path": [c.path, "securityContext"],
     }
 }

@@ -32,7 +32,7 @@ deny contains v if {
     not object.get(s.opts, "type", "") in allowed_types
     v := {
         "msg": sprintf("%s sets SELinux type %q", [s.who, s.opts.type]),
-        "path": sprintf("%s.type", [s.path]),
+        "path": [s.path, "type"],
     }
 }
 
@@ -42,6 +42,6 @@ deny contains v if {
     object.get(s.opts, field, "") != ""
     v := {
         "msg": sprintf("%s sets SELinux %s %q", [s.who, field, s.opts[field]]),
-        "path": sprintf("%s.%s", [s.path, field]),
+        "path": [s.path, field],
     }
 }

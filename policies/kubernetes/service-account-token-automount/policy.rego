@@ -31,7 +31,7 @@ deny contains v if {
     k8s.pod_spec.automountServiceAccountToken == true
     v := {
         "msg": sprintf("pod mounts the API token of service account %s (automountServiceAccountToken: true)", [sa_name]),
-        "path": sprintf("%s.automountServiceAccountToken", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "automountServiceAccountToken"],
     }
 }
 
@@ -40,6 +40,6 @@ deny contains v if {
     not sa_disables
     v := {
         "msg": sprintf("pod mounts the API token of service account %s: neither the pod nor the service account sets automountServiceAccountToken: false", [sa_name]),
-        "path": sprintf("%s.automountServiceAccountToken", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "automountServiceAccountToken"],
     }
 }

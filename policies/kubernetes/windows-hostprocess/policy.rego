@@ -17,7 +17,7 @@ deny contains v if {
     k8s.pod_security_context.windowsOptions.hostProcess == true
     v := {
         "msg": "pod runs Windows HostProcess containers",
-        "path": sprintf("%s.securityContext.windowsOptions.hostProcess", [k8s.pod_spec_path]),
+        "path": [k8s.pod_spec_path, "securityContext.windowsOptions.hostProcess"],
     }
 }
 
@@ -26,6 +26,6 @@ deny contains v if {
     c.sc.windowsOptions.hostProcess == true
     v := {
         "msg": sprintf("container %q is a Windows HostProcess container", [c.name]),
-        "path": sprintf("%s.securityContext.windowsOptions.hostProcess", [c.path]),
+        "path": [c.path, "securityContext.windowsOptions.hostProcess"],
     }
 }
