@@ -203,18 +203,24 @@ impl<'a> Prepared<'a> {
             to_value(&serde_json::Value::Object(opts.config.clone())),
         );
         let data = Value::from(data);
+        // Helpers + the given checks, with the shared data (values are reference-counted: every
+        // engine shares the same inventory) and the time limit.
+        let loaded =
+            |checks: &mut dyn Iterator<Item = usize>| -> Result<regorus::Engine, PolicyError> {
+                let mut engine = catalogue.compile_checks(checks)?;
+                engine
+                    .add_data(data.clone())
+                    .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+                engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+                    limit: opts.timeout,
+                    check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+                });
+                Ok(engine)
+            };
         let mut engines = Vec::with_capacity(selected.len());
         for &i in selected {
             let check = &catalogue.checks[i];
-            let mut engine = catalogue.compile_check(i)?;
-            // Values are reference-counted: every engine shares the same inventory.
-            engine
-                .add_data(data.clone())
-                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-            engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-                limit: opts.timeout,
-                check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-            });
+            let engine = loaded(&mut std::iter::once(i))?;
             // Surface semantic errors (unknown functions, bad references) now, as a load
             // error, not as one error per resource.
             let mut probe = engine.clone();
@@ -229,25 +235,7 @@ impl<'a> Prepared<'a> {
         }
         let mut batches = HashMap::new();
         for (selector, positions) in &by_selector {
-            let mut engine = regorus::Engine::new();
-            for (path, text) in &catalogue.libs {
-                engine
-                    .add_policy(path.clone(), text.clone())
-                    .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-            }
-            for &pos in positions {
-                let c = &catalogue.checks[selected[pos]];
-                engine
-                    .add_policy(c.file.clone(), c.source.clone())
-                    .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-            }
-            engine
-                .add_data(data.clone())
-                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-            engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-                limit: opts.timeout,
-                check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-            });
+            let engine = loaded(&mut positions.iter().map(|&pos| selected[pos]))?;
             batches.insert(selector.clone(), engine);
         }
         Ok(Prepared {

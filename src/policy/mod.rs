@@ -216,32 +216,25 @@ impl Catalogue {
 
     /// A regorus engine holding every module of the catalogue.
     pub fn compile(&self) -> Result<regorus::Engine, PolicyError> {
-        let mut engine = regorus::Engine::new();
-        for (path, text) in &self.libs {
-            engine
-                .add_policy(path.clone(), text.clone())
-                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-        }
-        for c in &self.checks {
-            engine
-                .add_policy(c.file.clone(), c.source.clone())
-                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-        }
-        Ok(engine)
+        self.compile_checks(0..self.checks.len())
     }
 
-    /// A regorus engine holding the helper modules and one check: what the evaluator runs.
-    pub fn compile_check(&self, index: usize) -> Result<regorus::Engine, PolicyError> {
+    /// A regorus engine holding the helper modules and the given checks (by index).
+    pub fn compile_checks(
+        &self,
+        indices: impl IntoIterator<Item = usize>,
+    ) -> Result<regorus::Engine, PolicyError> {
+        let compile = |e: anyhow::Error| PolicyError::Compile(format!("{e}"));
         let mut engine = regorus::Engine::new();
         for (path, text) in &self.libs {
             engine
                 .add_policy(path.clone(), text.clone())
-                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+                .map_err(compile)?;
         }
-        if let Some(c) = self.checks.get(index) {
+        for c in indices.into_iter().filter_map(|i| self.checks.get(i)) {
             engine
                 .add_policy(c.file.clone(), c.source.clone())
-                .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+                .map_err(compile)?;
         }
         Ok(engine)
     }
