@@ -6,7 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use plimsoll::benchmark::Benchmarks;
-use plimsoll::policy::{Catalogue, cases};
+use plimsoll::policy::{Catalogue, IdRule, cases};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -16,7 +16,8 @@ fn policies_dir() -> PathBuf {
 
 #[test]
 fn every_check_has_passing_and_failing_cases_that_hold() {
-    let catalogue = Catalogue::from_dirs(&[policies_dir()], true).expect("catalogue loads");
+    let catalogue =
+        Catalogue::from_dirs(&[policies_dir()], IdRule::Builtin).expect("catalogue loads");
     assert!(
         catalogue.checks.len() >= 40,
         "only {} checks",
@@ -54,7 +55,8 @@ fn every_check_has_passing_and_failing_cases_that_hold() {
 #[test]
 fn embedded_catalogue_matches_the_policies_directory() {
     let embedded = Catalogue::builtin().expect("embedded catalogue loads");
-    let on_disk = Catalogue::from_dirs(&[policies_dir()], true).expect("catalogue loads");
+    let on_disk =
+        Catalogue::from_dirs(&[policies_dir()], IdRule::Builtin).expect("catalogue loads");
     let a: Vec<&str> = embedded.checks.iter().map(|c| c.meta.id.as_str()).collect();
     let b: Vec<&str> = on_disk.checks.iter().map(|c| c.meta.id.as_str()).collect();
     assert_eq!(a, b);

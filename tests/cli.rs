@@ -973,3 +973,17 @@ fn output_to_special_files_writes_through_them() {
             .contains("\"schemaVersion\": 1")
     );
 }
+
+#[test]
+fn builtin_cases_run_from_any_directory() {
+    // `policies test` must accept the built-in catalogue wherever it is run from.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policies = root().join("policies");
+    let out = run_in(
+        dir.path(),
+        &["policies", "test", policies.to_str().expect("utf8")],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains(" 0 failed"), "{}", out.stdout);
+}

@@ -3,7 +3,7 @@
 use super::{Failure, write_output};
 use crate::benchmark::Benchmarks;
 use crate::exit::ExitCode;
-use crate::policy::{Catalogue, cases};
+use crate::policy::{Catalogue, IdRule, cases};
 use crate::report::Format;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
@@ -93,11 +93,8 @@ pub(super) fn list(dirs: &[PathBuf], format: Format, colour: bool) -> Result<Exi
 
 /// Runs the cases of the checks in `dirs`. Exit 1 if any case fails.
 pub(super) fn test(dirs: &[PathBuf]) -> Result<ExitCode, Failure> {
-    // A directory whose checks carry PLM- ids is the built-in catalogue itself.
-    let builtin = dirs
-        .iter()
-        .all(|d| d.canonicalize().ok() == std::path::Path::new("policies").canonicalize().ok());
-    let catalogue = Catalogue::from_dirs(dirs, builtin).map_err(Failure::usage)?;
+    // Built-in checks (PLM- ids, e.g. the repository's policies/) and user checks alike.
+    let catalogue = Catalogue::from_dirs(dirs, IdRule::Either).map_err(Failure::usage)?;
     let results = cases::run_all(&catalogue);
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);

@@ -194,18 +194,19 @@ fn parse_file(name: &str) -> Result<FileResult, CollectError> {
             });
         }
     };
-    // A snapshot is JSON with a marker kind; check cheaply before parsing it fully.
+    // A snapshot is JSON with a marker kind. Read only `kind` first (serde skips the rest
+    // without building values), then parse the snapshot once.
     if text.trim_start().starts_with('{') && text.contains(crate::snapshot::SNAPSHOT_KIND) {
-        if let Ok(v) = serde_json::from_str::<Value>(&text)
-            && Snapshot::is_snapshot_json(&v)
-        {
-            return Ok(FileResult::Snapshot(
-                name.to_string(),
-                Box::new(Snapshot::from_json_str(name, &text)?),
-            ));
+        #[derive(serde::Deserialize)]
+        struct Kind {
+            kind: Option<String>,
         }
-        // A malformed snapshot should say so, not be read as a manifest.
-        if serde_json::from_str::<Value>(&text).is_err() {
+        let is_snapshot = match serde_json::from_str::<Kind>(&text) {
+            Ok(k) => k.kind.as_deref() == Some(crate::snapshot::SNAPSHOT_KIND),
+            // A malformed snapshot should say so, not be read as a manifest.
+            Err(_) => true,
+        };
+        if is_snapshot {
             return Ok(FileResult::Snapshot(
                 name.to_string(),
                 Box::new(Snapshot::from_json_str(name, &text)?),

@@ -92,9 +92,19 @@ pub fn has_metadata(text: &str) -> bool {
     text.lines().any(|l| l.trim() == "# METADATA")
 }
 
-/// Parses and validates the block. `builtin` enforces the `PLM-` id scheme; user checks may not
-/// use that reserved prefix.
-pub fn parse(text: &str, builtin: bool) -> Result<Metadata, MetadataError> {
+/// Which check ids a source may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdRule {
+    /// Built-in catalogue: every id follows `PLM-<K8S|NODE|EKS|ECS|ECR|DKR|HOST>-NNNN`.
+    Builtin,
+    /// Checks added to a scan with `--policies`: the `PLM-` prefix is reserved.
+    User,
+    /// `plimsoll policies test`: either kind; a `PLM-` id must follow the built-in scheme.
+    Either,
+}
+
+/// Parses and validates the block; `rule` says which ids are allowed.
+pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
     let Some((first, yaml, lines)) = block(text) else {
         return Err(MetadataError {
             line: 1,
@@ -138,6 +148,11 @@ pub fn parse(text: &str, builtin: bool) -> Result<Metadata, MetadataError> {
             ),
         });
     }
+    let builtin = match rule {
+        IdRule::Builtin => true,
+        IdRule::User => false,
+        IdRule::Either => c.id.starts_with("PLM-"),
+    };
     if builtin {
         let prefixes = [
             "PLM-K8S-",
@@ -243,7 +258,7 @@ mod tests {
 
     #[test]
     fn parses_a_valid_block() {
-        let m = parse(GOOD, false).unwrap();
+        let m = parse(GOOD, IdRule::User).unwrap();
         assert_eq!(m.id, "ACME-0001");
         assert_eq!(m.severity, Severity::High);
         assert_eq!(m.id_line, 4);
@@ -252,7 +267,7 @@ mod tests {
     #[test]
     fn bad_severity_names_its_line() {
         let text = GOOD.replace("severity: high", "severity: severe");
-        let e = parse(&text, false).unwrap_err();
+        let e = parse(&text, IdRule::User).unwrap_err();
         assert_eq!(e.line, 5);
         assert!(e.message.contains("unknown severity"), "{}", e.message);
     }
@@ -263,7 +278,7 @@ mod tests {
             "#   remediation: fix it",
             "#   remediation: fix it\n#   colour: red",
         );
-        let e = parse(&text, false).unwrap_err();
+        let e = parse(&text, IdRule::User).unwrap_err();
         assert!(
             e.message.contains("unknown field `colour`"),
             "{}",
@@ -274,8 +289,11 @@ mod tests {
 
     #[test]
     fn reserved_prefix_and_bad_selector() {
-        assert!(parse(&GOOD.replace("ACME-0001", "PLM-K8S-0001"), false).is_err());
-        let e = parse(&GOOD.replace("kubernetes/Pod", "k8s/Pod"), false).unwrap_err();
+        assert!(parse(&GOOD.replace("ACME-0001", "PLM-K8S-0001"), IdRule::User).is_err());
+        assert!(parse(&GOOD.replace("ACME-0001", "PLM-K8S-0001"), IdRule::Either).is_ok());
+        assert!(parse(&GOOD.replace("ACME-0001", "PLM-K8S-1"), IdRule::Either).is_err());
+        assert!(parse(GOOD, IdRule::Builtin).is_err());
+        let e = parse(&GOOD.replace("kubernetes/Pod", "k8s/Pod"), IdRule::User).unwrap_err();
         assert_eq!(e.line, 6);
     }
 }

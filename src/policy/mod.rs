@@ -6,7 +6,7 @@
 pub mod cases;
 pub mod metadata;
 
-pub use metadata::Metadata;
+pub use metadata::{IdRule, Metadata};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -102,7 +102,7 @@ impl Catalogue {
     pub fn builtin() -> Result<Catalogue, PolicyError> {
         let mut cat = Catalogue::default();
         for (path, text) in crate::embedded::policy_files() {
-            cat.add_source(path, text, true, None)?;
+            cat.add_source(path, text, IdRule::Builtin, None)?;
         }
         cat.finish()
     }
@@ -111,14 +111,14 @@ impl Catalogue {
     pub fn load(dirs: &[PathBuf]) -> Result<Catalogue, PolicyError> {
         let mut cat = Catalogue::builtin()?;
         for dir in dirs {
-            cat.add_dir(dir, false)?;
+            cat.add_dir(dir, IdRule::User)?;
         }
         cat.finish()
     }
 
     /// Only the given directories (no built-ins): what `plimsoll policies test DIR` checks. The
     /// built-in helper library stays available so user checks can import it.
-    pub fn from_dirs(dirs: &[PathBuf], builtin: bool) -> Result<Catalogue, PolicyError> {
+    pub fn from_dirs(dirs: &[PathBuf], rule: IdRule) -> Result<Catalogue, PolicyError> {
         let mut cat = Catalogue::default();
         for (path, text) in crate::embedded::policy_files() {
             if is_lib(path) {
@@ -126,14 +126,14 @@ impl Catalogue {
             }
         }
         for dir in dirs {
-            cat.add_dir(dir, builtin)?;
+            cat.add_dir(dir, rule)?;
         }
         cat.finish()
     }
 
     /// Adds every `.rego` file under `dir` (recursively, skipping `cases/`, hidden entries and
     /// OPA `_test.rego` files, which regorus cannot run).
-    pub fn add_dir(&mut self, dir: &Path, builtin: bool) -> Result<(), PolicyError> {
+    pub fn add_dir(&mut self, dir: &Path, rule: IdRule) -> Result<(), PolicyError> {
         if !dir.is_dir() {
             return Err(PolicyError::NotADirectory(dir.display().to_string()));
         }
@@ -156,7 +156,7 @@ impl Catalogue {
             if lib {
                 self.libs.push((display, text));
             } else {
-                self.add_source(&display, &text, builtin, f.parent().map(Path::to_path_buf))?;
+                self.add_source(&display, &text, rule, f.parent().map(Path::to_path_buf))?;
             }
         }
         if self.checks.len() == before {
@@ -169,19 +169,20 @@ impl Catalogue {
         &mut self,
         path: &str,
         text: &str,
-        builtin: bool,
+        rule: IdRule,
         dir: Option<PathBuf>,
     ) -> Result<(), PolicyError> {
         if is_lib(path) {
             self.libs.push((path.to_string(), text.to_string()));
             return Ok(());
         }
-        let meta = metadata::parse(text, builtin).map_err(|e| PolicyError::Metadata {
+        let meta = metadata::parse(text, rule).map_err(|e| PolicyError::Metadata {
             file: path.to_string(),
             line: e.line,
             message: e.message,
         })?;
         let package = package_of(text).ok_or_else(|| PolicyError::NoPackage(path.to_string()))?;
+        let builtin = meta.id.starts_with("PLM-");
         self.checks.push(Check {
             rule: format!("data.{package}.deny"),
             meta,

@@ -180,11 +180,6 @@ impl Snapshot {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Whether a parsed JSON document is a snapshot (rather than a Kubernetes object).
-    pub fn is_snapshot_json(value: &serde_json::Value) -> bool {
-        value.get("kind").and_then(|k| k.as_str()) == Some(SNAPSHOT_KIND)
-    }
-
     /// Parses snapshot JSON text; `path` is used in error messages.
     pub fn from_json_str(path: &str, text: &str) -> Result<Snapshot, SnapshotError> {
         // Check the version before the full parse so a newer schema gets the right message.
