@@ -43,8 +43,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Manifest files, directories (recursive), snapshot files, or - for standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Optional when a cluster is given (--kubeconfig, --context, --all-contexts, --in-cluster).
+    #[arg(value_name = "INPUT", required_unless_present_any = CLUSTER_FLAGS)]
     pub inputs: Vec<String>,
+    /// Live clusters.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Policy selection.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -54,6 +58,40 @@ pub struct ScanArgs {
     /// CI gate.
     #[command(flatten)]
     pub gate: GateArgs,
+}
+
+/// The flags that select a live cluster; any of them makes INPUT optional.
+const CLUSTER_FLAGS: [&str; 4] = ["kubeconfig", "contexts", "all_contexts", "in_cluster"];
+
+/// Which live Kubernetes clusters to read, and how.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Kubernetes cluster")]
+pub struct ClusterArgs {
+    /// Kubeconfig file (default: KUBECONFIG, several files merged, or ~/.kube/config).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Scan this kubeconfig context (repeatable: several clusters, one report). Default: the
+    /// current context.
+    #[arg(long = "context", value_name = "NAME")]
+    pub contexts: Vec<String>,
+    /// Scan every context in the kubeconfig.
+    #[arg(long, conflicts_with = "contexts")]
+    pub all_contexts: bool,
+    /// Use the pod's service account (when running inside the cluster).
+    #[arg(long, conflicts_with_all = ["kubeconfig", "contexts", "all_contexts"])]
+    pub in_cluster: bool,
+    /// Name the cluster in resource ids and reports (default: the context name; `in-cluster`).
+    #[arg(long, value_name = "NAME")]
+    pub cluster_name: Option<String>,
+    /// Time limit for one API request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub request_timeout: f64,
+    /// Objects per list page.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub page_size: u32,
+    /// API requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 /// Which checks run and with what parameters.
@@ -112,9 +150,13 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 /// `plimsoll collect`.
 #[derive(Debug, Args)]
 pub struct CollectArgs {
-    /// Manifest files, directories (recursive), or - for standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Manifest files, directories (recursive), or - for standard input. Optional when a
+    /// cluster is given.
+    #[arg(value_name = "INPUT", required_unless_present_any = CLUSTER_FLAGS)]
     pub inputs: Vec<String>,
+    /// Live clusters.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Write the snapshot to FILE (atomically) instead of standard output.
     #[arg(short, long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -24,6 +24,10 @@ fn init_tracing(verbose: u8) {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
+    // One TLS crypto provider for the whole process, chosen before any client is built:
+    // with more than one compiled in (kube uses ring; the AWS SDK brings aws-lc-rs) rustls
+    // cannot choose and the first connection would panic.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let code = match plimsoll::app::run(cli) {
         Ok(code) => code,
         Err(failure) => {

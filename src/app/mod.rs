@@ -39,6 +39,61 @@ impl Failure {
     }
 }
 
+/// Collects everything a run asked for: manifest/snapshot inputs and live clusters, in one
+/// snapshot. Fails (exit 3) only when clusters were the only input and none could be read; a
+/// partial collection is returned with its issues recorded.
+pub(crate) fn gather(
+    inputs: &[String],
+    cluster: &crate::cli::ClusterArgs,
+    progress: bool,
+) -> Result<crate::snapshot::Snapshot, Failure> {
+    use crate::collect::kubernetes::{self, ClusterError, ClusterOptions};
+    let mut snapshot = if inputs.is_empty() {
+        crate::snapshot::Snapshot::default()
+    } else {
+        crate::collect::collect_inputs(inputs).map_err(Failure::input)?
+    };
+    let opts = ClusterOptions {
+        kubeconfig: cluster.kubeconfig.clone(),
+        contexts: cluster.contexts.clone(),
+        all_contexts: cluster.all_contexts,
+        in_cluster: cluster.in_cluster,
+        cluster_name: cluster.cluster_name.clone(),
+        request_timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
+        page_size: cluster.page_size,
+        concurrency: usize::from(cluster.concurrency),
+        progress,
+        ..ClusterOptions::default()
+    };
+    if opts.wanted() {
+        let live = kubernetes::collect(&opts).map_err(|e| match e {
+            ClusterError::Config(_) => Failure::usage(e),
+            ClusterError::Runtime(_) => Failure::input(e),
+        })?;
+        if inputs.is_empty() && live.resources.is_empty() && live.has_errors() {
+            let messages: Vec<&str> = live.issues.iter().map(|i| i.message.as_str()).collect();
+            return Err(Failure::input(anyhow::anyhow!(
+                "nothing could be collected: {}",
+                messages.join("; ")
+            )));
+        }
+        snapshot.merge(live);
+    }
+    snapshot.normalise();
+    Ok(snapshot)
+}
+
+/// Validates a duration flag given in seconds.
+pub(crate) fn positive_secs(secs: f64, flag: &str) -> Result<std::time::Duration, Failure> {
+    if secs > 0.0 && secs.is_finite() && secs < 1e9 {
+        Ok(std::time::Duration::from_secs_f64(secs))
+    } else {
+        Err(Failure::usage(anyhow::anyhow!(
+            "{flag} must be a positive number of seconds"
+        )))
+    }
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

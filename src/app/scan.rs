@@ -140,7 +140,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let selection = select(&catalogue, &benchmarks, &args.policy, &config)?;
 
     let phase = Instant::now();
-    let snapshot = crate::collect::collect_inputs(&args.inputs).map_err(Failure::input)?;
+    let snapshot = super::gather(&args.inputs, &args.cluster, true)?;
     tracing::info!(
         "collected {} resources in {:.2}s",
         snapshot.resources.len(),

@@ -88,6 +88,7 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
             .map(|p| SourceInfo {
                 collector: COLLECTOR.into(),
                 target: p.clone(),
+                attributes: Default::default(),
             })
             .collect(),
         ..Snapshot::default()
@@ -472,6 +473,21 @@ fn make_resource(
     fields: std::collections::BTreeMap<String, u32>,
 ) -> Resource {
     redact_kubernetes(&mut obj);
+    let id = object_id("manifests", &obj);
+    let mut r = Resource::new(id, Source::Kubernetes, obj);
+    // Only paths inside the object matter to findings; drop nothing else.
+    r.location = Some(Location {
+        file: file.to_string(),
+        line,
+        fields,
+    });
+    r
+}
+
+/// The stable id of a Kubernetes object: `k8s/<scope>/<namespace|->/<Kind[.group]>/<name>`.
+/// `scope` is `manifests` or the cluster's name. Built-in groups are left out of the kind part
+/// so a Deployment has the same id whichever apps version it was written with.
+pub(crate) fn object_id(scope: &str, obj: &serde_json::Map<String, Value>) -> String {
     let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
     let group = api.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
@@ -493,15 +509,7 @@ fn make_resource(
         .and_then(|m| m.get("namespace"))
         .and_then(Value::as_str)
         .unwrap_or("-");
-    let id = format!("k8s/manifests/{ns}/{kind_part}/{name}");
-    let mut r = Resource::new(id, Source::Kubernetes, obj);
-    // Only paths inside the object matter to findings; drop nothing else.
-    r.location = Some(Location {
-        file: file.to_string(),
-        line,
-        fields,
-    });
-    r
+    format!("k8s/{scope}/{ns}/{kind_part}/{name}")
 }
 
 /// Two documents describing the same object (overlays, copies) must not share an id: the

@@ -3,6 +3,7 @@
 //! [`CollectionIssue`](crate::snapshot::CollectionIssue)s inside a
 //! [`Snapshot`](crate::snapshot::Snapshot).
 
+pub mod kubernetes;
 pub mod manifests;
 mod yaml_lines;
 

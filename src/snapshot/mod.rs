@@ -11,6 +11,7 @@ pub use redact::{REDACTED, redact_kubernetes};
 pub use resource::{Location, Resource, Source};
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The `kind` marker that tells a snapshot file from a Kubernetes JSON manifest.
@@ -79,6 +80,10 @@ pub struct SourceInfo {
     pub collector: String,
     /// What it read: a file or directory path, `-` for stdin, a cluster context, ...
     pub target: String,
+    /// Facts about the target: for a cluster its id scope, server URL, Kubernetes version
+    /// and pod counts. Drift groups runs by these.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// How serious a collection problem is.

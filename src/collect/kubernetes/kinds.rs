@@ -1,0 +1,227 @@
+//! The kinds the live-cluster collector lists, and how. One table, so the documentation
+//! (`docs/kubernetes.md`), the RBAC in `deploy/` and the collector cannot disagree: a test
+//! checks the ClusterRole against it.
+
+/// How a kind is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListMode {
+    /// Whole objects.
+    Full,
+    /// Metadata only (`as=PartialObjectMetadataList`): ConfigMap data is neither needed nor
+    /// wanted (it can be large, and people put credentials in it).
+    MetadataOnly,
+    /// A server-side `Table` with metadata objects: the Secret's name, labels and `type`
+    /// arrive, its data never leaves the API server.
+    SecretTable,
+}
+
+/// One kind the collector lists.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KindSpec {
+    /// API group, empty for the core group.
+    pub(crate) group: &'static str,
+    /// API version.
+    pub(crate) version: &'static str,
+    /// Resource name in URLs.
+    pub(crate) plural: &'static str,
+    /// Kind.
+    pub(crate) kind: &'static str,
+    /// How it is listed.
+    pub(crate) mode: ListMode,
+    /// Why Plimsoll reads it (docs and error messages).
+    pub(crate) purpose: &'static str,
+}
+
+impl KindSpec {
+    /// `apiVersion` as written in objects.
+    pub(crate) fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// The cluster-wide list path (`/api/v1/pods`, `/apis/apps/v1/deployments`).
+    pub(crate) fn list_path(&self) -> String {
+        if self.group.is_empty() {
+            format!("/api/{}/{}", self.version, self.plural)
+        } else {
+            format!("/apis/{}/{}/{}", self.group, self.version, self.plural)
+        }
+    }
+
+    /// The selector policies use (`kubernetes/Pod`).
+    pub(crate) fn selector(&self) -> String {
+        format!("kubernetes/{}", self.kind)
+    }
+}
+
+const fn full(
+    group: &'static str,
+    plural: &'static str,
+    kind: &'static str,
+    purpose: &'static str,
+) -> KindSpec {
+    KindSpec {
+        group,
+        version: "v1",
+        plural,
+        kind,
+        mode: ListMode::Full,
+        purpose,
+    }
+}
+
+/// Workload kinds whose pod templates the checks read.
+const WORKLOAD: &str = "pod specs: privileges, host namespaces, capabilities, limits, images";
+
+/// Everything listed, in listing order. Pods come last: they are listed after their
+/// controllers so owned pods can be folded while their pages stream in.
+pub(crate) const KINDS: &[KindSpec] = &[
+    full(
+        "",
+        "namespaces",
+        "Namespace",
+        "Pod Security Admission labels; network policy coverage",
+    ),
+    full(
+        "",
+        "nodes",
+        "Node",
+        "the node list for kubelet configz; node inventory",
+    ),
+    full(
+        "",
+        "serviceaccounts",
+        "ServiceAccount",
+        "token automounting; default service account use",
+    ),
+    full(
+        "",
+        "services",
+        "Service",
+        "NodePort and public load balancers",
+    ),
+    full(
+        "",
+        "replicationcontrollers",
+        "ReplicationController",
+        WORKLOAD,
+    ),
+    full(
+        "",
+        "persistentvolumeclaims",
+        "PersistentVolumeClaim",
+        "default namespace use",
+    ),
+    KindSpec {
+        group: "",
+        version: "v1",
+        plural: "configmaps",
+        kind: "ConfigMap",
+        mode: ListMode::MetadataOnly,
+        purpose: "default namespace use (metadata only; kube-system/aws-auth in full)",
+    },
+    KindSpec {
+        group: "",
+        version: "v1",
+        plural: "secrets",
+        kind: "Secret",
+        mode: ListMode::SecretTable,
+        purpose: "default namespace use (name, labels and type only: the data is never fetched)",
+    },
+    full("apps", "deployments", "Deployment", WORKLOAD),
+    full("apps", "replicasets", "ReplicaSet", WORKLOAD),
+    full("apps", "statefulsets", "StatefulSet", WORKLOAD),
+    full("apps", "daemonsets", "DaemonSet", WORKLOAD),
+    full("batch", "jobs", "Job", WORKLOAD),
+    full("batch", "cronjobs", "CronJob", WORKLOAD),
+    full(
+        "rbac.authorization.k8s.io",
+        "roles",
+        "Role",
+        "RBAC permissions",
+    ),
+    full(
+        "rbac.authorization.k8s.io",
+        "rolebindings",
+        "RoleBinding",
+        "RBAC subjects",
+    ),
+    full(
+        "rbac.authorization.k8s.io",
+        "clusterroles",
+        "ClusterRole",
+        "RBAC permissions",
+    ),
+    full(
+        "rbac.authorization.k8s.io",
+        "clusterrolebindings",
+        "ClusterRoleBinding",
+        "RBAC subjects, cluster-admin and system:masters",
+    ),
+    full(
+        "networking.k8s.io",
+        "networkpolicies",
+        "NetworkPolicy",
+        "network policy per namespace",
+    ),
+    full(
+        "networking.k8s.io",
+        "ingresses",
+        "Ingress",
+        "default namespace use",
+    ),
+    full(
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+        "ValidatingWebhookConfiguration",
+        "policy control mechanism (CIS 5.2.1)",
+    ),
+    full(
+        "admissionregistration.k8s.io",
+        "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration",
+        "policy control mechanism (CIS 5.2.1)",
+    ),
+    full(
+        "admissionregistration.k8s.io",
+        "validatingadmissionpolicies",
+        "ValidatingAdmissionPolicy",
+        "policy control mechanism (CIS 5.2.1)",
+    ),
+    full(
+        "admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings",
+        "ValidatingAdmissionPolicyBinding",
+        "policy control mechanism (CIS 5.2.1)",
+    ),
+    full("", "pods", "Pod", WORKLOAD),
+];
+
+/// The kind Plimsoll gives each node's kubelet configuration read through configz.
+pub(crate) const KUBELET_KIND: &str = "KubeletConfiguration";
+/// Its `apiVersion`, as in a kubelet config file, so the same checks read both.
+pub(crate) const KUBELET_API_VERSION: &str = "kubelet.config.k8s.io/v1beta1";
+
+/// Controllers that own pods (pods they own are reported through them).
+pub(crate) const POD_OWNERS: &[&str] = &[
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "ReplicationController",
+];
+
+/// Objects fetched one by one in full, beyond the metadata-only lists: (namespace, plural,
+/// name). aws-auth maps IAM roles to Kubernetes groups on EKS.
+pub(crate) const SINGLE_OBJECTS: &[(&str, &str, &str)] =
+    &[("kube-system", "configmaps", "aws-auth")];
+
+/// Every kind selector the collector can produce, for "not assessed" bookkeeping.
+pub(crate) fn all_selectors() -> Vec<String> {
+    let mut v: Vec<String> = KINDS.iter().map(KindSpec::selector).collect();
+    v.push(format!("kubernetes/{KUBELET_KIND}"));
+    v
+}

@@ -1,0 +1,610 @@
+//! The live-cluster collector end to end, against the loopback HTTPS API server in
+//! `tests/support/apiserver.rs` serving `fixtures/cluster/`: kubeconfig in, findings out.
+//! `kubectl` is run against the same server first, to prove it speaks the real protocol.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use support::apiserver::{ApiServer, Behaviour, Cluster, EXPIRED_TOKEN, TOKEN};
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture_cluster() -> Cluster {
+    Cluster::from_dir(&root().join("fixtures/cluster"))
+}
+
+/// Runs the binary with a clean environment: no inherited KUBECONFIG, HOME in `home` so a
+/// developer's own ~/.kube/config is never read.
+fn plimsoll(home: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .env_remove("KUBECONFIG")
+        .env_remove("RUST_LOG")
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json(out: &Out) -> Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            &out.stdout[..out.stdout.len().min(2000)],
+            out.stderr
+        )
+    })
+}
+
+fn start(behaviour: Behaviour) -> (ApiServer, tempfile::TempDir, PathBuf) {
+    let server = ApiServer::start(fixture_cluster(), behaviour);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(dir.path(), &[("prod", TOKEN)]);
+    (server, dir, kubeconfig)
+}
+
+fn scan_json(home: &Path, kubeconfig: &Path, extra: &[&str]) -> (Out, Value) {
+    let mut args = vec![
+        "scan",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = plimsoll(home, &args);
+    let v = json(&out);
+    (out, v)
+}
+
+/// Failing (check, resource id) pairs.
+fn failures(report: &Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAIL")
+        .map(|f| {
+            (
+                f["checkId"].as_str().unwrap().to_string(),
+                f["resource"]["id"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn not_assessed(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "NOT_ASSESSED")
+        .map(|f| {
+            (
+                f["checkId"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl is installed (scripts/install-test-deps.sh)");
+    assert!(
+        out.status.success(),
+        "kubectl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn kubectl_accepts_the_test_server() {
+    let (server, _dir, kubeconfig) = start(Behaviour::default());
+    let version: Value =
+        serde_json::from_str(&kubectl(&kubeconfig, &["version", "-o", "json"])).unwrap();
+    assert_eq!(version["serverVersion"]["gitVersion"], "v1.33.2");
+    // --chunk-size makes kubectl page with limit/continue, as a real client does.
+    let pods = kubectl(
+        &kubeconfig,
+        &[
+            "get",
+            "pods",
+            "--all-namespaces",
+            "-o",
+            "name",
+            "--chunk-size=2",
+        ],
+    );
+    assert_eq!(pods.lines().count(), 6, "pods: {pods}");
+    assert!(pods.contains("pod/debug"));
+    let deployments = kubectl(
+        &kubeconfig,
+        &["get", "deployments", "-n", "shop", "-o", "json"],
+    );
+    let deployments: Value = serde_json::from_str(&deployments).unwrap();
+    assert_eq!(deployments["items"][0]["metadata"]["name"], "web");
+    let configz = kubectl(
+        &kubeconfig,
+        &["get", "--raw", "/api/v1/nodes/node-b/proxy/configz"],
+    );
+    let configz: Value = serde_json::from_str(&configz).unwrap();
+    assert_eq!(configz["kubeletconfig"]["readOnlyPort"], 10255);
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|r| r.contains("/api/v1/pods?") && r.contains("continue=")),
+        "kubectl paged through pods: {:?}",
+        server.log()
+    );
+}
+
+#[test]
+fn scans_a_cluster_from_a_kubeconfig() {
+    let (server, home, kubeconfig) = start(Behaviour::default());
+    // A page size of 2 forces several pages per kind.
+    let (out, report) = scan_json(home.path(), &kubeconfig, &["--page-size", "2"]);
+    assert_eq!(out.code, 1, "findings fail the run: {}", out.stderr);
+    let fails = failures(&report);
+    let has = |check: &str, id: &str| fails.iter().any(|(c, r)| c == check && r == id);
+
+    // No double counting: the template is judged on its top-level owner, never per replica.
+    assert!(has(
+        "PLM-K8S-0004",
+        "k8s/prod/kube-system/DaemonSet/aws-node"
+    ));
+    assert!(
+        has("PLM-K8S-0021", "k8s/prod/legacy/CronJob/report"),
+        "{fails:?}"
+    );
+    for (_, id) in &fails {
+        assert!(
+            !id.contains("/Pod/web-")
+                && !id.contains("/Pod/aws-node-")
+                && !id.contains("/Pod/report-"),
+            "owned pod reported: {id}"
+        );
+        assert!(
+            !id.contains("/ReplicaSet/") && !id.contains("/Job/"),
+            "owned controller reported: {id}"
+        );
+    }
+    // A pod nobody owns is reported itself.
+    assert!(has("PLM-K8S-0001", "k8s/prod/legacy/Pod/debug"));
+    assert!(has("PLM-K8S-0004", "k8s/prod/legacy/Pod/debug"));
+    // RBAC from the live objects.
+    assert!(
+        has("PLM-K8S-0040", "k8s/prod/-/ClusterRoleBinding/ci-admin"),
+        "{fails:?}"
+    );
+
+    let inputs = &report["scan"]["inputs"][0];
+    assert_eq!(inputs["collector"], "kubernetes");
+    assert_eq!(inputs["target"], "context prod");
+    assert_eq!(inputs["attributes"]["version"], "v1.33.2");
+    assert_eq!(inputs["attributes"]["pods"], "6");
+    assert_eq!(inputs["attributes"]["podsReportedViaOwners"], "5");
+    assert!(
+        report["collectionIssues"].as_array().unwrap().is_empty(),
+        "{}",
+        report["collectionIssues"]
+    );
+
+    // Pagination: more than one page of pods was requested with a continue token.
+    let log = server.log();
+    assert!(
+        log.iter()
+            .any(|r| r.starts_with("GET /api/v1/pods?limit=2&continue=")),
+        "{log:?}"
+    );
+    // Secrets as a Table, ConfigMaps as metadata: their values never crossed the wire.
+    assert!(
+        log.iter()
+            .any(|r| r.contains("/api/v1/secrets?limit=2&includeObject=Metadata"))
+    );
+    for secret in [
+        "SECRETVALUE",
+        "c3VwZXItc2VjcmV0",
+        "CONFIGMAPSECRETVALUE",
+        "sk-live-",
+    ] {
+        assert!(
+            !out.stdout.contains(secret),
+            "{secret} leaked into the report"
+        );
+        assert!(!out.stderr.contains(secret), "{secret} leaked into stderr");
+    }
+}
+
+#[test]
+fn collect_then_scan_offline_gives_the_same_findings() {
+    let (_server, home, kubeconfig) = start(Behaviour::default());
+    let snap = home.path().join("prod.json");
+    let out = plimsoll(
+        home.path(),
+        &[
+            "collect",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--context",
+            "prod",
+            "-o",
+            snap.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&snap).unwrap();
+    for secret in [
+        "SECRETVALUE",
+        "c3VwZXItc2VjcmV0",
+        "CONFIGMAPSECRETVALUE",
+        "sk-live-",
+        "managedFields",
+        "last-applied",
+    ] {
+        assert!(!text.contains(secret), "{secret} is in the snapshot");
+    }
+    let snapshot: Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<&str> = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"k8s/prod/-/KubeletConfiguration/node-b"));
+    assert!(ids.contains(&"k8s/prod/shop/Secret/db-password"));
+    // aws-auth is read in full; other ConfigMaps are metadata only.
+    let aws_auth = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "k8s/prod/kube-system/ConfigMap/aws-auth")
+        .unwrap();
+    assert!(
+        aws_auth["data"]["mapRoles"]
+            .as_str()
+            .unwrap()
+            .contains("eks-node")
+    );
+    let secret = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "k8s/prod/shop/Secret/db-password")
+        .unwrap();
+    assert_eq!(secret["type"], "Opaque");
+
+    let live = scan_json(home.path(), &kubeconfig, &[]).1;
+    let offline = plimsoll(
+        home.path(),
+        &["scan", snap.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(failures(&live), failures(&json(&offline)));
+    assert_eq!(live["summary"], json(&offline)["summary"]);
+}
+
+#[test]
+fn forbidden_kinds_are_not_assessed_and_the_rest_still_runs() {
+    let mut behaviour = Behaviour::default();
+    behaviour.forbidden.insert("secrets".into());
+    behaviour.forbidden.insert("nodes/proxy".into());
+    let (_server, home, kubeconfig) = start(behaviour);
+    let (out, report) = scan_json(home.path(), &kubeconfig, &[]);
+    // Findings elsewhere still fail the run; a 403 alone is not an input error.
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let na = not_assessed(&report);
+    let reason = |check: &str| {
+        na.iter()
+            .find(|(c, _)| c == check)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| panic!("{check} not NOT_ASSESSED: {na:?}"))
+    };
+    // default-namespace needs Secrets.
+    assert!(reason("PLM-K8S-0030").contains("cannot list secrets"));
+    assert!(reason("PLM-K8S-0030").contains("403"));
+    // Workload checks do not need Secrets and still ran.
+    assert!(failures(&report).iter().any(|(c, _)| c == "PLM-K8S-0001"));
+    assert!(!na.iter().any(|(c, _)| c == "PLM-K8S-0001"));
+    let issues = report["collectionIssues"].as_array().unwrap();
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["message"].as_str().unwrap().contains("nodes/proxy"))
+    );
+    assert!(issues.iter().all(|i| i["level"] == "warning"), "{issues:?}");
+}
+
+#[test]
+fn throttling_server_errors_and_expired_continue_tokens_are_retried() {
+    let mut behaviour = Behaviour::default();
+    behaviour.throttle.insert("pods".into(), 2);
+    behaviour.throttle.insert("deployments".into(), 1);
+    behaviour
+        .server_error
+        .insert("clusterrolebindings".into(), 2);
+    behaviour.expire_continue.insert("pods".into());
+    let (server, home, kubeconfig) = start(behaviour);
+    let (out, report) = scan_json(home.path(), &kubeconfig, &["--page-size", "2", "-v"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        report["collectionIssues"].as_array().unwrap().is_empty(),
+        "{}",
+        report["collectionIssues"]
+    );
+    // The same findings as an undisturbed scan.
+    let (_clean_server, clean_home, clean_kubeconfig) = start(Behaviour::default());
+    let clean = scan_json(clean_home.path(), &clean_kubeconfig, &["--page-size", "2"]).1;
+    assert_eq!(failures(&report), failures(&clean));
+    let pod_lists = server
+        .log()
+        .iter()
+        .filter(|r| r.starts_with("GET /api/v1/pods?"))
+        .count();
+    // 2 throttled + pages 1..2, expired continue, then pages 1..3 again.
+    assert!(pod_lists >= 7, "pod list requests: {pod_lists}");
+    assert!(out.stderr.contains("retries"), "{}", out.stderr);
+}
+
+#[test]
+fn several_contexts_make_one_report() {
+    let server = ApiServer::start(fixture_cluster(), Behaviour::default());
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(home.path(), &[("prod", TOKEN), ("staging", TOKEN)]);
+    let (out, report) = scan_json(
+        home.path(),
+        &kubeconfig,
+        &["--context", "prod", "--context", "staging"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let fails = failures(&report);
+    assert!(
+        fails
+            .iter()
+            .any(|(_, id)| id == "k8s/prod/legacy/Pod/debug")
+    );
+    assert!(
+        fails
+            .iter()
+            .any(|(_, id)| id == "k8s/staging/legacy/Pod/debug")
+    );
+    assert_eq!(report["scan"]["inputs"].as_array().unwrap().len(), 2);
+    let all = scan_json(home.path(), &kubeconfig, &["--all-contexts"]).1;
+    assert_eq!(failures(&all), fails);
+}
+
+#[test]
+fn unknown_context_is_a_usage_error_listing_the_contexts() {
+    let (_server, home, kubeconfig) = start(Behaviour::default());
+    let out = plimsoll(
+        home.path(),
+        &[
+            "scan",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--context",
+            "nope",
+        ],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("context \"nope\" is not in kubeconfig"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("prod"), "{}", out.stderr);
+}
+
+#[test]
+fn rejected_credentials_unreachable_servers_and_tls_failures_exit_3() {
+    let server = ApiServer::start(fixture_cluster(), Behaviour::default());
+    let home = tempfile::tempdir().unwrap();
+    let expired = server.kubeconfig(home.path(), &[("prod", EXPIRED_TOKEN)]);
+    let out = plimsoll(
+        home.path(),
+        &["scan", "--kubeconfig", expired.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("context prod"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rejected the credentials (401"),
+        "{}",
+        out.stderr
+    );
+
+    // A CA that did not sign the server's certificate.
+    let other = ApiServer::start(Cluster::default(), Behaviour::default());
+    let text = std::fs::read_to_string(server.kubeconfig(home.path(), &[("prod", TOKEN)])).unwrap();
+    std::fs::write(home.path().join("ca.pem"), &other.ca_pem).unwrap();
+    let wrong_ca = home.path().join("wrong-ca");
+    std::fs::write(&wrong_ca, text).unwrap();
+    let out = plimsoll(
+        home.path(),
+        &["scan", "--kubeconfig", wrong_ca.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("TLS failed"), "{}", out.stderr);
+
+    // Nothing listening.
+    let url = server.url.clone();
+    let good = server.kubeconfig(home.path(), &[("prod", TOKEN)]);
+    drop(server);
+    let _ = url;
+    let out = plimsoll(
+        home.path(),
+        &[
+            "scan",
+            "--kubeconfig",
+            good.to_str().unwrap(),
+            "--request-timeout",
+            "2",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot reach the API server"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn client_certificates_and_exec_plugins_authenticate() {
+    let server = ApiServer::start(fixture_cluster(), Behaviour::default());
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path();
+    std::fs::write(dir.join("ca.pem"), &server.ca_pem).unwrap();
+    std::fs::write(dir.join("client.pem"), &server.client_cert_pem).unwrap();
+    std::fs::write(dir.join("client-key.pem"), &server.client_key_pem).unwrap();
+    let plugin = dir.join("token-plugin.sh");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{TOKEN}\"}}}}'\n"
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let kubeconfig = dir.join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: test
+  cluster: {{server: {url}, certificate-authority: {dir}/ca.pem}}
+users:
+- name: cert
+  user: {{client-certificate: {dir}/client.pem, client-key: {dir}/client-key.pem}}
+- name: exec
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: {plugin}
+      interactiveMode: Never
+contexts:
+- {{name: by-cert, context: {{cluster: test, user: cert}}}}
+- {{name: by-exec, context: {{cluster: test, user: exec}}}}
+current-context: by-cert
+",
+            url = server.url,
+            dir = dir.display(),
+            plugin = plugin.display()
+        ),
+    )
+    .unwrap();
+    let (out, report) = scan_json(dir, &kubeconfig, &["--all-contexts"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        report["collectionIssues"].as_array().unwrap().is_empty(),
+        "{}",
+        report["collectionIssues"]
+    );
+    let fails = failures(&report);
+    assert!(
+        fails
+            .iter()
+            .any(|(_, id)| id == "k8s/by-cert/legacy/Pod/debug")
+    );
+    assert!(
+        fails
+            .iter()
+            .any(|(_, id)| id == "k8s/by-exec/legacy/Pod/debug")
+    );
+}
+
+#[test]
+fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
+    let text = std::fs::read_to_string(root().join("deploy/kubernetes/rbac.yaml")).unwrap();
+    let role = text
+        .split("\n---")
+        .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
+        .find(|d| d["kind"] == "ClusterRole")
+        .expect("a ClusterRole");
+    let mut granted: Vec<(String, String, String)> = Vec::new();
+    for rule in role["rules"].as_array().unwrap() {
+        let list = |k: &str| -> Vec<String> {
+            rule[k]
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        };
+        for verb in list("verbs") {
+            assert!(
+                verb == "list" || verb == "get",
+                "read-only role grants {verb}"
+            );
+            for group in list("apiGroups") {
+                for resource in list("resources") {
+                    assert_ne!(resource, "*", "wildcard resource");
+                    granted.push((group.clone(), resource, verb.clone()));
+                }
+            }
+        }
+    }
+    let mut needed: Vec<(String, String, String)> = plimsoll::collect::kubernetes::collected_kinds()
+        .into_iter()
+        .map(|k| (k.group.to_string(), k.resource.to_string(), "list".to_string()))
+        .collect();
+    needed.push(("".into(), "nodes/proxy".into(), "get".into()));
+    needed.push(("".into(), "configmaps".into(), "get".into()));
+    granted.sort();
+    needed.sort();
+    assert_eq!(granted, needed, "deploy/kubernetes/rbac.yaml vs the collector");
+
+    // And the collector really works with only that: every request the scan makes is one of
+    // the granted (group, resource, verb) triples.
+    let (server, home, kubeconfig) = start(Behaviour::default());
+    let (out, _) = scan_json(home.path(), &kubeconfig, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for request in server.log() {
+        let path = request.trim_start_matches("GET ").split('?').next().unwrap().to_string();
+        if path == "/version" {
+            continue;
+        }
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let (group, rest) = match segments.as_slice() {
+            ["api", "v1", rest @ ..] => ("", rest),
+            ["apis", group, "v1", rest @ ..] => (*group, rest),
+            _ => panic!("unexpected request {request}"),
+        };
+        let (resource, verb) = match rest {
+            [plural] => (plural.to_string(), "list"),
+            ["nodes", _, "proxy", "configz"] => ("nodes/proxy".to_string(), "get"),
+            ["namespaces", _, plural, _] => (plural.to_string(), "get"),
+            _ => panic!("unexpected request {request}"),
+        };
+        assert!(
+            granted.contains(&(group.to_string(), resource.clone(), verb.to_string())),
+            "{request} needs {verb} {resource} in group {group:?}, not granted"
+        );
+    }
+}

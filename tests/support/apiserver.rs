@@ -1,0 +1,802 @@
+//! A loopback HTTPS Kubernetes API server: the test peer for the live-cluster collector.
+//!
+//! It speaks enough of the real protocol that `kubectl` accepts it (a test proves that):
+//! TLS with a generated CA, bearer-token and client-certificate authentication, `/version`,
+//! legacy discovery (`/api`, `/apis`, resource lists), paginated lists with `limit` and
+//! `continue`, metadata-only lists (`as=PartialObjectMetadataList`), `Table` lists with
+//! metadata objects, single-object GETs, and `nodes/{name}/proxy/configz`.
+//!
+//! Failures are injected per resource so the error paths are tested against real HTTP:
+//! 403 for chosen resources (or `nodes/proxy`), 429/500 for the first N requests, 410 for a
+//! stale `continue` token, 503 from a node's kubelet.
+//!
+//! The server is deliberately independent of Plimsoll's own kind table: it has its own list of
+//! the resources it serves, so a mistake in one is not mirrored in the other.
+
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The token the server accepts.
+pub const TOKEN: &str = "plimsoll-test-token";
+/// A token the server rejects with 401, as for an expired credential.
+pub const EXPIRED_TOKEN: &str = "plimsoll-expired-token";
+
+/// One resource type the server knows: (group, version, plural, kind, namespaced).
+struct ResourceType {
+    group: &'static str,
+    version: &'static str,
+    plural: &'static str,
+    kind: &'static str,
+    namespaced: bool,
+}
+
+const fn rt(
+    group: &'static str,
+    version: &'static str,
+    plural: &'static str,
+    kind: &'static str,
+    namespaced: bool,
+) -> ResourceType {
+    ResourceType {
+        group,
+        version,
+        plural,
+        kind,
+        namespaced,
+    }
+}
+
+const TYPES: &[ResourceType] = &[
+    rt("", "v1", "pods", "Pod", true),
+    rt("", "v1", "namespaces", "Namespace", false),
+    rt("", "v1", "nodes", "Node", false),
+    rt("", "v1", "services", "Service", true),
+    rt("", "v1", "serviceaccounts", "ServiceAccount", true),
+    rt("", "v1", "secrets", "Secret", true),
+    rt("", "v1", "configmaps", "ConfigMap", true),
+    rt(
+        "",
+        "v1",
+        "replicationcontrollers",
+        "ReplicationController",
+        true,
+    ),
+    rt(
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        "PersistentVolumeClaim",
+        true,
+    ),
+    rt("apps", "v1", "deployments", "Deployment", true),
+    rt("apps", "v1", "replicasets", "ReplicaSet", true),
+    rt("apps", "v1", "statefulsets", "StatefulSet", true),
+    rt("apps", "v1", "daemonsets", "DaemonSet", true),
+    rt("batch", "v1", "jobs", "Job", true),
+    rt("batch", "v1", "cronjobs", "CronJob", true),
+    rt("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+    rt(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "rolebindings",
+        "RoleBinding",
+        true,
+    ),
+    rt(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterroles",
+        "ClusterRole",
+        false,
+    ),
+    rt(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterrolebindings",
+        "ClusterRoleBinding",
+        false,
+    ),
+    rt(
+        "networking.k8s.io",
+        "v1",
+        "networkpolicies",
+        "NetworkPolicy",
+        true,
+    ),
+    rt("networking.k8s.io", "v1", "ingresses", "Ingress", true),
+    rt(
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingwebhookconfigurations",
+        "ValidatingWebhookConfiguration",
+        false,
+    ),
+    rt(
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration",
+        false,
+    ),
+    rt(
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingadmissionpolicies",
+        "ValidatingAdmissionPolicy",
+        false,
+    ),
+    rt(
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingadmissionpolicybindings",
+        "ValidatingAdmissionPolicyBinding",
+        false,
+    ),
+];
+
+/// Injected behaviour.
+#[derive(Default, Clone)]
+pub struct Behaviour {
+    /// Plurals (`secrets`) that answer 403; `nodes/proxy` forbids configz.
+    pub forbidden: HashSet<String>,
+    /// Plurals whose first N list requests answer 429 Too Many Requests.
+    pub throttle: HashMap<String, usize>,
+    /// Plurals whose first N list requests answer 500.
+    pub server_error: HashMap<String, usize>,
+    /// Plurals whose first request with a `continue` token answers 410 Expired.
+    pub expire_continue: HashSet<String>,
+    /// Nodes whose kubelet is unreachable through the proxy (503).
+    pub unreachable_kubelets: HashSet<String>,
+    /// Plurals the server does not serve at all (404, as on an older cluster).
+    pub not_served: HashSet<String>,
+    /// Largest page the server returns, whatever `limit` asks (0 = no cap).
+    pub max_page: usize,
+}
+
+/// Objects the server holds, by resource type, plus each node's kubelet configuration.
+#[derive(Default)]
+pub struct Cluster {
+    objects: HashMap<&'static str, Vec<Value>>,
+    /// Node name -> the `kubeletconfig` object configz returns.
+    pub configz: BTreeMap<String, Value>,
+}
+
+impl Cluster {
+    /// Adds an object (`apiVersion`, `kind`, `metadata` required).
+    pub fn add(&mut self, object: Value) {
+        let kind = object["kind"].as_str().expect("object has a kind");
+        let t = TYPES
+            .iter()
+            .find(|t| t.kind == kind)
+            .unwrap_or_else(|| panic!("test server does not serve kind {kind}"));
+        self.objects.entry(t.plural).or_default().push(object);
+    }
+
+    /// Loads every document of every YAML file in `dir`; `KubeletConfiguration` documents
+    /// become configz answers for the node named in `metadata.name`.
+    pub fn from_dir(dir: &Path) -> Cluster {
+        let mut cluster = Cluster::default();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("fixture dir")
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for doc in text.split("\n---") {
+                if doc.trim().is_empty() {
+                    continue;
+                }
+                let v: Value = yaml_serde::from_str(doc).unwrap();
+                if v.is_null() {
+                    continue;
+                }
+                if v["kind"] == "KubeletConfiguration" {
+                    let node = v["metadata"]["name"].as_str().unwrap().to_string();
+                    let mut body = v.clone();
+                    body.as_object_mut().unwrap().remove("metadata");
+                    cluster.configz.insert(node, body);
+                } else {
+                    cluster.add(v);
+                }
+            }
+        }
+        cluster
+    }
+
+    /// Number of objects of one kind.
+    pub fn count(&self, plural: &str) -> usize {
+        self.objects.get(plural).map_or(0, Vec::len)
+    }
+
+    fn sort(&mut self) {
+        for list in self.objects.values_mut() {
+            list.sort_by(|a, b| {
+                let key = |v: &Value| {
+                    (
+                        v["metadata"]["namespace"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string(),
+                        v["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    )
+                };
+                key(a).cmp(&key(b))
+            });
+        }
+    }
+}
+
+struct State {
+    cluster: Cluster,
+    behaviour: Behaviour,
+    counters: Mutex<HashMap<String, usize>>,
+    log: Mutex<Vec<String>>,
+    requests: AtomicUsize,
+    addr: SocketAddr,
+}
+
+/// A running server. Dropping it stops the runtime thread.
+pub struct ApiServer {
+    /// `https://127.0.0.1:PORT`.
+    pub url: String,
+    /// The CA certificate (PEM) clients must trust.
+    pub ca_pem: String,
+    /// A client certificate and key (PEM) signed by the CA, accepted as user `plimsoll-test`.
+    pub client_cert_pem: String,
+    /// The client certificate's key (PEM).
+    pub client_key_pem: String,
+    state: Arc<State>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for ApiServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl ApiServer {
+    /// Starts the server on an ephemeral loopback port.
+    pub fn start(mut cluster: Cluster, behaviour: Behaviour) -> ApiServer {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+            SanType,
+        };
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        cluster.sort();
+
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "plimsoll-test-ca");
+        ca_params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+
+        let server_key = KeyPair::generate().unwrap();
+        let mut server_params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        server_params
+            .subject_alt_names
+            .push(SanType::IpAddress([127, 0, 0, 1].into()));
+        server_params
+            .distinguished_name
+            .push(DnType::CommonName, "kube-apiserver");
+        let server_cert = server_params.signed_by(&server_key, &issuer).unwrap();
+
+        let client_key = KeyPair::generate().unwrap();
+        let mut client_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        client_params
+            .distinguished_name
+            .push(DnType::CommonName, "plimsoll-test");
+        client_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+        let client_cert = client_params.signed_by(&client_key, &issuer).unwrap();
+
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca_cert.der().clone()).unwrap();
+        let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots))
+            .allow_unauthenticated()
+            .build()
+            .unwrap();
+        let key_der = rustls::pki_types::PrivateKeyDer::try_from(server_key.serialize_der())
+            .expect("server key");
+        let mut tls = rustls::ServerConfig::builder()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(vec![server_cert.der().clone()], key_der)
+            .unwrap();
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let addr = std_listener.local_addr().unwrap();
+        let state = Arc::new(State {
+            cluster,
+            behaviour,
+            counters: Mutex::new(HashMap::new()),
+            log: Mutex::new(Vec::new()),
+            requests: AtomicUsize::new(0),
+            addr,
+        });
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+        let thread_state = state.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                loop {
+                    tokio::select! {
+                        _ = &mut rx => break,
+                        accepted = listener.accept() => {
+                            let Ok((tcp, _)) = accepted else { continue };
+                            let acceptor = acceptor.clone();
+                            let state = thread_state.clone();
+                            tokio::spawn(async move {
+                                let Ok(tls) = acceptor.accept(tcp).await else { return };
+                                let client_cert = tls
+                                    .get_ref()
+                                    .1
+                                    .peer_certificates()
+                                    .is_some_and(|c| !c.is_empty());
+                                let service = hyper::service::service_fn(move |req| {
+                                    let state = state.clone();
+                                    async move {
+                                        Ok::<_, std::convert::Infallible>(handle(&state, client_cert, req))
+                                    }
+                                });
+                                let _ = hyper::server::conn::http1::Builder::new()
+                                    .serve_connection(TokioIo::new(tls), service)
+                                    .await;
+                            });
+                        }
+                    }
+                }
+            });
+        });
+        ApiServer {
+            url: format!("https://{addr}"),
+            ca_pem: ca_cert.pem(),
+            client_cert_pem: client_cert.pem(),
+            client_key_pem: client_key.serialize_pem(),
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Requests served so far, as `GET /path?query`.
+    pub fn log(&self) -> Vec<String> {
+        self.state.log.lock().unwrap().clone()
+    }
+
+    /// Writes a kubeconfig with one context per `(context, token)` pair, all pointing at this
+    /// server, plus the CA file; returns its path. The first context is current.
+    pub fn kubeconfig(&self, dir: &Path, contexts: &[(&str, &str)]) -> PathBuf {
+        let ca = dir.join("ca.pem");
+        std::fs::write(&ca, &self.ca_pem).unwrap();
+        let mut users = String::new();
+        let mut ctxs = String::new();
+        for (name, token) in contexts {
+            users.push_str(&format!(
+                "- name: {name}-user\n  user:\n    token: {token}\n"
+            ));
+            ctxs.push_str(&format!(
+                "- name: {name}\n  context:\n    cluster: test\n    user: {name}-user\n"
+            ));
+        }
+        let text = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: {}\n    certificate-authority: {}\nusers:\n{users}contexts:\n{ctxs}current-context: {}\n",
+            self.url,
+            ca.display(),
+            contexts[0].0
+        );
+        let path = dir.join("kubeconfig");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+fn json_response(code: StatusCode, body: &Value) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(code)
+        .header("Content-Type", "application/json")
+        .body(Full::new(Bytes::from(serde_json::to_vec(body).unwrap())))
+        .unwrap()
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Response<Full<Bytes>> {
+    let mut resp = json_response(
+        StatusCode::from_u16(code).unwrap(),
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                "message": message, "reason": reason, "code": code}),
+    );
+    if code == 429 {
+        resp.headers_mut()
+            .insert("Retry-After", hyper::header::HeaderValue::from_static("1"));
+    }
+    resp
+}
+
+/// Decrements the injected-failure budget for `key`; true while failures remain.
+fn take(state: &State, table: &HashMap<String, usize>, key: &str, prefix: &str) -> bool {
+    let Some(&budget) = table.get(key) else {
+        return false;
+    };
+    let mut counters = state.counters.lock().unwrap();
+    let used = counters.entry(format!("{prefix}/{key}")).or_insert(0);
+    if *used < budget {
+        *used += 1;
+        true
+    } else {
+        false
+    }
+}
+
+fn query_params(query: Option<&str>) -> HashMap<String, String> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn handle(state: &State, client_cert: bool, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    state.log.lock().unwrap().push(format!(
+        "{} {}{}",
+        req.method(),
+        path,
+        query
+            .as_deref()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default()
+    ));
+    let auth = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let token_ok = auth == format!("Bearer {TOKEN}");
+    if !(token_ok || client_cert) {
+        return status(401, "Unauthorized", "Unauthorized");
+    }
+    if req.method() != hyper::Method::GET {
+        return status(405, "MethodNotAllowed", "the test server is read-only");
+    }
+    let accept = req
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let params = query_params(query.as_deref());
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["version"] => json_response(
+            StatusCode::OK,
+            &json!({"major": "1", "minor": "33", "gitVersion": "v1.33.2",
+                    "gitCommit": "0000000000000000000000000000000000000000",
+                    "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
+                    "goVersion": "go1.24.4", "compiler": "gc", "platform": "linux/amd64"}),
+        ),
+        ["api"] => json_response(
+            StatusCode::OK,
+            &json!({"kind": "APIVersions", "versions": ["v1"],
+                    "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",
+                                                    "serverAddress": state.addr.to_string()}]}),
+        ),
+        ["apis"] => {
+            let mut groups: Vec<&str> = TYPES
+                .iter()
+                .map(|t| t.group)
+                .filter(|g| !g.is_empty())
+                .collect();
+            groups.dedup();
+            let groups: Vec<Value> = groups
+                .iter()
+                .map(|g| {
+                    let gv = json!({"groupVersion": format!("{g}/v1"), "version": "v1"});
+                    json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
+                })
+                .collect();
+            json_response(
+                StatusCode::OK,
+                &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+            )
+        }
+        ["api", "v1"] => discovery(state, ""),
+        ["apis", group, "v1"] => discovery(state, group),
+        ["api", "v1", "nodes", node, "proxy", "configz"] => configz(state, node),
+        ["api", "v1", rest @ ..] => resource(state, "", rest, &params, &accept),
+        ["apis", group, "v1", rest @ ..] => resource(state, group, rest, &params, &accept),
+        _ => status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
+    }
+}
+
+fn discovery(state: &State, group: &str) -> Response<Full<Bytes>> {
+    let gv = if group.is_empty() {
+        "v1".to_string()
+    } else {
+        format!("{group}/v1")
+    };
+    let mut resources: Vec<Value> = TYPES
+        .iter()
+        .filter(|t| t.group == group && !state.behaviour.not_served.contains(t.plural))
+        .map(|t| {
+            json!({"name": t.plural, "singularName": t.kind.to_lowercase(), "namespaced": t.namespaced,
+                   "kind": t.kind, "verbs": ["get", "list"]})
+        })
+        .collect();
+    if group.is_empty() {
+        resources.push(
+            json!({"name": "nodes/proxy", "singularName": "", "namespaced": false,
+                              "kind": "NodeProxyOptions", "verbs": ["get"]}),
+        );
+    }
+    if resources.is_empty() {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    }
+    json_response(
+        StatusCode::OK,
+        &json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
+                "resources": resources}),
+    )
+}
+
+fn configz(state: &State, node: &str) -> Response<Full<Bytes>> {
+    if state.behaviour.forbidden.contains("nodes/proxy") {
+        return status(
+            403,
+            "Forbidden",
+            &format!(
+                "nodes \"{node}\" is forbidden: User \"plimsoll\" cannot get resource \"nodes/proxy\" in API group \"\" at the cluster scope"
+            ),
+        );
+    }
+    if state.behaviour.unreachable_kubelets.contains(node) {
+        return status(
+            503,
+            "ServiceUnavailable",
+            &format!(
+                "error trying to reach service: dial tcp 10.0.0.9:10250: connect: connection refused (node {node})"
+            ),
+        );
+    }
+    match state.cluster.configz.get(node) {
+        Some(cfg) => json_response(StatusCode::OK, &json!({"kubeletconfig": cfg})),
+        None => status(404, "NotFound", &format!("nodes \"{node}\" not found")),
+    }
+}
+
+/// `rest` is what follows `/api/v1` or `/apis/{group}/v1`: `pods`, `namespaces/{ns}/pods`,
+/// `namespaces/{ns}/pods/{name}`, `namespaces/{name}`.
+fn resource(
+    state: &State,
+    group: &str,
+    rest: &[&str],
+    params: &HashMap<String, String>,
+    accept: &str,
+) -> Response<Full<Bytes>> {
+    let (namespace, plural, name) = match rest {
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
+        ["namespaces", name] => (None, "namespaces", Some(*name)),
+        [plural] => (None, *plural, None),
+        [plural, name] => (None, *plural, Some(*name)),
+        _ => {
+            return status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            );
+        }
+    };
+    let Some(t) = TYPES
+        .iter()
+        .find(|t| t.group == group && t.plural == plural)
+    else {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    };
+    if state.behaviour.not_served.contains(plural) {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    }
+    let b = &state.behaviour;
+    if b.forbidden.contains(plural) {
+        let scope = match namespace {
+            Some(ns) => format!("in the namespace \"{ns}\""),
+            None => "at the cluster scope".to_string(),
+        };
+        return status(
+            403,
+            "Forbidden",
+            &format!(
+                "{plural} is forbidden: User \"plimsoll\" cannot list resource \"{plural}\" in API group \"{group}\" {scope}"
+            ),
+        );
+    }
+    if take(state, &b.throttle, plural, "throttle") {
+        return status(
+            429,
+            "TooManyRequests",
+            "Too many requests, please try again later.",
+        );
+    }
+    if take(state, &b.server_error, plural, "error") {
+        return status(
+            500,
+            "InternalError",
+            "Internal error occurred: etcdserver: request timed out",
+        );
+    }
+    let all = state.cluster.objects.get(t.plural);
+    let empty = Vec::new();
+    let all = all.unwrap_or(&empty);
+    let in_ns = |o: &&Value| namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns);
+    if let Some(name) = name {
+        return match all
+            .iter()
+            .filter(in_ns)
+            .find(|o| o["metadata"]["name"] == name)
+        {
+            Some(o) => json_response(StatusCode::OK, o),
+            None => status(404, "NotFound", &format!("{plural} \"{name}\" not found")),
+        };
+    }
+    let items: Vec<&Value> = all.iter().filter(in_ns).collect();
+    let mut start = 0usize;
+    if let Some(token) = params.get("continue").filter(|t| !t.is_empty()) {
+        let mut counters = state.counters.lock().unwrap();
+        let expired = counters.entry(format!("expire/{plural}")).or_insert(0);
+        if b.expire_continue.contains(plural) && *expired == 0 {
+            *expired += 1;
+            return status(
+                410,
+                "Expired",
+                "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+            );
+        }
+        drop(counters);
+        match token.strip_prefix("offset-").and_then(|o| o.parse().ok()) {
+            Some(o) => start = o,
+            None => return status(400, "BadRequest", "invalid continue token"),
+        }
+    }
+    let mut limit = params
+        .get("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .filter(|&l| l > 0)
+        .unwrap_or(usize::MAX);
+    if b.max_page > 0 {
+        limit = limit.min(b.max_page);
+    }
+    let end = start.saturating_add(limit).min(items.len());
+    let page = &items[start.min(end)..end];
+    let mut meta = json!({"resourceVersion": "12345"});
+    if end < items.len() {
+        meta["continue"] = json!(format!("offset-{end}"));
+        meta["remainingItemCount"] = json!(items.len() - end);
+    }
+    if accept.contains("as=Table") {
+        let rows: Vec<Value> = page
+            .iter()
+            .map(|o| {
+                let data_count = o["data"].as_object().map_or(0, |d| d.len());
+                json!({"cells": [o["metadata"]["name"], o.get("type").cloned().unwrap_or(json!("Opaque")), data_count, "1d"],
+                       "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                                  "metadata": o["metadata"]}})
+            })
+            .collect();
+        let columns = json!([
+            {"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0},
+            {"name": "Type", "type": "string", "format": "", "description": "Type", "priority": 0},
+            {"name": "Data", "type": "string", "format": "", "description": "Data", "priority": 0},
+            {"name": "Age", "type": "string", "format": "", "description": "Age", "priority": 0}
+        ]);
+        return json_response(
+            StatusCode::OK,
+            &json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
+                    "columnDefinitions": columns, "rows": rows}),
+        );
+    }
+    if accept.contains("as=PartialObjectMetadataList") {
+        let items: Vec<Value> = page
+            .iter()
+            .map(|o| json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}))
+            .collect();
+        return json_response(
+            StatusCode::OK,
+            &json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": meta, "items": items}),
+        );
+    }
+    // Like the real server, list items carry no apiVersion/kind.
+    let items: Vec<Value> = page
+        .iter()
+        .map(|o| {
+            let mut o = (*o).clone();
+            if let Some(m) = o.as_object_mut() {
+                m.remove("apiVersion");
+                m.remove("kind");
+            }
+            o
+        })
+        .collect();
+    let api_version = if group.is_empty() {
+        "v1".to_string()
+    } else {
+        format!("{group}/v1")
+    };
+    json_response(
+        StatusCode::OK,
+        &json!({"kind": format!("{}List", t.kind), "apiVersion": api_version,
+                "metadata": meta, "items": items}),
+    )
+}
