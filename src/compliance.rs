@@ -106,7 +106,11 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
                 None => reasons.push(format!("{id}: not in the catalogue")),
             }
         }
-        let (status, reason) = if c.checks.is_empty() {
+        let (status, reason) = if c.checks.is_empty()
+            && let Some(needs) = &c.needs
+        {
+            (Status::NotAssessed, Some(format!("needs {needs}")))
+        } else if c.checks.is_empty() {
             (
                 Status::Manual,
                 Some(
@@ -179,7 +183,8 @@ mod tests {
              - {id: '2', title: b, section: s, level: 1, assessment: manual, checks: [B]}\n\
              - {id: '3', title: c, section: s, level: 1, assessment: manual}\n\
              - {id: '4', title: d, section: s, level: 2, assessment: manual, checks: [C]}\n\
-             - {id: '5', title: e, section: s, level: 1, assessment: manual, checks: [D]}\n",
+             - {id: '5', title: e, section: s, level: 1, assessment: manual, checks: [D]}\n\
+             - {id: '6', title: f, section: s, level: 1, assessment: automated, needs: node files}\n",
         )
         .unwrap()
     }
@@ -221,10 +226,12 @@ mod tests {
                 Status::Pass,
                 Status::Manual,
                 Status::NotAssessed,
+                Status::NotAssessed,
                 Status::NotAssessed
             ]
         );
-        assert_eq!(c.summary.assessed_coverage, 40.0);
-        assert_eq!(roll_up(&bench(), 1, &t).summary.total, 4);
+        assert_eq!(c.controls[5].reason.as_deref(), Some("needs node files"));
+        assert_eq!(c.summary.assessed_coverage, 33.3);
+        assert_eq!(roll_up(&bench(), 1, &t).summary.total, 5);
     }
 }

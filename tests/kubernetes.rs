@@ -199,6 +199,25 @@ fn scans_a_cluster_from_a_kubeconfig() {
     // A pod nobody owns is reported itself.
     assert!(has("PLM-K8S-0001", "k8s/prod/legacy/Pod/debug"));
     assert!(has("PLM-K8S-0004", "k8s/prod/legacy/Pod/debug"));
+    // Kubelet configuration read through configz: node-b is unhardened, node-a is not.
+    for check in [
+        "PLM-NODE-0001",
+        "PLM-NODE-0002",
+        "PLM-NODE-0003",
+        "PLM-NODE-0004",
+        "PLM-NODE-0009",
+    ] {
+        assert!(
+            has(check, "k8s/prod/-/KubeletConfiguration/node-b"),
+            "{check}: {fails:?}"
+        );
+    }
+    assert!(
+        !fails
+            .iter()
+            .any(|(_, id)| id.ends_with("/KubeletConfiguration/node-a")),
+        "node-a is hardened: {fails:?}"
+    );
     // RBAC from the live objects.
     assert!(
         has("PLM-K8S-0040", "k8s/prod/-/ClusterRoleBinding/ci-admin"),
@@ -329,6 +348,9 @@ fn forbidden_kinds_are_not_assessed_and_the_rest_still_runs() {
     // default-namespace needs Secrets.
     assert!(reason("PLM-K8S-0030").contains("cannot list secrets"));
     assert!(reason("PLM-K8S-0030").contains("403"));
+    // configz forbidden: kubelet checks are not assessed at all, and say why.
+    assert!(reason("PLM-NODE-0001").contains("nodes/proxy"));
+    assert!(!failures(&report).iter().any(|(c, _)| c.starts_with("PLM-NODE-")));
     // Workload checks do not need Secrets and still ran.
     assert!(failures(&report).iter().any(|(c, _)| c == "PLM-K8S-0001"));
     assert!(!na.iter().any(|(c, _)| c == "PLM-K8S-0001"));
@@ -570,15 +592,25 @@ fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
             }
         }
     }
-    let mut needed: Vec<(String, String, String)> = plimsoll::collect::kubernetes::collected_kinds()
-        .into_iter()
-        .map(|k| (k.group.to_string(), k.resource.to_string(), "list".to_string()))
-        .collect();
+    let mut needed: Vec<(String, String, String)> =
+        plimsoll::collect::kubernetes::collected_kinds()
+            .into_iter()
+            .map(|k| {
+                (
+                    k.group.to_string(),
+                    k.resource.to_string(),
+                    "list".to_string(),
+                )
+            })
+            .collect();
     needed.push(("".into(), "nodes/proxy".into(), "get".into()));
     needed.push(("".into(), "configmaps".into(), "get".into()));
     granted.sort();
     needed.sort();
-    assert_eq!(granted, needed, "deploy/kubernetes/rbac.yaml vs the collector");
+    assert_eq!(
+        granted, needed,
+        "deploy/kubernetes/rbac.yaml vs the collector"
+    );
 
     // And the collector really works with only that: every request the scan makes is one of
     // the granted (group, resource, verb) triples.
@@ -586,7 +618,12 @@ fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
     let (out, _) = scan_json(home.path(), &kubeconfig, &[]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     for request in server.log() {
-        let path = request.trim_start_matches("GET ").split('?').next().unwrap().to_string();
+        let path = request
+            .trim_start_matches("GET ")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
         if path == "/version" {
             continue;
         }
@@ -607,4 +644,48 @@ fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
             "{request} needs {verb} {resource} in group {group:?}, not granted"
         );
     }
+}
+
+#[test]
+fn an_unreachable_kubelet_leaves_kubelet_checks_not_assessed_but_keeps_other_nodes_findings() {
+    let mut behaviour = Behaviour::default();
+    behaviour.unreachable_kubelets.insert("node-a".into());
+    let (_server, home, kubeconfig) = start(behaviour);
+    let (out, report) = scan_json(
+        home.path(),
+        &kubeconfig,
+        &["--benchmark", "cis-kubernetes-1.12"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let issue = report["collectionIssues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["message"].as_str().unwrap().contains("node node-a"))
+        .expect("an issue names the node");
+    assert_eq!(issue["level"], "warning");
+    assert_eq!(issue["partial"], true);
+    // node-b was read: its failures are reported.
+    let fails = failures(&report);
+    assert!(fails.contains(&(
+        "PLM-NODE-0001".to_string(),
+        "k8s/prod/-/KubeletConfiguration/node-b".to_string()
+    )));
+    let control = |id: &str| {
+        report["compliance"]["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    // A control node-b fails is FAIL; one node-b passes cannot PASS with node-a unknown.
+    assert_eq!(control("4.2.1")["status"], "FAIL");
+    let rotation = control("4.2.11");
+    assert_eq!(rotation["status"], "NOT_ASSESSED", "{rotation}");
+    assert!(
+        rotation["reason"].as_str().unwrap().contains("node-a"),
+        "{rotation}"
+    );
 }

@@ -98,12 +98,15 @@ pub(crate) fn select(
     Ok(Selection { run, skipped })
 }
 
-/// Checks that cannot be assessed because a kind they need was not collected.
+/// Checks that cannot be (fully) assessed because a kind they need was not collected: the
+/// check's index, the reasons, and whether the gap is partial (some objects of the kind were
+/// collected, e.g. one node's kubelet did not answer). A partial check still runs on what was
+/// collected, so its failures are reported, but it can never PASS.
 pub(crate) fn not_assessed(
     catalogue: &Catalogue,
     selected: &[usize],
     snapshot: &Snapshot,
-) -> Vec<(usize, String)> {
+) -> Vec<(usize, String, bool)> {
     let mut out = Vec::new();
     for &i in selected {
         let meta = &catalogue.checks[i].meta;
@@ -113,14 +116,15 @@ pub(crate) fn not_assessed(
             .chain(&meta.inventory)
             .map(String::as_str)
             .collect();
-        let reasons: Vec<&str> = snapshot
+        let issues: Vec<&crate::snapshot::CollectionIssue> = snapshot
             .issues
             .iter()
             .filter(|issue| issue.kinds.iter().any(|k| needs.contains(k.as_str())))
-            .map(|issue| issue.message.as_str())
             .collect();
-        if !reasons.is_empty() {
-            out.push((i, reasons.join("; ")));
+        if !issues.is_empty() {
+            let reasons: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+            let partial = issues.iter().all(|i| i.partial);
+            out.push((i, reasons.join("; "), partial));
         }
     }
     out
@@ -168,13 +172,14 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         timeout: Duration::from_secs_f64(args.policy.eval_timeout),
         config,
     };
-    let not_assessed = not_assessed(&catalogue, &selection.run, &snapshot);
+    let gaps = not_assessed(&catalogue, &selection.run, &snapshot);
     let evaluated: Vec<usize> = selection
         .run
         .iter()
         .copied()
-        .filter(|i| !not_assessed.iter().any(|(n, _)| n == i))
+        .filter(|i| !gaps.iter().any(|(n, _, partial)| n == i && !partial))
         .collect();
+    let not_assessed: Vec<(usize, String)> = gaps.into_iter().map(|(i, r, _)| (i, r)).collect();
     let phase = Instant::now();
     let prepared =
         Prepared::new(&catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
@@ -219,6 +224,13 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let compliance = match &args.policy.benchmark {
         Some(id) => {
             let mut tallies = report::tallies(&input);
+            // A check that ran but matched no resource has no tally yet; it is in the
+            // catalogue, it just had nothing to evaluate.
+            for &i in &selection.run {
+                tallies
+                    .entry(catalogue.checks[i].meta.id.clone())
+                    .or_default();
+            }
             for s in &selection.skipped {
                 tallies.entry(s.id.clone()).or_default().not_assessed = Some(s.reason.clone());
             }

@@ -70,6 +70,11 @@ pub struct Control {
     /// Why a control has no checks, or what the checks cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Data the control needs that Plimsoll does not collect yet (node files, an AWS API).
+    /// Such a control is NOT_ASSESSED with this reason, never MANUAL (nobody is asked to
+    /// check by hand what a later collector will) and never PASS. Exclusive with `checks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
 }
 
 /// One benchmark version.
@@ -116,6 +121,9 @@ impl Benchmark {
             }
             if !seen.insert(c.id.clone()) {
                 return Err(invalid("duplicate control number"));
+            }
+            if c.needs.is_some() && !c.checks.is_empty() {
+                return Err(invalid("`needs` is for controls without checks"));
             }
         }
         Ok(b)

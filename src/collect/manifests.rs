@@ -160,6 +160,7 @@ fn issue(file: &str, line: Option<u32>, message: String, level: IssueLevel) -> C
         file: Some(file.to_string()),
         line,
         kinds: Vec::new(),
+        partial: false,
     }
 }
 
@@ -539,6 +540,7 @@ fn disambiguate_ids(snapshot: &mut Snapshot) {
                     file: r.location.as_ref().map(|l| l.file.clone()),
                     line: r.location.as_ref().map(|l| l.line),
                     kinds: Vec::new(),
+                    partial: false,
                 });
                 r.id = format!("{}~{count}", r.id);
             }

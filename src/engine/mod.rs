@@ -124,11 +124,19 @@ fn path_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.to_string()),
         Value::Array(parts) => {
-            let parts: Vec<&str> = parts
-                .iter()
-                .filter_map(|p| p.as_string().ok().map(|s| s.as_ref()))
-                .collect();
-            (!parts.is_empty()).then(|| parts.join("."))
+            // Strings are joined with `.`; an integer segment is an array index, `[i]`.
+            let mut out = String::new();
+            for p in parts.iter() {
+                if let Ok(s) = p.as_string() {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(s.as_ref());
+                } else if let Ok(i) = p.as_u64() {
+                    out.push_str(&format!("[{i}]"));
+                }
+            }
+            (!out.is_empty()).then_some(out)
         }
         _ => None,
     }
@@ -320,7 +328,7 @@ mod tests {
 
     #[test]
     fn violations_accept_objects_and_strings_and_reject_others() {
-        let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a", {"msg": "c", "path": ["spec.containers[0]", "image"]}]"#).unwrap();
+        let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a", {"msg": "c", "path": ["spec.containers[0]", "image"]}, {"msg": "d", "path": ["spec", "ports", 2, "port"]}]"#).unwrap();
         let vs = violations(&v).unwrap();
         assert_eq!(
             vs[0],
@@ -331,6 +339,7 @@ mod tests {
         );
         assert_eq!(vs[1].path.as_deref(), Some("spec"));
         assert_eq!(vs[2].path.as_deref(), Some("spec.containers[0].image"));
+        assert_eq!(vs[3].path.as_deref(), Some("spec.ports[2].port"));
         assert!(violations(&Value::from(3i64)).is_err());
         assert!(violations(&Value::from_json_str(r#"[{"path": "x"}]"#).unwrap()).is_err());
     }

@@ -117,6 +117,10 @@ pub struct CollectionIssue {
     /// Checks that need them report NOT_ASSESSED rather than PASS.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kinds: Vec<String>,
+    /// Only some objects of `kinds` are missing (one node's kubelet did not answer): checks
+    /// still run on the rest and report their failures, but cannot PASS.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// A collected snapshot: resources plus the problems met collecting them.
@@ -243,6 +247,7 @@ mod tests {
             file: Some("a.yaml".into()),
             line: Some(3),
             kinds: vec![],
+            partial: false,
         });
         let text = snap.to_json();
         let back = Snapshot::from_json_str("s.json", &text).unwrap();

@@ -154,6 +154,18 @@ impl Fetcher {
         path_and_query: &str,
         accept: &str,
     ) -> Result<String, FetchError> {
+        self.get_with_retries(path_and_query, accept, self.retries)
+            .await
+    }
+
+    /// As [`Fetcher::get`] with its own retry budget (a kubelet that is down through the
+    /// node proxy will not be back in seconds: one retry, not four).
+    pub(crate) async fn get_with_retries(
+        &self,
+        path_and_query: &str,
+        accept: &str,
+        retries: u32,
+    ) -> Result<String, FetchError> {
         let mut attempt = 0u32;
         loop {
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
@@ -171,7 +183,7 @@ impl Fetcher {
                 };
             match result {
                 Ok(text) => return Ok(text),
-                Err(e) if e.retryable() && attempt < self.retries => {
+                Err(e) if e.retryable() && attempt < retries => {
                     let delay = self.delay(attempt);
                     tracing::debug!(
                         "GET {path_and_query}: {}; retry {} in {:.2}s",

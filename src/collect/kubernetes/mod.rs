@@ -241,6 +241,7 @@ fn issue(level: IssueLevel, message: String, kinds: Vec<String>) -> CollectionIs
         file: None,
         line: None,
         kinds,
+        partial: false,
     }
 }
 
@@ -593,11 +594,14 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
         }
         failures.sort();
         for f in failures {
-            snapshot.issues.push(issue(
+            let mut i = issue(
                 IssueLevel::Warning,
                 format!("{}: kubelet configuration not read for {f}", target.label),
                 vec![kubelet_selector.clone()],
-            ));
+            );
+            // The other nodes were read: their findings stand, but no PASS is possible.
+            i.partial = true;
+            snapshot.issues.push(i);
         }
     }
     bar.finish_and_clear();
