@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example apiserver -- fixtures/cluster /tmp/kubeconfig
 //! cargo run --release --example apiserver -- --generate 20000 /tmp/kubeconfig
+//! cargo run --release --example apiserver -- --generate-unowned 20000 /tmp/kubeconfig
 //! plimsoll scan --kubeconfig /tmp/kubeconfig
 //! ```
 //!
@@ -24,13 +25,18 @@ use support::apiserver::{ApiServer, Behaviour, Cluster, TOKEN};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (cluster, out) = match args.as_slice() {
-        [flag, pods, out] if flag == "--generate" => (
-            support::bigcluster::generate(pods.parse().expect("--generate PODS")),
+        [flag, pods, out] if flag == "--generate" || flag == "--generate-unowned" => (
+            support::bigcluster::generate(
+                pods.parse().expect("--generate PODS"),
+                flag == "--generate",
+            ),
             out.clone(),
         ),
         [dir, out] => (Cluster::from_dir(std::path::Path::new(dir)), out.clone()),
         _ => {
-            eprintln!("usage: apiserver (FIXTURE_DIR | --generate PODS) KUBECONFIG_OUT");
+            eprintln!(
+                "usage: apiserver (FIXTURE_DIR | --generate PODS | --generate-unowned PODS) KUBECONFIG_OUT"
+            );
             std::process::exit(2);
         }
     };

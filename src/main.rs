@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 fn init_tracing(verbose: u8) {
     let default = match verbose {
-        0 => "error",
+        0 => "warn",
         1 => "info",
         2 => "debug",
         _ => "trace",

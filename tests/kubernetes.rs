@@ -350,7 +350,11 @@ fn forbidden_kinds_are_not_assessed_and_the_rest_still_runs() {
     assert!(reason("PLM-K8S-0030").contains("403"));
     // configz forbidden: kubelet checks are not assessed at all, and say why.
     assert!(reason("PLM-NODE-0001").contains("nodes/proxy"));
-    assert!(!failures(&report).iter().any(|(c, _)| c.starts_with("PLM-NODE-")));
+    assert!(
+        !failures(&report)
+            .iter()
+            .any(|(c, _)| c.starts_with("PLM-NODE-"))
+    );
     // Workload checks do not need Secrets and still ran.
     assert!(failures(&report).iter().any(|(c, _)| c == "PLM-K8S-0001"));
     assert!(!na.iter().any(|(c, _)| c == "PLM-K8S-0001"));

@@ -12,7 +12,9 @@ pub const NAMESPACES: usize = 200;
 /// Replicas per Deployment.
 pub const REPLICAS: usize = 5;
 
-pub fn generate(pods: usize) -> Cluster {
+/// `owned: false` drops the pods' owner references: the worst case, where every pod is
+/// evaluated itself instead of through its Deployment.
+pub fn generate(pods: usize, owned: bool) -> Cluster {
     let mut c = Cluster::default();
     let deployments = pods.div_ceil(REPLICAS);
     let nodes = pods.div_ceil(100).max(1);
@@ -99,7 +101,7 @@ pub fn generate(pods: usize) -> Cluster {
             }
             let mut spec = template["spec"].clone();
             spec["nodeName"] = json!(format!("node-{:04}", (d * REPLICAS + r) % nodes));
-            c.add(json!({"apiVersion": "v1", "kind": "Pod",
+            let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": format!("{name}-7d9f-{r:05}"), "namespace": ns,
                              "uid": format!("uid-pod-{d}-{r}"), "labels": {"app": name},
                              "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": format!("{name}-7d9f"), "uid": rs_uid, "controller": true}]},
@@ -107,7 +109,14 @@ pub fn generate(pods: usize) -> Cluster {
                 "status": {"phase": "Running", "podIP": format!("10.{}.{}.{}", d / 65536 % 256, d / 256 % 256, d % 256),
                            "conditions": [{"type": "Ready", "status": "True"}],
                            "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0,
-                                                  "imageID": "registry.example.com/team/app@sha256:0000000000000000000000000000000000000000000000000000000000000000"}]}}));
+                                                  "imageID": "registry.example.com/team/app@sha256:0000000000000000000000000000000000000000000000000000000000000000"}]}});
+            if !owned {
+                pod["metadata"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("ownerReferences");
+            }
+            c.add(pod);
         }
     }
     c
