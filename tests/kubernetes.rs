@@ -423,6 +423,23 @@ fn several_contexts_make_one_report() {
     assert_eq!(report["scan"]["inputs"].as_array().unwrap().len(), 2);
     let all = scan_json(home.path(), &kubeconfig, &["--all-contexts"]).1;
     assert_eq!(failures(&all), fails);
+    // The table names the cluster of each resource, and has no file LOCATION column.
+    let table = plimsoll(
+        home.path(),
+        &[
+            "scan",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--all-contexts",
+        ],
+    );
+    assert!(table.stdout.contains("prod: Pod/debug"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("staging: Pod/debug"),
+        "{}",
+        table.stdout
+    );
+    assert!(!table.stdout.contains("LOCATION"), "{}", table.stdout);
 }
 
 #[test]

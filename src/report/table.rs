@@ -63,11 +63,54 @@ fn styled(text: impl ToString, colour: Option<Color>, opts: TableOptions) -> Cel
     }
 }
 
-fn resource_label(f: &super::model::FindingOut) -> String {
+/// The cluster part of a Kubernetes id (`k8s/prod/...` -> `prod`); None for other sources.
+fn scope_of(id: &str) -> Option<&str> {
+    let rest = id.strip_prefix("k8s/")?;
+    rest.split('/').next()
+}
+
+/// What varies across the report's findings, decided once: whether any finding has a file
+/// location (live clusters have none, so the column is dropped) and whether findings come
+/// from more than one cluster (then every resource is prefixed with its cluster).
+#[derive(Clone, Copy)]
+struct Layout {
+    location: bool,
+    scopes: bool,
+}
+
+impl Layout {
+    fn of(report: &Report) -> Layout {
+        let mut first: Option<&str> = None;
+        let mut scopes = false;
+        for f in &report.findings {
+            if let Some(s) = f.resource.as_ref().and_then(|r| scope_of(&r.id)) {
+                match first {
+                    None => first = Some(s),
+                    Some(p) if p != s => scopes = true,
+                    _ => {}
+                }
+            }
+        }
+        Layout {
+            location: report.findings.iter().any(|f| f.location.is_some()),
+            scopes,
+        }
+    }
+
+    fn prefix(self, f: &super::model::FindingOut) -> String {
+        match f.resource.as_ref().and_then(|r| scope_of(&r.id)) {
+            Some(s) if self.scopes => format!("{s}: "),
+            _ => String::new(),
+        }
+    }
+}
+
+fn resource_label(f: &super::model::FindingOut, layout: Layout) -> String {
+    let prefix = layout.prefix(f);
     match &f.resource {
         Some(r) => match &r.namespace {
-            Some(ns) => format!("{ns}/{}/{}", r.kind, r.name),
-            None => format!("{}/{}", r.kind, r.name),
+            Some(ns) => format!("{prefix}{ns}/{}/{}", r.kind, r.name),
+            None => format!("{prefix}{}/{}", r.kind, r.name),
         },
         None => "-".into(),
     }
@@ -75,6 +118,7 @@ fn resource_label(f: &super::model::FindingOut) -> String {
 
 /// One finding per line, columns aligned: `SEVERITY CHECK STATUS RESOURCE LOCATION MESSAGE`.
 fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
+    let layout = Layout::of(report);
     let rows: Vec<[String; 5]> = report
         .findings
         .iter()
@@ -83,7 +127,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
                 f.severity.as_str().to_uppercase(),
                 f.check_id.clone(),
                 f.status.to_string(),
-                resource_label(f),
+                resource_label(f, layout),
                 f.location
                     .as_ref()
                     .map(|l| format!("{}:{}", l.file, l.line))
@@ -91,20 +135,22 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
             ]
         })
         .collect();
-    let mut widths = [8usize, 5, 6, 8, 8]; // the header labels
+    // The header labels; no LOCATION column when nothing has a file location.
+    let mut widths = [8usize, 5, 6, 8, if layout.location { 8 } else { 0 }];
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
+    let sep = if layout.location { "  " } else { "" };
     let _ = writeln!(
         out,
-        "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {:w4$}  MESSAGE",
+        "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {:w4$}{sep}MESSAGE",
         "SEVERITY",
         "CHECK",
         "STATUS",
         "RESOURCE",
-        "LOCATION",
+        if layout.location { "LOCATION" } else { "" },
         w0 = widths[0],
         w1 = widths[1],
         w2 = widths[2],
@@ -123,7 +169,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "{sev}  {:w1$}  {:w2$}  {:w3$}  {:w4$}  {}",
+            "{sev}  {:w1$}  {:w2$}  {:w3$}  {:w4$}{sep}{}",
             row[1],
             row[2],
             row[3],
@@ -155,10 +201,13 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
     } else if report.findings.len() > LARGE_TABLE {
         render_lines(report, opts, &mut out);
     } else {
+        let layout = Layout::of(report);
         let mut t = new_table(opts);
-        t.set_header(vec![
-            "SEVERITY", "CHECK", "STATUS", "RESOURCE", "MESSAGE", "LOCATION",
-        ]);
+        let mut header = vec!["SEVERITY", "CHECK", "STATUS", "RESOURCE", "MESSAGE"];
+        if layout.location {
+            header.push("LOCATION");
+        }
+        t.set_header(header);
         let mut last_check: Option<&str> = None;
         for f in &report.findings {
             let first_of_group = last_check != Some(f.check_id.as_str());
@@ -175,10 +224,11 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             } else {
                 (Cell::new(""), Cell::new(""))
             };
+            let prefix = layout.prefix(f);
             let resource = match &f.resource {
                 Some(r) => match &r.namespace {
-                    Some(ns) => format!("{}/{}\n({ns})", r.kind, r.name),
-                    None => format!("{}/{}", r.kind, r.name),
+                    Some(ns) => format!("{prefix}{}/{}\n({ns})", r.kind, r.name),
+                    None => format!("{prefix}{}/{}", r.kind, r.name),
                 },
                 None => "-".into(),
             };
@@ -187,14 +237,17 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
                 .as_ref()
                 .map(|l| format!("{}:{}", l.file, l.line))
                 .unwrap_or_default();
-            t.add_row(vec![
+            let mut row = vec![
                 sev,
                 check,
                 styled(f.status, Some(status_colour(f.status)), opts),
                 Cell::new(resource),
                 Cell::new(&f.message),
-                Cell::new(location),
-            ]);
+            ];
+            if layout.location {
+                row.push(Cell::new(location));
+            }
+            t.add_row(row);
         }
         let _ = writeln!(out, "{t}");
     }
