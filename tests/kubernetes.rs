@@ -710,3 +710,118 @@ fn an_unreachable_kubelet_leaves_kubelet_checks_not_assessed_but_keeps_other_nod
         "{rotation}"
     );
 }
+
+#[test]
+fn a_request_without_an_answer_times_out_and_is_retried() {
+    let mut behaviour = Behaviour::default();
+    behaviour.stall.insert("deployments".into(), 1);
+    let (server, home, kubeconfig) = start(behaviour);
+    let (out, report) = scan_json(home.path(), &kubeconfig, &["--request-timeout", "1", "-vv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(report["collectionIssues"].as_array().unwrap().is_empty());
+    assert!(out.stderr.contains("no answer within 1s"), "{}", out.stderr);
+    assert!(out.stderr.contains("retry 1"), "{}", out.stderr);
+    // The stalled request is still hanging on the server (it logs after answering); the retry
+    // was answered.
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|r| r.starts_with("GET /apis/apps/v1/deployments?"))
+    );
+    assert!(
+        failures(&report)
+            .iter()
+            .any(|(_, id)| id == "k8s/prod/kube-system/DaemonSet/aws-node")
+    );
+}
+
+#[test]
+fn kubeconfig_files_in_kubeconfig_are_merged_like_kubectl() {
+    let server = ApiServer::start(fixture_cluster(), Behaviour::default());
+    let home = tempfile::tempdir().unwrap();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let first = server.kubeconfig(a.path(), &[("prod", TOKEN)]);
+    let second = server.kubeconfig(b.path(), &[("staging", TOKEN)]);
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["scan", "--all-contexts", "--format", "json"])
+        .env(
+            "KUBECONFIG",
+            format!("{}:{}", first.display(), second.display()),
+        )
+        .env("HOME", home.path())
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let targets: Vec<&str> = report["scan"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["context prod", "context staging"]);
+}
+
+#[test]
+fn in_cluster_outside_a_pod_is_a_clear_configuration_error() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["scan", "--in-cluster"])
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env_remove("KUBERNETES_SERVICE_PORT")
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--in-cluster: no service account environment"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let (_server, home, kubeconfig) = start(Behaviour::default());
+    // `script` (util-linux) gives the binary a real pseudo-terminal for stderr.
+    let out_file = home.path().join("report.txt");
+    let cmd = format!(
+        "{} scan --kubeconfig {} -o {}",
+        env!("CARGO_BIN_EXE_plimsoll"),
+        kubeconfig.display(),
+        out_file.display()
+    );
+    let tty = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("HOME", home.path())
+        .env_remove("KUBECONFIG")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script(1) from util-linux runs");
+    let text = String::from_utf8_lossy(&tty.stdout);
+    assert!(
+        text.contains("context prod: "),
+        "spinner on a terminal: {text}"
+    );
+    // Piped stderr: no spinner.
+    let piped = plimsoll(
+        home.path(),
+        &[
+            "scan",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-o",
+            out_file.to_str().unwrap(),
+        ],
+    );
+    assert!(!piped.stderr.contains("context prod: "), "{}", piped.stderr);
+}

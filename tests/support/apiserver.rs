@@ -161,6 +161,8 @@ pub struct Behaviour {
     pub not_served: HashSet<String>,
     /// Largest page the server returns, whatever `limit` asks (0 = no cap).
     pub max_page: usize,
+    /// Plurals whose first N list requests never get an answer (the client must time out).
+    pub stall: HashMap<String, usize>,
 }
 
 /// Objects the server holds, by resource type, plus each node's kubelet configuration.
@@ -365,9 +367,12 @@ impl ApiServer {
                                     .1
                                     .peer_certificates()
                                     .is_some_and(|c| !c.is_empty());
-                                let service = hyper::service::service_fn(move |req| {
+                                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                                     let state = state.clone();
                                     async move {
+                                        if stalls(&state, req.uri().path()) {
+                                            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                                        }
                                         Ok::<_, std::convert::Infallible>(handle(&state, client_cert, req))
                                     }
                                 });
@@ -457,6 +462,14 @@ fn take(state: &State, table: &HashMap<String, usize>, key: &str, prefix: &str) 
     } else {
         false
     }
+}
+
+/// True for a list request of a plural that still has stalls in its budget.
+fn stalls(state: &State, path: &str) -> bool {
+    let Some(plural) = path.rsplit('/').next() else {
+        return false;
+    };
+    take(state, &state.behaviour.stall, plural, "stall")
 }
 
 fn query_params(query: Option<&str>) -> HashMap<String, String> {

@@ -340,7 +340,9 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
     let config = match target.config {
         Ok(mut c) => {
             attributes.insert("server".into(), c.cluster_url.to_string());
-            c.read_timeout = Some(opts.request_timeout);
+            // Our own per-request timeout (fetch.rs) fires first with a clear message; the
+            // client's read timeout is only a backstop.
+            c.read_timeout = Some(opts.request_timeout + Duration::from_secs(5));
             c.connect_timeout = Some(opts.request_timeout.min(Duration::from_secs(10)));
             // Retries are ours: counted, logged, and also applied to 500 and transport errors.
             c.default_retry = false;
