@@ -825,3 +825,19 @@ fn progress_shows_on_a_terminal_only() {
     );
     assert!(!piped.stderr.contains("context prod: "), "{}", piped.stderr);
 }
+
+#[test]
+fn proxy_url_in_the_kubeconfig_is_used() {
+    let (server, home, kubeconfig) = start(Behaviour::default());
+    let proxy = support::proxy::ConnectProxy::start();
+    let text = std::fs::read_to_string(&kubeconfig).unwrap().replace(
+        "    certificate-authority:",
+        &format!("    proxy-url: {}\n    certificate-authority:", proxy.url),
+    );
+    std::fs::write(&kubeconfig, text).unwrap();
+    let (out, report) = scan_json(home.path(), &kubeconfig, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(report["collectionIssues"].as_array().unwrap().is_empty());
+    assert!(proxy.tunnels() >= 1, "no CONNECT tunnel through the proxy");
+    assert!(!server.log().is_empty());
+}
