@@ -336,7 +336,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             String::new()
         },
         if warnings > 0 {
-            format!(", {warnings} input warnings (see -v or the JSON report)")
+            format!(", {warnings} input warnings (on stderr and in the JSON report)")
         } else {
             String::new()
         },
