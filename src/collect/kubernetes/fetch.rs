@@ -76,7 +76,7 @@ impl FetchError {
 
 /// The error and all its sources, joined: kube's top-level messages alone ("ServiceError:
 /// client error (Connect)") do not say what went wrong.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {

@@ -17,7 +17,7 @@ use crate::collect::manifests::object_id;
 use crate::snapshot::{
     CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo, redact_kubernetes,
 };
-use fetch::{FetchError, Fetcher, Stats};
+use fetch::{FetchError, Fetcher, Stats, chain as error_chain};
 use futures::StreamExt;
 use kinds::{KINDS, KUBELET_API_VERSION, KUBELET_KIND, KindSpec, POD_OWNERS, SINGLE_OBJECTS};
 use serde_json::{Map, Value};
@@ -218,19 +218,6 @@ async fn resolve_targets(opts: &ClusterOptions) -> Result<Vec<Target>, ClusterEr
         });
     }
     Ok(targets)
-}
-
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let t = s.to_string();
-        if !parts.iter().any(|p| p.contains(&t)) {
-            parts.push(t);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
 }
 
 fn issue(level: IssueLevel, message: String, kinds: Vec<String>) -> CollectionIssue {
