@@ -7,7 +7,7 @@
 # custom:
 #   id: PLM-K8S-0047
 #   severity: medium
-#   kinds: [kubernetes/Role, kubernetes/ClusterRole]
+#   kinds: [kubernetes/ClusterRole]
 #   remediation: Let users create PersistentVolumeClaims against StorageClasses instead of PersistentVolumes.
 package plimsoll.kubernetes.rbac_create_persistentvolumes
 

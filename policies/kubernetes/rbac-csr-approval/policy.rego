@@ -7,7 +7,7 @@
 # custom:
 #   id: PLM-K8S-0049
 #   severity: high
-#   kinds: [kubernetes/Role, kubernetes/ClusterRole]
+#   kinds: [kubernetes/ClusterRole]
 #   remediation: Remove update/patch on certificatesigningrequests/approval except for the cluster's certificate controller.
 package plimsoll.kubernetes.rbac_csr_approval
 

@@ -7,7 +7,7 @@
 # custom:
 #   id: PLM-K8S-0048
 #   severity: high
-#   kinds: [kubernetes/Role, kubernetes/ClusterRole]
+#   kinds: [kubernetes/ClusterRole]
 #   remediation: Remove nodes/proxy from the role; monitoring can use the metrics endpoints instead.
 package plimsoll.kubernetes.rbac_nodes_proxy
 

@@ -7,7 +7,7 @@
 # custom:
 #   id: PLM-K8S-0050
 #   severity: high
-#   kinds: [kubernetes/Role, kubernetes/ClusterRole]
+#   kinds: [kubernetes/ClusterRole]
 #   remediation: Restrict write access to validating and mutating webhook configurations to cluster administrators.
 package plimsoll.kubernetes.rbac_webhook_configuration
 
