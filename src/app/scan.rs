@@ -13,7 +13,7 @@ use crate::report::{
 use crate::snapshot::{IssueLevel, Snapshot};
 use anyhow::{Context, anyhow};
 use std::collections::{BTreeSet, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Parses `--param KEY=VALUE` flags (VALUE as YAML) into the `data.config` object.
 pub(crate) fn parse_params(
@@ -133,11 +133,7 @@ pub(crate) fn not_assessed(
 pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let started_at = crate::snapshot::now_rfc3339();
-    if !(args.policy.eval_timeout > 0.0 && args.policy.eval_timeout.is_finite()) {
-        return Err(Failure::usage(anyhow!(
-            "--eval-timeout must be a positive number of seconds"
-        )));
-    }
+    let eval_timeout = super::positive_secs(args.policy.eval_timeout, "--eval-timeout")?;
     let catalogue = Catalogue::load(&args.policy.policies).map_err(Failure::usage)?;
     let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
     let config = parse_params(&args.policy.params)?;
@@ -169,7 +165,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     }
 
     let opts = EvalOptions {
-        timeout: Duration::from_secs_f64(args.policy.eval_timeout),
+        timeout: eval_timeout,
         config,
     };
     let gaps = not_assessed(&catalogue, &selection.run, &snapshot);
