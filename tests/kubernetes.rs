@@ -671,7 +671,7 @@ fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
 fn an_unreachable_kubelet_leaves_kubelet_checks_not_assessed_but_keeps_other_nodes_findings() {
     let mut behaviour = Behaviour::default();
     behaviour.unreachable_kubelets.insert("node-a".into());
-    let (_server, home, kubeconfig) = start(behaviour);
+    let (server, home, kubeconfig) = start(behaviour);
     let (out, report) = scan_json(
         home.path(),
         &kubeconfig,
@@ -709,6 +709,13 @@ fn an_unreachable_kubelet_leaves_kubelet_checks_not_assessed_but_keeps_other_nod
         rotation["reason"].as_str().unwrap().contains("node-a"),
         "{rotation}"
     );
+    // A dead kubelet gets one retry, not the full budget lists get.
+    let asked = server
+        .log()
+        .iter()
+        .filter(|r| r.as_str() == "GET /api/v1/nodes/node-a/proxy/configz")
+        .count();
+    assert_eq!(asked, 2, "one try and one retry");
 }
 
 #[test]

@@ -518,7 +518,6 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
 
     // Phase 3: kubelet configuration of each node.
     let mut resources: Vec<Resource> = Vec::new();
-    let kubelet_selector = format!("kubernetes/{KUBELET_KIND}");
     if failed_kinds.contains("Node") {
         snapshot.issues.push(issue(
             IssueLevel::Warning,
@@ -526,7 +525,7 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
                 "{}: kubelet configuration not read: the node list is not available",
                 target.label
             ),
-            vec![kubelet_selector.clone()],
+            vec![format!("kubernetes/{KUBELET_KIND}")],
         ));
     } else {
         let nodes: Vec<String> = listed
@@ -537,61 +536,10 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
             .map(|n| name_of(n).to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        let read = AtomicUsize::new(0);
-        let total_nodes = nodes.len();
-        let answers: Vec<(String, Result<String, FetchError>)> = futures::stream::iter(nodes)
-            .map(|node| {
-                let fetcher = &fetcher;
-                let bar = &bar;
-                let read = &read;
-                async move {
-                    let r = fetcher
-                        .get(
-                            &format!("/api/v1/nodes/{node}/proxy/configz"),
-                            "application/json",
-                        )
-                        .await;
-                    let n = read.fetch_add(1, Ordering::Relaxed) + 1;
-                    bar.set_message(format!("kubelet configz: {n}/{total_nodes} nodes"));
-                    (node, r)
-                }
-            })
-            .buffer_unordered(opts.concurrency.max(1) * 2)
-            .collect()
-            .await;
-        let mut forbidden = None;
-        let mut failures = Vec::new();
-        for (node, answer) in answers {
-            match answer.and_then(|text| parse_configz(&node, &text)) {
-                Ok(obj) => {
-                    let id = object_id(&target.scope, &obj);
-                    resources.push(Resource::new(id, Source::Kubernetes, obj));
-                }
-                Err(e) if e.code() == Some(403) => forbidden = Some(e.describe()),
-                Err(e) => failures.push(format!("node {node}: {}", e.describe())),
-            }
-        }
-        if let Some(reason) = forbidden {
-            snapshot.issues.push(issue(
-                IssueLevel::Warning,
-                format!(
-                    "{}: kubelet configuration not read (get nodes/proxy is needed for configz): {reason}",
-                    target.label
-                ),
-                vec![kubelet_selector.clone()],
-            ));
-        }
-        failures.sort();
-        for f in failures {
-            let mut i = issue(
-                IssueLevel::Warning,
-                format!("{}: kubelet configuration not read for {f}", target.label),
-                vec![kubelet_selector.clone()],
-            );
-            // The other nodes were read: their findings stand, but no PASS is possible.
-            i.partial = true;
-            snapshot.issues.push(i);
-        }
+        let (kubelets, issues) =
+            read_kubelets(&fetcher, &target.scope, &target.label, opts, &bar, nodes).await;
+        resources.extend(kubelets);
+        snapshot.issues.extend(issues);
     }
     bar.finish_and_clear();
 
@@ -622,6 +570,76 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
     });
     snapshot.resources = resources;
     snapshot
+}
+
+/// Reads each node's kubelet configuration through `nodes/{name}/proxy/configz`, with bounded
+/// concurrency and one retry (a kubelet that is down will not be back in seconds). A 403 is
+/// one issue for all nodes; any other failure is a partial issue naming its node.
+async fn read_kubelets(
+    fetcher: &Fetcher,
+    scope: &str,
+    label: &str,
+    opts: &ClusterOptions,
+    bar: &indicatif::ProgressBar,
+    nodes: Vec<String>,
+) -> (Vec<Resource>, Vec<CollectionIssue>) {
+    let selector = format!("kubernetes/{KUBELET_KIND}");
+    let read = AtomicUsize::new(0);
+    let total = nodes.len();
+    let answers: Vec<(String, Result<String, FetchError>)> = futures::stream::iter(nodes)
+        .map(|node| {
+            let read = &read;
+            async move {
+                let r = fetcher
+                    .get_with_retries(
+                        &format!("/api/v1/nodes/{node}/proxy/configz"),
+                        "application/json",
+                        opts.retries.min(1),
+                    )
+                    .await;
+                let n = read.fetch_add(1, Ordering::Relaxed) + 1;
+                bar.set_message(format!("kubelet configz: {n}/{total} nodes"));
+                (node, r)
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1) * 2)
+        .collect()
+        .await;
+    let mut resources = Vec::new();
+    let mut issues = Vec::new();
+    let mut forbidden = None;
+    let mut failures = Vec::new();
+    for (node, answer) in answers {
+        match answer.and_then(|text| parse_configz(&node, &text)) {
+            Ok(obj) => {
+                let id = object_id(scope, &obj);
+                resources.push(Resource::new(id, Source::Kubernetes, obj));
+            }
+            Err(e) if e.code() == Some(403) => forbidden = Some(e.describe()),
+            Err(e) => failures.push(format!("node {node}: {}", e.describe())),
+        }
+    }
+    if let Some(reason) = forbidden {
+        issues.push(issue(
+            IssueLevel::Warning,
+            format!(
+                "{label}: kubelet configuration not read (get nodes/proxy is needed for configz): {reason}"
+            ),
+            vec![selector.clone()],
+        ));
+    }
+    failures.sort();
+    for f in failures {
+        let mut i = issue(
+            IssueLevel::Warning,
+            format!("{label}: kubelet configuration not read for {f}"),
+            vec![selector.clone()],
+        );
+        // The other nodes were read: their findings stand, but no PASS is possible.
+        i.partial = true;
+        issues.push(i);
+    }
+    (resources, issues)
 }
 
 fn is_fargate(node: &Map<String, Value>) -> bool {
