@@ -5,7 +5,7 @@ BIN_DEBUG := target/debug/plimsoll
 BIN_RELEASE := target/release/plimsoll
 N ?= 10000
 
-.PHONY: help build release demo test lint fmt policy-test bench perf clean
+.PHONY: help build release demo test lint fmt docs policy-test bench perf clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -30,6 +30,9 @@ lint: ## rustfmt check and clippy with warnings as errors
 
 fmt: ## Format the code
 	$(CARGO) fmt
+
+docs: build ## Regenerate docs/checks.md from the catalogue
+	$(BIN_DEBUG) policies list --format markdown > docs/checks.md
 
 policy-test: build ## Run the pass/fail cases of the built-in checks through the CLI
 	$(BIN_DEBUG) policies test policies

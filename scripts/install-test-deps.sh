@@ -19,3 +19,18 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   fi
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo not found: install the Rust toolchain (rustup)" >&2; exit 1; }
+
+# tests/reports.rs validates every SARIF file with the Microsoft SARIF Multitool (GitHub's
+# rules) and reads every JUnit file with a real consumer, junitparser. Pinned versions; the
+# Multitool is a self-contained .NET binary from npm, kept under target/ with the build.
+tools="$(cd "$(dirname "$0")/.." && pwd)/target/test-tools"
+multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -x "$multitool" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: nodejs npm)" >&2; exit 1; }
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool-linux@5.7.0
+fi
+if ! python3 -c 'import junitparser' >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check 'junitparser==5.0.3' \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'junitparser==5.0.3'
+fi

@@ -1,8 +1,8 @@
 //! Command-line interface (clap derive). Literal flags only; `app` validates them into a plan
 //! before anything runs.
 
-use crate::finding::Severity;
-use crate::report::Format;
+use crate::config::FailOn;
+use crate::report::{ListFormat, ReportFormat};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -37,6 +37,9 @@ pub enum Command {
     /// List benchmark definitions.
     #[command(subcommand)]
     Benchmarks(BenchmarksCommand),
+    /// Review the waivers of the configuration.
+    #[command(subcommand)]
+    Waivers(WaiversCommand),
 }
 
 /// `plimsoll scan`.
@@ -58,6 +61,21 @@ pub struct ScanArgs {
     /// CI gate.
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Configuration file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where the configuration comes from.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Configuration")]
+pub struct ConfigArgs {
+    /// Configuration file (default: plimsoll.yaml in the working directory, if present).
+    #[arg(long, value_name = "FILE", env = "PLIMSOLL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Ignore plimsoll.yaml in the working directory.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 /// The flags that select a live cluster; any of them makes INPUT optional.
@@ -123,28 +141,46 @@ pub struct PolicyArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(short, long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Format of the main report [default: table].
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write the main report to FILE instead of standard output, or write another report as
+    /// FORMAT=FILE (repeatable: `--output sarif=plimsoll.sarif --output junit=junit.xml`).
+    /// Files are written atomically.
+    #[arg(short, long = "output", value_name = "[FORMAT=]FILE")]
+    pub outputs: Vec<String>,
+    /// Table sections: findings, controls (needs --benchmark), or all
+    /// [default: all with --benchmark, else findings].
+    #[arg(long, value_enum)]
+    pub view: Option<View>,
+}
+
+/// Which sections the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    /// The findings.
+    Findings,
+    /// The benchmark's controls (compliance report).
+    Controls,
+    /// Both.
+    All,
 }
 
 /// When the run fails.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Gate")]
 pub struct GateArgs {
-    /// Exit 1 when a failing finding has at least this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Exit 1 when a failing finding has at least this severity; `new` counts only findings
+    /// not in --baseline; `new,high` both [default: info].
+    #[arg(long, value_name = "SEVERITY|new")]
+    pub fail_on: Option<FailOn>,
+    /// A previous JSON report: findings are marked new or unchanged (JSON, SARIF
+    /// baselineState) and `--fail-on new` gates on the new ones.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
     /// Report only: exit 0 even with failing findings (input and policy errors still fail).
     #[arg(long)]
     pub exit_zero: bool,
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse::<Severity>().map_err(|e| e.to_string())
 }
 
 /// `plimsoll collect`.
@@ -170,9 +206,9 @@ pub enum PoliciesCommand {
         /// Add the checks in DIR (repeatable).
         #[arg(long = "policies", value_name = "DIR")]
         policies: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (markdown: the generated docs/checks.md).
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// Run the pass-*/fail-* cases of the checks in DIR (user-written or built-in).
     Test {
@@ -180,6 +216,37 @@ pub enum PoliciesCommand {
         #[arg(required = true, value_name = "DIR")]
         dirs: Vec<PathBuf>,
     },
+}
+
+/// `plimsoll waivers ...`.
+#[derive(Debug, Subcommand)]
+pub enum WaiversCommand {
+    /// List the configured waivers and flag expired ones and, given the inputs of a scan or
+    /// its JSON report, unused ones. Exit 1 when any is expired or unused.
+    Audit(AuditArgs),
+}
+
+/// `plimsoll waivers audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Inputs to scan to find unused waivers (as for `scan`).
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Live clusters to scan to find unused waivers.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// A JSON report of a scan made with this configuration, instead of scanning.
+    #[arg(long, value_name = "REPORT", conflicts_with_all = ["inputs", "kubeconfig", "contexts", "all_contexts", "in_cluster"])]
+    pub report: Option<PathBuf>,
+    /// Add the checks in DIR (repeatable).
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Configuration file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// `plimsoll benchmarks ...`.

@@ -14,8 +14,10 @@ pub struct CheckTally {
     pub evaluated: usize,
     /// Resources that passed.
     pub passed: usize,
-    /// Resources with at least one violation.
+    /// Resources with at least one violation (not waived).
     pub failed: usize,
+    /// Resources whose violations are waived.
+    pub waived: usize,
     /// Resources where the policy errored.
     pub errors: usize,
     /// Why the check could not be assessed (missing collection, not configured).
@@ -44,7 +46,10 @@ pub struct ControlResult {
     pub passed: usize,
     /// Resources failing across its checks.
     pub failed: usize,
-    /// Why NOT_ASSESSED or MANUAL.
+    /// Resources whose failures are waived (the control passes with exceptions).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub waived: usize,
+    /// Why NOT_ASSESSED or MANUAL, or the waivers of a PASS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -85,18 +90,24 @@ pub struct Compliance {
     pub controls: Vec<ControlResult>,
 }
 
-/// Rolls check tallies up to controls.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Rolls check tallies up to controls. Waived failures do not fail a control: it passes with
+/// the exceptions named in its reason.
 pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTally>) -> Compliance {
     let mut controls = Vec::new();
     let mut summary = ComplianceSummary::default();
     for c in bench.controls_at(level) {
-        let (mut passed, mut failed, mut evaluated, mut errors) = (0, 0, 0, 0);
+        let (mut passed, mut failed, mut evaluated, mut errors, mut waived) = (0, 0, 0, 0, 0);
         let mut reasons = Vec::new();
         for id in &c.checks {
             match tallies.get(id) {
                 Some(t) => {
                     passed += t.passed;
                     failed += t.failed;
+                    waived += t.waived;
                     evaluated += t.evaluated;
                     errors += t.errors;
                     if let Some(r) = &t.not_assessed {
@@ -133,6 +144,8 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
                 Status::NotAssessed,
                 Some("no resources of the kinds its checks evaluate were in the input".into()),
             )
+        } else if waived > 0 {
+            (Status::Pass, Some(format!("{waived} waived resource(s)")))
         } else {
             (Status::Pass, None)
         };
@@ -152,6 +165,7 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
             checks: c.checks.clone(),
             passed,
             failed,
+            waived,
             reason,
         });
     }

@@ -82,6 +82,9 @@ pub enum Status {
     Error,
     /// Only for benchmark controls: no automated check, a person must assess it.
     Manual,
+    /// A failure accepted by a waiver (configuration or annotation), with its reason. Kept in
+    /// reports, left out of the gate.
+    Waived,
 }
 
 impl Status {
@@ -93,6 +96,7 @@ impl Status {
             Status::NotAssessed => "NOT_ASSESSED",
             Status::Error => "ERROR",
             Status::Manual => "MANUAL",
+            Status::Waived => "WAIVED",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod benchmark;
 pub mod cli;
 pub mod collect;
 pub mod compliance;
+pub mod config;
 pub mod embedded;
 pub mod engine;
 pub mod exit;
@@ -18,6 +19,18 @@ pub mod finding;
 pub mod policy;
 pub mod report;
 pub mod snapshot;
+pub mod waiver;
 
 /// The tool version reported in snapshots and reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The project's home, for SARIF `informationUri` and links into `docs/`.
+pub const HOMEPAGE: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Link to a check's entry in the generated `docs/checks.md`.
+pub fn check_doc_url(id: &str) -> String {
+    format!(
+        "{HOMEPAGE}/blob/main/docs/checks.md#{}",
+        id.to_ascii_lowercase()
+    )
+}

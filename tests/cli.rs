@@ -161,7 +161,12 @@ fn fail_on_threshold_and_exit_zero() {
         None,
     );
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("unknown severity"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("expected a severity (info, low, medium, high, critical)"),
+        "{}",
+        out.stderr
+    );
 }
 
 // ---- exit code 2: usage, configuration, policy ---------------------------------------------

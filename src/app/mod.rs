@@ -6,8 +6,9 @@ mod benchmarks;
 mod collect;
 mod policies;
 mod scan;
+mod waivers;
 
-use crate::cli::{BenchmarksCommand, Cli, Command, PoliciesCommand};
+use crate::cli::{BenchmarksCommand, Cli, Command, PoliciesCommand, WaiversCommand};
 use crate::exit::ExitCode;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Policies(PoliciesCommand::Test { dirs }) => policies::test(&dirs),
         Command::Benchmarks(BenchmarksCommand::List) => benchmarks::list(colour),
+        Command::Waivers(WaiversCommand::Audit(args)) => waivers::audit(args, colour),
     }
 }
 
@@ -138,6 +140,8 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
+            // `-o reports/plimsoll.sarif` in a fresh CI checkout: create the directory.
+            std::fs::create_dir_all(dir).map_err(fail)?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())

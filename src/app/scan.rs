@@ -2,15 +2,18 @@
 
 use super::{Failure, stdout_is_terminal, terminal_width, write_output};
 use crate::benchmark::Benchmarks;
-use crate::cli::{PolicyArgs, ScanArgs};
+use crate::cli::{ClusterArgs, ConfigArgs, OutputArgs, PolicyArgs, ScanArgs, View};
 use crate::compliance;
+use crate::config::{Config, FailOn};
 use crate::engine::{EvalOptions, Prepared};
 use crate::exit::ExitCode;
 use crate::policy::Catalogue;
 use crate::report::{
-    self, Format, ReportInput, model::ScanInfo, model::SkippedCheck, table::TableOptions,
+    self, OutputSpec, ReportFormat, ReportInput, baseline::Baseline, model::Report,
+    model::ScanInfo, model::SkippedCheck, table::TableOptions,
 };
 use crate::snapshot::{IssueLevel, Snapshot};
+use crate::waiver::Waivers;
 use anyhow::{Context, anyhow};
 use std::collections::{BTreeSet, HashSet};
 use std::time::Instant;
@@ -42,15 +45,25 @@ pub(crate) struct Selection {
     pub(crate) skipped: Vec<SkippedCheck>,
 }
 
-/// Chooses checks from the catalogue: by benchmark and level, by `--check`, and drops those
-/// whose parameters are not configured (templates are off until configured).
+/// Chooses checks from the catalogue: by benchmark and level, by `--check`, by the
+/// configuration's enable/disable lists, and drops those whose parameters are not configured
+/// (templates are off until configured). `--check` is explicit and overrides the
+/// configuration's lists.
 pub(crate) fn select(
     catalogue: &Catalogue,
     benchmarks: &Benchmarks,
     args: &PolicyArgs,
     config: &serde_json::Map<String, serde_json::Value>,
+    file: &Config,
 ) -> Result<Selection, Failure> {
     let mut wanted: Vec<usize> = (0..catalogue.checks.len()).collect();
+    let references = benchmarks.references();
+    let matches = |patterns: &[String], id: &str| {
+        patterns
+            .iter()
+            .filter_map(|p| crate::config::pattern_matcher(p).ok())
+            .any(|m| m.is_match(id))
+    };
     if let Some(id) = &args.benchmark {
         let bench = benchmarks.get(id).map_err(Failure::usage)?;
         let mapped: HashSet<&str> = bench
@@ -68,6 +81,27 @@ pub(crate) fn select(
             }
         }
         wanted.retain(|&i| args.checks.contains(&catalogue.checks[i].meta.id));
+    } else {
+        let in_benchmarks = |id: &str, benches: &[String]| {
+            references
+                .get(id)
+                .is_some_and(|refs| refs.iter().any(|r| matches(benches, &r.benchmark)))
+        };
+        let (enable_b, disable_b) = (&file.benchmarks.enable, &file.benchmarks.disable);
+        let (enable_c, disable_c) = (&file.checks.enable, &file.checks.disable);
+        wanted.retain(|&i| {
+            let id = catalogue.checks[i].meta.id.as_str();
+            let enabled = match (enable_b.is_empty(), enable_c.is_empty()) {
+                (true, true) => true,
+                _ => in_benchmarks(id, enable_b) || matches(enable_c, id),
+            };
+            // A check disabled with its benchmark still runs for another benchmark it maps to.
+            let benchmark_off = !disable_b.is_empty()
+                && references
+                    .get(id)
+                    .is_some_and(|refs| refs.iter().all(|r| matches(disable_b, &r.benchmark)));
+            enabled && !benchmark_off && !matches(disable_c, id)
+        });
     }
     let mut run = Vec::new();
     let mut skipped = Vec::new();
@@ -85,7 +119,7 @@ pub(crate) fn select(
             skipped.push(SkippedCheck {
                 id: meta.id.clone(),
                 reason: format!(
-                    "not configured: set {}",
+                    "not configured: set {} (or parameters in plimsoll.yaml)",
                     missing
                         .iter()
                         .map(|m| format!("--param {m}=..."))
@@ -130,32 +164,102 @@ pub(crate) fn not_assessed(
     out
 }
 
-pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
+/// Loads the configuration the flags point at (or `plimsoll.yaml` in the working directory)
+/// and validates it against the catalogue and benchmarks.
+pub(crate) fn load_config(
+    args: &ConfigArgs,
+    catalogue_dirs: &[std::path::PathBuf],
+) -> Result<(Config, Catalogue, Benchmarks), Failure> {
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        crate::config::discover(args.config.as_deref()).map_err(Failure::usage)?
+    };
+    let mut dirs: Vec<std::path::PathBuf> =
+        config.policies.iter().map(|p| config.resolve(p)).collect();
+    dirs.extend(catalogue_dirs.iter().cloned());
+    let mut catalogue = Catalogue::load(&dirs).map_err(Failure::usage)?;
+    let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
+    let check_ids: Vec<&str> = catalogue
+        .checks
+        .iter()
+        .map(|c| c.meta.id.as_str())
+        .collect();
+    let bench_ids: Vec<&str> = benchmarks.all.iter().map(|b| b.id.as_str()).collect();
+    config
+        .validate(&check_ids, &bench_ids)
+        .map_err(Failure::usage)?;
+    // Severity remaps: patterns first, exact ids last so they win.
+    let mut remaps: Vec<(&String, &crate::finding::Severity)> = config.severity.iter().collect();
+    remaps.sort_by_key(|(k, _)| !k.contains(['*', '?', '[']));
+    for (pattern, severity) in remaps {
+        if let Ok(m) = crate::config::pattern_matcher(pattern) {
+            for c in catalogue
+                .checks
+                .iter_mut()
+                .filter(|c| m.is_match(&c.meta.id))
+            {
+                c.meta.severity = *severity;
+            }
+        }
+    }
+    Ok((config, catalogue, benchmarks))
+}
+
+/// What to scan and how; shared by `scan` and `waivers audit`.
+pub(crate) struct ScanRequest<'a> {
+    pub(crate) inputs: &'a [String],
+    pub(crate) cluster: &'a ClusterArgs,
+    pub(crate) policy: &'a PolicyArgs,
+    pub(crate) fail_on: FailOn,
+    pub(crate) baseline: Option<std::path::PathBuf>,
+    pub(crate) keep_passes: bool,
+}
+
+/// A finished evaluation.
+pub(crate) struct Scanned {
+    pub(crate) report: Report,
+    pub(crate) input_errors: bool,
+}
+
+/// Collects, evaluates, applies waivers, rolls up and compares with the baseline.
+pub(crate) fn evaluate(
+    req: &ScanRequest<'_>,
+    config_file: &Config,
+    catalogue: &Catalogue,
+    benchmarks: &Benchmarks,
+) -> Result<Scanned, Failure> {
     let started = Instant::now();
     let started_at = crate::snapshot::now_rfc3339();
-    let eval_timeout = super::positive_secs(args.policy.eval_timeout, "--eval-timeout")?;
-    let catalogue = Catalogue::load(&args.policy.policies).map_err(Failure::usage)?;
-    let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
-    let config = parse_params(&args.policy.params)?;
-    let selection = select(&catalogue, &benchmarks, &args.policy, &config)?;
+    let eval_timeout = super::positive_secs(req.policy.eval_timeout, "--eval-timeout")?;
+    // Parameters: the configuration's, then --param on top.
+    let mut config: serde_json::Map<String, serde_json::Value> = config_file
+        .parameters
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    config.extend(parse_params(&req.policy.params)?);
+    let selection = select(catalogue, benchmarks, req.policy, &config, config_file)?;
+    let waivers = Waivers::from_config(config_file, chrono::Local::now().date_naive())
+        .map_err(|e| Failure::usage(anyhow!(e)))?;
+    // Read the baseline before the (possibly long) collection: a wrong path fails fast.
+    let baseline = match &req.baseline {
+        Some(p) => Some(Baseline::load(p).map_err(Failure::usage)?),
+        None => None,
+    };
+    if req.fail_on.new_only && baseline.is_none() {
+        return Err(Failure::usage(anyhow!(
+            "--fail-on new needs --baseline REPORT (a JSON report of an earlier scan)"
+        )));
+    }
 
     let phase = Instant::now();
-    let snapshot = super::gather(&args.inputs, &args.cluster, true)?;
+    let snapshot = super::gather(req.inputs, req.cluster, true)?;
     tracing::info!(
         "collected {} resources in {:.2}s",
         snapshot.resources.len(),
         phase.elapsed().as_secs_f64()
     );
-    // Input errors also go to stderr when the report itself goes elsewhere.
-    if args.output.output.is_some() || args.output.format != Format::Table {
-        for issue in snapshot
-            .issues
-            .iter()
-            .filter(|i| i.level == IssueLevel::Error)
-        {
-            tracing::error!("{}", issue.message);
-        }
-    }
     for issue in snapshot
         .issues
         .iter()
@@ -168,7 +272,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         timeout: eval_timeout,
         config,
     };
-    let gaps = not_assessed(&catalogue, &selection.run, &snapshot);
+    let gaps = not_assessed(catalogue, &selection.run, &snapshot);
     let evaluated: Vec<usize> = selection
         .run
         .iter()
@@ -178,7 +282,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let not_assessed: Vec<(usize, String)> = gaps.into_iter().map(|(i, r, _)| (i, r)).collect();
     let phase = Instant::now();
     let prepared =
-        Prepared::new(&catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
+        Prepared::new(catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
     tracing::info!(
         "compiled {} checks in {:.2}s",
         evaluated.len(),
@@ -192,81 +296,227 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         phase.elapsed().as_secs_f64()
     );
     let phase = Instant::now();
+    let decisions = waivers.decide_all(catalogue, &snapshot, &outcomes);
+    if decisions.forbidden_annotations > 0 {
+        tracing::warn!(
+            "{} annotation waiver(s) ignored: the configuration sets allowAnnotationWaivers: false",
+            decisions.forbidden_annotations
+        );
+    }
+    for a in &decisions.empty_annotations {
+        tracing::warn!("annotation waiver without a reason ignored: {a}");
+    }
 
     let references = benchmarks.references();
     let scan = ScanInfo {
         started_at,
         duration_ms: 0,
         inputs: snapshot.sources.clone(),
-        benchmark: args.policy.benchmark.clone(),
-        level: args
+        benchmark: req.policy.benchmark.clone(),
+        level: req
             .policy
             .benchmark
             .as_ref()
-            .map(|_| args.policy.level.unwrap_or(2)),
-        fail_on: args.gate.fail_on,
+            .map(|_| req.policy.level.unwrap_or(2)),
+        fail_on: req.fail_on.severity,
+        fail_on_new: req.fail_on.new_only,
         resources: snapshot.resources.len(),
         checks_run: evaluated.len(),
         checks_skipped: selection.skipped.clone(),
     };
     let input = ReportInput {
-        catalogue: &catalogue,
+        catalogue,
         snapshot: &snapshot,
+        selected: &selection.run,
         outcomes: &outcomes,
         not_assessed: &not_assessed,
+        decisions: &decisions,
         references: &references,
+        keep_passes: req.keep_passes,
         scan,
     };
-    let compliance = match &args.policy.benchmark {
-        Some(id) => {
-            let mut tallies = report::tallies(&input);
-            // A check that ran but matched no resource has no tally yet; it is in the
-            // catalogue, it just had nothing to evaluate.
-            for &i in &selection.run {
-                tallies
-                    .entry(catalogue.checks[i].meta.id.clone())
-                    .or_default();
-            }
-            for s in &selection.skipped {
-                tallies.entry(s.id.clone()).or_default().not_assessed = Some(s.reason.clone());
-            }
-            let bench = benchmarks.get(id).map_err(Failure::usage)?;
-            Some(compliance::roll_up(
-                bench,
-                args.policy.level.unwrap_or(2),
-                &tallies,
-            ))
+    let mut report = report::build(input);
+    report.waivers = waivers.usage(&decisions.matched);
+    for w in report.waivers.iter().filter(|w| w.expired && w.matched > 0) {
+        tracing::warn!(
+            "waiver {} ({}) expired on {}: its {} finding(s) count again",
+            w.name,
+            w.defined_at,
+            w.expires.as_deref().unwrap_or("?"),
+            w.matched
+        );
+    }
+    if let Some(id) = &req.policy.benchmark {
+        let mut tallies = report::tallies(&report);
+        for s in &selection.skipped {
+            tallies.entry(s.id.clone()).or_default().not_assessed = Some(s.reason.clone());
         }
-        None => None,
-    };
-    let mut report = report::build(input, compliance);
+        let bench = benchmarks.get(id).map_err(Failure::usage)?;
+        report.compliance = Some(compliance::roll_up(
+            bench,
+            req.policy.level.unwrap_or(2),
+            &tallies,
+        ));
+    }
+    if let Some(b) = &baseline {
+        b.apply(&mut report);
+    }
     tracing::debug!(
         "report model built in {:.2}s",
         phase.elapsed().as_secs_f64()
     );
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
+    let input_errors = snapshot.has_errors();
+    // The process ends soon after this: freeing hundreds of MB of small allocations one by
+    // one only delays the exit (measured 0.2-0.4 s at 10,000 resources); the OS reclaims it.
+    std::mem::forget(outcomes);
+    std::mem::forget(prepared);
+    std::mem::forget(snapshot);
+    Ok(Scanned {
+        report,
+        input_errors,
+    })
+}
 
-    let text = match args.output.format {
-        Format::Json => report::json::render(&report),
-        Format::Table => {
-            let to_terminal = args.output.output.is_none() && stdout_is_terminal();
-            report::table::render(
-                &report,
-                TableOptions {
-                    colour: colour && to_terminal,
-                    width: if to_terminal { terminal_width() } else { None },
-                },
-            )
-        }
+/// Where each report goes: the main report (`--format`) to standard output or a bare
+/// `--output FILE`, and any `FORMAT=FILE` outputs. Flags replace the configuration's files.
+fn plan_outputs(
+    args: &OutputArgs,
+    config: &Config,
+) -> Result<Vec<(ReportFormat, Option<std::path::PathBuf>)>, Failure> {
+    let format = args
+        .format
+        .or(config.output.format)
+        .unwrap_or(ReportFormat::Table);
+    let specs: Vec<OutputSpec> = if args.outputs.is_empty() {
+        config
+            .output
+            .files
+            .iter()
+            .filter_map(|s| OutputSpec::parse(s).ok())
+            .map(|mut o| {
+                o.path = config.resolve(&o.path);
+                o
+            })
+            .collect()
+    } else {
+        args.outputs
+            .iter()
+            .map(|s| OutputSpec::parse(s).map_err(|e| Failure::usage(anyhow!("--output {e}"))))
+            .collect::<Result<_, _>>()?
     };
-    write_output(args.output.output.as_deref(), &text)?;
+    let mut main: Option<std::path::PathBuf> = None;
+    let mut plan = Vec::new();
+    for spec in specs {
+        match spec.format {
+            None if main.is_some() => {
+                return Err(Failure::usage(anyhow!(
+                    "--output {}: only one output may omit FORMAT= (it receives the --format report); \
+                     write others as FORMAT=FILE",
+                    spec.path.display()
+                )));
+            }
+            None => main = Some(spec.path),
+            Some(f) => plan.push((f, Some(spec.path))),
+        }
+    }
+    plan.insert(0, (format, main));
+    let mut seen = HashSet::new();
+    for (_, p) in &plan {
+        if let Some(p) = p
+            && !seen.insert(p.clone())
+        {
+            return Err(Failure::usage(anyhow!(
+                "--output: {} is given twice",
+                p.display()
+            )));
+        }
+    }
+    Ok(plan)
+}
+
+pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
+    let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
+    let outputs = plan_outputs(&args.output, &config)?;
+    let view = args.output.view;
+    if view == Some(View::Controls) && args.policy.benchmark.is_none() {
+        return Err(Failure::usage(anyhow!(
+            "--view controls needs --benchmark ID (see `plimsoll benchmarks list`)"
+        )));
+    }
+    let fail_on = match args.gate.fail_on {
+        Some(f) => f,
+        None => match &config.gate.fail_on {
+            // Validated with the configuration.
+            Some(s) => s
+                .parse()
+                .map_err(|e: String| Failure::usage(config.invalid("gate.failOn", e)))?,
+            None => FailOn::default(),
+        },
+    };
+    let baseline = args
+        .gate
+        .baseline
+        .clone()
+        .or_else(|| config.gate.baseline.as_ref().map(|p| config.resolve(p)));
+    let exit_zero = args.gate.exit_zero || config.gate.exit_zero.unwrap_or(false);
+    let req = ScanRequest {
+        inputs: &args.inputs,
+        cluster: &args.cluster,
+        policy: &args.policy,
+        fail_on,
+        baseline,
+        keep_passes: outputs.iter().any(|(f, _)| *f == ReportFormat::Junit),
+    };
+    let Scanned {
+        report,
+        input_errors,
+    } = evaluate(&req, &config, &catalogue, &benchmarks)?;
+
+    let phase = Instant::now();
+    // Input errors also go to stderr when the table is not what the user is looking at.
+    let table_on_stdout = outputs
+        .iter()
+        .any(|(f, p)| *f == ReportFormat::Table && p.is_none());
+    if !table_on_stdout {
+        for issue in report
+            .collection_issues
+            .iter()
+            .filter(|i| i.level == IssueLevel::Error)
+        {
+            tracing::error!("{}", issue.message);
+        }
+    }
+    for (format, path) in &outputs {
+        let text = match format {
+            ReportFormat::Json => report::json::render(&report),
+            ReportFormat::Sarif => report::sarif::render(&report),
+            ReportFormat::Junit => report::junit::render(&report),
+            ReportFormat::Table => {
+                let to_terminal = path.is_none() && stdout_is_terminal();
+                report::table::render(
+                    &report,
+                    TableOptions {
+                        colour: colour && to_terminal,
+                        width: if to_terminal { terminal_width() } else { None },
+                        findings: view != Some(View::Controls),
+                        controls: view != Some(View::Findings),
+                    },
+                )
+            }
+        };
+        write_output(path.as_deref(), &text)?;
+        if let Some(p) = path {
+            tracing::info!("wrote {} report to {}", format.as_str(), p.display());
+        }
+    }
     tracing::info!("reported in {:.2}s", phase.elapsed().as_secs_f64());
 
     let mut code = ExitCode::Success;
-    if report.summary.failed_at_threshold > 0 && !args.gate.exit_zero {
+    if report.summary.failed_at_threshold > 0 && !exit_zero {
         code = ExitCode::Findings;
     }
-    if snapshot.has_errors() {
+    if input_errors {
         code = code.worst(ExitCode::Input);
     }
     if report.summary.errors > 0 {
@@ -276,11 +526,6 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         );
         code = code.worst(ExitCode::Usage);
     }
-    // The process ends right after this: freeing hundreds of MB of small allocations one by
-    // one only delays the exit (measured 0.2-0.4 s at 10,000 resources); the OS reclaims it.
     std::mem::forget(report);
-    std::mem::forget(outcomes);
-    std::mem::forget(prepared);
-    std::mem::forget(snapshot);
     Ok(code)
 }

@@ -362,7 +362,7 @@ fn parse_document(
             let Value::Object(item) = item else {
                 issues.push(issue(
                     name,
-                    Some(*fields.get(&prefix).unwrap_or(&doc_line)),
+                    Some(fields.get(&prefix).map_or(doc_line, |p| p.line)),
                     format!("{name}: {prefix} is not an object; skipped"),
                     IssueLevel::Warning,
                 ));
@@ -379,7 +379,7 @@ fn parse_document(
                         .map(|rest| (rest.to_string(), *v))
                 })
                 .collect();
-            let line = *fields.get(&prefix).unwrap_or(&doc_line);
+            let line = fields.get(&prefix).map_or(doc_line, |p| p.line);
             resources.push(make_resource(item, name, line, item_fields));
         }
     } else {
@@ -471,7 +471,7 @@ fn make_resource(
     mut obj: Map<String, Value>,
     file: &str,
     line: u32,
-    fields: std::collections::BTreeMap<String, u32>,
+    fields: std::collections::BTreeMap<String, crate::snapshot::Pos>,
 ) -> Resource {
     redact_kubernetes(&mut obj);
     let id = object_id("manifests", &obj);
@@ -574,7 +574,7 @@ mod tests {
         );
         assert_eq!(res[1].location.as_ref().unwrap().line, 8);
         assert_eq!(
-            res[1].location.as_ref().unwrap().fields["metadata.name"],
+            res[1].location.as_ref().unwrap().fields["metadata.name"].line,
             13
         );
         assert_eq!(
@@ -609,7 +609,10 @@ mod tests {
         let (res, _) = parse(text);
         assert_eq!(res.len(), 2);
         assert_eq!(res[0].location.as_ref().unwrap().line, 4);
-        assert_eq!(res[0].location.as_ref().unwrap().fields["metadata.name"], 7);
+        assert_eq!(
+            res[0].location.as_ref().unwrap().fields["metadata.name"].line,
+            7
+        );
         assert_eq!(
             res[1].id, "k8s/manifests/-/Widget.custom.example.com/w",
             "unknown kinds kept"
@@ -621,7 +624,10 @@ mod tests {
         let text = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"p\"},\n  \"spec\": {\n    \"hostPID\": true\n  }\n}\n";
         let (res, issues) = parse(text);
         assert!(issues.is_empty());
-        assert_eq!(res[0].location.as_ref().unwrap().fields["spec.hostPID"], 6);
+        assert_eq!(
+            res[0].location.as_ref().unwrap().fields["spec.hostPID"].line,
+            6
+        );
     }
 
     #[test]

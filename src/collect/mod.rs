@@ -5,6 +5,6 @@
 
 pub mod kubernetes;
 pub mod manifests;
-mod yaml_lines;
+pub(crate) mod yaml_lines;
 
 pub use manifests::{CollectError, collect_inputs};

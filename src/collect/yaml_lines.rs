@@ -6,6 +6,7 @@
 //! the line of each mapping key and sequence item. Content reached through an alias has no
 //! lines of its own; lookups fall back to the alias (see `Location::line_of`).
 
+use crate::snapshot::Pos;
 use saphyr_parser::{Event, Parser};
 use std::collections::BTreeMap;
 
@@ -42,7 +43,7 @@ enum Frame {
 /// Builds the index for `text` (one document); `first_line` is the file line of the text's
 /// first line. Returns `None` if the event parser rejects the text (values still come from
 /// yaml_serde; findings then point at the document line).
-pub(crate) fn field_lines(text: &str, first_line: u32) -> Option<BTreeMap<String, u32>> {
+pub(crate) fn field_lines(text: &str, first_line: u32) -> Option<BTreeMap<String, Pos>> {
     let mut parser = Parser::new_from_str(text);
     let mut out = BTreeMap::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -53,7 +54,11 @@ pub(crate) fn field_lines(text: &str, first_line: u32) -> Option<BTreeMap<String
 
     while let Some(item) = parser.next_event() {
         let (event, span) = item.ok()?;
-        let line = span.start.line() as u32 + offset;
+        let line = Pos {
+            line: span.start.line() as u32 + offset,
+            // saphyr counts columns from 0.
+            column: span.start.col() as u32 + 1,
+        };
         let is_start = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
         let is_end = matches!(event, Event::MappingEnd | Event::SequenceEnd);
         match event {
@@ -144,18 +149,37 @@ mod tests {
     fn lines_of_nested_fields_and_items() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a.b/c: x\nspec:\n  containers:\n  - name: c\n    securityContext:\n      privileged: true\n  - name: d\n";
         let idx = field_lines(text, 10).unwrap();
-        assert_eq!(idx["kind"], 11);
-        assert_eq!(idx["metadata.annotations[\"a.b/c\"]"], 15);
-        assert_eq!(idx["spec.containers[0]"], 18);
-        assert_eq!(idx["spec.containers[0].securityContext.privileged"], 20);
-        assert_eq!(idx["spec.containers[1].name"], 21);
+        let line = |p: &str| idx[p].line;
+        assert_eq!(line("kind"), 11);
+        assert_eq!(line("metadata.annotations[\"a.b/c\"]"), 15);
+        assert_eq!(line("spec.containers[0]"), 18);
+        assert_eq!(
+            idx["spec.containers[0].securityContext.privileged"],
+            Pos {
+                line: 20,
+                column: 7
+            }
+        );
+        assert_eq!(
+            idx["spec.containers[1].name"],
+            Pos {
+                line: 21,
+                column: 5
+            }
+        );
     }
 
     #[test]
     fn flow_style_and_complex_keys() {
         let text = "spec: {containers: [{name: a}, {name: b, image: x}]}\n? [a, b]\n: v\nz: 1\n";
         let idx = field_lines(text, 1).unwrap();
-        assert_eq!(idx["spec.containers[1].image"], 1);
-        assert_eq!(idx["z"], 4);
+        assert_eq!(
+            idx["spec.containers[1].image"],
+            Pos {
+                line: 1,
+                column: 42
+            }
+        );
+        assert_eq!(idx["z"].line, 4);
     }
 }

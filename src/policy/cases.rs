@@ -155,10 +155,12 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
             Evaluated::Fail(vs) => {
                 let r = &snapshot.resources[o.resource];
                 for v in vs {
-                    let line = r
-                        .location
-                        .as_ref()
-                        .map(|l| v.path.as_deref().map(|p| l.line_of(p)).unwrap_or(l.line));
+                    let line = r.location.as_ref().map(|l| {
+                        v.path
+                            .as_deref()
+                            .map(|p| l.pos_of(p).line)
+                            .unwrap_or(l.line)
+                    });
                     found.push((
                         r.kind().to_string(),
                         r.namespace().map(str::to_string),

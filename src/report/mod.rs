@@ -1,71 +1,154 @@
 //! Reporting: turns evaluation outcomes into the frozen [`model::Report`] and renders it. One
 //! output format = one module; formats are a closed enum.
 
+pub mod baseline;
 pub mod json;
+pub mod junit;
 pub mod model;
+pub mod sarif;
 pub mod table;
 
-use crate::compliance::{CheckTally, Compliance};
+use crate::compliance::CheckTally;
 use crate::engine::{Evaluated, Outcome};
 use crate::finding::{CisRef, Severity, Status, fingerprint};
 use crate::policy::Catalogue;
 use crate::snapshot::Snapshot;
-use model::{FileLocation, FindingOut, Report, ResourceRef, ScanInfo, Summary};
+use crate::waiver::Decisions;
+use model::{CheckOut, FileLocation, FindingOut, Passed, Report, ResourceRef, ScanInfo, Summary};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+/// Report formats of `plimsoll scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
     /// Human-readable tables.
     Table,
     /// The JSON report (docs/output.md).
     Json,
+    /// SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
+    /// JUnit XML for CI test dashboards.
+    Junit,
+}
+
+impl ReportFormat {
+    /// The name used in flags and the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "table",
+            ReportFormat::Json => "json",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::Junit => "junit",
+        }
+    }
+
+    fn parse(s: &str) -> Option<ReportFormat> {
+        [
+            ReportFormat::Table,
+            ReportFormat::Json,
+            ReportFormat::Sarif,
+            ReportFormat::Junit,
+        ]
+        .into_iter()
+        .find(|f| f.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+/// One `--output` value: `FORMAT=FILE`, or a bare `FILE` for the `--format` report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// The format; None for a bare FILE (the `--format` report).
+    pub format: Option<ReportFormat>,
+    /// Destination.
+    pub path: std::path::PathBuf,
+}
+
+impl OutputSpec {
+    /// Parses `sarif=out.sarif` or `out.json`. A prefix before `=` that is not a format name
+    /// is part of the file name.
+    pub fn parse(s: &str) -> Result<OutputSpec, String> {
+        if s.is_empty() {
+            return Err("empty output path".into());
+        }
+        if let Some((f, path)) = s.split_once('=')
+            && let Some(format) = ReportFormat::parse(f)
+        {
+            if path.is_empty() {
+                return Err(format!("{s:?}: no file after {f}="));
+            }
+            return Ok(OutputSpec {
+                format: Some(format),
+                path: path.into(),
+            });
+        }
+        Ok(OutputSpec {
+            format: None,
+            path: s.into(),
+        })
+    }
+}
+
+/// Output formats of listing commands (`policies list`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+    /// Markdown (the generated `docs/checks.md`).
+    Markdown,
 }
 
 /// Everything the report is built from.
 pub struct ReportInput<'a> {
-    /// The catalogue the outcomes index into.
+    /// The catalogue the outcomes index into (severities already remapped).
     pub catalogue: &'a Catalogue,
     /// The evaluated snapshot.
     pub snapshot: &'a Snapshot,
+    /// The checks selected for the run, evaluated or not (catalogue indices).
+    pub selected: &'a [usize],
     /// Engine outcomes.
     pub outcomes: &'a [Outcome],
     /// Selected checks that could not be assessed: (check index, reason).
     pub not_assessed: &'a [(usize, String)],
+    /// Waived outcomes.
+    pub decisions: &'a Decisions,
     /// CIS references per check id.
     pub references: &'a BTreeMap<String, Vec<CisRef>>,
+    /// Keep the passing pairs (JUnit lists them).
+    pub keep_passes: bool,
     /// Scan metadata.
     pub scan: ScanInfo,
 }
 
-/// Per-check tallies for the compliance roll-up.
-pub fn tallies(input: &ReportInput<'_>) -> HashMap<String, CheckTally> {
-    let mut out: HashMap<String, CheckTally> = HashMap::new();
-    for o in input.outcomes {
-        let t = out
-            .entry(input.catalogue.checks[o.check].meta.id.clone())
-            .or_default();
-        t.evaluated += 1;
-        match &o.result {
-            Evaluated::Pass => t.passed += 1,
-            Evaluated::Fail(_) => t.failed += 1,
-            Evaluated::Error(_) => t.errors += 1,
-        }
-    }
-    for (ci, reason) in input.not_assessed {
-        out.entry(input.catalogue.checks[*ci].meta.id.clone())
-            .or_default()
-            .not_assessed = Some(reason.clone());
-    }
-    out
+/// Per-check tallies for the compliance roll-up, from the report's check list.
+pub fn tallies(report: &Report) -> HashMap<String, CheckTally> {
+    report
+        .checks
+        .iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                CheckTally {
+                    evaluated: c.evaluated,
+                    passed: c.passed,
+                    failed: c.failed,
+                    waived: c.waived,
+                    errors: c.errors,
+                    not_assessed: c.not_assessed.clone(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// (severity descending, check index, resource index + 1 (0: none), line).
 type SortKey = (std::cmp::Reverse<Severity>, usize, usize, u32);
 
-/// Builds the report model.
-pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
+/// Builds the report model (compliance, baseline and gate are added afterwards).
+pub fn build(input: ReportInput<'_>) -> Report {
     // Findings with an integer sort key: (severity descending, check index, resource index + 1,
     // line). Catalogue and snapshot are sorted by id, so indices order like ids and strings are
     // compared only on ties (sorting 100,000s of findings on strings was measurable).
@@ -93,25 +176,67 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
             )
         })
         .collect();
-    for o in input.outcomes {
+    // Per-check counts, indexed like the catalogue; only selected checks are reported.
+    let mut counts: Vec<CheckOut> = input
+        .catalogue
+        .checks
+        .iter()
+        .zip(&shared)
+        .map(|(c, (title, remediation, cis))| CheckOut {
+            id: c.meta.id.clone(),
+            title: title.clone(),
+            description: c.meta.description.clone(),
+            severity: c.meta.severity,
+            kinds: c.meta.kinds.clone(),
+            cis: cis.clone(),
+            remediation: remediation.clone(),
+            evaluated: 0,
+            passed: 0,
+            failed: 0,
+            waived: 0,
+            errors: 0,
+            not_assessed: None,
+        })
+        .collect();
+    let mut passes = Vec::new();
+    let resource_ref = |r: &crate::snapshot::Resource| ResourceRef {
+        id: r.id.clone(),
+        kind: r.kind().to_string(),
+        namespace: r.namespace().map(str::to_string),
+        name: r.name().to_string(),
+    };
+    for (oi, o) in input.outcomes.iter().enumerate() {
         let check = &input.catalogue.checks[o.check];
         let (title, remediation, cis) = &shared[o.check];
         let r = &input.snapshot.resources[o.resource];
+        let count = &mut counts[o.check];
+        count.evaluated += 1;
         if matches!(o.result, Evaluated::Pass) {
             // Most outcomes are passes: count them without building anything.
             summary.passed += 1;
+            count.passed += 1;
+            if input.keep_passes {
+                passes.push((o.check, resource_ref(r)));
+            }
             continue;
         }
-        let resource = ResourceRef {
-            id: r.id.clone(),
-            kind: r.kind().to_string(),
-            namespace: r.namespace().map(str::to_string),
-            name: r.name().to_string(),
-        };
+        let waiver = input.decisions.waived.get(&oi);
+        match (&o.result, waiver) {
+            (Evaluated::Fail(_), Some(_)) => count.waived += 1,
+            (Evaluated::Fail(_), None) => count.failed += 1,
+            _ => count.errors += 1,
+        }
+        let resource = resource_ref(r);
         let mut push = |status: Status, message: String, path: Option<String>| {
-            let location = r.location.as_ref().map(|l| FileLocation {
-                file: l.file.clone(),
-                line: path.as_deref().map(|p| l.line_of(p)).unwrap_or(l.line),
+            let location = r.location.as_ref().map(|l| {
+                let pos = path
+                    .as_deref()
+                    .map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p));
+                FileLocation {
+                    file: l.file.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                }
             });
             let key = (
                 std::cmp::Reverse(check.meta.severity),
@@ -137,6 +262,8 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
                     location,
                     cis: cis.clone(),
                     remediation: remediation.clone(),
+                    waiver: waiver.cloned(),
+                    baseline_state: None,
                 },
             ));
         };
@@ -144,14 +271,16 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
             Evaluated::Pass => {}
             Evaluated::Fail(vs) => {
                 for v in vs {
+                    if waiver.is_some() {
+                        summary.waived += 1;
+                        push(Status::Waived, v.msg.clone(), v.path.clone());
+                        continue;
+                    }
                     summary.failed += 1;
                     *summary
                         .failed_by_severity
                         .entry(check.meta.severity)
                         .or_default() += 1;
-                    if check.meta.severity >= input.scan.fail_on {
-                        summary.failed_at_threshold += 1;
-                    }
                     push(Status::Fail, v.msg.clone(), v.path.clone());
                 }
             }
@@ -165,6 +294,7 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
         let check = &input.catalogue.checks[*ci];
         let (title, remediation, cis) = &shared[*ci];
         summary.not_assessed += 1;
+        counts[*ci].not_assessed = Some(reason.clone());
         let key = (std::cmp::Reverse(check.meta.severity), *ci, 0, 0);
         keyed.push((
             key,
@@ -180,6 +310,8 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
                 location: None,
                 cis: cis.clone(),
                 remediation: remediation.clone(),
+                waiver: None,
+                baseline_state: None,
             },
         ));
     }
@@ -189,13 +321,53 @@ pub fn build(input: ReportInput<'_>, compliance: Option<Compliance>) -> Report {
             .then_with(|| a.message.cmp(&b.message))
     });
     let findings: Vec<FindingOut> = keyed.into_iter().map(|(_, f)| f).collect();
-    Report {
+    // Report positions of the selected checks, in catalogue (id) order.
+    let mut selected = input.selected.to_vec();
+    selected.sort_unstable();
+    selected.dedup();
+    let mut position = vec![usize::MAX; counts.len()];
+    for (pos, &ci) in selected.iter().enumerate() {
+        position[ci] = pos;
+    }
+    let passes = passes
+        .into_iter()
+        .filter(|(ci, _)| position[*ci] != usize::MAX)
+        .map(|(ci, resource)| Passed {
+            check: position[ci],
+            resource,
+        })
+        .collect();
+    let mut counts: Vec<Option<CheckOut>> = counts.into_iter().map(Some).collect();
+    let checks = selected
+        .iter()
+        .filter_map(|&ci| counts.get_mut(ci).and_then(Option::take))
+        .collect();
+    let mut report = Report {
         schema_version: model::REPORT_SCHEMA_VERSION,
         tool: Default::default(),
         scan: input.scan,
         summary,
+        checks,
         findings,
-        compliance,
+        compliance: None,
         collection_issues: input.snapshot.issues.clone(),
-    }
+        waivers: Vec::new(),
+        baseline: None,
+        passes,
+    };
+    gate(&mut report);
+    report
+}
+
+/// Counts the failing findings the gate judges: FAIL (not waived), at or above the threshold,
+/// and with `--fail-on new` only those the baseline does not have.
+pub fn gate(report: &mut Report) {
+    let threshold = report.scan.fail_on;
+    let new_only = report.scan.fail_on_new;
+    report.summary.failed_at_threshold = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.severity >= threshold)
+        .filter(|f| !new_only || f.baseline_state == Some(model::BaselineState::New))
+        .count();
 }

@@ -24,13 +24,139 @@ pub struct Report {
     pub scan: ScanInfo,
     /// Counts.
     pub summary: Summary,
-    /// FAIL, ERROR and NOT_ASSESSED results, most serious first.
+    /// The checks that were selected, with their metadata and per-check counts (SARIF rules,
+    /// JUnit suites).
+    pub checks: Vec<CheckOut>,
+    /// FAIL, WAIVED, ERROR and NOT_ASSESSED results, most serious first.
     pub findings: Vec<FindingOut>,
     /// Per-control roll-up when a benchmark was selected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance: Option<Compliance>,
     /// Problems met collecting the input.
     pub collection_issues: Vec<CollectionIssue>,
+    /// The waivers of the configuration: whether each applied, matched or has expired.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverUse>,
+    /// The baseline report the findings were compared with (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+    /// Check x resource pairs that passed; kept only for formats that list passes (JUnit),
+    /// never serialised.
+    #[serde(skip)]
+    pub passes: Vec<Passed>,
+}
+
+/// A check x resource pair that passed.
+#[derive(Debug, Clone)]
+pub struct Passed {
+    /// Index into [`Report::checks`].
+    pub check: usize,
+    /// The resource.
+    pub resource: ResourceRef,
+}
+
+/// One selected check, with what it did in this scan.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckOut {
+    /// Check id.
+    pub id: String,
+    /// Title.
+    pub title: Arc<str>,
+    /// What it checks and why it matters.
+    pub description: String,
+    /// Severity (after any remap in the configuration).
+    pub severity: Severity,
+    /// `source/Kind` selectors it evaluates.
+    pub kinds: Vec<String>,
+    /// CIS controls it maps to.
+    pub cis: Arc<[CisRef]>,
+    /// How to fix a failure.
+    pub remediation: Arc<str>,
+    /// Resources evaluated.
+    pub evaluated: usize,
+    /// Resources that passed.
+    pub passed: usize,
+    /// Resources that failed (not counting waived ones).
+    pub failed: usize,
+    /// Resources whose failure was waived.
+    pub waived: usize,
+    /// Resources where the policy errored.
+    pub errors: usize,
+    /// Why the check could not be (fully) assessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_assessed: Option<String>,
+}
+
+/// How one configured waiver fared in this scan.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaiverUse {
+    /// The waiver's name (or `waivers[N]`).
+    pub name: String,
+    /// The check id (or pattern) it waives.
+    pub check: String,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Expiry date (YYYY-MM-DD), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Past its expiry date: it no longer applies.
+    pub expired: bool,
+    /// Findings it waived (or, when expired, would have waived).
+    pub matched: usize,
+    /// Where it is defined (`plimsoll.yaml:12`).
+    pub defined_at: String,
+}
+
+/// The `--baseline` comparison.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineInfo {
+    /// The baseline report file.
+    pub file: String,
+    /// Failing findings not in the baseline.
+    pub new: usize,
+    /// Failing findings also in the baseline.
+    pub unchanged: usize,
+    /// Baseline failures no longer present.
+    pub absent: usize,
+}
+
+/// A finding's state relative to the baseline (SARIF `baselineState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the baseline.
+    New,
+    /// Also in the baseline.
+    Unchanged,
+}
+
+/// Why a finding is waived.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct WaiverRef {
+    /// The justification.
+    pub reason: String,
+    /// `config` (plimsoll.yaml) or `annotation` (on the resource).
+    pub source: WaiverSource,
+    /// The configured waiver's name, for config waivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Expiry date, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// Where a waiver comes from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverSource {
+    /// A waiver in the configuration file.
+    Config,
+    /// A `plimsoll.io/waive.<check-id>` annotation on the resource.
+    Annotation,
 }
 
 /// Scan metadata.
@@ -51,6 +177,9 @@ pub struct ScanInfo {
     pub level: Option<u8>,
     /// The `--fail-on` threshold.
     pub fail_on: Severity,
+    /// `--fail-on new`: only failing findings not in the baseline count for the gate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_new: bool,
     /// Resources in the snapshot.
     pub resources: usize,
     /// Checks evaluated.
@@ -83,7 +212,10 @@ pub struct Summary {
     pub not_assessed: usize,
     /// Failing findings per severity (all five keys present).
     pub failed_by_severity: BTreeMap<Severity, usize>,
-    /// Failing findings at or above the `--fail-on` threshold.
+    /// Failing findings waived by the configuration or an annotation (not in `failed`).
+    pub waived: usize,
+    /// Failing findings at or above the `--fail-on` threshold (with `--fail-on new`: new ones
+    /// only). The gate fails when this is not zero.
     pub failed_at_threshold: usize,
 }
 
@@ -109,6 +241,8 @@ pub struct FileLocation {
     pub file: String,
     /// 1-based line of the offending field (or of the resource when no field is named).
     pub line: u32,
+    /// 1-based column of that field.
+    pub column: u32,
 }
 
 /// One finding.
@@ -121,7 +255,7 @@ pub struct FindingOut {
     pub title: Arc<str>,
     /// Severity.
     pub severity: Severity,
-    /// FAIL, ERROR or NOT_ASSESSED.
+    /// FAIL, WAIVED, ERROR or NOT_ASSESSED.
     pub status: Status,
     /// The resource (absent when a whole kind could not be assessed).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,4 +274,10 @@ pub struct FindingOut {
     pub remediation: Arc<str>,
     /// Stable across runs: check id, resource id and field.
     pub fingerprint: String,
+    /// Why it is waived (status WAIVED).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
+    /// New or unchanged relative to `--baseline` (failing findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
 }

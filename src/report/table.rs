@@ -2,7 +2,7 @@
 //! check columns are printed once per group), the benchmark controls when one was selected,
 //! collection problems, and a summary footer. Colour only when writing to a terminal.
 
-use super::model::Report;
+use super::model::{BaselineState, FindingOut, Report};
 use crate::finding::{Severity, Status};
 use comfy_table::{
     Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
@@ -21,6 +21,37 @@ pub struct TableOptions {
     pub colour: bool,
     /// Terminal width, if known; otherwise 160 columns.
     pub width: Option<u16>,
+    /// Show the findings.
+    pub findings: bool,
+    /// Show the benchmark controls (when a benchmark was selected).
+    pub controls: bool,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            colour: false,
+            width: None,
+            findings: true,
+            controls: true,
+        }
+    }
+}
+
+/// The status cell: `FAIL`, `FAIL (new)` against a baseline, `WAIVED`.
+fn status_label(f: &FindingOut) -> String {
+    match f.baseline_state {
+        Some(BaselineState::New) if f.status == Status::Fail => format!("{} (new)", f.status),
+        _ => f.status.to_string(),
+    }
+}
+
+/// The message cell; a waived finding shows why.
+fn message_of(f: &FindingOut) -> String {
+    match &f.waiver {
+        Some(w) => format!("{} [waived: {}]", f.message, w.reason),
+        None => f.message.clone(),
+    }
 }
 
 fn severity_colour(s: Severity) -> Color {
@@ -37,7 +68,7 @@ fn status_colour(s: Status) -> Color {
     match s {
         Status::Pass => Color::Green,
         Status::Fail => Color::Red,
-        Status::Manual => Color::Cyan,
+        Status::Manual | Status::Waived => Color::Cyan,
         Status::NotAssessed | Status::Error => Color::Yellow,
     }
 }
@@ -126,7 +157,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
             [
                 f.severity.as_str().to_uppercase(),
                 f.check_id.clone(),
-                f.status.to_string(),
+                status_label(f),
                 resource_label(f, layout),
                 f.location
                     .as_ref()
@@ -174,7 +205,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
             row[2],
             row[3],
             row[4],
-            f.message,
+            message_of(f),
             w1 = widths[1],
             w2 = widths[2],
             w3 = widths[3],
@@ -196,7 +227,10 @@ fn ansi(c: Color) -> u8 {
 /// Renders the report.
 pub fn render(report: &Report, opts: TableOptions) -> String {
     let mut out = String::new();
-    if report.findings.is_empty() {
+    let controls = opts.controls && report.compliance.is_some();
+    if !opts.findings && controls {
+        // Controls only (`--view controls`).
+    } else if report.findings.is_empty() {
         out.push_str("No findings.\n");
     } else if report.findings.len() > LARGE_TABLE {
         render_lines(report, opts, &mut out);
@@ -240,9 +274,9 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             let mut row = vec![
                 sev,
                 check,
-                styled(f.status, Some(status_colour(f.status)), opts),
+                styled(status_label(f), Some(status_colour(f.status)), opts),
                 Cell::new(resource),
-                Cell::new(&f.message),
+                Cell::new(message_of(f)),
             ];
             if layout.location {
                 row.push(Cell::new(location));
@@ -252,7 +286,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         let _ = writeln!(out, "{t}");
     }
 
-    if let Some(c) = &report.compliance {
+    if let Some(c) = report.compliance.as_ref().filter(|_| opts.controls) {
         let _ = writeln!(
             out,
             "\n{} {} — Level {} profile",
@@ -263,9 +297,14 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         for ctl in &c.controls {
             let detail = match ctl.status {
                 Status::Pass | Status::Fail => format!(
-                    "{} passed, {} failed ({})",
+                    "{} passed, {} failed{} ({})",
                     ctl.passed,
                     ctl.failed,
+                    if ctl.waived > 0 {
+                        format!(", {} waived", ctl.waived)
+                    } else {
+                        String::new()
+                    },
                     ctl.checks.join(", ")
                 ),
                 _ => ctl.reason.clone().unwrap_or_default(),
@@ -318,7 +357,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\nScanned {} resources with {} checks in {:.2}s: {} failed ({}), {} passed{}{}{}.",
+        "\nScanned {} resources with {} checks in {:.2}s: {} failed ({}), {} passed{}{}{}{}.",
         report.scan.resources,
         report.scan.checks_run,
         report.scan.duration_ms as f64 / 1000.0,
@@ -332,6 +371,11 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         },
         if s.not_assessed > 0 {
             format!(", {} not assessed", s.not_assessed)
+        } else {
+            String::new()
+        },
+        if s.waived > 0 {
+            format!(", {} waived", s.waived)
         } else {
             String::new()
         },
@@ -349,6 +393,35 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             .map(|c| c.id.as_str())
             .collect();
         let _ = writeln!(out, "Not run (not configured): {}.", ids.join(", "));
+    }
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            out,
+            "Compared with {}: {} new, {} unchanged, {} fixed.",
+            b.file, b.new, b.unchanged, b.absent
+        );
+    }
+    let expired: Vec<&str> = report
+        .waivers
+        .iter()
+        .filter(|w| w.expired)
+        .map(|w| w.name.as_str())
+        .collect();
+    if !expired.is_empty() {
+        let _ = writeln!(
+            out,
+            "Expired waivers (no longer applied): {} — see `plimsoll waivers audit`.",
+            expired.join(", ")
+        );
+    }
+    if report.scan.fail_on_new || report.scan.fail_on > Severity::Info {
+        let _ = writeln!(
+            out,
+            "Gate (--fail-on {}{}): {} finding(s) fail it.",
+            if report.scan.fail_on_new { "new," } else { "" },
+            report.scan.fail_on,
+            report.summary.failed_at_threshold
+        );
     }
     out
 }

@@ -47,25 +47,63 @@ pub struct Location {
     pub file: String,
     /// 1-based line where the resource's document (or `kind: List` item) starts.
     pub line: u32,
-    /// 1-based line of each field, keyed by the path policies use
+    /// Line and column of each field, keyed by the path policies use
     /// (`spec.containers[0].securityContext.privileged`). Lets findings point at the
     /// offending field instead of the top of the document.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, u32>,
+    pub fields: BTreeMap<String, Pos>,
+}
+
+/// A 1-based line and column in a file. Serialised as `[line, column]`; a bare line number
+/// (snapshots written before columns were recorded) reads as column 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+}
+
+impl Pos {
+    /// A position at the start of `line`.
+    pub fn line(line: u32) -> Pos {
+        Pos { line, column: 1 }
+    }
+}
+
+impl Serialize for Pos {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.line, self.column).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Line(u32),
+            LineColumn(u32, u32),
+        }
+        Ok(match Repr::deserialize(d)? {
+            Repr::Line(line) => Pos::line(line),
+            Repr::LineColumn(line, column) => Pos { line, column },
+        })
+    }
 }
 
 impl Location {
-    /// The line of `path`, or of its closest ancestor present in the file (a missing field is
-    /// reported at the object that should contain it), or the document line.
-    pub fn line_of(&self, path: &str) -> u32 {
+    /// The position of `path`, or of its closest ancestor present in the file (a missing field
+    /// is reported at the object that should contain it), or the document line.
+    pub fn pos_of(&self, path: &str) -> Pos {
         let mut p = path;
         loop {
-            if let Some(line) = self.fields.get(p) {
-                return *line;
+            if let Some(pos) = self.fields.get(p) {
+                return *pos;
             }
             match parent_path(p) {
                 Some(parent) => p = parent,
-                None => return self.line,
+                None => return Pos::line(self.line),
             }
         }
     }
@@ -186,10 +224,18 @@ mod tests {
             line: 1,
             fields: BTreeMap::new(),
         };
-        loc.fields.insert("spec".into(), 5);
-        loc.fields.insert("spec.containers[0]".into(), 8);
-        assert_eq!(loc.line_of("spec.containers[0].resources.limits"), 8);
-        assert_eq!(loc.line_of("spec.volumes"), 5);
-        assert_eq!(loc.line_of("status"), 1);
+        loc.fields.insert("spec".into(), Pos::line(5));
+        loc.fields
+            .insert("spec.containers[0]".into(), Pos { line: 8, column: 5 });
+        assert_eq!(
+            loc.pos_of("spec.containers[0].resources.limits"),
+            Pos { line: 8, column: 5 }
+        );
+        assert_eq!(loc.pos_of("spec.volumes").line, 5);
+        assert_eq!(loc.pos_of("status"), Pos::line(1));
+        let json = serde_json::to_string(&loc.fields).unwrap();
+        assert_eq!(json, r#"{"spec":[5,1],"spec.containers[0]":[8,5]}"#);
+        let old: BTreeMap<String, Pos> = serde_json::from_str(r#"{"spec":5}"#).unwrap();
+        assert_eq!(old["spec"], Pos::line(5));
     }
 }

@@ -1,0 +1,286 @@
+//! Waivers: failing findings a team has accepted, with a reason and optionally an expiry date.
+//! They come from `plimsoll.yaml` (a check pattern plus a resource selector) or from a
+//! `plimsoll.io/waive.<check-id>: "<reason>"` annotation on the resource itself, which the
+//! configuration can forbid. A waived finding keeps its place in JSON and SARIF with status
+//! WAIVED and does not count for the gate; an expired waiver no longer applies and is reported.
+
+use crate::config::{Config, ResourceSelector, parse_date, pattern_matcher};
+use crate::engine::{Evaluated, Outcome};
+use crate::policy::Catalogue;
+use crate::report::model::{WaiverRef, WaiverSource, WaiverUse};
+use crate::snapshot::{Resource, Snapshot};
+use chrono::NaiveDate;
+use globset::GlobMatcher;
+use std::collections::HashMap;
+
+/// The annotation prefix; the check id follows it.
+pub const ANNOTATION_PREFIX: &str = "plimsoll.io/waive.";
+
+struct Rule {
+    name: String,
+    check_pattern: String,
+    check: GlobMatcher,
+    id: Option<GlobMatcher>,
+    kind: Option<GlobMatcher>,
+    namespace: Option<GlobMatcher>,
+    name_pattern: Option<GlobMatcher>,
+    file: Option<GlobMatcher>,
+    reason: String,
+    expires: Option<String>,
+    expired: bool,
+    defined_at: String,
+}
+
+/// The waivers in force for one scan.
+pub struct Waivers {
+    rules: Vec<Rule>,
+    allow_annotations: bool,
+}
+
+/// Which failing outcomes are waived, and how each configured waiver fared.
+#[derive(Default)]
+pub struct Decisions {
+    /// Outcome index -> the waiver that applies.
+    pub waived: HashMap<usize, WaiverRef>,
+    /// Per configured waiver: failing (check, resource) pairs it matched.
+    pub matched: Vec<usize>,
+    /// Annotation waivers present but not honoured because the configuration forbids them.
+    pub forbidden_annotations: usize,
+    /// Annotation waivers without a reason (not honoured), as `resource id: annotation`.
+    pub empty_annotations: Vec<String>,
+}
+
+impl Waivers {
+    /// No waivers; annotations honoured.
+    pub fn none() -> Waivers {
+        Waivers {
+            rules: Vec::new(),
+            allow_annotations: true,
+        }
+    }
+
+    /// The configuration's waivers as of `today` (a waiver applies up to and including its
+    /// expiry date). The configuration has been validated, so patterns and dates parse.
+    pub fn from_config(config: &Config, today: NaiveDate) -> Result<Waivers, String> {
+        let mut rules = Vec::new();
+        for (i, w) in config.waivers.iter().enumerate() {
+            let opt = |p: &Option<String>| p.as_deref().map(pattern_matcher).transpose();
+            let ResourceSelector {
+                id,
+                kind,
+                namespace,
+                name,
+                file,
+            } = &w.resources;
+            let expires_date = w.expires.as_deref().map(parse_date).transpose()?;
+            rules.push(Rule {
+                name: w.name.clone().unwrap_or_else(|| format!("waivers[{i}]")),
+                check_pattern: w.check.clone(),
+                check: pattern_matcher(&w.check)?,
+                id: opt(id)?,
+                kind: opt(kind)?,
+                namespace: opt(namespace)?,
+                name_pattern: opt(name)?,
+                file: opt(file)?,
+                reason: w.reason.trim().to_string(),
+                expires: w.expires.clone(),
+                expired: expires_date.is_some_and(|d| d < today),
+                defined_at: config.where_is(&format!("waivers[{i}]")),
+            });
+        }
+        Ok(Waivers {
+            rules,
+            allow_annotations: config.allow_annotation_waivers,
+        })
+    }
+
+    /// Decides every failing outcome.
+    pub fn decide_all(
+        &self,
+        catalogue: &Catalogue,
+        snapshot: &Snapshot,
+        outcomes: &[Outcome],
+    ) -> Decisions {
+        let mut d = Decisions {
+            matched: vec![0; self.rules.len()],
+            ..Decisions::default()
+        };
+        for (i, o) in outcomes.iter().enumerate() {
+            if !matches!(o.result, Evaluated::Fail(_)) {
+                continue;
+            }
+            let check = &catalogue.checks[o.check].meta.id;
+            let resource = &snapshot.resources[o.resource];
+            if let Some(w) = self.decide(check, resource, &mut d) {
+                d.waived.insert(i, w);
+            }
+        }
+        d
+    }
+
+    fn decide(&self, check: &str, r: &Resource, d: &mut Decisions) -> Option<WaiverRef> {
+        let mut found = None;
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !rule.check.is_match(check) || !rule.selects(r) {
+                continue;
+            }
+            d.matched[i] += 1;
+            if found.is_none() && !rule.expired {
+                found = Some(WaiverRef {
+                    reason: rule.reason.clone(),
+                    source: WaiverSource::Config,
+                    name: Some(rule.name.clone()),
+                    expires: rule.expires.clone(),
+                });
+            }
+        }
+        if found.is_some() {
+            return found;
+        }
+        let key = format!("{ANNOTATION_PREFIX}{check}");
+        let reason = r
+            .object
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get(&key))?;
+        let reason = reason.as_str().unwrap_or("").trim();
+        if !self.allow_annotations {
+            d.forbidden_annotations += 1;
+            None
+        } else if reason.is_empty() {
+            d.empty_annotations.push(format!("{}: {key}", r.id));
+            None
+        } else {
+            Some(WaiverRef {
+                reason: reason.to_string(),
+                source: WaiverSource::Annotation,
+                name: None,
+                expires: None,
+            })
+        }
+    }
+
+    /// How each configured waiver fared.
+    pub fn usage(&self, matched: &[usize]) -> Vec<WaiverUse> {
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| WaiverUse {
+                name: r.name.clone(),
+                check: r.check_pattern.clone(),
+                reason: r.reason.clone(),
+                expires: r.expires.clone(),
+                expired: r.expired,
+                matched: matched.get(i).copied().unwrap_or(0),
+                defined_at: r.defined_at.clone(),
+            })
+            .collect()
+    }
+}
+
+impl Rule {
+    fn selects(&self, r: &Resource) -> bool {
+        let ok = |m: &Option<GlobMatcher>, v: Option<&str>| match m {
+            None => true,
+            Some(m) => v.is_some_and(|v| m.is_match(v)),
+        };
+        ok(&self.id, Some(&r.id))
+            && ok(&self.kind, Some(r.kind()))
+            && ok(&self.namespace, r.namespace())
+            && ok(&self.name_pattern, Some(r.name()))
+            && ok(&self.file, r.location.as_ref().map(|l| l.file.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Source;
+    use std::path::Path;
+
+    fn resource(ns: &str, name: &str, annotations: serde_json::Value) -> Resource {
+        let obj = serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns, "annotations": annotations}
+        });
+        let serde_json::Value::Object(obj) = obj else {
+            unreachable!()
+        };
+        Resource::new(
+            format!("k8s/manifests/{ns}/Deployment/{name}"),
+            Source::Kubernetes,
+            obj,
+        )
+    }
+
+    fn waivers(text: &str, today: &str) -> Waivers {
+        let c = crate::config::parse(Path::new("p.yaml"), text).unwrap();
+        Waivers::from_config(&c, parse_date(today).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn config_waivers_select_and_expire() {
+        let w = waivers(
+            "waivers:\n- check: PLM-K8S-0001\n  resources: {namespace: kube-*, name: proxy}\n  reason: needs it\n  expires: 2026-11-30\n\
+             - name: old\n  check: 'PLM-*'\n  resources: {id: '*'}\n  reason: legacy\n  expires: 2026-01-01\n",
+            "2026-11-30",
+        );
+        let mut d = Decisions {
+            matched: vec![0; 2],
+            ..Default::default()
+        };
+        let hit = w.decide(
+            "PLM-K8S-0001",
+            &resource("kube-system", "proxy", serde_json::json!({})),
+            &mut d,
+        );
+        assert_eq!(hit.unwrap().reason, "needs it");
+        // Expired: matches (counted) but does not apply.
+        let miss = w.decide(
+            "PLM-K8S-0001",
+            &resource("default", "proxy", serde_json::json!({})),
+            &mut d,
+        );
+        assert!(miss.is_none());
+        assert_eq!(d.matched, vec![1, 2]);
+        let usage = w.usage(&d.matched);
+        assert!(!usage[0].expired && usage[1].expired);
+        assert_eq!(usage[1].defined_at, "p.yaml:6");
+        // The day after its expiry date, the first waiver no longer applies either.
+        let w = waivers(
+            "waivers:\n- check: PLM-K8S-0001\n  resources: {name: proxy}\n  reason: r\n  expires: 2026-11-30\n",
+            "2026-12-01",
+        );
+        let mut d = Decisions {
+            matched: vec![0],
+            ..Default::default()
+        };
+        assert!(
+            w.decide(
+                "PLM-K8S-0001",
+                &resource("a", "proxy", serde_json::json!({})),
+                &mut d
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn annotation_waivers_need_a_reason_and_can_be_forbidden() {
+        let r = resource(
+            "a",
+            "b",
+            serde_json::json!({"plimsoll.io/waive.PLM-K8S-0001": "vendor chart", "plimsoll.io/waive.PLM-K8S-0002": ""}),
+        );
+        let w = Waivers::none();
+        let mut d = Decisions::default();
+        let hit = w.decide("PLM-K8S-0001", &r, &mut d).unwrap();
+        assert_eq!(hit.source, WaiverSource::Annotation);
+        assert!(w.decide("PLM-K8S-0002", &r, &mut d).is_none());
+        assert_eq!(d.empty_annotations.len(), 1);
+        assert!(w.decide("PLM-K8S-0003", &r, &mut d).is_none());
+        let strict = waivers("allowAnnotationWaivers: false\n", "2026-01-01");
+        assert!(strict.decide("PLM-K8S-0001", &r, &mut d).is_none());
+        assert_eq!(d.forbidden_annotations, 1);
+    }
+}

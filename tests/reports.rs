@@ -1,0 +1,890 @@
+//! The CI gate end to end through the real binary: SARIF validated by the Microsoft SARIF
+//! Multitool with GitHub's rules, JUnit read by junitparser, several outputs in one run,
+//! baseline gating, the configuration file, waivers (config and annotation) and their audit,
+//! the controls view, and the generated check reference.
+//!
+//! The Multitool and junitparser are installed by `scripts/install-test-deps.sh` (`make
+//! test`); a test that cannot find them fails, it is not skipped.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env_remove("PLIMSOLL_CONFIG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn read_json(p: &Path) -> Value {
+    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", p.display()))
+}
+
+/// A working directory with the demo manifests copied in, so relative paths in SARIF and the
+/// configuration resolve as they would in a repository checkout.
+fn demo_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("fixtures/demo")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::create_dir_all(dir.path().join("k8s")).unwrap();
+        std::fs::copy(entry.path(), dir.path().join("k8s").join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn multitool() -> PathBuf {
+    let p = root()
+        .join("target/test-tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+    assert!(
+        p.is_file(),
+        "{} missing: run scripts/install-test-deps.sh (make test does)",
+        p.display()
+    );
+    p
+}
+
+/// Runs the SARIF Multitool with GitHub's and the SARIF spec's rules and returns its
+/// findings (errors and warnings) as `RULE: message` lines; panics on any error.
+fn validate_sarif(file: &Path) -> Vec<String> {
+    let out_file = file.with_extension("validation.json");
+    let status = Command::new(multitool())
+        .args([
+            "validate",
+            "--rule-kind",
+            "Gh;Sarif",
+            "--log",
+            "ForceOverwrite",
+            "-o",
+        ])
+        .arg(&out_file)
+        .arg(file)
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .stdout(Stdio::null())
+        .status()
+        .expect("SARIF Multitool runs");
+    assert!(status.success(), "Multitool failed on {}", file.display());
+    let log = read_json(&out_file);
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let lines: Vec<String> = results
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}: {}",
+                r["level"].as_str().unwrap_or("warning"),
+                r["ruleId"].as_str().unwrap_or("?"),
+                r["message"]
+            )
+        })
+        .collect();
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error")).collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+    lines
+}
+
+/// GitHub's upload requirements the Multitool does not check: every result has a physical
+/// location with a URI and a start line (else "locationFromSarifResult: expected at least
+/// one location"), a rule that exists, and a fingerprint.
+fn assert_github_ready(sarif: &Value) {
+    let run = &sarif["runs"][0];
+    assert_eq!(sarif["runs"].as_array().unwrap().len(), 1, "one run");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for (i, r) in run["results"].as_array().unwrap().iter().enumerate() {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(
+            loc["artifactLocation"]["uri"].is_string(),
+            "result {i}: {r}"
+        );
+        assert!(
+            loc["region"]["startLine"].as_u64().unwrap() >= 1,
+            "result {i}"
+        );
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"], "result {i}: ruleIndex");
+        assert!(r["partialFingerprints"]["plimsollFingerprint/v1"].is_string());
+    }
+    for rule in rules {
+        assert!(
+            rule["helpUri"]
+                .as_str()
+                .unwrap()
+                .contains("docs/checks.md#plm-")
+        );
+        assert!(rule["properties"]["security-severity"].is_string());
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("Remediation")
+        );
+    }
+}
+
+fn results_of<'a>(sarif: &'a Value, rule: &str) -> Vec<&'a Value> {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == rule)
+        .collect()
+}
+
+#[test]
+fn sarif_passes_the_multitool_and_carries_locations_rules_and_fingerprints() {
+    let dir = demo_dir();
+    let d = dir.path();
+    // A waiver and a baseline so suppressions and baselineState are validated too.
+    write(
+        d,
+        "plimsoll.yaml",
+        "waivers:\n- name: billing-host-network\n  check: PLM-K8S-0004\n  resources: {namespace: legacy, name: billing}\n  reason: legacy payment gateway needs the host network\n",
+    );
+    let base = run_in(
+        d,
+        &[
+            "scan",
+            "k8s/rbac.json",
+            "--format",
+            "json",
+            "-o",
+            "base.json",
+        ],
+    );
+    assert_eq!(base.code, 1, "{}", base.stderr);
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--format",
+            "sarif",
+            "-o",
+            "out.sarif",
+            "--baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif = read_json(&d.join("out.sarif"));
+    let warnings = validate_sarif(&d.join("out.sarif"));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    assert_github_ready(&sarif);
+    let run = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(run["tool"]["driver"]["name"], "Plimsoll");
+    assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+
+    // The offending field's line and column in the file, relative to the checkout.
+    let privileged = results_of(&sarif, "PLM-K8S-0001");
+    assert_eq!(privileged.len(), 1);
+    let loc = &privileged[0]["locations"][0];
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"]["uri"],
+        "k8s/legacy.yaml"
+    );
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 32);
+    assert_eq!(loc["physicalLocation"]["region"]["startColumn"], 11);
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "k8s/manifests/legacy/Deployment/billing"
+    );
+    assert_eq!(privileged[0]["level"], "error");
+    assert_eq!(privileged[0]["baselineState"], "new");
+
+    // The rule carries CIS ids and level as tags.
+    let rule =
+        &run["tool"]["driver"]["rules"][privileged[0]["ruleIndex"].as_u64().unwrap() as usize];
+    let tags: Vec<&str> = rule["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        tags.contains(&"cis-kubernetes-1.12/5.2.2") && tags.contains(&"cis-level-1"),
+        "{tags:?}"
+    );
+    assert_eq!(rule["properties"]["security-severity"], "8.0");
+
+    // Waived: still a result, with an accepted suppression and the reason.
+    let host_net = results_of(&sarif, "PLM-K8S-0004");
+    let waived: Vec<&&Value> = host_net
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert_eq!(waived.len(), 1, "{host_net:#?}");
+    assert_eq!(waived[0]["suppressions"][0]["status"], "accepted");
+    assert_eq!(waived[0]["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        waived[0]["suppressions"][0]["justification"],
+        "legacy payment gateway needs the host network"
+    );
+    // Findings of rbac.json were in the baseline.
+    let unchanged = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["baselineState"] == "unchanged")
+        .count();
+    assert!(unchanged > 0);
+
+    // Fingerprints are stable across runs, and independent of line numbers: the same
+    // manifests shifted down by a comment keep every fingerprint.
+    let again = run_in(
+        d,
+        &["scan", "k8s", "--format", "sarif", "-o", "again.sarif"],
+    );
+    assert_eq!(again.code, 1);
+    let shifted = std::fs::read_to_string(d.join("k8s/legacy.yaml")).unwrap();
+    write(d, "k8s/legacy.yaml", &format!("# moved\n# down\n{shifted}"));
+    let moved = run_in(
+        d,
+        &["scan", "k8s", "--format", "sarif", "-o", "moved.sarif"],
+    );
+    assert_eq!(moved.code, 1);
+    let prints = |p: &str| -> Vec<String> {
+        let mut v: Vec<String> = read_json(&d.join(p))["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["plimsollFingerprint/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(prints("out.sarif"), prints("again.sarif"));
+    assert_eq!(prints("out.sarif"), prints("moved.sarif"));
+    let moved = read_json(&d.join("moved.sarif"));
+    assert_eq!(
+        results_of(&moved, "PLM-K8S-0001")[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        34
+    );
+}
+
+#[test]
+fn sarif_for_resources_without_a_file_and_for_not_assessed_checks() {
+    let dir = demo_dir();
+    let d = dir.path();
+    // Standard input has no file: the resource id is the artifact. A snapshot with a 403
+    // recorded makes checks NOT_ASSESSED: tool notifications, never results.
+    let stdin_sarif = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["scan", "-", "--format", "sarif", "-o", "stdin.sarif"])
+        .current_dir(d)
+        .stdin(std::fs::File::open(d.join("k8s/legacy.yaml")).unwrap())
+        .status()
+        .unwrap();
+    assert_eq!(stdin_sarif.code(), Some(1));
+    let sarif = read_json(&d.join("stdin.sarif"));
+    validate_sarif(&d.join("stdin.sarif"));
+    assert_github_ready(&sarif);
+    assert_eq!(
+        results_of(&sarif, "PLM-K8S-0001")[0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "k8s/manifests/legacy/Deployment/billing"
+    );
+
+    let collect = run_in(d, &["collect", "k8s", "-o", "snap.json"]);
+    assert_eq!(collect.code, 0, "{}", collect.stderr);
+    let mut snap = read_json(&d.join("snap.json"));
+    snap["issues"] = serde_json::json!([{
+        "level": "warning", "collector": "kubernetes",
+        "message": "prod: listing Secret: forbidden (403)", "kinds": ["kubernetes/Secret"]
+    }]);
+    write(d, "snap.json", &snap.to_string());
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "snap.json",
+            "--benchmark",
+            "cis-kubernetes-1.12",
+            "--format",
+            "sarif",
+            "-o",
+            "na.sarif",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif = read_json(&d.join("na.sarif"));
+    validate_sarif(&d.join("na.sarif"));
+    assert_github_ready(&sarif);
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["associatedRule"]["id"] == "PLM-K8S-0030"
+                && n["message"]["text"].as_str().unwrap().contains("403")),
+        "{notes:#?}"
+    );
+    assert!(results_of(&sarif, "PLM-K8S-0030").is_empty());
+}
+
+/// Reads a JUnit file with junitparser and returns (tests, failures, errors, skipped) and the
+/// text of the first failure of `check`.
+fn junitparser(file: &Path, check: &str) -> (Vec<u64>, String) {
+    let script = r#"
+import sys, json
+from junitparser import JUnitXml, Failure
+xml = JUnitXml.fromfile(sys.argv[1])
+text = ""
+for suite in xml:
+    for case in suite:
+        for r in case.result:
+            if isinstance(r, Failure) and case.classname == sys.argv[2] and not text:
+                text = (r.message or "") + "\n" + (r.text or "")
+print(json.dumps({"counts": [xml.tests, xml.failures, xml.errors, xml.skipped], "text": text}))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .arg(check)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "junitparser rejected {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let counts = v["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    (counts, v["text"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn several_outputs_in_one_run_and_junit_read_by_junitparser() {
+    let dir = demo_dir();
+    let d = dir.path();
+    write(
+        d,
+        "k8s/waived.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: vendor\n  namespace: shop\n  annotations:\n    plimsoll.io/waive.PLM-K8S-0001: \"vendor appliance, reviewed by security\"\nspec:\n  containers:\n  - name: a\n    image: x/y:1\n    securityContext: {privileged: true}\n",
+    );
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--output",
+            "sarif=out/p.sarif",
+            "--output",
+            "junit=out/junit.xml",
+            "--output",
+            "json=out/report.json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // The table still goes to standard output.
+    assert!(
+        out.stdout.contains("SEVERITY") && out.stdout.contains("Scanned"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("WAIVED") && out.stdout.contains("vendor appliance"));
+    let report = read_json(&d.join("out/report.json"));
+    validate_sarif(&d.join("out/p.sarif"));
+    let (counts, text) = junitparser(&d.join("out/junit.xml"), "PLM-K8S-0001");
+    // One case per check and resource: passes + failing resources + waived + not assessed.
+    let checks = report["checks"].as_array().unwrap();
+    let sum = |f: &str| checks.iter().map(|c| c[f].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(counts[0], sum("passed") + sum("failed") + sum("waived"));
+    assert_eq!(counts[1], sum("failed"));
+    assert_eq!(counts[2], 0);
+    assert_eq!(counts[3], sum("waived"));
+    assert_eq!(sum("passed"), report["summary"]["passed"].as_u64().unwrap());
+    assert!(
+        text.contains("runs privileged") && text.contains("Remediation:"),
+        "{text}"
+    );
+    assert!(text.contains("k8s/legacy.yaml:32"), "{text}");
+    let waived: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "WAIVED")
+        .collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["waiver"]["source"], "annotation");
+    assert_eq!(report["summary"]["waived"], 1);
+
+    // Two outputs without FORMAT=, or the same file twice: usage errors, nothing written.
+    let bad = run_in(d, &["scan", "k8s", "-o", "a.json", "-o", "b.json"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("only one output may omit FORMAT="),
+        "{}",
+        bad.stderr
+    );
+    let twice = run_in(
+        d,
+        &["scan", "k8s", "--output", "sarif=x", "--output", "junit=x"],
+    );
+    assert_eq!(twice.code, 2);
+    assert!(twice.stderr.contains("given twice"), "{}", twice.stderr);
+    assert!(!d.join("x").exists() && !d.join("a.json").exists());
+}
+
+#[test]
+fn baseline_gates_only_on_new_findings() {
+    let dir = demo_dir();
+    let d = dir.path();
+    let base = run_in(d, &["scan", "k8s", "--format", "json", "-o", "main.json"]);
+    assert_eq!(base.code, 1);
+    // Nothing changed: nothing new, the gate passes although findings remain.
+    let same = run_in(
+        d,
+        &["scan", "k8s", "--baseline", "main.json", "--fail-on", "new"],
+    );
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+    assert!(same.stdout.contains("0 new,"), "{}", same.stdout);
+    // A change adds one privileged pod: exactly its findings are new and fail the gate.
+    write(
+        d,
+        "k8s/new.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: intruder, namespace: shop}\nspec:\n  containers:\n  - name: a\n    image: x/y:1\n    securityContext: {privileged: true}\n",
+    );
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--baseline",
+            "main.json",
+            "--fail-on",
+            "new",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let new: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["baselineState"] == "new")
+        .collect();
+    assert!(!new.is_empty());
+    assert!(
+        new.iter().all(|f| f["resource"]["name"] == "intruder"),
+        "{new:#?}"
+    );
+    assert_eq!(
+        report["summary"]["failedAtThreshold"].as_u64().unwrap(),
+        new.len() as u64
+    );
+    assert_eq!(
+        report["baseline"]["new"].as_u64().unwrap(),
+        new.len() as u64
+    );
+    // new + severity: only new high-or-worse findings count.
+    let high = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--baseline",
+            "main.json",
+            "--fail-on",
+            "new,critical",
+        ],
+    );
+    assert_eq!(
+        high.code, 0,
+        "the new pod has no critical finding: {}",
+        high.stdout
+    );
+    // Fixed findings are counted as absent.
+    std::fs::remove_file(d.join("k8s/legacy.yaml")).unwrap();
+    let fixed = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--baseline",
+            "main.json",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+    );
+    let report: Value = serde_json::from_str(&fixed.stdout).unwrap();
+    assert!(report["baseline"]["absent"].as_u64().unwrap() > 0);
+
+    // Misuse is a usage error with one clear line.
+    let no_base = run_in(d, &["scan", "k8s", "--fail-on", "new"]);
+    assert_eq!(no_base.code, 2);
+    assert!(
+        no_base.stderr.contains("--fail-on new needs --baseline"),
+        "{}",
+        no_base.stderr
+    );
+    run_in(d, &["collect", "k8s", "-o", "snap.json"]);
+    let not_report = run_in(d, &["scan", "k8s", "--baseline", "snap.json"]);
+    assert_eq!(not_report.code, 2);
+    assert!(
+        not_report.stderr.contains("not a plimsoll JSON report"),
+        "{}",
+        not_report.stderr
+    );
+}
+
+#[test]
+fn config_file_selects_remaps_parameters_and_gates() {
+    let dir = demo_dir();
+    let d = dir.path();
+    write(
+        d,
+        "plimsoll.yaml",
+        "# team settings\nversion: 1\nchecks:\n  disable: ['PLM-K8S-000[1-3]']\nseverity:\n  PLM-K8S-0004: critical\nparameters:\n  allowedRegistries: [ghcr.io/acme]\noutput:\n  format: json\n  files: [sarif=reports/plimsoll.sarif]\ngate:\n  failOn: critical\n",
+    );
+    let out = run_in(d, &["scan", "k8s"]);
+    let report: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("config format json: {e}: {}", out.stdout));
+    assert!(
+        d.join("reports/plimsoll.sarif").is_file(),
+        "output.files written"
+    );
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"PLM-K8S-0001") && !ids.contains(&"PLM-K8S-0003"));
+    assert!(ids.contains(&"PLM-K8S-0004"));
+    // The parameter enables the registry template.
+    assert!(ids.contains(&"PLM-K8S-0027"), "{ids:?}");
+    let host_net = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["checkId"] == "PLM-K8S-0004")
+        .unwrap();
+    assert_eq!(host_net["severity"], "critical");
+    assert_eq!(report["scan"]["failOn"], "critical");
+    assert_eq!(out.code, 1, "critical findings fail the configured gate");
+    // Flags override the file.
+    let table = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--format",
+            "table",
+            "--fail-on",
+            "critical",
+            "--exit-zero",
+        ],
+    );
+    assert_eq!(table.code, 0);
+    assert!(table.stdout.contains("SEVERITY"));
+    let ignored = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+    );
+    let report: Value = serde_json::from_str(&ignored.stdout).unwrap();
+    assert_eq!(report["scan"]["failOn"], "info");
+
+    // Errors name the file, line and column, exit 2.
+    write(
+        d,
+        "bad.yaml",
+        "checks:\n  disable:\n  - PLM-K8S-0001\n  - PLM-NOPE-*\n",
+    );
+    let bad = run_in(d, &["scan", "k8s", "--config", "bad.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("bad.yaml:4:5:") && bad.stderr.contains("matches no check"),
+        "{}",
+        bad.stderr
+    );
+    write(d, "typo.yaml", "gate:\n  failon: high\n");
+    let typo = run_in(d, &["scan", "k8s", "--config", "typo.yaml"]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("typo.yaml:2:") && typo.stderr.contains("unknown field `failon`"),
+        "{}",
+        typo.stderr
+    );
+    let missing = run_in(d, &["scan", "k8s", "--config", "nope.yaml"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("nope.yaml: cannot read"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn waivers_expire_can_be_forbidden_and_are_audited() {
+    let dir = demo_dir();
+    let d = dir.path();
+    write(
+        d,
+        "plimsoll.yaml",
+        "allowAnnotationWaivers: false\nwaivers:\n\
+         - name: billing-privileged\n  check: PLM-K8S-0001\n  resources: {id: 'k8s/manifests/legacy/Deployment/billing'}\n  reason: log shipper needs host access until Q1\n  expires: 2999-12-31\n\
+         - name: old-exception\n  check: PLM-K8S-0004\n  resources: {kind: Deployment, namespace: legacy}\n  reason: migrated last year\n  expires: 2020-01-31\n\
+         - name: nothing-matches\n  check: PLM-K8S-0001\n  resources: {namespace: does-not-exist}\n  reason: stale\n",
+    );
+    write(
+        d,
+        "k8s/annotated.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: vendor\n  namespace: shop\n  annotations:\n    plimsoll.io/waive.PLM-K8S-0001: \"please\"\nspec:\n  containers:\n  - name: a\n    image: x/y:1\n    securityContext: {privileged: true}\n",
+    );
+    let out = run_in(d, &["scan", "k8s", "--format", "json", "-o", "report.json"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("annotation waiver(s) ignored"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("waiver old-exception (plimsoll.yaml:8) expired on 2020-01-31"),
+        "{}",
+        out.stderr
+    );
+    let report = read_json(&d.join("report.json"));
+    let status_of = |check: &str, name: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["checkId"] == check && f["resource"]["name"] == name)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(status_of("PLM-K8S-0001", "billing"), ["WAIVED"]);
+    assert_eq!(
+        status_of("PLM-K8S-0001", "vendor"),
+        ["FAIL"],
+        "annotation waivers forbidden"
+    );
+    assert_eq!(
+        status_of("PLM-K8S-0004", "billing"),
+        ["FAIL"],
+        "expired waiver"
+    );
+    let waivers = report["waivers"].as_array().unwrap();
+    assert_eq!(waivers[0]["matched"], 1);
+    assert_eq!(waivers[1]["expired"], true);
+    assert_eq!(waivers[1]["matched"], 1);
+    assert_eq!(waivers[2]["matched"], 0);
+
+    // The audit: from a scan of the inputs, from the report, and from the file alone.
+    for args in [
+        vec!["waivers", "audit", "k8s"],
+        vec!["waivers", "audit", "--report", "report.json"],
+    ] {
+        let audit = run_in(d, &args);
+        assert_eq!(audit.code, 1, "{args:?}: {}", audit.stderr);
+        for (name, status) in [
+            ("billing-privileged", "ACTIVE"),
+            ("old-exception", "EXPIRED"),
+            ("nothing-matches", "UNUSED"),
+        ] {
+            let line = audit
+                .stdout
+                .lines()
+                .find(|l| l.contains(name))
+                .unwrap_or_else(|| panic!("{}", audit.stdout));
+            assert!(line.contains(status), "{args:?} {name}: {line}");
+        }
+        assert!(
+            audit.stdout.contains("3 waivers, 2 expired or unused"),
+            "{}",
+            audit.stdout
+        );
+    }
+    let alone = run_in(d, &["waivers", "audit", "--format", "json"]);
+    assert_eq!(alone.code, 1);
+    let rows: Value = serde_json::from_str(&alone.stdout).unwrap();
+    let statuses: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["unknown", "expired", "unknown"]);
+
+    // A waiver without a reason is a configuration error naming its line.
+    write(
+        d,
+        "noreason.yaml",
+        "waivers:\n- check: PLM-K8S-0001\n  resources: {name: x}\n  reason: '  '\n",
+    );
+    let bad = run_in(d, &["scan", "k8s", "--config", "noreason.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("noreason.yaml:4:") && bad.stderr.contains("needs a reason"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn controls_view_and_compliance_json() {
+    let d = root();
+    let out = run_in(
+        &d,
+        &[
+            "scan",
+            "fixtures/demo",
+            "--benchmark",
+            "cis-kubernetes-1.12",
+            "--level",
+            "1",
+            "--view",
+            "controls",
+            "--no-config",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("CONTROL") && out.stdout.contains("Level 1 profile"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("MESSAGE"),
+        "findings table hidden: {}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("assessed coverage"));
+    let json = run_in(
+        &d,
+        &[
+            "scan",
+            "fixtures/demo",
+            "--benchmark",
+            "cis-kubernetes-1.12",
+            "--level",
+            "1",
+            "--format",
+            "json",
+            "--no-config",
+        ],
+    );
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    let c = &report["compliance"];
+    let controls = c["controls"].as_array().unwrap();
+    assert!(controls.iter().all(|c| c["level"] == 1));
+    let count = |s: &str| controls.iter().filter(|c| c["status"] == s).count() as u64;
+    assert_eq!(c["summary"]["pass"].as_u64().unwrap(), count("PASS"));
+    assert_eq!(c["summary"]["fail"].as_u64().unwrap(), count("FAIL"));
+    assert_eq!(c["summary"]["manual"].as_u64().unwrap(), count("MANUAL"));
+    assert_eq!(
+        c["summary"]["notAssessed"].as_u64().unwrap(),
+        count("NOT_ASSESSED")
+    );
+    let total = controls.len() as f64;
+    let coverage = ((count("PASS") + count("FAIL")) as f64 * 1000.0 / total).round() / 10.0;
+    assert_eq!(c["summary"]["assessedCoverage"].as_f64().unwrap(), coverage);
+    let findings_only = run_in(
+        &d,
+        &["scan", "fixtures/demo", "--view", "controls", "--no-config"],
+    );
+    assert_eq!(findings_only.code, 2);
+    assert!(
+        findings_only
+            .stderr
+            .contains("--view controls needs --benchmark")
+    );
+}
+
+#[test]
+fn generated_check_reference_is_current() {
+    let out = run_in(&root(), &["policies", "list", "--format", "markdown"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let committed = std::fs::read_to_string(root().join("docs/checks.md")).unwrap();
+    assert!(
+        committed == out.stdout,
+        "docs/checks.md is stale: run `make docs` and commit it"
+    );
+    // Every check has the heading SARIF's helpUri points at.
+    let list = run_in(&root(), &["policies", "list", "--format", "json"]);
+    let checks: Value = serde_json::from_str(&list.stdout).unwrap();
+    for c in checks.as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        assert!(committed.contains(&format!("\n## {id}\n")), "{id}");
+    }
+}
+
+#[test]
+fn configuration_example_in_the_docs_is_valid() {
+    let doc = std::fs::read_to_string(root().join("docs/configuration.md")).unwrap();
+    let start = doc.find("```yaml\n# plimsoll.yaml").expect("example block") + "```yaml\n".len();
+    let len = doc[start..].find("```").unwrap();
+    let dir = demo_dir();
+    let d = dir.path();
+    write(d, "plimsoll.yaml", &doc[start..start + len]);
+    let out = run_in(d, &["scan", "k8s", "--format", "json", "--exit-zero"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["waivers"].as_array().unwrap().len(), 3);
+    assert_eq!(report["scan"]["failOn"], "high");
+    assert!(d.join("reports/plimsoll.sarif").is_file() && d.join("reports/junit.xml").is_file());
+    let host_net = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "PLM-K8S-0004")
+        .unwrap();
+    assert_eq!(host_net["severity"], "critical");
+}
