@@ -335,9 +335,37 @@ fn forbidden_kinds_are_not_assessed_and_the_rest_still_runs() {
     behaviour.forbidden.insert("secrets".into());
     behaviour.forbidden.insert("nodes/proxy".into());
     let (_server, home, kubeconfig) = start(behaviour);
-    let (out, report) = scan_json(home.path(), &kubeconfig, &[]);
+    let sarif_file = home.path().join("live.sarif");
+    let sarif_arg = format!("sarif={}", sarif_file.display());
+    let (out, report) = scan_json(home.path(), &kubeconfig, &["--output", &sarif_arg]);
     // Findings elsewhere still fail the run; a 403 alone is not an input error.
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // SARIF of a live cluster: GitHub-valid, the resource id as logical location and as the
+    // artifact, NOT_ASSESSED checks as notifications naming the 403.
+    support::sarif::validate_sarif(&sarif_file);
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_file).unwrap()).unwrap();
+    support::sarif::assert_github_ready(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let privileged = results
+        .iter()
+        .find(|r| r["ruleId"] == "PLM-K8S-0001")
+        .expect("a privileged finding");
+    let loc = &privileged["locations"][0];
+    let id = loc["logicalLocations"][0]["fullyQualifiedName"]
+        .as_str()
+        .unwrap();
+    assert!(id.starts_with("k8s/prod/"), "{id}");
+    assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], id);
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["associatedRule"]["id"] == "PLM-K8S-0030"
+                && n["message"]["text"].as_str().unwrap().contains("403"))
+    );
     let na = not_assessed(&report);
     let reason = |check: &str| {
         na.iter()

@@ -415,11 +415,14 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         );
     }
     if report.scan.fail_on_new || report.scan.fail_on > Severity::Info {
+        let gate = match (report.scan.fail_on_new, report.scan.fail_on) {
+            (true, Severity::Info) => "new".to_string(),
+            (true, s) => format!("new,{s}"),
+            (false, s) => s.to_string(),
+        };
         let _ = writeln!(
             out,
-            "Gate (--fail-on {}{}): {} finding(s) fail it.",
-            if report.scan.fail_on_new { "new," } else { "" },
-            report.scan.fail_on,
+            "Gate (--fail-on {gate}): {} finding(s) fail it.",
             report.summary.failed_at_threshold
         );
     }

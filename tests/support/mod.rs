@@ -1,7 +1,8 @@
 //! Test peers shared by integration tests.
 
-#![allow(unreachable_pub, dead_code)]
+#![allow(unreachable_pub, dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod apiserver;
 pub mod bigcluster;
 pub mod proxy;
+pub mod sarif;
