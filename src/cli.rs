@@ -40,6 +40,61 @@ pub enum Command {
     /// Review the waivers of the configuration.
     #[command(subcommand)]
     Waivers(WaiversCommand),
+    /// List recorded runs with their counts (the state store).
+    History(HistoryArgs),
+    /// Compare two snapshots (resources) or two JSON reports (findings); no store needed.
+    /// Exit 0 when they do not differ, 1 when they do.
+    Diff(DiffArgs),
+}
+
+/// Where runs are recorded.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "State (run history and drift)")]
+pub struct StateArgs {
+    /// The state store (SQLite) [default: $XDG_STATE_HOME/plimsoll/state.db, or
+    /// ~/.local/state/plimsoll/state.db].
+    #[arg(long = "state", value_name = "PATH", env = "PLIMSOLL_STATE")]
+    pub state: Option<PathBuf>,
+    /// Do not read or record run history (no drift).
+    #[arg(long, conflicts_with = "state")]
+    pub no_state: bool,
+    /// Runs kept per scope; older ones are pruned when a run is recorded.
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100000))]
+    pub keep: u32,
+    /// How long to wait for another run that is writing the store, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub state_wait: f64,
+}
+
+/// `plimsoll history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only scopes containing this text (a context name, a server, a path).
+    #[arg(long, value_name = "TEXT")]
+    pub scope: Option<String>,
+    /// Most recent runs shown.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// The state store [default: as for scan].
+    #[arg(long = "state", value_name = "PATH", env = "PLIMSOLL_STATE")]
+    pub state: Option<PathBuf>,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// `plimsoll diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older snapshot or JSON report.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The newer one, of the same kind.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// `plimsoll scan`.
@@ -64,6 +119,9 @@ pub struct ScanArgs {
     /// Configuration file.
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Run history.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Where the configuration comes from.
@@ -171,7 +229,8 @@ pub enum View {
 #[command(next_help_heading = "Gate")]
 pub struct GateArgs {
     /// Exit 1 when a failing finding has at least this severity; `new` counts only findings
-    /// not in --baseline; `new,high` both [default: info].
+    /// not in --baseline (or, without it, not in the previous recorded run); `new,high` both
+    /// [default: info].
     #[arg(long, value_name = "SEVERITY|new")]
     pub fail_on: Option<FailOn>,
     /// A previous JSON report: findings are marked new or unchanged (JSON, SARIF

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod collect;
 pub mod compliance;
 pub mod config;
+pub mod drift;
 pub mod embedded;
 pub mod engine;
 pub mod exit;

@@ -20,9 +20,14 @@ fn root() -> PathBuf {
 }
 
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
+    // Every run gets an empty state directory: these tests compare single runs, and must
+    // never write into the developer's own run history.
+    let state = tempfile::tempdir().expect("state dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
         .args(args)
         .current_dir(dir)
+        .env("XDG_STATE_HOME", state.path())
+        .env_remove("PLIMSOLL_STATE")
         .env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
         .stdin(if stdin.is_some() {

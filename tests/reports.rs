@@ -26,9 +26,14 @@ fn root() -> PathBuf {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Out {
+    // Each run gets an empty state directory (drift has its own tests in tests/drift.rs), and
+    // never the developer's own history.
+    let state = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
         .args(args)
         .current_dir(dir)
+        .env("XDG_STATE_HOME", state.path())
+        .env_remove("PLIMSOLL_STATE")
         .env_remove("RUST_LOG")
         .env_remove("PLIMSOLL_CONFIG")
         .env("NO_COLOR", "1")
@@ -221,7 +226,15 @@ fn sarif_for_resources_without_a_file_and_for_not_assessed_checks() {
     // Standard input has no file: the resource id is the artifact. A snapshot with a 403
     // recorded makes checks NOT_ASSESSED: tool notifications, never results.
     let stdin_sarif = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(["scan", "-", "--format", "sarif", "-o", "stdin.sarif"])
+        .args([
+            "scan",
+            "-",
+            "--format",
+            "sarif",
+            "-o",
+            "stdin.sarif",
+            "--no-state",
+        ])
         .current_dir(d)
         .stdin(std::fs::File::open(d.join("k8s/legacy.yaml")).unwrap())
         .status()
@@ -472,10 +485,10 @@ fn baseline_gates_only_on_new_findings() {
     assert!(report["baseline"]["absent"].as_u64().unwrap() > 0);
 
     // Misuse is a usage error with one clear line.
-    let no_base = run_in(d, &["scan", "k8s", "--fail-on", "new"]);
+    let no_base = run_in(d, &["scan", "k8s", "--fail-on", "new", "--no-state"]);
     assert_eq!(no_base.code, 2);
     assert!(
-        no_base.stderr.contains("--fail-on new needs --baseline"),
+        no_base.stderr.contains("--fail-on new needs a baseline"),
         "{}",
         no_base.stderr
     );

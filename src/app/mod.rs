@@ -4,6 +4,8 @@
 
 mod benchmarks;
 mod collect;
+mod diff;
+mod history;
 mod policies;
 mod scan;
 mod waivers;
@@ -107,6 +109,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Policies(PoliciesCommand::Test { dirs }) => policies::test(&dirs),
         Command::Benchmarks(BenchmarksCommand::List) => benchmarks::list(colour),
         Command::Waivers(WaiversCommand::Audit(args)) => waivers::audit(args, colour),
+        Command::History(args) => history::run(args, colour),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

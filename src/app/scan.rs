@@ -2,9 +2,10 @@
 
 use super::{Failure, stdout_is_terminal, terminal_width, write_output};
 use crate::benchmark::Benchmarks;
-use crate::cli::{ClusterArgs, ConfigArgs, OutputArgs, PolicyArgs, ScanArgs, View};
+use crate::cli::{ClusterArgs, ConfigArgs, OutputArgs, PolicyArgs, ScanArgs, StateArgs, View};
 use crate::compliance;
 use crate::config::{Config, FailOn};
+use crate::drift::store::{self, Store};
 use crate::engine::{EvalOptions, Prepared};
 use crate::exit::ExitCode;
 use crate::policy::Catalogue;
@@ -220,6 +221,7 @@ pub(crate) struct ScanRequest<'a> {
 pub(crate) struct Scanned {
     pub(crate) report: Report,
     pub(crate) input_errors: bool,
+    pub(crate) snapshot: Snapshot,
 }
 
 /// Collects, evaluates, applies waivers, rolls up and compares with the baseline.
@@ -247,11 +249,6 @@ pub(crate) fn evaluate(
         Some(p) => Some(Baseline::load(p).map_err(Failure::usage)?),
         None => None,
     };
-    if req.fail_on.new_only && baseline.is_none() {
-        return Err(Failure::usage(anyhow!(
-            "--fail-on new needs --baseline REPORT (a JSON report of an earlier scan)"
-        )));
-    }
 
     let phase = Instant::now();
     let snapshot = super::gather(req.inputs, req.cluster, true)?;
@@ -323,6 +320,16 @@ pub(crate) fn evaluate(
         resources: snapshot.resources.len(),
         checks_run: evaluated.len(),
         checks_skipped: selection.skipped.clone(),
+        policy_digest: crate::finding::fingerprint(
+            &selection
+                .run
+                .iter()
+                .flat_map(|&i| {
+                    let c = &catalogue.checks[i];
+                    [c.meta.id.as_str(), c.source.as_str()]
+                })
+                .collect::<Vec<_>>(),
+        ),
     };
     let input = ReportInput {
         catalogue,
@@ -371,10 +378,10 @@ pub(crate) fn evaluate(
     // one only delays the exit (measured 0.2-0.4 s at 10,000 resources); the OS reclaims it.
     std::mem::forget(outcomes);
     std::mem::forget(prepared);
-    std::mem::forget(snapshot);
     Ok(Scanned {
         report,
         input_errors,
+        snapshot,
     })
 }
 
@@ -460,6 +467,15 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         .clone()
         .or_else(|| config.gate.baseline.as_ref().map(|p| config.resolve(p)));
     let exit_zero = args.gate.exit_zero || config.gate.exit_zero.unwrap_or(false);
+    // The state store is opened before collecting: a locked or damaged store fails in a
+    // second, not after a cluster scan.
+    let mut store = open_state(&args.state)?;
+    if fail_on.new_only && baseline.is_none() && store.is_none() {
+        return Err(Failure::usage(anyhow!(
+            "--fail-on new needs a baseline: --baseline REPORT (a JSON report of an earlier \
+             scan) or the state store (not with --no-state)"
+        )));
+    }
     let req = ScanRequest {
         inputs: &args.inputs,
         cluster: &args.cluster,
@@ -469,9 +485,31 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         keep_passes: outputs.iter().any(|(f, _)| *f == ReportFormat::Junit),
     };
     let Scanned {
-        report,
+        mut report,
         input_errors,
+        snapshot,
     } = evaluate(&req, &config, &catalogue, &benchmarks)?;
+    let pending = match &store {
+        Some(s) => {
+            let mark = report.baseline.is_none();
+            let pending =
+                crate::drift::compare(s, &mut report, &snapshot, mark).map_err(Failure::usage)?;
+            if mark
+                && fail_on.new_only
+                && report
+                    .drift
+                    .as_ref()
+                    .is_some_and(|d| d.previous_run.is_none())
+            {
+                tracing::warn!(
+                    "no earlier run of this scope in {}: every finding counts as new",
+                    s.path()
+                );
+            }
+            Some(pending)
+        }
+        None => None,
+    };
 
     let phase = Instant::now();
     // Input errors also go to stderr when the table is not what the user is looking at.
@@ -511,6 +549,20 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         }
     }
     tracing::info!("reported in {:.2}s", phase.elapsed().as_secs_f64());
+    if let (Some(s), Some(pending)) = (store.as_mut(), pending) {
+        if input_errors {
+            // A run that could not read part of its input would show that part as removed,
+            // and as added again next time: it is reported, not recorded.
+            tracing::warn!(
+                "run not recorded in {}: part of the input could not be read",
+                s.path()
+            );
+        } else {
+            let id = crate::drift::record(s, &report, pending, args.state.keep as usize)
+                .map_err(Failure::usage)?;
+            tracing::info!("recorded run {id} in {}", s.path());
+        }
+    }
 
     let mut code = ExitCode::Success;
     if report.summary.failed_at_threshold > 0 && !exit_zero {
@@ -527,5 +579,25 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         code = code.worst(ExitCode::Usage);
     }
     std::mem::forget(report);
+    std::mem::forget(snapshot);
     Ok(code)
+}
+
+/// Opens the state store the flags point at; None with `--no-state`, or when no default
+/// location exists (no HOME).
+pub(crate) fn open_state(args: &StateArgs) -> Result<Option<Store>, Failure> {
+    if args.no_state {
+        return Ok(None);
+    }
+    let path = match args.state.clone().or_else(store::default_path) {
+        Some(p) => p,
+        None => {
+            tracing::warn!(
+                "no state directory (set XDG_STATE_HOME or HOME, or --state): drift off"
+            );
+            return Ok(None);
+        }
+    };
+    let wait = super::positive_secs(args.state_wait, "--state-wait")?;
+    Store::open(&path, wait).map(Some).map_err(Failure::usage)
 }

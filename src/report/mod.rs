@@ -264,6 +264,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                     remediation: remediation.clone(),
                     waiver: waiver.cloned(),
                     baseline_state: None,
+                    first_seen: None,
                 },
             ));
         };
@@ -312,6 +313,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 remediation: remediation.clone(),
                 waiver: None,
                 baseline_state: None,
+                first_seen: None,
             },
         ));
     }
@@ -353,6 +355,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         collection_issues: input.snapshot.issues.clone(),
         waivers: Vec::new(),
         baseline: None,
+        drift: None,
         passes,
     };
     gate(&mut report);

@@ -40,6 +40,9 @@ pub struct Report {
     /// The baseline report the findings were compared with (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,
+    /// What changed since the previous recorded run of the same scope (state store).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<Drift>,
     /// Check x resource pairs that passed; kept only for formats that list passes (JUnit),
     /// never serialised.
     #[serde(skip)]
@@ -123,6 +126,89 @@ pub struct BaselineInfo {
     pub absent: usize,
 }
 
+/// Drift since the previous run of the same scope.
+#[derive(Debug, Clone, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Drift {
+    /// The scope runs are grouped by (sources: cluster context and server, manifest paths).
+    pub scope: String,
+    /// The run compared with; absent on the first recorded run of the scope (every finding
+    /// is then new).
+    pub previous_run: Option<PreviousRun>,
+    /// Failing findings not in the previous run.
+    pub new: usize,
+    /// Failing findings also in the previous run.
+    pub persisting: usize,
+    /// Failing findings of the previous run that are gone.
+    pub resolved: Vec<ResolvedFinding>,
+    /// Resources added, removed and changed.
+    pub resources: ResourceDrift,
+}
+
+/// The run drift compares with.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousRun {
+    /// Run id in the store.
+    pub id: i64,
+    /// When it started.
+    pub started_at: String,
+}
+
+/// A failing finding of the previous run that is gone.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedFinding {
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// Check id.
+    pub check_id: String,
+    /// Resource id.
+    pub resource_id: String,
+    /// Severity.
+    pub severity: String,
+    /// The message it had.
+    pub message: String,
+    /// When it was first seen.
+    pub first_seen: String,
+}
+
+/// Resource changes between two runs or snapshots.
+#[derive(Debug, Clone, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceDrift {
+    /// New resource ids.
+    pub added: Vec<String>,
+    /// Resource ids that are gone.
+    pub removed: Vec<String>,
+    /// Resources whose content changed.
+    pub changed: Vec<ChangedResource>,
+}
+
+/// One changed resource.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedResource {
+    /// Resource id.
+    pub id: String,
+    /// The changed fields (values of secret-bearing fields redacted).
+    pub changes: Vec<FieldChange>,
+}
+
+/// One changed field.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    /// The field path.
+    pub path: String,
+    /// The old value (JSON), absent when the field was added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The new value (JSON), absent when the field was removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
 /// A finding's state relative to the baseline (SARIF `baselineState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -186,6 +272,9 @@ pub struct ScanInfo {
     pub checks_run: usize,
     /// Checks not run, with the reason (e.g. a parameter not configured).
     pub checks_skipped: Vec<SkippedCheck>,
+    /// Digest of the selected checks (ids and Rego sources): tells runs made with different
+    /// policies apart.
+    pub policy_digest: String,
 }
 
 /// A check that was not run.
@@ -277,7 +366,11 @@ pub struct FindingOut {
     /// Why it is waived (status WAIVED).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
-    /// New or unchanged relative to `--baseline` (failing findings only).
+    /// New or unchanged relative to `--baseline` or the previous run (failing and waived
+    /// findings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<BaselineState>,
+    /// When the state store first saw this finding (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
 }

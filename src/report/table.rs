@@ -214,6 +214,96 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
     }
 }
 
+/// Lines of each drift list shown before "and N more".
+const DRIFT_LINES: usize = 10;
+
+/// The short drift section: counts, then the resolved findings and changed resources.
+pub(crate) fn render_drift(d: &super::model::Drift, out: &mut String) {
+    let Some(prev) = &d.previous_run else {
+        let _ = writeln!(
+            out,
+            "Drift: first recorded run of this scope ({}); the next run shows what changed.",
+            d.scope
+        );
+        return;
+    };
+    let r = &d.resources;
+    let _ = writeln!(
+        out,
+        "Drift since run {} ({}): findings {} new, {} resolved, {} persisting; resources {} added, {} removed, {} changed.",
+        prev.id,
+        prev.started_at,
+        d.new,
+        d.resolved.len(),
+        d.persisting,
+        r.added.len(),
+        r.removed.len(),
+        r.changed.len()
+    );
+    write_drift_lists(r, &d.resolved, out);
+}
+
+/// The lists under a drift summary (also used by `plimsoll diff`).
+pub(crate) fn write_drift_lists(
+    r: &super::model::ResourceDrift,
+    resolved: &[super::model::ResolvedFinding],
+    out: &mut String,
+) {
+    let more = |n: usize, out: &mut String| {
+        if n > DRIFT_LINES {
+            let _ = writeln!(
+                out,
+                "    … and {} more (see the JSON report)",
+                n - DRIFT_LINES
+            );
+        }
+    };
+    for f in resolved.iter().take(DRIFT_LINES) {
+        let _ = writeln!(
+            out,
+            "  resolved {} {}: {}",
+            f.check_id, f.resource_id, f.message
+        );
+    }
+    more(resolved.len(), out);
+    for id in r.added.iter().take(DRIFT_LINES) {
+        let _ = writeln!(out, "  added    {id}");
+    }
+    more(r.added.len(), out);
+    for id in r.removed.iter().take(DRIFT_LINES) {
+        let _ = writeln!(out, "  removed  {id}");
+    }
+    more(r.removed.len(), out);
+    for c in r.changed.iter().take(DRIFT_LINES) {
+        let shown: Vec<String> = c
+            .changes
+            .iter()
+            .take(3)
+            .map(|f| {
+                format!(
+                    "{} ({} -> {})",
+                    f.path,
+                    f.before.as_deref().unwrap_or("absent"),
+                    f.after.as_deref().unwrap_or("absent")
+                )
+            })
+            .collect();
+        let extra = c.changes.len().saturating_sub(3);
+        let _ = writeln!(
+            out,
+            "  changed  {}: {}{}",
+            c.id,
+            shown.join("; "),
+            if extra > 0 {
+                format!("; +{extra} more fields")
+            } else {
+                String::new()
+            }
+        );
+    }
+    more(r.changed.len(), out);
+}
+
 fn ansi(c: Color) -> u8 {
     match c {
         Color::Magenta => 35,
@@ -400,6 +490,9 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             "Compared with {}: {} new, {} unchanged, {} fixed.",
             b.file, b.new, b.unchanged, b.absent
         );
+    }
+    if let Some(d) = &report.drift {
+        render_drift(d, &mut out);
     }
     let expired: Vec<&str> = report
         .waivers

@@ -1,0 +1,202 @@
+//! `plimsoll diff OLD NEW`: drift between two files, no store needed. Two snapshots compare
+//! resources (added, removed, changed fields); two JSON reports compare findings by
+//! fingerprint (new, resolved, persisting). Exit 0 when nothing differs, 1 when something
+//! does, like diff(1).
+
+use super::{Failure, write_output};
+use crate::cli::DiffArgs;
+use crate::drift;
+use crate::exit::ExitCode;
+use crate::report::ListFormat;
+use crate::report::model::{ResolvedFinding, ResourceDrift};
+use crate::snapshot::Snapshot;
+use anyhow::{Context, anyhow};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The finding fields a diff of reports needs.
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct ReportFinding {
+    fingerprint: String,
+    check_id: String,
+    status: String,
+    severity: String,
+    message: String,
+    #[serde(default)]
+    resource: Option<ResourceId>,
+}
+
+#[derive(Deserialize, Serialize, Clone)]
+struct ResourceId {
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportFile {
+    #[allow(dead_code)]
+    schema_version: u32,
+    findings: Vec<ReportFinding>,
+}
+
+enum Input {
+    Snapshot(Box<Snapshot>),
+    Report(Vec<ReportFinding>),
+}
+
+fn read(path: &Path) -> Result<Input, Failure> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))
+        .map_err(Failure::input)?;
+    let head: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| {
+            format!(
+                "{}: not JSON (give a snapshot or a JSON report)",
+                path.display()
+            )
+        })
+        .map_err(Failure::input)?;
+    let name = path.display().to_string();
+    if head.get("findings").is_some() && head.get("schemaVersion").is_some() {
+        let r: ReportFile = serde_json::from_value(head)
+            .with_context(|| format!("{name}: not a plimsoll JSON report"))
+            .map_err(Failure::input)?;
+        Ok(Input::Report(r.findings))
+    } else {
+        let mut s = Snapshot::from_json_str(&name, &text).map_err(Failure::input)?;
+        s.normalise();
+        Ok(Input::Snapshot(Box::new(s)))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FindingDiff {
+    new: Vec<ReportFinding>,
+    resolved: Vec<ResolvedFinding>,
+    persisting: usize,
+}
+
+pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
+    let (old, new) = (read(&args.old)?, read(&args.new)?);
+    let (json, text, differs) = match (old, new) {
+        (Input::Snapshot(a), Input::Snapshot(b)) => {
+            let index = |s: &Snapshot| -> HashMap<String, (String, String)> {
+                s.resources
+                    .iter()
+                    .map(|r| (r.id.clone(), (r.kind().to_string(), drift::digest(r))))
+                    .collect()
+            };
+            let body = |s: &Snapshot, id: &str| -> Option<BTreeMap<String, String>> {
+                s.resources
+                    .binary_search_by(|r| r.id.as_str().cmp(id))
+                    .ok()
+                    .map(|i| drift::leaves(&s.resources[i].object))
+            };
+            let (ia, ib) = (index(&a), index(&b));
+            // Bodies are looked up by id on both sides (a snapshot has no digest table).
+            let digest_to_id: HashMap<&str, &str> = ia
+                .iter()
+                .map(|(id, (_, d))| (d.as_str(), id.as_str()))
+                .collect();
+            let d: ResourceDrift = drift::resource_drift(
+                &ia,
+                &ib,
+                |digest| digest_to_id.get(digest).and_then(|id| body(&a, id)),
+                |id| body(&b, id),
+            );
+            let differs = !(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty());
+            let mut text = format!(
+                "Resources: {} added, {} removed, {} changed ({} -> {}).\n",
+                d.added.len(),
+                d.removed.len(),
+                d.changed.len(),
+                args.old.display(),
+                args.new.display()
+            );
+            crate::report::table::write_drift_lists(&d, &[], &mut text);
+            (serde_json::to_string_pretty(&d), text, differs)
+        }
+        (Input::Report(a), Input::Report(b)) => {
+            let failing = |v: &[ReportFinding]| -> BTreeMap<String, ReportFinding> {
+                v.iter()
+                    .filter(|f| f.status == "FAIL")
+                    .map(|f| (f.fingerprint.clone(), f.clone()))
+                    .collect()
+            };
+            let (fa, fb) = (failing(&a), failing(&b));
+            let new: Vec<ReportFinding> = fb
+                .iter()
+                .filter(|(fp, _)| !fa.contains_key(*fp))
+                .map(|(_, f)| f.clone())
+                .collect();
+            let resolved: Vec<ResolvedFinding> = fa
+                .iter()
+                .filter(|(fp, _)| !fb.contains_key(*fp))
+                .map(|(fp, f)| ResolvedFinding {
+                    fingerprint: fp.clone(),
+                    check_id: f.check_id.clone(),
+                    resource_id: f
+                        .resource
+                        .as_ref()
+                        .map(|r| r.id.clone())
+                        .unwrap_or_default(),
+                    severity: f.severity.clone(),
+                    message: f.message.clone(),
+                    first_seen: String::new(),
+                })
+                .collect();
+            let persisting = fb.len() - new.len();
+            let mut text = format!(
+                "Findings: {} new, {} resolved, {} persisting ({} -> {}).\n",
+                new.len(),
+                resolved.len(),
+                persisting,
+                args.old.display(),
+                args.new.display()
+            );
+            for f in &new {
+                let _ = writeln!(
+                    text,
+                    "  new      {} {} {}: {}",
+                    f.severity.to_uppercase(),
+                    f.check_id,
+                    f.resource.as_ref().map_or("-", |r| r.id.as_str()),
+                    f.message
+                );
+            }
+            crate::report::table::write_drift_lists(
+                &ResourceDrift::default(),
+                &resolved,
+                &mut text,
+            );
+            let differs = !(new.is_empty() && resolved.is_empty());
+            let diff = FindingDiff {
+                new,
+                resolved,
+                persisting,
+            };
+            (serde_json::to_string_pretty(&diff), text, differs)
+        }
+        _ => {
+            return Err(Failure::usage(anyhow!(
+                "{} and {} are not the same kind of file: compare two snapshots or two JSON reports",
+                args.old.display(),
+                args.new.display()
+            )));
+        }
+    };
+    let out = match args.format {
+        ListFormat::Json => format!("{}\n", json.unwrap_or_default()),
+        ListFormat::Table | ListFormat::Markdown => text,
+    };
+    write_output(None, &out)?;
+    Ok(if differs {
+        ExitCode::Findings
+    } else {
+        ExitCode::Success
+    })
+}

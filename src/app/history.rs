@@ -1,0 +1,70 @@
+//! `plimsoll history`: the recorded runs, newest first, with their counts.
+
+use super::{Failure, write_output};
+use crate::cli::HistoryArgs;
+use crate::drift::store::{self, Store};
+use crate::exit::ExitCode;
+use crate::report::ListFormat;
+use anyhow::anyhow;
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> {
+    let path = args
+        .state
+        .clone()
+        .or_else(store::default_path)
+        .ok_or_else(|| Failure::usage(anyhow!("no state store: pass --state PATH")))?;
+    if !path.exists() {
+        return Err(Failure::input(anyhow!(
+            "{}: no state store yet (a scan records one unless --no-state)",
+            path.display()
+        )));
+    }
+    let store = Store::open(&path, std::time::Duration::from_secs(10)).map_err(Failure::usage)?;
+    let runs = store
+        .history(args.scope.as_deref(), args.limit)
+        .map_err(Failure::usage)?;
+    let text = match args.format {
+        ListFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&runs).unwrap_or_default()
+        ),
+        ListFormat::Table | ListFormat::Markdown => {
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(super::terminal_width().unwrap_or(160));
+            if !colour || !super::stdout_is_terminal() {
+                t.force_no_tty();
+            }
+            t.set_header(vec![
+                "RUN",
+                "STARTED",
+                "SCOPE",
+                "RESOURCES",
+                "FAILED",
+                "CRIT/HIGH",
+                "WAIVED",
+                "NOT ASSESSED",
+                "PASSED",
+            ]);
+            for r in &runs {
+                let sev = |k: &str| r.failed_by_severity[k].as_u64().unwrap_or(0);
+                t.add_row(vec![
+                    r.id.to_string(),
+                    r.started_at.clone(),
+                    r.scope.clone(),
+                    r.resources.to_string(),
+                    r.failed.to_string(),
+                    format!("{}/{}", sev("critical"), sev("high")),
+                    r.waived.to_string(),
+                    r.not_assessed.to_string(),
+                    r.passed.to_string(),
+                ]);
+            }
+            format!("{t}\n{} run(s) in {}\n", runs.len(), store.path())
+        }
+    };
+    write_output(None, &text)?;
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,438 @@
+//! Drift: what changed between two runs of the same scope. Findings are compared by
+//! fingerprint (new, resolved, persisting with the time first seen); resources by id and a
+//! digest of their canonical body (added, removed, changed with the changed field paths).
+//!
+//! The previous run comes from the state store ([`store`]) for `scan`, or from a second file
+//! for `plimsoll diff`. Values shown for changed fields pass through [`redact_value`]: the
+//! snapshot is already redacted at collection, and the diff must not undo that.
+
+pub mod store;
+
+use crate::finding::Status;
+use crate::report::model::{
+    BaselineState, ChangedResource, Drift, FieldChange, PreviousRun, Report, ResolvedFinding,
+    ResourceDrift,
+};
+use crate::snapshot::{REDACTED, Resource, Snapshot, SourceInfo};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use store::{NewRun, RunRecord, Store, StoreError, StoredFinding};
+
+/// Field paths whose changes are noise, not drift: bookkeeping the API server rewrites, and
+/// node heartbeats.
+const VOLATILE: &[&str] = &[
+    "metadata.resourceVersion",
+    "metadata.generation",
+    "metadata.managedFields",
+    "status.conditions",
+];
+
+fn volatile(path: &str) -> bool {
+    VOLATILE.iter().any(|v| {
+        path == *v
+            || path
+                .strip_prefix(v)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    })
+}
+
+/// Appends the leaves of `v` under `prefix` to `out`: path (policy syntax) -> compact JSON.
+/// Empty objects and arrays are leaves too, so adding `{}` is a change.
+pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
+    if volatile(prefix) {
+        return;
+    }
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, child) in m {
+                flatten(child, &crate::collect::yaml_lines::push_key(prefix, k), out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for (i, child) in a.iter().enumerate() {
+                flatten(child, &format!("{prefix}[{i}]"), out);
+            }
+        }
+        _ => {
+            out.insert(prefix.to_string(), v.to_string());
+        }
+    }
+}
+
+/// The object of a resource, flattened.
+pub fn leaves(body: &serde_json::Map<String, Value>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in body {
+        flatten(v, &crate::collect::yaml_lines::push_key("", k), &mut out);
+    }
+    out
+}
+
+/// A digest of a resource's canonical body (sorted leaves, volatile fields left out), so key
+/// order and bookkeeping fields do not count as changes.
+pub fn digest(resource: &Resource) -> String {
+    let leaves = leaves(&resource.object);
+    let parts: Vec<&str> = leaves
+        .iter()
+        .flat_map(|(k, v)| [k.as_str(), v.as_str()])
+        .collect();
+    crate::finding::fingerprint(&parts)
+}
+
+/// Whether a field may hold a secret value: Secret data, container env values, and string
+/// fields named like a credential (`automountServiceAccountToken: false` stays visible).
+fn secret_bearing(kind: &str, path: &str, value: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let last = lower.rsplit(['.', '[']).next().unwrap_or("");
+    (kind == "Secret" && (path.starts_with("data") || path.starts_with("stringData")))
+        || (lower.contains(".env[") && lower.ends_with(".value"))
+        || (value.starts_with('"')
+            && [
+                "password",
+                "token",
+                "secret",
+                "apikey",
+                "api_key",
+                "credential",
+                "privatekey",
+            ]
+            .iter()
+            .any(|w| last.contains(w)))
+}
+
+/// A value for display: secret-bearing fields show only that they changed.
+pub fn redact_value(kind: &str, path: &str, value: Option<String>) -> Option<String> {
+    value.map(|v| {
+        if secret_bearing(kind, path, &v) {
+            format!("\"{REDACTED}\"")
+        } else {
+            v
+        }
+    })
+}
+
+/// The fields that differ between two flattened bodies, sorted by path.
+pub fn changes(
+    kind: &str,
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for (path, old) in before {
+        match after.get(path) {
+            Some(new) if new == old => {}
+            new => out.push(FieldChange {
+                path: path.clone(),
+                before: redact_value(kind, path, Some(old.clone())),
+                after: redact_value(kind, path, new.cloned()),
+            }),
+        }
+    }
+    for (path, new) in after {
+        if !before.contains_key(path) {
+            out.push(FieldChange {
+                path: path.clone(),
+                before: None,
+                after: redact_value(kind, path, Some(new.clone())),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The key runs are grouped by: every source of the scan, sorted. A cluster is its context
+/// and API server; manifests are their absolute paths (so the key does not depend on the
+/// working directory); a snapshot keeps the sources it was collected from, so an offline scan
+/// of a cluster's snapshot continues that cluster's history.
+pub fn scope_key(sources: &[SourceInfo]) -> String {
+    let mut parts: Vec<String> = sources
+        .iter()
+        .map(
+            |s| match (s.collector.as_str(), s.attributes.get("server")) {
+                (_, Some(server)) => format!(
+                "{}:{}@{server}",
+                s.collector,
+                s.attributes.get("scope").unwrap_or(&s.target)
+            ),
+                ("manifests", None) if s.target != "-" => {
+                    let abs = std::fs::canonicalize(&s.target)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|_| s.target.clone());
+                    format!("manifests:{abs}")
+                }
+                _ => format!("{}:{}", s.collector, s.target),
+            },
+        )
+        .collect();
+    parts.sort();
+    parts.dedup();
+    parts.join(" + ")
+}
+
+/// Resource drift between two sets of resources: id -> (kind, digest) and a way to get each
+/// side's flattened body for changed ones.
+pub fn resource_drift(
+    before: &HashMap<String, (String, String)>,
+    after: &HashMap<String, (String, String)>,
+    mut body_before: impl FnMut(&str) -> Option<BTreeMap<String, String>>,
+    mut body_after: impl FnMut(&str) -> Option<BTreeMap<String, String>>,
+) -> ResourceDrift {
+    let mut d = ResourceDrift::default();
+    for (id, (kind, digest)) in after {
+        match before.get(id) {
+            None => d.added.push(id.clone()),
+            Some((_, old)) if old != digest => {
+                let changes = match (body_before(old), body_after(id)) {
+                    (Some(a), Some(b)) => changes(kind, &a, &b),
+                    _ => Vec::new(),
+                };
+                d.changed.push(ChangedResource {
+                    id: id.clone(),
+                    changes,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    d.removed = before
+        .keys()
+        .filter(|id| !after.contains_key(*id))
+        .cloned()
+        .collect();
+    d.added.sort();
+    d.removed.sort();
+    d.changed.sort_by(|a, b| a.id.cmp(&b.id));
+    d
+}
+
+/// What a scan records once its reports are written.
+pub struct Pending {
+    scope: String,
+    resources: Vec<(String, String, String, String)>,
+    findings: Vec<(String, StoredFinding)>,
+}
+
+/// Compares the report and snapshot with the previous run of their scope: fills
+/// `report.drift` and each finding's `firstSeen`, and with `mark` its `baselineState` (the
+/// state store is the baseline unless `--baseline` gave a file). Returns what to record.
+pub fn compare(
+    store: &Store,
+    report: &mut Report,
+    snapshot: &Snapshot,
+    mark: bool,
+) -> Result<Pending, StoreError> {
+    let scope = scope_key(&report.scan.inputs);
+    let previous = store.previous_run(&scope)?;
+    let now = report.scan.started_at.clone();
+    let before = match &previous {
+        Some(r) => store.findings(r.id)?,
+        None => HashMap::new(),
+    };
+    let mut drift = Drift {
+        scope: scope.clone(),
+        previous_run: previous.as_ref().map(|r| PreviousRun {
+            id: r.id,
+            started_at: r.started_at.clone(),
+        }),
+        ..Drift::default()
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut findings = Vec::new();
+    for f in &mut report.findings {
+        if !matches!(f.status, Status::Fail | Status::Waived) {
+            continue;
+        }
+        let Some(resource) = &f.resource else {
+            continue;
+        };
+        let known = before.get_key_value(&f.fingerprint);
+        if let Some((fp, _)) = known {
+            seen.insert(fp.as_str());
+        }
+        if f.status == Status::Fail {
+            if known.is_some() {
+                drift.persisting += 1;
+            } else {
+                drift.new += 1;
+            }
+        }
+        if mark {
+            f.baseline_state = Some(if known.is_some() {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
+        }
+        let first_seen = known.map_or_else(|| now.clone(), |(_, p)| p.first_seen.clone());
+        f.first_seen = Some(first_seen.clone());
+        findings.push((
+            f.fingerprint.clone(),
+            StoredFinding {
+                check_id: f.check_id.clone(),
+                resource_id: resource.id.clone(),
+                severity: f.severity.as_str().to_string(),
+                status: f.status.as_str().to_string(),
+                message: f.message.clone(),
+                first_seen,
+            },
+        ));
+    }
+    let mut resolved: Vec<ResolvedFinding> = before
+        .iter()
+        .filter(|(fp, p)| p.status == Status::Fail.as_str() && !seen.contains(fp.as_str()))
+        .map(|(fp, p)| ResolvedFinding {
+            fingerprint: fp.clone(),
+            check_id: p.check_id.clone(),
+            resource_id: p.resource_id.clone(),
+            severity: p.severity.clone(),
+            message: p.message.clone(),
+            first_seen: p.first_seen.clone(),
+        })
+        .collect();
+    resolved.sort_by(|a, b| {
+        (&a.check_id, &a.resource_id, &a.message).cmp(&(&b.check_id, &b.resource_id, &b.message))
+    });
+    drift.resolved = resolved;
+
+    // Resources: digests now; bodies are stored once per distinct digest.
+    let mut resources = Vec::with_capacity(snapshot.resources.len());
+    let mut after: HashMap<String, (String, String)> = HashMap::new();
+    let mut by_id: HashMap<&str, &Resource> = HashMap::new();
+    for r in &snapshot.resources {
+        let d = digest(r);
+        let body = serde_json::to_string(&r.object).unwrap_or_default();
+        after.insert(r.id.clone(), (r.kind().to_string(), d.clone()));
+        by_id.insert(&r.id, r);
+        resources.push((r.id.clone(), r.kind().to_string(), d, body));
+    }
+    if let Some(p) = &previous {
+        let before_res = store.resources(p.id)?;
+        let mut failure = None;
+        drift.resources = resource_drift(
+            &before_res,
+            &after,
+            |digest| match store.body(digest) {
+                Ok(Some(text)) => serde_json::from_str::<serde_json::Map<String, Value>>(&text)
+                    .ok()
+                    .map(|m| leaves(&m)),
+                Ok(None) => None,
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    None
+                }
+            },
+            |id| by_id.get(id).map(|r| leaves(&r.object)),
+        );
+        if let Some(e) = failure {
+            return Err(e);
+        }
+    }
+    report.drift = Some(drift);
+    crate::report::gate(report);
+    Ok(Pending {
+        scope,
+        resources,
+        findings,
+    })
+}
+
+/// Records the run (one transaction; retention applied).
+pub fn record(
+    store: &mut Store,
+    report: &Report,
+    pending: Pending,
+    keep: usize,
+) -> Result<i64, StoreError> {
+    let s = &report.summary;
+    let record = RunRecord {
+        id: 0,
+        scope: pending.scope.clone(),
+        started_at: report.scan.started_at.clone(),
+        tool_version: report.tool.version.clone(),
+        policy_digest: report.scan.policy_digest.clone(),
+        resources: report.scan.resources as i64,
+        passed: s.passed as i64,
+        failed: s.failed as i64,
+        waived: s.waived as i64,
+        not_assessed: s.not_assessed as i64,
+        errors: s.errors as i64,
+        failed_by_severity: serde_json::to_value(&s.failed_by_severity).unwrap_or_default(),
+    };
+    store.record(NewRun {
+        scope: &pending.scope,
+        record: &record,
+        sources: serde_json::to_string(&report.scan.inputs).unwrap_or_default(),
+        resources: pending.resources,
+        findings: pending.findings,
+        keep,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> serde_json::Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn changes_name_paths_and_ignore_order_and_bookkeeping() {
+        let a = leaves(&obj(json!({
+            "metadata": {"name": "web", "resourceVersion": "1", "labels": {"a": "1"}},
+            "spec": {"replicas": 2, "template": {"spec": {"containers": [
+                {"name": "c", "image": "x:1", "env": [{"name": "TOKEN", "value": "s3cr3t"}]}
+            ]}}}
+        })));
+        let b = leaves(&obj(json!({
+            "spec": {"template": {"spec": {"containers": [
+                {"image": "x:2", "name": "c", "env": [{"name": "TOKEN", "value": "other"}]}
+            ]}}, "replicas": 2},
+            "metadata": {"labels": {"a": "1"}, "name": "web", "resourceVersion": "9",
+                         "annotations": {"note": "x"}}
+        })));
+        let c = changes("Deployment", &a, &b);
+        let paths: Vec<&str> = c.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "metadata.annotations.note",
+                "spec.template.spec.containers[0].env[0].value",
+                "spec.template.spec.containers[0].image",
+            ]
+        );
+        // The env value changed, but its values are never shown.
+        assert_eq!(c[1].before.as_deref(), Some("\"<redacted>\""));
+        assert_eq!(c[2].before.as_deref(), Some("\"x:1\""));
+        assert_eq!(c[2].after.as_deref(), Some("\"x:2\""));
+        assert!(c[0].before.is_none());
+    }
+
+    #[test]
+    fn digest_ignores_key_order_and_volatile_fields() {
+        let r = |v: Value| {
+            Resource::new(
+                "k8s/x/-/Node/n".into(),
+                crate::snapshot::Source::Kubernetes,
+                obj(v),
+            )
+        };
+        let a = r(
+            json!({"kind": "Node", "metadata": {"name": "n", "resourceVersion": "1"},
+                         "status": {"conditions": [{"lastHeartbeatTime": "t1"}], "nodeInfo": {"kubeletVersion": "v1.33.0"}}}),
+        );
+        let b = r(
+            json!({"metadata": {"resourceVersion": "2", "name": "n"}, "kind": "Node",
+                         "status": {"nodeInfo": {"kubeletVersion": "v1.33.0"}, "conditions": [{"lastHeartbeatTime": "t2"}]}}),
+        );
+        let c = r(json!({"kind": "Node", "metadata": {"name": "n"},
+                         "status": {"nodeInfo": {"kubeletVersion": "v1.33.1"}}}));
+        assert_eq!(digest(&a), digest(&b));
+        assert_ne!(digest(&a), digest(&c));
+    }
+}

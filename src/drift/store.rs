@@ -1,0 +1,574 @@
+//! The state store: one SQLite file (rusqlite, bundled SQLite) holding the runs of every
+//! scope: run metadata and counts, each resource's digest (bodies stored once per distinct
+//! digest, so an unchanged cluster costs a row per resource, not a copy), and the fingerprint
+//! of every failing or waived finding with the time it was first seen.
+//!
+//! Integrity: a run is recorded in one `BEGIN IMMEDIATE` transaction, so a process killed
+//! mid-write leaves the previous state intact (SQLite's journal rolls the partial write back on
+//! the next open), and a second writer waits for the first (busy timeout) or fails with a
+//! clear message. WAL mode lets readers proceed meanwhile. The schema is versioned with
+//! `PRAGMA user_version` and upgraded by ordered migrations; a store written by a newer
+//! Plimsoll, or a file that is not a healthy SQLite database, is an error, never treated as
+//! empty.
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Migrations, in order; `user_version` is the number applied. Never edit one that shipped:
+/// add another.
+const MIGRATIONS: &[&str] = &[
+    // 1: runs, resources, bodies, findings.
+    "CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        scope TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        policy_digest TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        resources INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        waived INTEGER NOT NULL,
+        not_assessed INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        failed_by_severity TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_scope ON runs(scope, id);
+    CREATE TABLE run_resources (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        resource_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (run_id, resource_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX run_resources_by_digest ON run_resources(digest);
+    CREATE TABLE bodies (
+        digest TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE run_findings (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (run_id, fingerprint)
+    ) WITHOUT ROWID;",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// A state store problem.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The directory or file cannot be created or opened.
+    #[error("state store {path}: cannot open: {message}")]
+    Open {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// Not a SQLite database, or damaged.
+    #[error(
+        "state store {path} is not a healthy plimsoll state database ({message}); move it aside to start a new history, or run with --no-state"
+    )]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// SQLite's message.
+        message: String,
+    },
+    /// Written by a newer Plimsoll.
+    #[error(
+        "state store {path} has schema version {found}, newer than this plimsoll understands ({SCHEMA_VERSION}); upgrade plimsoll or use another --state"
+    )]
+    Newer {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: i64,
+    },
+    /// Another run holds the write lock for longer than the wait.
+    #[error(
+        "state store {path} is locked by another plimsoll run (waited {waited:?}); retry, or raise --state-wait"
+    )]
+    Locked {
+        /// The file.
+        path: String,
+        /// How long this run waited.
+        waited: Duration,
+    },
+    /// Any other SQLite error.
+    #[error("state store {path}: {message}")]
+    Sqlite {
+        /// The file.
+        path: String,
+        /// SQLite's message.
+        message: String,
+    },
+}
+
+/// A recorded run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRecord {
+    /// Run id (increasing).
+    pub id: i64,
+    /// Scope key.
+    pub scope: String,
+    /// When the scan started (RFC 3339).
+    pub started_at: String,
+    /// Tool version.
+    pub tool_version: String,
+    /// Digest of the selected checks' sources.
+    pub policy_digest: String,
+    /// Resources scanned.
+    pub resources: i64,
+    /// Passing evaluations.
+    pub passed: i64,
+    /// FAIL findings.
+    pub failed: i64,
+    /// WAIVED findings.
+    pub waived: i64,
+    /// NOT_ASSESSED findings.
+    pub not_assessed: i64,
+    /// Policy errors.
+    pub errors: i64,
+    /// FAIL findings per severity.
+    pub failed_by_severity: serde_json::Value,
+}
+
+/// A finding as stored.
+#[derive(Debug, Clone)]
+pub struct StoredFinding {
+    /// Check id.
+    pub check_id: String,
+    /// Resource id.
+    pub resource_id: String,
+    /// Severity name.
+    pub severity: String,
+    /// FAIL or WAIVED.
+    pub status: String,
+    /// Message.
+    pub message: String,
+    /// When first seen (RFC 3339).
+    pub first_seen: String,
+}
+
+/// What a run records.
+pub struct NewRun<'a> {
+    /// Scope key.
+    pub scope: &'a str,
+    /// The run's counts and metadata.
+    pub record: &'a RunRecord,
+    /// Sources (JSON).
+    pub sources: String,
+    /// (resource id, kind, digest, body JSON).
+    pub resources: Vec<(String, String, String, String)>,
+    /// (fingerprint, finding).
+    pub findings: Vec<(String, StoredFinding)>,
+    /// Runs to keep for this scope, this one included.
+    pub keep: usize,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: String,
+    wait: Duration,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, upgrading its schema; waits up to
+    /// `wait` for another writer.
+    pub fn open(path: &Path, wait: Duration) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: name.clone(),
+                message: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::Open {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+        let mut store = Store {
+            conn,
+            path: name,
+            wait,
+        };
+        store.conn.busy_timeout(wait).map_err(|e| store.error(e))?;
+        // The first read of the header tells a non-database file apart.
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store.error(e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: store.path.clone(),
+                found: version,
+            });
+        }
+        store
+            .conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| store.error(e))?;
+        store
+            .conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| store.error(e))?;
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn error(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, self.wait, e)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
+        let (path, wait) = (self.path.clone(), self.wait);
+        let err = |e| classify(&path, wait, e);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(err)?;
+            // Another process may have migrated while this one waited for the lock.
+            let now: i64 = tx
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(err)?;
+            if now > i as i64 {
+                continue;
+            }
+            tx.execute_batch(sql).map_err(err)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// The latest run of `scope`.
+    pub fn previous_run(&self, scope: &str) -> Result<Option<RunRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "{SELECT_RUN} WHERE scope = ?1 ORDER BY id DESC LIMIT 1"
+            ))
+            .map_err(|e| self.error(e))?;
+        stmt.query_row(params![scope], run_from_row)
+            .optional()
+            .map_err(|e| self.error(e))
+    }
+
+    /// Runs, newest first, optionally of scopes containing `scope`.
+    pub fn history(&self, scope: Option<&str>, limit: usize) -> Result<Vec<RunRecord>, StoreError> {
+        let pattern = format!("%{}%", scope.unwrap_or(""));
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "{SELECT_RUN} WHERE scope LIKE ?1 ESCAPE '\\' ORDER BY id DESC LIMIT ?2"
+            ))
+            .map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map(params![pattern, limit as i64], run_from_row)
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.error(e))
+    }
+
+    /// The findings of a run, by fingerprint.
+    pub fn findings(&self, run: i64) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT fingerprint, check_id, resource_id, severity, status, message, first_seen
+                 FROM run_findings WHERE run_id = ?1",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map(params![run], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    StoredFinding {
+                        check_id: r.get(1)?,
+                        resource_id: r.get(2)?,
+                        severity: r.get(3)?,
+                        status: r.get(4)?,
+                        message: r.get(5)?,
+                        first_seen: r.get(6)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<HashMap<_, _>, _>>()
+            .map_err(|e| self.error(e))
+    }
+
+    /// The resources of a run: id -> (kind, digest).
+    pub fn resources(&self, run: i64) -> Result<HashMap<String, (String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT resource_id, kind, digest FROM run_resources WHERE run_id = ?1")
+            .map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map(params![run], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<HashMap<_, _>, _>>()
+            .map_err(|e| self.error(e))
+    }
+
+    /// A stored body by digest.
+    pub fn body(&self, digest: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT body FROM bodies WHERE digest = ?1",
+                params![digest],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.error(e))
+    }
+
+    /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
+    pub fn record(&mut self, run: NewRun<'_>) -> Result<i64, StoreError> {
+        let (path, wait) = (self.path.clone(), self.wait);
+        let sql_err = |e| classify(&path, wait, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql_err)?;
+        let r = run.record;
+        tx.execute(
+            "INSERT INTO runs (scope, started_at, recorded_at, tool_version, policy_digest, sources,
+                 resources, passed, failed, waived, not_assessed, errors, failed_by_severity)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                run.scope,
+                r.started_at,
+                crate::snapshot::now_rfc3339(),
+                r.tool_version,
+                r.policy_digest,
+                run.sources,
+                r.resources,
+                r.passed,
+                r.failed,
+                r.waived,
+                r.not_assessed,
+                r.errors,
+                r.failed_by_severity.to_string(),
+            ],
+        )
+        .map_err(sql_err)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut body = tx
+                .prepare("INSERT OR IGNORE INTO bodies (digest, body) VALUES (?1, ?2)")
+                .map_err(sql_err)?;
+            let mut res = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO run_resources (run_id, resource_id, kind, digest)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(sql_err)?;
+            for (rid, kind, digest, text) in &run.resources {
+                body.execute(params![digest, text]).map_err(sql_err)?;
+                res.execute(params![id, rid, kind, digest])
+                    .map_err(sql_err)?;
+            }
+            let mut fin = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO run_findings
+                     (run_id, fingerprint, check_id, resource_id, severity, status, message, first_seen)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(sql_err)?;
+            for (fp, f) in &run.findings {
+                fin.execute(params![
+                    id,
+                    fp,
+                    f.check_id,
+                    f.resource_id,
+                    f.severity,
+                    f.status,
+                    f.message,
+                    f.first_seen
+                ])
+                .map_err(sql_err)?;
+            }
+        }
+        // Retention: the newest `keep` runs of the scope, then bodies no run refers to.
+        tx.execute(
+            "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
+               (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
+            params![run.scope, run.keep.max(1) as i64],
+        )
+        .map_err(sql_err)?;
+        tx.execute(
+            "DELETE FROM bodies WHERE NOT EXISTS
+               (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)",
+            [],
+        )
+        .map_err(sql_err)?;
+        // Fault injection for the crash test (tests/drift.rs): hold the transaction open so a
+        // test can kill the process mid-write.
+        if let Some(ms) = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            tracing::warn!("holding the state transaction for {ms} ms (test hook)");
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        tx.commit().map_err(sql_err)?;
+        Ok(id)
+    }
+
+    /// The file.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// Maps a SQLite error to what the user must do about it.
+fn classify(path: &str, wait: Duration, e: rusqlite::Error) -> StoreError {
+    let path = path.to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path,
+            message: e.to_string(),
+        },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Locked { path, waited: wait }
+        }
+        _ => StoreError::Sqlite {
+            path,
+            message: e.to_string(),
+        },
+    }
+}
+
+const SELECT_RUN: &str = "SELECT id, scope, started_at, tool_version, policy_digest, resources,
+    passed, failed, waived, not_assessed, errors, failed_by_severity FROM runs";
+
+fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
+    let sev: String = r.get(11)?;
+    Ok(RunRecord {
+        id: r.get(0)?,
+        scope: r.get(1)?,
+        started_at: r.get(2)?,
+        tool_version: r.get(3)?,
+        policy_digest: r.get(4)?,
+        resources: r.get(5)?,
+        passed: r.get(6)?,
+        failed: r.get(7)?,
+        waived: r.get(8)?,
+        not_assessed: r.get(9)?,
+        errors: r.get(10)?,
+        failed_by_severity: serde_json::from_str(&sev).unwrap_or_default(),
+    })
+}
+
+/// The default store: `$XDG_STATE_HOME/plimsoll/state.db`, or `~/.local/state/plimsoll/state.db`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        })?;
+    Some(base.join("plimsoll").join("state.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(scope: &str) -> RunRecord {
+        RunRecord {
+            id: 0,
+            scope: scope.into(),
+            started_at: "2026-11-22T00:00:00Z".into(),
+            tool_version: "0".into(),
+            policy_digest: "p".into(),
+            resources: 1,
+            passed: 0,
+            failed: 1,
+            waived: 0,
+            not_assessed: 0,
+            errors: 0,
+            failed_by_severity: serde_json::json!({}),
+        }
+    }
+
+    fn run<'a>(scope: &'a str, rec: &'a RunRecord, digest: &str, keep: usize) -> NewRun<'a> {
+        NewRun {
+            scope,
+            record: rec,
+            sources: "[]".into(),
+            resources: vec![("r1".into(), "Pod".into(), digest.into(), "{}".into())],
+            findings: vec![(
+                "fp".into(),
+                StoredFinding {
+                    check_id: "C".into(),
+                    resource_id: "r1".into(),
+                    severity: "high".into(),
+                    status: "FAIL".into(),
+                    message: "m".into(),
+                    first_seen: "t0".into(),
+                },
+            )],
+            keep,
+        }
+    }
+
+    #[test]
+    fn records_prunes_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/state.db");
+        let mut s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let rec = record("a");
+        for i in 0..4 {
+            s.record(run("a", &rec, &format!("d{i}"), 3)).unwrap();
+        }
+        s.record(run("b", &record("b"), "d9", 3)).unwrap();
+        let hist = s.history(Some("a"), 100).unwrap();
+        assert_eq!(hist.len(), 3, "pruned to keep");
+        assert_eq!(hist[0].id, 4);
+        // The pruned run's body is gone, the kept ones remain.
+        assert!(s.body("d0").unwrap().is_none());
+        assert!(s.body("d3").unwrap().is_some());
+        assert_eq!(s.previous_run("b").unwrap().unwrap().id, 5);
+        assert_eq!(s.findings(4).unwrap()["fp"].first_seen, "t0");
+        drop(s);
+        let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(s.history(None, 100).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn garbage_and_newer_schemas_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.db");
+        std::fs::write(&bad, vec![b'x'; 8192]).unwrap();
+        let e = Store::open(&bad, Duration::from_secs(1)).err().unwrap();
+        assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
+        let newer = dir.path().join("newer.db");
+        let c = Connection::open(&newer).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(c);
+        let e = Store::open(&newer, Duration::from_secs(1)).err().unwrap();
+        assert!(matches!(e, StoreError::Newer { .. }), "{e}");
+    }
+}
