@@ -10,6 +10,8 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 # tests/kubernetes.rs runs kubectl against the loopback test API server to prove the server
 # speaks the real protocol. Debian packages kubectl as kubernetes-client.
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+# tests/drift.rs checks the systemd units in deploy/systemd with `systemd-analyze verify`.
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"

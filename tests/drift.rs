@@ -644,3 +644,112 @@ fn a_live_cluster_and_its_offline_snapshot_share_one_history() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
+    // Plimsoll's own deployment, scanned by Plimsoll: every finding is waived with a reason,
+    // except the image digest, which only a user's published build can pin.
+    let out = run(
+        &root(),
+        &[
+            "scan",
+            "deploy/kubernetes",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    let r = report(&out);
+    let failing: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] != "WAIVED")
+        .map(|f| f["checkId"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing, ["PLM-K8S-0026"], "{}", out.stdout);
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == "WAIVED")
+            .all(|f| f["waiver"]["reason"].as_str().is_some_and(|s| s.len() > 20))
+    );
+
+    // The CronJob's arguments, run against a cluster: the in-cluster flag becomes a
+    // kubeconfig and /var/lib/plimsoll a temporary directory; everything else is as shipped.
+    use support::apiserver::{ApiServer, Behaviour, Cluster, TOKEN};
+    let text = std::fs::read_to_string(root().join("deploy/kubernetes/cronjob.yaml")).unwrap();
+    let cronjob: Value = text
+        .split("\n---")
+        .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
+        .find(|d| d["kind"] == "CronJob")
+        .unwrap();
+    let container = &cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
+    let server = ApiServer::start(
+        Cluster::from_dir(&root().join("fixtures/cluster")),
+        Behaviour::default(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let kubeconfig = server.kubeconfig(d, &[("prod", TOKEN)]);
+    let var = d.join("var");
+    let args: Vec<String> = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            a.as_str()
+                .unwrap()
+                .replace("/var/lib/plimsoll", var.to_str().unwrap())
+        })
+        .flat_map(|a| {
+            if a == "--in-cluster" {
+                vec!["--kubeconfig".to_string(), kubeconfig.display().to_string()]
+            } else {
+                vec![a]
+            }
+        })
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = run(d, &args);
+    assert_eq!(
+        first.code, 1,
+        "first run: every high finding is new\n{}",
+        first.stderr
+    );
+    let second = run(d, &args);
+    assert_eq!(
+        second.code, 0,
+        "nothing new since the last run\n{}",
+        second.stderr
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(var.join("reports/prod.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["drift"]["previousRun"]["id"], 1);
+    assert!(var.join("reports/prod.sarif").is_file());
+
+    // The systemd units verify (with the binary where the unit expects it).
+    let units = d.join("units");
+    std::fs::create_dir_all(&units).unwrap();
+    for name in ["plimsoll-scan.service", "plimsoll-scan.timer"] {
+        let text = std::fs::read_to_string(root().join("deploy/systemd").join(name)).unwrap();
+        std::fs::write(
+            units.join(name),
+            text.replace("/usr/local/bin/plimsoll", env!("CARGO_BIN_EXE_plimsoll")),
+        )
+        .unwrap();
+    }
+    let verify = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(units.join("plimsoll-scan.service"))
+        .arg(units.join("plimsoll-scan.timer"))
+        .output()
+        .expect("systemd-analyze runs (scripts/install-test-deps.sh installs it)");
+    let said = String::from_utf8_lossy(&verify.stderr).to_string()
+        + &String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success() && said.trim().is_empty(), "{said}");
+}

@@ -151,10 +151,10 @@ pub fn scope_key(sources: &[SourceInfo]) -> String {
         .map(
             |s| match (s.collector.as_str(), s.attributes.get("server")) {
                 (_, Some(server)) => format!(
-                "{}:{}@{server}",
-                s.collector,
-                s.attributes.get("scope").unwrap_or(&s.target)
-            ),
+                    "{}:{}@{server}",
+                    s.collector,
+                    s.attributes.get("scope").unwrap_or(&s.target)
+                ),
                 ("manifests", None) if s.target != "-" => {
                     let abs = std::fs::canonicalize(&s.target)
                         .map(|p| p.display().to_string())
