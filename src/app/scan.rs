@@ -492,8 +492,13 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let pending = match &store {
         Some(s) => {
             let mark = report.baseline.is_none();
+            let phase = Instant::now();
             let pending =
                 crate::drift::compare(s, &mut report, &snapshot, mark).map_err(Failure::usage)?;
+            tracing::info!(
+                "compared with the previous run in {:.2}s",
+                phase.elapsed().as_secs_f64()
+            );
             if mark
                 && fail_on.new_only
                 && report
@@ -558,9 +563,14 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
                 s.path()
             );
         } else {
+            let phase = Instant::now();
             let id = crate::drift::record(s, &report, pending, args.state.keep as usize)
                 .map_err(Failure::usage)?;
-            tracing::info!("recorded run {id} in {}", s.path());
+            tracing::info!(
+                "recorded run {id} in {} in {:.2}s",
+                s.path(),
+                phase.elapsed().as_secs_f64()
+            );
         }
     }
 
