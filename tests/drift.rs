@@ -47,6 +47,20 @@ fn run(dir: &Path, args: &[&str]) -> Out {
     }
 }
 
+/// The run ended with `code` and said `needle` on stderr.
+fn assert_exit(out: &Out, code: i32, needle: &str) {
+    assert_eq!(
+        out.code, code,
+        "stdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stderr.contains(needle),
+        "expected {needle:?} in: {}",
+        out.stderr
+    );
+}
+
 fn write(dir: &Path, name: &str, text: &str) {
     let p = dir.join(name);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -97,6 +111,13 @@ fn scan_json(dir: &Path, extra: &[&str]) -> Out {
     ];
     args.extend_from_slice(extra);
     run(dir, &args)
+}
+
+/// The recorded runs of `state.db`, newest first.
+fn history(d: &Path) -> Value {
+    let out = run(d, &["history", "--state", "state.db", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
 }
 
 fn integrity(db: &Path) -> String {
@@ -253,9 +274,7 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
     );
 
     // History, newest first, with counts; --keep prunes.
-    let hist = run(d, &["history", "--state", "state.db", "--format", "json"]);
-    assert_eq!(hist.code, 0, "{}", hist.stderr);
-    let runs: Value = serde_json::from_str(&hist.stdout).unwrap();
+    let runs = history(d);
     let ids: Vec<i64> = runs
         .as_array()
         .unwrap()
@@ -273,10 +292,7 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
     assert!(none.stdout.contains("0 run(s)"));
     let kept = scan_json(d, &["--keep", "2"]);
     assert_eq!(kept.code, 1);
-    let runs: Value = serde_json::from_str(
-        &run(d, &["history", "--state", "state.db", "--format", "json"]).stdout,
-    )
-    .unwrap();
+    let runs = history(d);
     assert_eq!(runs.as_array().unwrap().len(), 2);
     assert_eq!(integrity(&d.join("state.db")), "ok");
 }
@@ -355,10 +371,7 @@ fn concurrent_runs_wait_for_each_other_and_all_are_recorded() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let runs: Value = serde_json::from_str(
-        &run(d, &["history", "--state", "state.db", "--format", "json"]).stdout,
-    )
-    .unwrap();
+    let runs = history(d);
     assert_eq!(runs.as_array().unwrap().len(), 4);
     assert_eq!(integrity(&d.join("state.db")), "ok");
 }
@@ -385,22 +398,14 @@ fn a_store_locked_by_another_writer_fails_clearly_after_writing_the_report() {
             "report.txt",
         ],
     );
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("is locked by another plimsoll run"),
-        "{}",
-        out.stderr
-    );
+    assert_exit(&out, 2, "is locked by another plimsoll run");
     assert!(
         d.join("report.txt").is_file(),
         "the report is written before recording"
     );
     holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
-    let runs: Value = serde_json::from_str(
-        &run(d, &["history", "--state", "state.db", "--format", "json"]).stdout,
-    )
-    .unwrap();
+    let runs = history(d);
     assert_eq!(runs.as_array().unwrap().len(), 1);
 }
 
@@ -438,10 +443,7 @@ fn a_run_killed_while_writing_leaves_the_previous_run_intact() {
     child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the process itself
     child.wait().unwrap();
     assert_eq!(integrity(&d.join("state.db")), "ok");
-    let runs: Value = serde_json::from_str(
-        &run(d, &["history", "--state", "state.db", "--format", "json"]).stdout,
-    )
-    .unwrap();
+    let runs = history(d);
     assert_eq!(
         runs.as_array().unwrap().len(),
         1,
@@ -490,12 +492,7 @@ fn damaged_and_newer_stores_are_clear_errors_and_left_alone() {
         out.stderr
     );
     let hist = run(d, &["history", "--state", "missing.db"]);
-    assert_eq!(hist.code, 3);
-    assert!(
-        hist.stderr.contains("no state store yet"),
-        "{}",
-        hist.stderr
-    );
+    assert_exit(&hist, 3, "no state store yet");
 }
 
 #[test]
@@ -577,12 +574,7 @@ fn diff_compares_two_snapshots_or_two_reports() {
         reports.stdout
     );
     let mixed = run(d, &["diff", "a.json", "rb.json"]);
-    assert_eq!(mixed.code, 2);
-    assert!(
-        mixed.stderr.contains("not the same kind of file"),
-        "{}",
-        mixed.stderr
-    );
+    assert_exit(&mixed, 2, "not the same kind of file");
     let missing = run(d, &["diff", "a.json", "nope.json"]);
     assert_eq!(missing.code, 3);
 }

@@ -33,6 +33,8 @@ fn plimsoll(home: &Path, args: &[&str]) -> Out {
         .env_remove("KUBECONFIG")
         .env_remove("RUST_LOG")
         .env("HOME", home)
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("PLIMSOLL_STATE")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
@@ -786,6 +788,8 @@ fn kubeconfig_files_in_kubeconfig_are_merged_like_kubectl() {
             format!("{}:{}", first.display(), second.display()),
         )
         .env("HOME", home.path())
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("PLIMSOLL_STATE")
         .env_remove("RUST_LOG")
         .output()
         .unwrap();
@@ -813,6 +817,8 @@ fn in_cluster_outside_a_pod_is_a_clear_configuration_error() {
         .env_remove("KUBERNETES_SERVICE_HOST")
         .env_remove("KUBERNETES_SERVICE_PORT")
         .env("HOME", home.path())
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("PLIMSOLL_STATE")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -838,6 +844,8 @@ fn progress_shows_on_a_terminal_only() {
     let tty = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
         .env("HOME", home.path())
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("PLIMSOLL_STATE")
         .env_remove("KUBECONFIG")
         .env("TERM", "xterm")
         .output()

@@ -3,16 +3,11 @@
 use super::{Failure, write_output};
 use crate::benchmark::Benchmarks;
 use crate::exit::ExitCode;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 /// Lists the embedded benchmark definitions.
 pub(super) fn list(colour: bool) -> Result<ExitCode, Failure> {
     let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
-    if !colour {
-        t.force_no_tty();
-    }
+    let mut t = super::list_table(colour);
     t.set_header(vec![
         "ID",
         "TITLE",

@@ -6,7 +6,6 @@ use crate::drift::store::{self, Store};
 use crate::exit::ExitCode;
 use crate::report::ListFormat;
 use anyhow::anyhow;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> {
     let path = args
@@ -30,13 +29,7 @@ pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> 
             serde_json::to_string_pretty(&runs).unwrap_or_default()
         ),
         ListFormat::Table | ListFormat::Markdown => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-            t.set_width(super::terminal_width().unwrap_or(160));
-            if !colour || !super::stdout_is_terminal() {
-                t.force_no_tty();
-            }
+            let mut t = super::list_table(colour);
             t.set_header(vec![
                 "RUN",
                 "STARTED",

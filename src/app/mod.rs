@@ -161,6 +161,19 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
     }
 }
 
+/// The table the listing subcommands print: condensed borders, the terminal's width
+/// (`COLUMNS`, else 160), colour only on a terminal.
+pub(crate) fn list_table(colour: bool) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t.set_width(terminal_width().unwrap_or(160));
+    if !colour || !stdout_is_terminal() {
+        t.force_no_tty();
+    }
+    t
+}
+
 /// Whether standard output is a terminal (colour and width decisions).
 pub(crate) fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()

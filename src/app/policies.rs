@@ -5,7 +5,6 @@ use crate::benchmark::Benchmarks;
 use crate::exit::ExitCode;
 use crate::policy::{Catalogue, IdRule, cases};
 use crate::report::ListFormat;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -59,13 +58,7 @@ pub(super) fn list(
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         ),
         ListFormat::Table => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-            t.set_width(super::terminal_width().unwrap_or(160));
-            if !colour || !super::stdout_is_terminal() {
-                t.force_no_tty();
-            }
+            let mut t = super::list_table(colour);
             t.set_header(vec!["ID", "SEVERITY", "TITLE", "KINDS", "CIS"]);
             for r in &rows {
                 let kinds = if r.kinds.len() > 3 {

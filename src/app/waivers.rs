@@ -11,7 +11,6 @@ use crate::report::ListFormat;
 use crate::report::model::WaiverUse;
 use crate::waiver::Waivers;
 use anyhow::{Context, anyhow};
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::{Deserialize, Serialize};
 
 /// Days before expiry at which a waiver is flagged as expiring soon.
@@ -130,13 +129,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         ),
         ListFormat::Table | ListFormat::Markdown => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-            t.set_width(super::terminal_width().unwrap_or(160));
-            if !colour || !super::stdout_is_terminal() {
-                t.force_no_tty();
-            }
+            let mut t = super::list_table(colour);
             t.set_header(vec![
                 "WAIVER", "CHECK", "STATUS", "EXPIRES", "MATCHED", "DEFINED", "REASON",
             ]);
