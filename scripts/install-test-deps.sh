@@ -12,6 +12,10 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 # tests/drift.rs checks the systemd units in deploy/systemd with `systemd-analyze verify`.
 command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
+# tests/docker.rs starts a real dockerd (Debian docker.io) and builds its image from
+# busybox-static with `docker import`.
+command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+[ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || need_apt+=(busybox-static)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"

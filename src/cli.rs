@@ -28,7 +28,7 @@ const EXIT_CODES: &str = "Exit codes: 0 no failing finding at or above --fail-on
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate manifests or a snapshot against the policy catalogue and report findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Collect inputs into a snapshot file to evaluate later or elsewhere.
     Collect(CollectArgs),
     /// List or test policies.
@@ -107,6 +107,9 @@ pub struct ScanArgs {
     /// Live clusters.
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// A Docker host.
+    #[command(flatten)]
+    pub docker: DockerArgs,
     /// Policy selection.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -137,7 +140,41 @@ pub struct ConfigArgs {
 }
 
 /// The flags that select a live cluster; any of them makes INPUT optional.
-const CLUSTER_FLAGS: [&str; 4] = ["kubeconfig", "contexts", "all_contexts", "in_cluster"];
+const CLUSTER_FLAGS: [&str; 6] = [
+    "kubeconfig",
+    "contexts",
+    "all_contexts",
+    "in_cluster",
+    "docker",
+    "docker_host",
+];
+
+/// Which Docker engine (or Podman's compatible API) to read.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Docker host")]
+pub struct DockerArgs {
+    /// Read the Docker engine: DOCKER_HOST, else the local socket.
+    #[arg(long)]
+    pub docker: bool,
+    /// The engine to read: unix:///run/docker.sock, unix:///run/podman/podman.sock,
+    /// tcp://HOST:2376 (implies --docker).
+    #[arg(long, value_name = "URL")]
+    pub docker_host: Option<String>,
+    /// TLS with client certificates for tcp:// (ca.pem, cert.pem, key.pem from
+    /// --docker-cert-path, DOCKER_CERT_PATH or ~/.docker).
+    #[arg(long)]
+    pub tls_verify: bool,
+    /// Directory holding ca.pem, cert.pem and key.pem.
+    #[arg(long, value_name = "DIR")]
+    pub docker_cert_path: Option<PathBuf>,
+}
+
+impl DockerArgs {
+    /// Whether a Docker engine was asked for.
+    pub fn wanted(&self) -> bool {
+        self.docker || self.docker_host.is_some()
+    }
+}
 
 /// Which live Kubernetes clusters to read, and how.
 #[derive(Debug, Args)]
@@ -252,6 +289,9 @@ pub struct CollectArgs {
     /// Live clusters.
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// A Docker host.
+    #[command(flatten)]
+    pub docker: DockerArgs,
     /// Write the snapshot to FILE (atomically) instead of standard output.
     #[arg(short, long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

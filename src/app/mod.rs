@@ -48,6 +48,7 @@ impl Failure {
 pub(crate) fn gather(
     inputs: &[String],
     cluster: &crate::cli::ClusterArgs,
+    docker: &crate::cli::DockerArgs,
     progress: bool,
 ) -> Result<crate::snapshot::Snapshot, Failure> {
     use crate::collect::kubernetes::{self, ClusterError, ClusterOptions};
@@ -82,6 +83,28 @@ pub(crate) fn gather(
         }
         snapshot.merge(live);
     }
+    if docker.wanted() {
+        use crate::collect::docker::{self as dk, DockerError, DockerOptions};
+        let opts = DockerOptions {
+            host: docker.docker_host.clone(),
+            tls_verify: docker.tls_verify,
+            cert_path: docker.docker_cert_path.clone(),
+            timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
+        };
+        let engine = dk::collect(&opts).map_err(|e| match e {
+            DockerError::Config { .. } => Failure::usage(e),
+            DockerError::Runtime(_) => Failure::input(e),
+        })?;
+        let others = !inputs.is_empty() || !snapshot.resources.is_empty();
+        if !others && engine.resources.is_empty() && engine.has_errors() {
+            let messages: Vec<&str> = engine.issues.iter().map(|i| i.message.as_str()).collect();
+            return Err(Failure::input(anyhow::anyhow!(
+                "nothing could be collected: {}",
+                messages.join("; ")
+            )));
+        }
+        snapshot.merge(engine);
+    }
     snapshot.normalise();
     Ok(snapshot)
 }
@@ -101,7 +124,7 @@ pub(crate) fn positive_secs(secs: f64, flag: &str) -> Result<std::time::Duration
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match cli.command {
-        Command::Scan(args) => scan::run(args, colour),
+        Command::Scan(args) => scan::run(*args, colour),
         Command::Collect(args) => collect::run(args),
         Command::Policies(PoliciesCommand::List { policies, format }) => {
             policies::list(&policies, format, colour)

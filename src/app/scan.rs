@@ -211,6 +211,7 @@ pub(crate) fn load_config(
 pub(crate) struct ScanRequest<'a> {
     pub(crate) inputs: &'a [String],
     pub(crate) cluster: &'a ClusterArgs,
+    pub(crate) docker: &'a crate::cli::DockerArgs,
     pub(crate) policy: &'a PolicyArgs,
     pub(crate) fail_on: FailOn,
     pub(crate) baseline: Option<std::path::PathBuf>,
@@ -251,7 +252,7 @@ pub(crate) fn evaluate(
     };
 
     let phase = Instant::now();
-    let snapshot = super::gather(req.inputs, req.cluster, true)?;
+    let snapshot = super::gather(req.inputs, req.cluster, req.docker, true)?;
     tracing::info!(
         "collected {} resources in {:.2}s",
         snapshot.resources.len(),
@@ -479,6 +480,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let req = ScanRequest {
         inputs: &args.inputs,
         cluster: &args.cluster,
+        docker: &args.docker,
         policy: &args.policy,
         fail_on,
         baseline,

@@ -86,6 +86,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
         let req = ScanRequest {
             inputs: &args.inputs,
             cluster: &args.cluster,
+            docker: &crate::cli::DockerArgs::default(),
             policy: &policy,
             fail_on: Default::default(),
             baseline: None,

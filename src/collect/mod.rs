@@ -3,6 +3,7 @@
 //! [`CollectionIssue`](crate::snapshot::CollectionIssue)s inside a
 //! [`Snapshot`](crate::snapshot::Snapshot).
 
+pub mod docker;
 pub mod kubernetes;
 pub mod manifests;
 pub(crate) mod yaml_lines;

@@ -4,5 +4,6 @@
 
 pub mod apiserver;
 pub mod bigcluster;
+pub mod dockerd;
 pub mod proxy;
 pub mod sarif;

@@ -1,0 +1,21 @@
+# METADATA
+# title: Containers add no capabilities beyond the allowed set
+# description: >-
+#   Added capabilities such as SYS_ADMIN, NET_ADMIN or SYS_PTRACE give a container near-root power over the host. Capabilities listed in the dockerAllowedCapabilities parameter are accepted. Docker and Podman spellings (CAP_NET_ADMIN, net_admin) are treated alike. CIS Docker 5.4.
+# custom:
+#   id: PLM-DKR-0002
+#   severity: high
+#   kinds: [docker/Container]
+#   remediation: "Remove --cap-add from the container, or add the capability to dockerAllowedCapabilities in plimsoll.yaml with the reason it is needed."
+package plimsoll.docker.capabilities
+
+import data.plimsoll.lib.docker
+import rego.v1
+
+allowed := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data, ["config", "dockerAllowedCapabilities"], [])}
+
+deny contains v if {
+	some i, cap in docker.host_config.CapAdd
+	not cap in allowed
+	v := {"msg": sprintf("%s adds capability %s", [docker.container, cap]), "path": ["data", "HostConfig", "CapAdd", i]}
+}

@@ -1,0 +1,20 @@
+# METADATA
+# title: Containers have a CPU share or limit
+# description: >-
+#   Without CPU shares, a CPU quota or a CPU limit every container competes equally for the host CPU, and a busy one starves the rest. CIS Docker 5.12.
+# custom:
+#   id: PLM-DKR-0010
+#   severity: low
+#   kinds: [docker/Container]
+#   remediation: "Run the container with --cpu-shares, --cpus or --cpu-quota."
+package plimsoll.docker.cpu_priority
+
+import data.plimsoll.lib.docker
+import rego.v1
+
+deny contains v if {
+	object.get(docker.host_config, "CpuShares", 0) <= 0
+	object.get(docker.host_config, "NanoCpus", 0) <= 0
+	object.get(docker.host_config, "CpuQuota", 0) <= 0
+	v := {"msg": sprintf("%s has no CPU shares, quota or limit", [docker.container]), "path": ["data", "HostConfig", "CpuShares"]}
+}

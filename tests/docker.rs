@@ -1,0 +1,335 @@
+//! The Docker collector end to end against a real `dockerd` (tests/support/dockerd.rs):
+//! containers created with deliberate misconfigurations and one hardened container, scanned
+//! through the Engine API with the real binary.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use support::dockerd::Dockerd;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn plimsoll(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("PLIMSOLL_STATE")
+        .env_remove("DOCKER_HOST")
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Failing check ids per resource name.
+fn failing(report: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in report["findings"].as_array().unwrap() {
+        if f["status"] == "FAIL" {
+            out.entry(f["resource"]["name"].as_str().unwrap().to_string())
+                .or_default()
+                .insert(f["checkId"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+fn has(map: &BTreeMap<String, BTreeSet<String>>, name: &str, check: &str) -> bool {
+    map.get(name).is_some_and(|s| s.contains(check))
+}
+
+#[test]
+fn a_real_engine_is_scanned_with_every_container_including_created_ones() {
+    let engine = Dockerd::start();
+    engine.import_busybox();
+    let sock = engine.socket();
+    let fake = sock.with_file_name("fake-docker.sock");
+    std::fs::write(&fake, "").unwrap();
+    let mount_sock = format!("{}:/var/run/docker.sock", fake.display());
+    // Misconfigured containers, created and never started (the sandbox cannot start a
+    // privileged one, and a created container is a container all the same).
+    engine.must(&[
+        "create",
+        "--name",
+        "insecure",
+        "--network",
+        "host",
+        "--pid",
+        "host",
+        "--ipc",
+        "host",
+        "--cap-add",
+        "NET_ADMIN",
+        "--cap-add",
+        "SYS_ADMIN",
+        "-v",
+        &mount_sock,
+        "-v",
+        "/:/host",
+        "--restart",
+        "always",
+        "--security-opt",
+        "seccomp=unconfined",
+        "-e",
+        "DB_PASSWORD=s3cr3t-value",
+        "local/busybox:1",
+    ]);
+    engine.must(&[
+        "create",
+        "--name",
+        "privileged",
+        "--privileged",
+        "local/busybox:1",
+    ]);
+    engine.must(&[
+        "create",
+        "--name",
+        "ports",
+        "-p",
+        "0.0.0.0:8080:80",
+        "-p",
+        "80:81",
+        "--uts",
+        "host",
+        "--device",
+        "/dev/null:/dev/xnull",
+        "--cgroup-parent",
+        "custom.slice",
+        "local/busybox:1",
+    ]);
+    // A hardened container that runs.
+    engine.must(&[
+        "run",
+        "-d",
+        "--name",
+        "hardened",
+        "--user",
+        "1000:1000",
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--memory",
+        "64m",
+        "--cpu-shares",
+        "512",
+        "--pids-limit",
+        "50",
+        "--network",
+        "none",
+        "--restart",
+        "on-failure:5",
+        "--health-cmd",
+        "true",
+        "local/busybox:1",
+    ]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let host = engine.host();
+    let out = plimsoll(
+        d,
+        &[
+            "scan",
+            "--docker-host",
+            &host,
+            "--no-config",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
+    let f = failing(&report);
+    for check in [
+        "PLM-DKR-0002",
+        "PLM-DKR-0003",
+        "PLM-DKR-0004",
+        "PLM-DKR-0005",
+        "PLM-DKR-0006",
+        "PLM-DKR-0013",
+        "PLM-DKR-0016",
+        "PLM-DKR-0021",
+        "PLM-DKR-0022",
+    ] {
+        assert!(
+            has(&f, "insecure", check),
+            "insecure: {check} in {:?}",
+            f.get("insecure")
+        );
+    }
+    assert!(
+        has(&f, "privileged", "PLM-DKR-0001"),
+        "created privileged container found"
+    );
+    for check in [
+        "PLM-DKR-0007",
+        "PLM-DKR-0012",
+        "PLM-DKR-0014",
+        "PLM-DKR-0017",
+        "PLM-DKR-0023",
+    ] {
+        assert!(
+            has(&f, "ports", check),
+            "ports: {check} in {:?}",
+            f.get("ports")
+        );
+    }
+    assert!(
+        !f.contains_key("hardened"),
+        "the hardened container passes: {:?}",
+        f.get("hardened")
+    );
+    // The engine itself: this test daemon keeps logs locally and has no authz plugin.
+    let engine_name = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["resource"]["kind"] == "Engine")
+        .map(|x| x["resource"]["name"].as_str().unwrap().to_string())
+        .expect("an engine finding");
+    assert!(has(&f, &engine_name, "PLM-DKR-0034") && has(&f, &engine_name, "PLM-DKR-0035"));
+    // The IPv4 wildcard and the empty host address are both reported.
+    let wild: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["checkId"] == "PLM-DKR-0012")
+        .map(|x| x["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(wild.len(), 2, "{wild:?}");
+    // Source recorded with the engine's identity; the environment value never leaves.
+    let src = &report["scan"]["inputs"][0];
+    assert_eq!(src["collector"], "docker");
+    assert!(
+        src["attributes"]["server"]
+            .as_str()
+            .unwrap()
+            .starts_with("engine ")
+    );
+    assert!(
+        !std::fs::read_to_string(d.join("report.json"))
+            .unwrap()
+            .contains("s3cr3t")
+    );
+    let collect = plimsoll(d, &["collect", "--docker-host", &host, "-o", "snap.json"]);
+    assert_eq!(collect.code, 0, "{}", collect.stderr);
+    let snap = std::fs::read_to_string(d.join("snap.json")).unwrap();
+    assert!(!snap.contains("s3cr3t") && snap.contains("DB_PASSWORD=<redacted>"));
+    // Offline: the same findings from the snapshot.
+    let offline = plimsoll(
+        d,
+        &[
+            "scan",
+            "snap.json",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    let offline: Value = serde_json::from_str(&offline.stdout).unwrap();
+    assert_eq!(failing(&offline), f);
+    // The table names containers by name.
+    let table = plimsoll(
+        d,
+        &["scan", "--docker-host", &host, "--no-config", "--no-state"],
+    );
+    assert!(
+        table.stdout.contains("Container/privileged"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn an_unreachable_engine_is_an_input_error_and_its_checks_are_not_assessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let gone = format!("unix://{}/nothing.sock", d.display());
+    let out = plimsoll(
+        d,
+        &["scan", "--docker-host", &gone, "--no-config", "--no-state"],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot reach the Docker engine")
+            || out.stderr.contains("nothing could be collected"),
+        "{}",
+        out.stderr
+    );
+    // With other input, the Docker checks are NOT_ASSESSED and the rest still runs.
+    std::fs::write(
+        d.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n  - {name: a, image: x/y:1, securityContext: {privileged: true}}\n",
+    )
+    .unwrap();
+    let mixed = plimsoll(
+        d,
+        &[
+            "scan",
+            "pod.yaml",
+            "--docker-host",
+            &gone,
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(mixed.code, 3, "an input error wins over findings");
+    let report: Value = serde_json::from_str(&mixed.stdout).unwrap();
+    let na: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "NOT_ASSESSED")
+        .map(|f| f["checkId"].as_str().unwrap())
+        .collect();
+    assert!(
+        na.contains(&"PLM-DKR-0001") && na.contains(&"PLM-DKR-0030"),
+        "{na:?}"
+    );
+    assert!(
+        failing(&report)
+            .get("p")
+            .is_some_and(|s| s.contains("PLM-K8S-0001"))
+    );
+    let bad = plimsoll(
+        d,
+        &[
+            "scan",
+            "--docker-host",
+            "ftp://x",
+            "--no-config",
+            "--no-state",
+        ],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("expected unix://PATH"),
+        "{}",
+        bad.stderr
+    );
+}
