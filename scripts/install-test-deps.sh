@@ -16,6 +16,8 @@ command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 # busybox-static with `docker import`.
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || need_apt+=(busybox-static)
+# ... and Podman's Docker-compatible API (`podman system service`).
+command -v podman >/dev/null 2>&1 || need_apt+=(podman)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"

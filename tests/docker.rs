@@ -333,3 +333,110 @@ fn an_unreachable_engine_is_an_input_error_and_its_checks_are_not_assessed() {
         bad.stderr
     );
 }
+
+#[test]
+fn podmans_compatible_api_gives_the_same_verdicts() {
+    use support::podman::Podman;
+    let podman = Podman::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    podman.import(&support::dockerd::busybox_rootfs(d));
+    podman.must(&[
+        "create",
+        "--name",
+        "insecure",
+        "--network",
+        "host",
+        "--cap-add",
+        "NET_ADMIN",
+        "--cap-add",
+        "SYS_ADMIN",
+        "local/busybox:1",
+    ]);
+    podman.must(&[
+        "create",
+        "--name",
+        "privileged",
+        "--privileged",
+        "local/busybox:1",
+    ]);
+    podman.must(&[
+        "run",
+        "-d",
+        "--name",
+        "hardened",
+        "--ulimit",
+        "nofile=1024:1024",
+        "--ulimit",
+        "nproc=1024:1024",
+        "--user",
+        "1000:1000",
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--memory",
+        "64m",
+        "--cpu-shares",
+        "512",
+        "--pids-limit",
+        "50",
+        "--network",
+        "none",
+        "--restart",
+        "on-failure:5",
+        "--health-cmd",
+        "true",
+        "local/busybox:1",
+    ]);
+    let host = podman.host();
+    let out = plimsoll(
+        d,
+        &[
+            "scan",
+            "--docker-host",
+            &host,
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        report["scan"]["inputs"][0]["attributes"]["runtime"],
+        "podman"
+    );
+    let f = failing(&report);
+    // Podman spells capabilities without CAP_ and in its own default sets; the verdicts match.
+    for check in ["PLM-DKR-0002", "PLM-DKR-0004", "PLM-DKR-0019"] {
+        assert!(
+            has(&f, "insecure", check),
+            "insecure: {check} in {:?}",
+            f.get("insecure")
+        );
+    }
+    assert!(
+        has(&f, "privileged", "PLM-DKR-0001"),
+        "{:?}",
+        f.get("privileged")
+    );
+    let caps: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["checkId"] == "PLM-DKR-0002")
+        .map(|x| x["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        caps.iter()
+            .any(|m| m.ends_with("adds capability NET_ADMIN")),
+        "{caps:?}"
+    );
+    // The hardened container passes, although Podman reports a health object for everything;
+    // the engine's constant ExperimentalBuild: true is not a finding.
+    assert!(!f.contains_key("hardened"), "{:?}", f.get("hardened"));
+    assert!(!f.values().any(|c| c.contains("PLM-DKR-0032")), "{f:?}");
+}

@@ -6,7 +6,7 @@
 //! networks.
 //!
 //! Resources (`source: docker`):
-//! * `Engine` — `info` and `version` under one object;
+//! * `Engine` — `info` and `version` under one object, and `runtime` (`docker` or `podman`);
 //! * `Container` — `data` is the inspect document, `image` the image's `Config` (its default
 //!   user and healthcheck count when the container sets none);
 //! * `Image` — `data` is the inspect document plus `history` (the `CreatedBy` lines);
@@ -238,11 +238,14 @@ async fn read_engine(docker: Docker, host: &str) -> Snapshot {
         target: host.to_string(),
         attributes,
     });
+    // Podman's compatible /info always says ExperimentalBuild: true (a constant: Podman has no
+    // experimental daemon mode), so checks need to know which runtime answered.
+    let runtime = if podman { "podman" } else { "docker" };
     snapshot.resources.push(resource(
         &scope,
         "Engine",
         &name,
-        json!({"info": info, "version": version}),
+        json!({"runtime": runtime, "info": info, "version": version}),
     ));
 
     // Containers: all of them.

@@ -88,25 +88,7 @@ impl Dockerd {
 
     /// Imports a one-binary image `local/busybox:1` from the host's busybox-static.
     pub fn import_busybox(&self) {
-        let root = self.dir.path().join("rootfs");
-        std::fs::create_dir_all(root.join("bin")).expect("rootfs");
-        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-            .into_iter()
-            .map(Path::new)
-            .find(|p| p.is_file())
-            .expect("busybox-static is installed");
-        std::fs::copy(busybox, root.join("bin/busybox")).expect("copy busybox");
-        std::os::unix::fs::symlink("busybox", root.join("bin/sh")).expect("symlink");
-        let tarball = self.dir.path().join("rootfs.tar");
-        let tar = Command::new("tar")
-            .arg("-C")
-            .arg(&root)
-            .arg("-cf")
-            .arg(&tarball)
-            .arg(".")
-            .status()
-            .expect("tar");
-        assert!(tar.success(), "tar of the rootfs");
+        let tarball = busybox_rootfs(self.dir.path());
         let import = Command::new("docker")
             .args(["import", "-c", r#"CMD ["/bin/sh","-c","sleep 3600"]"#])
             .arg(&tarball)
@@ -121,6 +103,30 @@ impl Dockerd {
             String::from_utf8_lossy(&import.stderr)
         );
     }
+}
+
+/// A root filesystem tarball holding busybox-static as /bin/busybox and /bin/sh, in `dir`.
+pub fn busybox_rootfs(dir: &Path) -> PathBuf {
+    let root = dir.join("rootfs");
+    std::fs::create_dir_all(root.join("bin")).expect("rootfs");
+    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+        .into_iter()
+        .map(Path::new)
+        .find(|p| p.is_file())
+        .expect("busybox-static is installed");
+    std::fs::copy(busybox, root.join("bin/busybox")).expect("copy busybox");
+    std::os::unix::fs::symlink("busybox", root.join("bin/sh")).expect("symlink");
+    let tarball = dir.join("rootfs.tar");
+    let tar = Command::new("tar")
+        .arg("-C")
+        .arg(&root)
+        .arg("-cf")
+        .arg(&tarball)
+        .arg(".")
+        .status()
+        .expect("tar");
+    assert!(tar.success(), "tar of the rootfs");
+    tarball
 }
 
 impl Drop for Dockerd {

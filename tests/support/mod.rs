@@ -5,5 +5,6 @@
 pub mod apiserver;
 pub mod bigcluster;
 pub mod dockerd;
+pub mod podman;
 pub mod proxy;
 pub mod sarif;

@@ -11,8 +11,11 @@ package plimsoll.docker.experimental
 
 import rego.v1
 
+# Podman's compatible API reports ExperimentalBuild: true as a constant; it has no
+# experimental mode.
 deny contains v if {
 	input.info.ExperimentalBuild == true
+	object.get(input, "runtime", "docker") != "podman"
 	v := {"msg": sprintf("engine %s runs with experimental features", [input.metadata.name]), "path": ["info", "ExperimentalBuild"]}
 }
 
