@@ -140,13 +140,14 @@ pub struct ConfigArgs {
 }
 
 /// The flags that select a live cluster; any of them makes INPUT optional.
-const CLUSTER_FLAGS: [&str; 6] = [
+const CLUSTER_FLAGS: [&str; 7] = [
     "kubeconfig",
     "contexts",
     "all_contexts",
     "in_cluster",
     "docker",
     "docker_host",
+    "host_root",
 ];
 
 /// Which Docker engine (or Podman's compatible API) to read.
@@ -167,6 +168,10 @@ pub struct DockerArgs {
     /// Directory holding ca.pem, cert.pem and key.pem.
     #[arg(long, value_name = "DIR")]
     pub docker_cert_path: Option<PathBuf>,
+    /// Also read host facts under DIR (daemon.json, the dockerd command line, owner and mode
+    /// of the Docker files and sockets); `/` for this machine, or a mounted host filesystem.
+    #[arg(long, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
 }
 
 impl DockerArgs {

@@ -440,3 +440,54 @@ fn podmans_compatible_api_gives_the_same_verdicts() {
     assert!(!f.contains_key("hardened"), "{:?}", f.get("hardened"));
     assert!(!f.values().any(|c| c.contains("PLM-DKR-0032")), "{f:?}");
 }
+
+#[test]
+fn the_host_collector_reads_a_running_dockerds_command_line() {
+    let engine = Dockerd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let host = engine.host();
+    // This machine's own /: /proc holds the test daemon (started with --iptables=false).
+    let out = plimsoll(
+        d,
+        &[
+            "collect",
+            "--docker-host",
+            &host,
+            "--host-root",
+            "/",
+            "-o",
+            "snap.json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("snap.json")).unwrap()).unwrap();
+    let ours = snap["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["kind"] == "DockerDaemon"
+                && r["commandLine"].as_array().is_some_and(|a| {
+                    a.iter()
+                        .any(|x| x.as_str().is_some_and(|s| s.contains(&host)))
+                })
+        })
+        .expect("the test dockerd's command line");
+    assert_eq!(ours["flags"]["iptables"], serde_json::json!(["false"]));
+    let name = ours["metadata"]["name"].as_str().unwrap().to_string();
+    let scan = plimsoll(
+        d,
+        &[
+            "scan",
+            "snap.json",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&scan.stdout).unwrap();
+    assert!(has(&failing(&report), &name, "PLM-HOST-0032"), "{name}");
+}

@@ -105,6 +105,15 @@ pub(crate) fn gather(
         }
         snapshot.merge(engine);
     }
+    if let Some(root) = &docker.host_root {
+        if !root.is_dir() {
+            return Err(Failure::input(anyhow::anyhow!(
+                "--host-root {}: not a directory",
+                root.display()
+            )));
+        }
+        snapshot.merge(crate::collect::host::collect(root));
+    }
     snapshot.normalise();
     Ok(snapshot)
 }

@@ -4,6 +4,7 @@
 //! [`Snapshot`](crate::snapshot::Snapshot).
 
 pub mod docker;
+pub mod host;
 pub mod kubernetes;
 pub mod manifests;
 pub(crate) mod yaml_lines;

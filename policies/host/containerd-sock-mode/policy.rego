@@ -1,0 +1,19 @@
+# METADATA
+# title: The containerd socket has mode 0660 or more restrictive
+# description: >-
+#   Looser permissions on the containerd socket let other users read or change it. Setuid, setgid and sticky bits count as looser. Absent files pass. CIS Docker 3.24.
+# custom:
+#   id: PLM-HOST-0024
+#   severity: high
+#   kinds: [host/File]
+#   remediation: "chmod 660 /run/containerd/containerd.sock"
+package plimsoll.host.containerd_sock_mode
+
+import rego.v1
+
+deny contains v if {
+	input.role == "containerd.sock"
+	input.exists == true
+	bits.and(input.modeBits, 3663) != 0
+	v := {"msg": sprintf("%s has mode %s (at most 0660)", [input.path, input.mode]), "path": ["mode"]}
+}

@@ -1,0 +1,24 @@
+# METADATA
+# title: The containerd socket is owned by root:root
+# description: >-
+#   Whoever owns the containerd socket can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.23.
+# custom:
+#   id: PLM-HOST-0023
+#   severity: high
+#   kinds: [host/File]
+#   remediation: "chown root:root /run/containerd/containerd.sock"
+package plimsoll.host.containerd_sock_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "containerd.sock"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}

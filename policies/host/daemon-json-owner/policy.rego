@@ -1,0 +1,24 @@
+# METADATA
+# title: Daemon.json is owned by root:root
+# description: >-
+#   Whoever owns daemon.json can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.17.
+# custom:
+#   id: PLM-HOST-0017
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chown root:root /etc/docker/daemon.json"
+package plimsoll.host.daemon_json_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "daemon.json"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}

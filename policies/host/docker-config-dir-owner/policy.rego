@@ -1,0 +1,24 @@
+# METADATA
+# title: The /etc/docker directory is owned by root:root
+# description: >-
+#   Whoever owns the /etc/docker directory can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.5.
+# custom:
+#   id: PLM-HOST-0005
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chown root:root /etc/docker"
+package plimsoll.host.docker_config_dir_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "docker-config-dir"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}

@@ -1,0 +1,19 @@
+# METADATA
+# title: The docker.socket unit has mode 0644 or more restrictive
+# description: >-
+#   Looser permissions on the docker.socket unit let other users read or change it. Setuid, setgid and sticky bits count as looser. Absent files pass. CIS Docker 3.4.
+# custom:
+#   id: PLM-HOST-0004
+#   severity: high
+#   kinds: [host/File]
+#   remediation: "chmod 644 /lib/systemd/system/docker.socket"
+package plimsoll.host.docker_socket_mode
+
+import rego.v1
+
+deny contains v if {
+	input.role == "docker.socket"
+	input.exists == true
+	bits.and(input.modeBits, 3675) != 0
+	v := {"msg": sprintf("%s has mode %s (at most 0644)", [input.path, input.mode]), "path": ["mode"]}
+}

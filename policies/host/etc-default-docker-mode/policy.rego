@@ -1,0 +1,19 @@
+# METADATA
+# title: /etc/default/docker has mode 0644 or more restrictive
+# description: >-
+#   Looser permissions on /etc/default/docker let other users read or change it. Setuid, setgid and sticky bits count as looser. Absent files pass. CIS Docker 3.20.
+# custom:
+#   id: PLM-HOST-0020
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chmod 644 /etc/default/docker"
+package plimsoll.host.etc_default_docker_mode
+
+import rego.v1
+
+deny contains v if {
+	input.role == "etc-default-docker"
+	input.exists == true
+	bits.and(input.modeBits, 3675) != 0
+	v := {"msg": sprintf("%s has mode %s (at most 0644)", [input.path, input.mode]), "path": ["mode"]}
+}

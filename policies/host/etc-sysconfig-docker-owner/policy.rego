@@ -1,0 +1,24 @@
+# METADATA
+# title: /etc/sysconfig/docker is owned by root:root
+# description: >-
+#   Whoever owns /etc/sysconfig/docker can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.22.
+# custom:
+#   id: PLM-HOST-0021
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chown root:root /etc/sysconfig/docker"
+package plimsoll.host.etc_sysconfig_docker_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "etc-sysconfig-docker"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}

@@ -1,0 +1,19 @@
+# METADATA
+# title: Registry certificates has mode 0444 or more restrictive
+# description: >-
+#   Looser permissions on registry certificates let other users read or change it. Setuid, setgid and sticky bits count as looser. Absent files pass. CIS Docker 3.8.
+# custom:
+#   id: PLM-HOST-0008
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chmod 444 /etc/docker/certs.d/registry.example.com/ca.crt"
+package plimsoll.host.registry_cert_mode
+
+import rego.v1
+
+deny contains v if {
+	input.role == "registry-cert"
+	input.exists == true
+	bits.and(input.modeBits, 3803) != 0
+	v := {"msg": sprintf("%s has mode %s (at most 0444)", [input.path, input.mode]), "path": ["mode"]}
+}

@@ -1,0 +1,24 @@
+# METADATA
+# title: Registry certificates is owned by root:root
+# description: >-
+#   Whoever owns registry certificates can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.7.
+# custom:
+#   id: PLM-HOST-0007
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chown root:root /etc/docker/certs.d/registry.example.com/ca.crt"
+package plimsoll.host.registry_cert_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "registry-cert"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}

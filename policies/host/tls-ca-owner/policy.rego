@@ -1,0 +1,24 @@
+# METADATA
+# title: The TLS CA certificate is owned by root:root
+# description: >-
+#   Whoever owns the TLS CA certificate can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.9.
+# custom:
+#   id: PLM-HOST-0009
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chown root:root /etc/docker/tls/ca.pem"
+package plimsoll.host.tls_ca_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "tls-ca"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}

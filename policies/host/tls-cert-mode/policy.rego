@@ -1,0 +1,19 @@
+# METADATA
+# title: The Docker server certificate has mode 0444 or more restrictive
+# description: >-
+#   Looser permissions on the Docker server certificate let other users read or change it. Setuid, setgid and sticky bits count as looser. Absent files pass. CIS Docker 3.12.
+# custom:
+#   id: PLM-HOST-0012
+#   severity: medium
+#   kinds: [host/File]
+#   remediation: "chmod 444 /etc/docker/tls/server-cert.pem"
+package plimsoll.host.tls_cert_mode
+
+import rego.v1
+
+deny contains v if {
+	input.role == "tls-cert"
+	input.exists == true
+	bits.and(input.modeBits, 3803) != 0
+	v := {"msg": sprintf("%s has mode %s (at most 0444)", [input.path, input.mode]), "path": ["mode"]}
+}

@@ -1,0 +1,24 @@
+# METADATA
+# title: The Docker server certificate key is owned by root:root
+# description: >-
+#   Whoever owns the Docker server certificate key can change it, and with it what the Docker daemon trusts or runs. Absent files pass. CIS Docker 3.13.
+# custom:
+#   id: PLM-HOST-0013
+#   severity: high
+#   kinds: [host/File]
+#   remediation: "chown root:root /etc/docker/tls/server-key.pem"
+package plimsoll.host.tls_key_owner
+
+import rego.v1
+
+deny contains v if {
+	input.role == "tls-key"
+	input.exists == true
+	not owned
+	v := {"msg": sprintf("%s is owned by %s:%s, not root:root", [input.path, input.user, input.group]), "path": ["user"]}
+}
+
+owned if {
+	input.user == "root"
+	input.group == "root"
+}
