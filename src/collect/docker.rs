@@ -159,19 +159,10 @@ pub fn collect(opts: &DockerOptions) -> Result<Snapshot, DockerError> {
     if let Some(path) = host.strip_prefix("unix://")
         && !std::path::Path::new(path).exists()
     {
-        let mut snapshot = Snapshot::default();
-        snapshot.sources.push(SourceInfo {
-            collector: COLLECTOR.into(),
-            target: host.clone(),
-            attributes: BTreeMap::new(),
-        });
-        snapshot.issues.push(issue(
-            IssueLevel::Error,
+        return Ok(unreachable(
+            &host,
             format!("{host}: cannot reach the Docker engine (no socket at {path})"),
-            &KINDS,
-            false,
         ));
-        return Ok(snapshot);
     }
     let docker = connect(opts, &host)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -182,36 +173,35 @@ pub fn collect(opts: &DockerOptions) -> Result<Snapshot, DockerError> {
     Ok(runtime.block_on(read_engine(docker, &host)))
 }
 
-async fn read_engine(docker: Docker, host: &str) -> Snapshot {
+/// A snapshot that records the engine as the source and why nothing could be read from it:
+/// an error covering every Docker kind, so their checks are NOT_ASSESSED.
+fn unreachable(host: &str, message: String) -> Snapshot {
     let mut snapshot = Snapshot::default();
+    snapshot.sources.push(SourceInfo {
+        collector: COLLECTOR.into(),
+        target: host.to_string(),
+        attributes: BTreeMap::new(),
+    });
+    snapshot
+        .issues
+        .push(issue(IssueLevel::Error, message, &KINDS, false));
+    snapshot
+}
+
+async fn read_engine(docker: Docker, host: &str) -> Snapshot {
     let docker = match docker.negotiate_version().await {
         Ok(d) => d,
         Err(e) => {
-            snapshot.sources.push(SourceInfo {
-                collector: COLLECTOR.into(),
-                target: host.to_string(),
-                attributes: BTreeMap::new(),
-            });
-            snapshot
-                .issues
-                .push(issue(IssueLevel::Error, describe(host, &e), &KINDS, false));
-            return snapshot;
+            return unreachable(host, describe(host, &e));
         }
     };
     let (info, version) = match (docker.info().await, docker.version().await) {
         (Ok(i), Ok(v)) => (to_value(&i), to_value(&v)),
         (Err(e), _) | (_, Err(e)) => {
-            snapshot.sources.push(SourceInfo {
-                collector: COLLECTOR.into(),
-                target: host.to_string(),
-                attributes: BTreeMap::new(),
-            });
-            snapshot
-                .issues
-                .push(issue(IssueLevel::Error, describe(host, &e), &KINDS, false));
-            return snapshot;
+            return unreachable(host, describe(host, &e));
         }
     };
+    let mut snapshot = Snapshot::default();
     let name = info["Name"].as_str().unwrap_or("engine").to_string();
     // The daemon's ID is stable across restarts; Podman may leave it empty.
     let engine_id = info["ID"]
