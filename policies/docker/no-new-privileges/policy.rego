@@ -1,11 +1,12 @@
 # METADATA
 # title: Containers cannot gain new privileges
 # description: >-
-#   Without no-new-privileges, setuid and setgid binaries and file capabilities inside the container can raise the privileges of a process. The daemon-wide setting (daemon.json "no-new-privileges") also satisfies this, but is only visible with the host collector. CIS Docker 5.26.
+#   Without no-new-privileges, setuid and setgid binaries and file capabilities inside the container can raise the privileges of a process. The daemon-wide setting (daemon.json "no-new-privileges": true, or the flag) also satisfies this; it is visible when the host is read with --host-root. CIS Docker 5.26.
 # custom:
 #   id: PLM-DKR-0018
 #   severity: medium
 #   kinds: [docker/Container]
+#   inventory: [host/DockerDaemon]
 #   remediation: "Run the container with --security-opt no-new-privileges (or set it daemon-wide)."
 package plimsoll.docker.no_new_privileges
 
@@ -14,7 +15,25 @@ import rego.v1
 
 deny contains v if {
 	not has_nnp
-	v := {"msg": sprintf("%s does not set no-new-privileges", [docker.container]), "path": ["data", "HostConfig", "SecurityOpt"]}
+	not daemon_wide
+	v := {"msg": sprintf("%s does not set no-new-privileges (nor does the daemon)", [docker.container]), "path": ["data", "HostConfig", "SecurityOpt"]}
+}
+
+# The daemon sets it for every container (host collector, --host-root).
+daemon_wide if {
+	some d in object.get(data, ["inventory", "host/DockerDaemon"], [])
+	nnp_setting(d)
+}
+
+nnp_setting(d) if {
+	some f in object.get(d.flags, "no-new-privileges", [])
+	f in {true, "true"}
+}
+
+nnp_setting(d) if {
+	count(object.get(d.flags, "no-new-privileges", [])) == 0
+	is_object(d.config)
+	d.config["no-new-privileges"] == true
 }
 
 has_nnp if {
