@@ -12,6 +12,30 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use support::dockerd::Dockerd;
 
+/// The hardened container both engines run: it must pass every Docker check.
+const HARDENED: &[&str] = &[
+    "--user",
+    "1000:1000",
+    "--read-only",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges",
+    "--memory",
+    "64m",
+    "--cpu-shares",
+    "512",
+    "--pids-limit",
+    "50",
+    "--network",
+    "none",
+    "--restart",
+    "on-failure:5",
+    "--health-cmd",
+    "true",
+    "local/busybox:1",
+];
+
 struct Out {
     code: i32,
     stdout: String,
@@ -115,32 +139,7 @@ fn a_real_engine_is_scanned_with_every_container_including_created_ones() {
         "local/busybox:1",
     ]);
     // A hardened container that runs.
-    engine.must(&[
-        "run",
-        "-d",
-        "--name",
-        "hardened",
-        "--user",
-        "1000:1000",
-        "--read-only",
-        "--cap-drop",
-        "ALL",
-        "--security-opt",
-        "no-new-privileges",
-        "--memory",
-        "64m",
-        "--cpu-shares",
-        "512",
-        "--pids-limit",
-        "50",
-        "--network",
-        "none",
-        "--restart",
-        "on-failure:5",
-        "--health-cmd",
-        "true",
-        "local/busybox:1",
-    ]);
+    engine.must(&[&["run", "-d", "--name", "hardened"], HARDENED].concat());
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -360,36 +359,22 @@ fn podmans_compatible_api_gives_the_same_verdicts() {
         "--privileged",
         "local/busybox:1",
     ]);
-    podman.must(&[
-        "run",
-        "-d",
-        "--name",
-        "hardened",
-        "--ulimit",
-        "nofile=1024:1024",
-        "--ulimit",
-        "nproc=1024:1024",
-        "--user",
-        "1000:1000",
-        "--read-only",
-        "--cap-drop",
-        "ALL",
-        "--security-opt",
-        "no-new-privileges",
-        "--memory",
-        "64m",
-        "--cpu-shares",
-        "512",
-        "--pids-limit",
-        "50",
-        "--network",
-        "none",
-        "--restart",
-        "on-failure:5",
-        "--health-cmd",
-        "true",
-        "local/busybox:1",
-    ]);
+    podman.must(
+        &[
+            &[
+                "run",
+                "-d",
+                "--name",
+                "hardened",
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=1024:1024",
+            ],
+            HARDENED,
+        ]
+        .concat(),
+    );
     let host = podman.host();
     let out = plimsoll(
         d,
