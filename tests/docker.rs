@@ -8,8 +8,7 @@ mod support;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use support::bin::run as plimsoll;
 use support::dockerd::Dockerd;
 
 /// The hardened container both engines run: it must pass every Docker check.
@@ -35,32 +34,6 @@ const HARDENED: &[&str] = &[
     "true",
     "local/busybox:1",
 ];
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn plimsoll(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("PLIMSOLL_STATE")
-        .env_remove("DOCKER_HOST")
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Failing check ids per resource name.
 fn failing(report: &Value) -> BTreeMap<String, BTreeSet<String>> {

@@ -8,58 +8,12 @@
 
 mod support;
 
+use support::bin::{Out, assert_exit, root, run};
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cmd(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plimsoll"));
-    c.args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("PLIMSOLL_STATE")
-        .env_remove("KUBECONFIG")
-        // A HOME of its own: nothing here may touch the developer's history.
-        .env("HOME", dir)
-        .env_remove("XDG_STATE_HOME")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let out = cmd(dir, args).output().expect("binary runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// The run ended with `code` and said `needle` on stderr.
-fn assert_exit(out: &Out, code: i32, needle: &str) {
-    assert_eq!(
-        out.code, code,
-        "stdout: {}\nstderr: {}",
-        out.stdout, out.stderr
-    );
-    assert!(
-        out.stderr.contains(needle),
-        "expected {needle:?} in: {}",
-        out.stderr
-    );
-}
 
 fn write(dir: &Path, name: &str, text: &str) {
     let p = dir.join(name);
@@ -111,6 +65,11 @@ fn scan_json(dir: &Path, extra: &[&str]) -> Out {
     ];
     args.extend_from_slice(extra);
     run(dir, &args)
+}
+
+/// `plimsoll ARGS` in `dir` (also its HOME), not yet started.
+fn bin_command(dir: &Path, args: &[&str]) -> std::process::Command {
+    support::bin::command(dir, dir, args)
 }
 
 /// The recorded runs of `state.db`, newest first.
@@ -345,7 +304,7 @@ fn concurrent_runs_wait_for_each_other_and_all_are_recorded() {
     write(d, "k8s/job.yaml", JOB);
     let children: Vec<_> = (0..4)
         .map(|_| {
-            cmd(
+            bin_command(
                 d,
                 &[
                     "scan",
@@ -416,7 +375,7 @@ fn a_run_killed_while_writing_leaves_the_previous_run_intact() {
     write(d, "k8s/web.yaml", WEB);
     assert_eq!(scan_json(d, &[]).code, 1);
     write(d, "k8s/job.yaml", JOB);
-    let mut child = cmd(
+    let mut child = bin_command(
         d,
         &[
             "scan",

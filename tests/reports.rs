@@ -12,53 +12,15 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use support::bin::{Out, assert_exit, root};
 use support::sarif::{assert_github_ready, validate_sarif};
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn run_in(dir: &Path, args: &[&str]) -> Out {
-    // Each run gets an empty state directory (drift has its own tests in tests/drift.rs), and
-    // never the developer's own history.
-    let state = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_STATE_HOME", state.path())
-        .env_remove("PLIMSOLL_STATE")
-        .env_remove("RUST_LOG")
-        .env_remove("PLIMSOLL_CONFIG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// The run ended with `code` and said `needle` on stderr.
-fn assert_exit(out: &Out, code: i32, needle: &str) {
-    assert_eq!(
-        out.code, code,
-        "stdout: {}\nstderr: {}",
-        out.stdout, out.stderr
-    );
-    assert!(
-        out.stderr.contains(needle),
-        "expected {needle:?} in: {}",
-        out.stderr
-    );
+    // Each run gets an empty HOME, so an empty state store (drift has its own tests in
+    // tests/drift.rs), and never the developer's own history.
+    let home = tempfile::tempdir().unwrap();
+    support::bin::output(&mut support::bin::command(dir, home.path(), args))
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

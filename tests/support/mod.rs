@@ -4,6 +4,7 @@
 
 pub mod apiserver;
 pub mod bigcluster;
+pub mod bin;
 pub mod dockerd;
 pub mod podman;
 pub mod proxy;
