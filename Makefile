@@ -5,18 +5,21 @@ BIN_DEBUG := target/debug/plimsoll
 BIN_RELEASE := target/release/plimsoll
 N ?= 10000
 
-.PHONY: help build release demo test lint fmt docs policy-test bench perf clean
+.PHONY: help deps build release demo test lint fmt docs policy-test bench perf clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
-build: ## Debug build
+deps: ## Install the build dependencies (protoc for the containerd client) if missing
+	./scripts/install-build-deps.sh
+
+build: deps ## Debug build
 	$(CARGO) build
 
-release: ## Optimised build (target/release/plimsoll)
+release: deps ## Optimised build (target/release/plimsoll)
 	$(CARGO) build --release
 
-demo: ## Scan the bundled demo manifests and print the table (report only: exit 0)
+demo: deps ## Scan the bundled demo manifests and print the table (report only: exit 0)
 	$(CARGO) run --quiet -- scan fixtures/demo --exit-zero
 
 test: ## The whole test suite: unit, integration (real binary), catalogue cases, bench smoke
@@ -24,7 +27,7 @@ test: ## The whole test suite: unit, integration (real binary), catalogue cases,
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
 
-lint: ## rustfmt check and clippy with warnings as errors
+lint: deps ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
@@ -37,7 +40,7 @@ docs: build ## Regenerate docs/checks.md from the catalogue
 policy-test: build ## Run the pass/fail cases of the built-in checks through the CLI
 	$(BIN_DEBUG) policies test policies
 
-bench: ## Criterion benchmark of the engine (results in target/criterion)
+bench: deps ## Criterion benchmark of the engine (results in target/criterion)
 	$(CARGO) bench --bench engine
 
 perf: release ## End-to-end wall time and peak RSS of a scan of N generated Deployments (N=10000)

@@ -4,9 +4,10 @@
 # so `make test` stays the one command.
 set -euo pipefail
 
+"$(dirname "$0")/install-build-deps.sh"
+
 need_apt=()
 command -v make >/dev/null 2>&1 || need_apt+=(make)
-command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 # tests/kubernetes.rs runs kubectl against the loopback test API server to prove the server
 # speaks the real protocol. Debian packages kubectl as kubernetes-client.
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
@@ -16,6 +17,9 @@ command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 # busybox-static with `docker import`.
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || need_apt+=(busybox-static)
+# tests/containerd.rs reads dockerd's own containerd and creates a container there with ctr
+# (Debian containerd, which docker.io depends on).
+command -v ctr >/dev/null 2>&1 || need_apt+=(containerd)
 # ... and Podman's Docker-compatible API (`podman system service`).
 command -v podman >/dev/null 2>&1 || need_apt+=(podman)
 if [ "${#need_apt[@]}" -gt 0 ]; then
@@ -26,7 +30,6 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
     exit 1
   fi
 fi
-command -v cargo >/dev/null 2>&1 || { echo "cargo not found: install the Rust toolchain (rustup)" >&2; exit 1; }
 
 # tests/reports.rs validates every SARIF file with the Microsoft SARIF Multitool (GitHub's
 # rules) and reads every JUnit file with a real consumer, junitparser. Pinned versions; the

@@ -140,7 +140,7 @@ pub struct ConfigArgs {
 }
 
 /// The flags that select a live cluster; any of them makes INPUT optional.
-const CLUSTER_FLAGS: [&str; 7] = [
+const CLUSTER_FLAGS: [&str; 8] = [
     "kubeconfig",
     "contexts",
     "all_contexts",
@@ -148,11 +148,12 @@ const CLUSTER_FLAGS: [&str; 7] = [
     "docker",
     "docker_host",
     "host_root",
+    "containerd",
 ];
 
 /// Which Docker engine (or Podman's compatible API) to read.
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Docker host")]
+#[command(next_help_heading = "Container host (Docker, Podman, containerd)")]
 pub struct DockerArgs {
     /// Read the Docker engine: DOCKER_HOST, else the local socket.
     #[arg(long)]
@@ -170,8 +171,21 @@ pub struct DockerArgs {
     pub docker_cert_path: Option<PathBuf>,
     /// Also read host facts under DIR (daemon.json, the dockerd command line, owner and mode
     /// of the Docker files and sockets); `/` for this machine, or a mounted host filesystem.
+    /// Default: `/` when --docker reads a local socket and its dockerd runs on this machine.
     #[arg(long, value_name = "DIR")]
     pub host_root: Option<PathBuf>,
+    /// Do not read host facts, not even from `/` for a local daemon.
+    #[arg(long, conflicts_with = "host_root")]
+    pub no_host_facts: bool,
+    /// Read containerd's native API: containers and their OCI runtime specs in every
+    /// namespace (default socket /run/containerd/containerd.sock; dockerd's own containerd
+    /// is at /var/run/docker/containerd/containerd.sock).
+    #[arg(long, value_name = "SOCK", num_args = 0..=1, default_missing_value = crate::collect::containerd::DEFAULT_SOCKET)]
+    pub containerd: Option<PathBuf>,
+    /// Only this containerd namespace (repeatable): moby (Docker), k8s.io (Kubernetes),
+    /// default (nerdctl).
+    #[arg(long = "namespace", value_name = "NS", requires = "containerd")]
+    pub namespaces: Vec<String>,
 }
 
 impl DockerArgs {

@@ -448,4 +448,34 @@ fn the_host_collector_reads_a_running_dockerds_command_line() {
     );
     let report: Value = serde_json::from_str(&scan.stdout).unwrap();
     assert!(has(&failing(&report), &name, "PLM-HOST-0032"), "{name}");
+
+    // Without --host-root: this dockerd serves the socket and runs here, so `/` is read by
+    // default; --no-host-facts turns that off.
+    let collectors = |extra: &[&str]| {
+        let out = plimsoll(
+            d,
+            &[&["collect", "--docker-host", &host, "-o", "s.json"], extra].concat(),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let snap: Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("s.json")).unwrap()).unwrap();
+        snap["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["collector"].as_str().unwrap().to_string(),
+                    s["target"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let default = collectors(&[]);
+    assert!(
+        default.iter().any(|(c, t)| c == "host" && t == "/"),
+        "{default:?}"
+    );
+    let off = collectors(&["--no-host-facts"]);
+    assert!(off.iter().all(|(c, _)| c != "host"), "{off:?}");
 }

@@ -105,7 +105,43 @@ pub(crate) fn gather(
         }
         snapshot.merge(engine);
     }
-    if let Some(root) = &docker.host_root {
+    if let Some(socket) = &docker.containerd {
+        use crate::collect::containerd::{self as ctd, ContainerdError, ContainerdOptions};
+        let opts = ContainerdOptions {
+            socket: socket.clone(),
+            namespaces: docker.namespaces.clone(),
+            timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
+        };
+        let daemon = ctd::collect(&opts).map_err(|e| match e {
+            ContainerdError::Namespace(_) => Failure::usage(e),
+            ContainerdError::Runtime(_) => Failure::input(e),
+        })?;
+        let others = !inputs.is_empty() || !snapshot.resources.is_empty();
+        if !others && daemon.resources.is_empty() && daemon.has_errors() {
+            let messages: Vec<&str> = daemon.issues.iter().map(|i| i.message.as_str()).collect();
+            return Err(Failure::input(anyhow::anyhow!(
+                "nothing could be collected: {}",
+                messages.join("; ")
+            )));
+        }
+        snapshot.merge(daemon);
+    }
+    let host_root = docker.host_root.clone().or_else(|| {
+        // A local engine whose dockerd this machine runs: its host facts are here too. Not
+        // when the daemon is elsewhere (a container with the socket mounted sees its own
+        // root, whose missing files would read as passes).
+        let local = docker.wanted()
+            && !docker.no_host_facts
+            && crate::collect::host::dockerd_serves(
+                std::path::Path::new("/"),
+                &crate::collect::docker::resolve_host(&crate::collect::docker::DockerOptions {
+                    host: docker.docker_host.clone(),
+                    ..Default::default()
+                }),
+            );
+        local.then(|| std::path::PathBuf::from("/"))
+    });
+    if let Some(root) = &host_root {
         if !root.is_dir() {
             return Err(Failure::input(anyhow::anyhow!(
                 "--host-root {}: not a directory",

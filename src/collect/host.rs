@@ -259,6 +259,32 @@ fn issue(level: IssueLevel, message: String, kinds: &[&str]) -> CollectionIssue 
     }
 }
 
+/// Whether a `dockerd` running under `root` serves the unix socket `url` (`unix:///path`):
+/// its `-H`/`--host` names it, or it has none and the socket is the default one (`fd://`,
+/// socket activation, serves the default one too).
+pub fn dockerd_serves(root: &Path, url: &str) -> bool {
+    let Some(path) = url.strip_prefix("unix://") else {
+        return false;
+    };
+    let canonical = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
+    let wanted = canonical(path);
+    let default = canonical("/var/run/docker.sock");
+    dockerd_command_lines(root).iter().any(|(_, args)| {
+        let flags = parse_flags(args);
+        let hosts: Vec<&str> = flags
+            .get("host")
+            .map(|h| h.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if hosts.is_empty() {
+            return wanted == default;
+        }
+        hosts.iter().any(|h| match h.strip_prefix("unix://") {
+            Some(p) => canonical(p) == wanted,
+            None => h.starts_with("fd://") && wanted == default,
+        })
+    })
+}
+
 /// Command lines (NUL-separated `cmdline`) of the processes whose program is `dockerd`,
 /// sorted, as (pid, args without the program).
 fn dockerd_command_lines(root: &Path) -> Vec<(String, Vec<String>)> {
@@ -405,6 +431,33 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dockerd_serves_the_socket_its_flags_name_or_the_default() {
+        let root = tempfile::tempdir().unwrap();
+        let proc = |pid: &str, args: &[&str]| {
+            let d = root.path().join("proc").join(pid);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("cmdline"), args.join("\0") + "\0").unwrap();
+        };
+        proc("10", &["/usr/bin/dockerd", "-H", "unix:///tmp/a.sock"]);
+        proc("11", &["/usr/bin/containerd"]);
+        let r = root.path();
+        assert!(dockerd_serves(r, "unix:///tmp/a.sock"));
+        assert!(!dockerd_serves(r, "unix:///tmp/b.sock"));
+        assert!(!dockerd_serves(r, "tcp://127.0.0.1:2375"));
+        assert!(!dockerd_serves(r, "unix:///var/run/docker.sock"));
+        proc(
+            "12",
+            &[
+                "dockerd",
+                "-H",
+                "fd://",
+                "--containerd=/run/containerd/containerd.sock",
+            ],
+        );
+        assert!(dockerd_serves(r, "unix:///var/run/docker.sock"));
+    }
 
     #[test]
     fn flags_long_short_inline_and_boolean() {

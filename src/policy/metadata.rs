@@ -95,7 +95,7 @@ pub fn has_metadata(text: &str) -> bool {
 /// Which check ids a source may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdRule {
-    /// Built-in catalogue: every id follows `PLM-<K8S|NODE|EKS|ECS|ECR|DKR|HOST>-NNNN`.
+    /// Built-in catalogue: every id follows `PLM-<K8S|NODE|EKS|ECS|ECR|DKR|CTD|HOST>-NNNN`.
     Builtin,
     /// Checks added to a scan with `--policies`: the `PLM-` prefix is reserved.
     User,
@@ -161,6 +161,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             "PLM-ECS-",
             "PLM-ECR-",
             "PLM-DKR-",
+            "PLM-CTD-",
             "PLM-HOST-",
         ];
         let scheme = prefixes.iter().any(|p| {
@@ -171,7 +172,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             return Err(MetadataError {
                 line: at("id"),
                 message: format!(
-                    "built-in check id {:?} must be PLM-<K8S|NODE|EKS|ECS|ECR|DKR|HOST>-NNNN",
+                    "built-in check id {:?} must be PLM-<K8S|NODE|EKS|ECS|ECR|DKR|CTD|HOST>-NNNN",
                     c.id
                 ),
             });

@@ -66,6 +66,28 @@ impl Dockerd {
     }
 
     /// Runs the docker CLI against this engine.
+    /// The containerd that this dockerd started and manages (under its exec root).
+    pub fn containerd_socket(&self) -> PathBuf {
+        self.dir.path().join("exec/containerd/containerd.sock")
+    }
+
+    /// `ctr` against this dockerd's containerd; panics with its stderr when it fails.
+    pub fn ctr(&self, args: &[&str]) -> String {
+        let out = Command::new("ctr")
+            .arg("--address")
+            .arg(self.containerd_socket())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("ctr runs (Debian containerd, installed with docker.io)");
+        assert!(
+            out.status.success(),
+            "ctr {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     pub fn docker(&self, args: &[&str]) -> std::process::Output {
         Command::new("docker")
             .args(args)
