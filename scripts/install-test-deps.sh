@@ -45,3 +45,15 @@ if ! python3 -c 'import junitparser' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check 'junitparser==5.0.3' \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'junitparser==5.0.3'
 fi
+
+# tests/aws.rs runs the AWS collector against moto_server (pinned moto[server], which also
+# brings boto3 for the seeding script), in a virtualenv kept under target/ with the build.
+venv="$tools/venv"
+if [ ! -x "$venv/bin/moto_server" ]; then
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq python3-venv; else echo "missing: python3-venv" >&2; exit 1; fi
+  fi
+  mkdir -p "$tools"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+fi

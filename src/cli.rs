@@ -110,6 +110,9 @@ pub struct ScanArgs {
     /// A Docker host.
     #[command(flatten)]
     pub docker: DockerArgs,
+    /// An AWS account.
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Policy selection.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -140,7 +143,7 @@ pub struct ConfigArgs {
 }
 
 /// The flags that select a live cluster; any of them makes INPUT optional.
-const CLUSTER_FLAGS: [&str; 8] = [
+const CLUSTER_FLAGS: [&str; 12] = [
     "kubeconfig",
     "contexts",
     "all_contexts",
@@ -149,6 +152,10 @@ const CLUSTER_FLAGS: [&str; 8] = [
     "docker_host",
     "host_root",
     "containerd",
+    "aws",
+    "profile",
+    "regions",
+    "all_regions",
 ];
 
 /// Which Docker engine (or Podman's compatible API) to read.
@@ -192,6 +199,35 @@ impl DockerArgs {
     /// Whether a Docker engine was asked for.
     pub fn wanted(&self) -> bool {
         self.docker || self.docker_host.is_some()
+    }
+}
+
+/// An AWS account: its EKS, ECS and ECR control planes.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "AWS account (EKS, ECS, ECR)")]
+pub struct AwsArgs {
+    /// Read the EKS, ECS and ECR control planes of the account the AWS credentials belong to
+    /// (the SDK's default chain: environment, profiles, SSO, assume-role, instance metadata).
+    #[arg(long)]
+    pub aws: bool,
+    /// The named profile of ~/.aws/config to use (implies --aws; default AWS_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// A region to read (repeatable; implies --aws; default: the profile's or AWS_REGION).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Every region enabled for the account (implies --aws).
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Send AWS requests to this endpoint instead (a local emulator such as moto_server).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+impl AwsArgs {
+    /// Whether an AWS account was asked for.
+    pub fn wanted(&self) -> bool {
+        self.aws || self.profile.is_some() || !self.regions.is_empty() || self.all_regions
     }
 }
 
@@ -311,6 +347,9 @@ pub struct CollectArgs {
     /// A Docker host.
     #[command(flatten)]
     pub docker: DockerArgs,
+    /// An AWS account.
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Write the snapshot to FILE (atomically) instead of standard output.
     #[arg(short, long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

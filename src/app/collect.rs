@@ -8,7 +8,7 @@ use crate::snapshot::IssueLevel;
 /// Collects and writes the snapshot. Collection problems are recorded inside it; the exit code
 /// is 3 if any was an error, so a pipeline notices before evaluating elsewhere.
 pub(super) fn run(args: CollectArgs) -> Result<ExitCode, Failure> {
-    let snapshot = super::gather(&args.inputs, &args.cluster, &args.docker, true)?;
+    let snapshot = super::gather(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
     for issue in &snapshot.issues {
         match issue.level {
             IssueLevel::Error => tracing::error!("{}", issue.message),

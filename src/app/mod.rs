@@ -49,6 +49,7 @@ pub(crate) fn gather(
     inputs: &[String],
     cluster: &crate::cli::ClusterArgs,
     docker: &crate::cli::DockerArgs,
+    aws: &crate::cli::AwsArgs,
     progress: bool,
 ) -> Result<crate::snapshot::Snapshot, Failure> {
     use crate::collect::kubernetes::{self, ClusterError, ClusterOptions};
@@ -125,6 +126,23 @@ pub(crate) fn gather(
             )));
         }
         snapshot.merge(daemon);
+    }
+    if aws.wanted() {
+        use crate::collect::aws::{self as a, AwsError, AwsOptions};
+        let opts = AwsOptions {
+            profile: aws.profile.clone(),
+            regions: aws.regions.clone(),
+            all_regions: aws.all_regions,
+            endpoint_url: aws.endpoint_url.clone(),
+            timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
+            concurrency: usize::from(cluster.concurrency),
+            progress,
+        };
+        let account = a::collect(&opts).map_err(|e| match e {
+            AwsError::Config(_) => Failure::usage(e),
+            AwsError::Credentials(_) | AwsError::Runtime(_) => Failure::input(e),
+        })?;
+        snapshot.merge(account);
     }
     let host_root = docker.host_root.clone().or_else(|| {
         // A local engine whose dockerd this machine runs: its host facts are here too. Not

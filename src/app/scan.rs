@@ -212,6 +212,7 @@ pub(crate) struct ScanRequest<'a> {
     pub(crate) inputs: &'a [String],
     pub(crate) cluster: &'a ClusterArgs,
     pub(crate) docker: &'a crate::cli::DockerArgs,
+    pub(crate) aws: &'a crate::cli::AwsArgs,
     pub(crate) policy: &'a PolicyArgs,
     pub(crate) fail_on: FailOn,
     pub(crate) baseline: Option<std::path::PathBuf>,
@@ -252,7 +253,7 @@ pub(crate) fn evaluate(
     };
 
     let phase = Instant::now();
-    let snapshot = super::gather(req.inputs, req.cluster, req.docker, true)?;
+    let snapshot = super::gather(req.inputs, req.cluster, req.docker, req.aws, true)?;
     tracing::info!(
         "collected {} resources in {:.2}s",
         snapshot.resources.len(),
@@ -481,6 +482,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         inputs: &args.inputs,
         cluster: &args.cluster,
         docker: &args.docker,
+        aws: &args.aws,
         policy: &args.policy,
         fail_on,
         baseline,

@@ -87,6 +87,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             inputs: &args.inputs,
             cluster: &args.cluster,
             docker: &crate::cli::DockerArgs::default(),
+            aws: &crate::cli::AwsArgs::default(),
             policy: &policy,
             fail_on: Default::default(),
             baseline: None,

@@ -3,6 +3,7 @@
 //! [`CollectionIssue`](crate::snapshot::CollectionIssue)s inside a
 //! [`Snapshot`](crate::snapshot::Snapshot).
 
+pub mod aws;
 pub mod containerd;
 pub mod docker;
 pub mod host;

@@ -38,6 +38,15 @@ pub fn command(dir: &Path, home: &Path, args: &[&str]) -> Command {
         "KUBECONFIG",
         "DOCKER_HOST",
         "RUST_LOG",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ENDPOINT_URL",
     ] {
         c.env_remove(var);
     }

@@ -6,6 +6,7 @@ pub mod apiserver;
 pub mod bigcluster;
 pub mod bin;
 pub mod dockerd;
+pub mod moto;
 pub mod podman;
 pub mod proxy;
 pub mod sarif;

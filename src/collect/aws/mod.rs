@@ -1,0 +1,419 @@
+//! The AWS collector: the EKS, ECS and ECR control planes of one account, in one or more
+//! regions, through the AWS SDK for Rust.
+//!
+//! Credentials come from the SDK's default chain (environment, shared config and credentials
+//! files with `--profile`, SSO, assume-role profiles, credential processes, container and
+//! instance metadata). The account is identified first with STS GetCallerIdentity, so missing
+//! or expired credentials stop the collection with one line instead of one error per call.
+//! Regions are collected concurrently (bounded by `--concurrency`), and within a region the
+//! three services too; the SDK's standard retry mode retries throttling and transient errors
+//! with backoff.
+//!
+//! A call that is refused (AccessDenied) or not supported (an unknown operation, a region
+//! without the service, an emulator without the route) becomes a collection issue naming the
+//! operation and the kinds it feeds, so their checks are NOT_ASSESSED; everything else goes on.
+//!
+//! Snapshot shape: resources are `<service>/<Kind>` (`eks/Cluster`, `ecs/TaskDefinition`,
+//! `ecr/Repository`, ...) whose `data` is one of our own serde DTOs (`dto`), in the camelCase
+//! of the AWS API reference, with absent fields left out rather than defaulted: a policy can
+//! tell "not returned" from "false". `metadata.namespace` is the region, `metadata.labels` the
+//! resource's tags. Ids: `<service>/<account>/<region>/<Kind>/<name>`.
+
+mod dto;
+mod ecr;
+mod ecs;
+mod eks;
+
+use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
+use aws_config::BehaviorVersion;
+use aws_sdk_eks::error::ProvideErrorMetadata;
+use aws_sdk_eks::error::SdkError;
+use futures::StreamExt;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Every kind this collector produces.
+pub const KINDS: [&str; 14] = [
+    "eks/Cluster",
+    "eks/Nodegroup",
+    "eks/FargateProfile",
+    "eks/Addon",
+    "eks/AccessEntry",
+    "eks/IdentityProviderConfig",
+    "eks/PodIdentityAssociation",
+    "ecs/Cluster",
+    "ecs/Service",
+    "ecs/TaskDefinition",
+    "ecs/CapacityProvider",
+    "ecs/AccountSettings",
+    "ecr/Repository",
+    "ecr/Registry",
+];
+
+const COLLECTOR: &str = "aws";
+
+/// Which account and regions to read, and how.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    /// A named profile of the shared config files (default: `AWS_PROFILE`, else `default`).
+    pub profile: Option<String>,
+    /// Regions to read; empty: the profile's or environment's region.
+    pub regions: Vec<String>,
+    /// Every region enabled for the account (EC2 DescribeRegions).
+    pub all_regions: bool,
+    /// Send every request here instead of AWS (a local emulator).
+    pub endpoint_url: Option<String>,
+    /// Time limit for one attempt of one call.
+    pub timeout: Duration,
+    /// Regions (and, within a region, clusters) read at once.
+    pub concurrency: usize,
+    /// Show a progress bar on a terminal.
+    pub progress: bool,
+}
+
+/// A problem that stops the collection before anything is read.
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    /// A flag combination or value that cannot work (exit 2).
+    #[error("{0}")]
+    Config(String),
+    /// The account could not be identified: no, expired or rejected credentials, or no
+    /// endpoint reachable (exit 3).
+    #[error("{0}")]
+    Credentials(String),
+    /// The async runtime could not start.
+    #[error("cannot start the AWS collector: {0}")]
+    Runtime(String),
+}
+
+/// Where the collector is, shared by the per-service readers.
+pub(crate) struct Ctx {
+    pub(crate) account: String,
+    pub(crate) region: String,
+    pub(crate) concurrency: usize,
+}
+
+impl Ctx {
+    /// A resource: `data` is the DTO, `tags` become `metadata.labels`.
+    pub(crate) fn resource(
+        &self,
+        source: Source,
+        kind: &str,
+        name: &str,
+        tags: Option<&BTreeMap<String, String>>,
+        data: Value,
+    ) -> Resource {
+        let service = source.as_str();
+        let mut metadata = json!({"name": name, "namespace": self.region});
+        if let Some(t) = tags
+            && !t.is_empty()
+        {
+            metadata["labels"] = json!(t);
+        }
+        let mut obj = Map::new();
+        obj.insert(
+            "apiVersion".into(),
+            json!(format!("{service}.amazonaws.com/v1")),
+        );
+        obj.insert("kind".into(), json!(kind));
+        obj.insert("metadata".into(), metadata);
+        obj.insert("account".into(), json!(self.account));
+        obj.insert("region".into(), json!(self.region));
+        obj.insert("data".into(), data);
+        Resource::new(
+            format!("{service}/{}/{}/{kind}/{name}", self.account, self.region),
+            source,
+            obj,
+        )
+    }
+
+    /// A collection issue for a failed call.
+    pub(crate) fn issue(&self, failure: &CallFailure, kinds: &[&str]) -> CollectionIssue {
+        CollectionIssue {
+            level: IssueLevel::Error,
+            collector: COLLECTOR.into(),
+            message: format!("{}: {}", self.region, failure.message),
+            file: None,
+            line: None,
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            partial: true,
+        }
+    }
+}
+
+/// Why one call failed, in one line.
+#[derive(Debug, Clone)]
+pub(crate) struct CallFailure {
+    pub(crate) message: String,
+}
+
+/// Explains an SDK error: the operation, the AWS error code and message, or the transport
+/// problem.
+pub(crate) fn failure<E, R>(operation: &str, what: &str, err: &SdkError<E, R>) -> CallFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let target = if what.is_empty() {
+        operation.to_string()
+    } else {
+        format!("{operation} {what}")
+    };
+    let message = match err {
+        SdkError::ServiceError(se) => {
+            let e = se.err();
+            match (e.code(), e.message()) {
+                (Some(code), Some(msg)) => format!("{target}: {code}: {msg}"),
+                (Some(code), None) => format!("{target}: {code}"),
+                _ => {
+                    // No AWS error body: an unsupported route (HTTP 404 page) or a proxy.
+                    let raw = format!("{:?}", se.raw());
+                    let status = raw
+                        .split("status: StatusCode(")
+                        .nth(1)
+                        .and_then(|s| s.split(')').next())
+                        .unwrap_or("?");
+                    format!("{target}: not supported here (HTTP {status}, no AWS error)")
+                }
+            }
+        }
+        SdkError::TimeoutError(_) => format!("{target}: no answer in time"),
+        SdkError::DispatchFailure(_) => {
+            format!("{target}: cannot reach the endpoint ({})", chain(err))
+        }
+        other => format!("{target}: {}", chain(other)),
+    };
+    CallFailure { message }
+}
+
+/// The innermost causes of an error, joined.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut src = e.source();
+    while let Some(s) = src {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        src = s.source();
+    }
+    // Some causes span lines (the credential chain lists every provider it tried): one line.
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Collects the account. Fails only when nothing can be read at all (bad flags, no
+/// credentials, no region); a failing call is recorded as an issue instead.
+pub fn collect(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
+    if opts.all_regions && !opts.regions.is_empty() {
+        return Err(AwsError::Config(
+            "--all-regions and --region exclude each other".into(),
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| AwsError::Runtime(e.to_string()))?;
+    runtime.block_on(collect_async(opts))
+}
+
+async fn collect_async(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
+    use aws_smithy_http_client::tls;
+    // rustls with ring, as the Kubernetes and Docker clients (no aws-lc build).
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http.clone())
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .operation_attempt_timeout(opts.timeout)
+                .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
+                .build(),
+        )
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(5));
+    if let Some(p) = &opts.profile {
+        // An explicit profile wins over credentials in the environment, as with the AWS CLI;
+        // a profile that does not exist is then an error rather than a silent fallback.
+        let providers = aws_config::provider_config::ProviderConfig::default()
+            .with_http_client(http.clone())
+            .with_region(opts.regions.first().cloned().map(aws_config::Region::new));
+        loader = loader.profile_name(p).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&providers)
+                .profile_name(p)
+                .build(),
+        );
+    }
+    if let Some(u) = &opts.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    if let Some(r) = opts.regions.first() {
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    let base = loader.load().await;
+    let Some(home) = base.region().map(|r| r.to_string()) else {
+        return Err(AwsError::Config(
+            "no AWS region: pass --region (or --all-regions), or set AWS_REGION or a region in the profile".into(),
+        ));
+    };
+    let profile = opts
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".into());
+
+    // Who are we? One clear line for missing, expired or rejected credentials.
+    let sts = aws_sdk_sts::Client::new(&base);
+    let identity = sts.get_caller_identity().send().await.map_err(|e| {
+        let f = failure("sts:GetCallerIdentity", "", &e);
+        AwsError::Credentials(credentials_hint(
+            &profile,
+            opts.profile.is_some(),
+            &f.message,
+        ))
+    })?;
+    let account = identity.account().unwrap_or("unknown").to_string();
+
+    let regions = if opts.all_regions {
+        enabled_regions(&base).await?
+    } else if opts.regions.is_empty() {
+        vec![home.clone()]
+    } else {
+        let mut r = opts.regions.clone();
+        r.sort();
+        r.dedup();
+        r
+    };
+
+    let mut snapshot = Snapshot::default();
+    let mut attributes = BTreeMap::new();
+    attributes.insert("scope".into(), format!("{account}/{}", regions.join(",")));
+    attributes.insert("server".into(), format!("aws account {account}"));
+    attributes.insert("account".into(), account.clone());
+    attributes.insert("regions".into(), regions.join(","));
+    if let Some(arn) = identity.arn() {
+        attributes.insert("principal".into(), arn.to_string());
+    }
+    snapshot.sources.push(SourceInfo {
+        collector: COLLECTOR.into(),
+        target: opts
+            .endpoint_url
+            .clone()
+            .unwrap_or_else(|| format!("profile {profile}")),
+        attributes,
+    });
+
+    let bar = progress_bar(opts, regions.len());
+    let per_region: Vec<Snapshot> = futures::stream::iter(regions)
+        .map(|region| {
+            let base = base.clone();
+            let ctx = Ctx {
+                account: account.clone(),
+                region: region.clone(),
+                concurrency: opts.concurrency.max(1),
+            };
+            let bar = bar.clone();
+            async move {
+                let conf = base
+                    .to_builder()
+                    .region(aws_config::Region::new(region.clone()))
+                    .build();
+                let (a, b, c) = tokio::join!(
+                    eks::collect(&conf, &ctx),
+                    ecs::collect(&conf, &ctx),
+                    ecr::collect(&conf, &ctx)
+                );
+                bar.inc(1);
+                bar.set_message(region);
+                let mut s = a;
+                s.merge(b);
+                s.merge(c);
+                s
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    bar.finish_and_clear();
+    for s in per_region {
+        snapshot.merge(s);
+    }
+    Ok(snapshot)
+}
+
+/// Adds what to do to a credentials failure.
+fn credentials_hint(profile: &str, explicit: bool, message: &str) -> String {
+    let lower = message.to_ascii_lowercase();
+    let missing = lower.contains("no credentials")
+        || lower.contains("credentials provider")
+        || lower.contains("provider was not enabled");
+    let hint = if explicit && missing {
+        return format!(
+            "profile {profile}: not found in the AWS config or credentials files, or it gives no credentials ({message})"
+        );
+    } else if lower.contains("expired") {
+        format!(
+            "the credentials of profile {profile} have expired: refresh them (aws sso login --profile {profile}, or new keys)"
+        )
+    } else if missing {
+        // The chain's own account of every provider it tried is long and not actionable.
+        return "no AWS credentials found (environment, profiles, web identity, container and instance metadata were tried): set AWS_PROFILE or pass --profile, run aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string();
+    } else if lower.contains("invalidclienttokenid") || lower.contains("signaturedoesnotmatch") {
+        format!("the credentials of profile {profile} were rejected")
+    } else {
+        "cannot identify the AWS account".to_string()
+    };
+    format!("{hint} ({message})")
+}
+
+/// The regions enabled for the account.
+async fn enabled_regions(base: &aws_config::SdkConfig) -> Result<Vec<String>, AwsError> {
+    let ec2 = aws_sdk_ec2::Client::new(base);
+    let out = ec2
+        .describe_regions()
+        .all_regions(false)
+        .send()
+        .await
+        .map_err(|e| {
+            AwsError::Credentials(format!(
+                "--all-regions: {}",
+                failure("ec2:DescribeRegions", "", &e).message
+            ))
+        })?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    if regions.is_empty() {
+        return Err(AwsError::Credentials(
+            "--all-regions: ec2:DescribeRegions returned no region".into(),
+        ));
+    }
+    Ok(regions)
+}
+
+fn progress_bar(opts: &AwsOptions, regions: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !opts.progress || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(regions as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} AWS regions {pos}/{len} {msg} [{elapsed}]",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

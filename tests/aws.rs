@@ -1,0 +1,310 @@
+//! The AWS collector end to end through the real AWS SDK against `moto_server`
+//! (tests/support/moto.rs), seeded with an insecure and a hardened EKS cluster, ECS clusters,
+//! services, task sets and task definitions, and ECR repositories; AccessDenied, throttling and
+//! expired credentials injected by a loopback proxy in front of it.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+use support::bin::{Out, command, output};
+use support::moto::{Fault, FaultProxy, Moto};
+
+/// `plimsoll ARGS` with moto's test credentials and no instance metadata lookups.
+fn aws(dir: &Path, args: &[&str]) -> Out {
+    let mut c = command(dir, dir, args);
+    c.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    output(&mut c)
+}
+
+fn snapshot(dir: &Path, file: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
+}
+
+fn ids(snap: &Value) -> BTreeSet<String> {
+    snap["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn issues(snap: &Value) -> Vec<String> {
+    snap["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_account_is_collected_through_the_sdk_in_every_region_asked() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    moto.seed("us-east-1");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = aws(
+        d,
+        &[
+            "collect",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "eu-west-1",
+            "--region",
+            "us-east-1",
+            "-o",
+            "snap.json",
+        ],
+    );
+    // moto has no route for add-ons, access entries, identity provider configs and pod
+    // identity associations: recorded, so the run is incomplete (exit 3), never a pass.
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let snap = snapshot(d, "snap.json");
+    let ids = ids(&snap);
+    for region in ["eu-west-1", "us-east-1"] {
+        for want in [
+            "eks/123456789012/{r}/Cluster/legacy-eks",
+            "eks/123456789012/{r}/Cluster/prod-eks",
+            "eks/123456789012/{r}/Nodegroup/legacy-eks/workers",
+            "eks/123456789012/{r}/FargateProfile/prod-eks/batch",
+            "ecs/123456789012/{r}/Cluster/legacy",
+            "ecs/123456789012/{r}/Cluster/shop",
+            "ecs/123456789012/{r}/Service/legacy/legacy-svc",
+            "ecs/123456789012/{r}/Service/shop/web",
+            "ecs/123456789012/{r}/TaskDefinition/legacy-app:1",
+            "ecs/123456789012/{r}/TaskDefinition/shop-web:1",
+            "ecs/123456789012/{r}/TaskDefinition/shop-web:2",
+            "ecs/123456789012/{r}/CapacityProvider/legacy-asg",
+            "ecs/123456789012/{r}/AccountSettings/{r}",
+            "ecr/123456789012/{r}/Repository/legacy-repo",
+            "ecr/123456789012/{r}/Repository/shop-repo",
+            "ecr/123456789012/{r}/Registry/123456789012",
+        ] {
+            let id = want.replace("{r}", region);
+            assert!(ids.contains(&id), "{id} missing from {ids:?}");
+        }
+    }
+    let find = |id: &str| {
+        snap["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    // The latest ACTIVE revision of a family, and an older one because a task set runs it.
+    let td1 = find("ecs/123456789012/eu-west-1/TaskDefinition/shop-web:1");
+    assert_eq!(td1["usage"]["latestActive"], false);
+    assert_eq!(td1["usage"]["services"][0], "legacy/legacy-ext");
+    let td2 = find("ecs/123456789012/eu-west-1/TaskDefinition/shop-web:2");
+    assert_eq!(td2["usage"]["latestActive"], true);
+    // Tags are labels; absent fields stay absent.
+    let prod = find("eks/123456789012/eu-west-1/Cluster/prod-eks");
+    assert_eq!(prod["metadata"]["labels"]["team"], "platform");
+    assert_eq!(prod["metadata"]["namespace"], "eu-west-1");
+    assert!(prod["data"].get("deletionProtection").is_none());
+    // Environment values never reach the snapshot; whether they looked like secrets does.
+    let text = std::fs::read_to_string(d.join("snap.json")).unwrap();
+    assert!(!text.contains("wJalrXUtnFEMI") && !text.contains("AKIAIOSFODNN7EXAMPLE"));
+    let env = &find("ecs/123456789012/eu-west-1/TaskDefinition/legacy-app:1")["data"]["containerDefinitions"]
+        [0]["environment"];
+    assert_eq!(env[1]["name"], "AWS_SECRET_ACCESS_KEY");
+    assert_eq!(env[1]["secretLike"], true);
+    assert_eq!(env[2]["secretLike"], false);
+    // The unsupported calls are named, per cluster and region.
+    let msgs = issues(&snap);
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("eu-west-1: eks:ListAddons legacy-eks: not supported")),
+        "{msgs:?}"
+    );
+    let src = &snap["sources"][0];
+    assert_eq!(src["collector"], "aws");
+    assert_eq!(src["attributes"]["account"], "123456789012");
+    assert_eq!(src["attributes"]["regions"], "eu-west-1,us-east-1");
+}
+
+#[test]
+fn credentials_and_regions_problems_are_one_clear_line() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // No credentials anywhere (HOME is empty, metadata disabled).
+    let mut c = command(
+        d,
+        d,
+        &[
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "eu-west-1",
+        ],
+    );
+    c.env("AWS_EC2_METADATA_DISABLED", "true");
+    let out = output(&mut c);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no AWS credentials found"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    // Expired credentials (STS answers ExpiredToken).
+    let proxy = FaultProxy::start(&moto.url, vec![("GetCallerIdentity", Fault::Expired)]);
+    let out = aws(
+        d,
+        &[
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "eu-west-1",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("have expired") && out.stderr.contains("ExpiredToken"),
+        "{}",
+        out.stderr
+    );
+    // No region from flags, environment or profile.
+    let out = aws(d, &["scan", "--aws", "--endpoint-url", &moto.url]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("no AWS region"), "{}", out.stderr);
+    // A named profile from the shared files gives both the credentials and the region.
+    std::fs::create_dir_all(d.join(".aws")).unwrap();
+    std::fs::write(
+        d.join(".aws/credentials"),
+        "[prod]\naws_access_key_id = test\naws_secret_access_key = test\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join(".aws/config"),
+        "[profile prod]\nregion = ap-south-1\n",
+    )
+    .unwrap();
+    let mut c = command(
+        d,
+        d,
+        &[
+            "collect",
+            "--profile",
+            "prod",
+            "--endpoint-url",
+            &moto.url,
+            "-o",
+            "p.json",
+        ],
+    );
+    c.env("AWS_EC2_METADATA_DISABLED", "true");
+    let out = output(&mut c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let snap = snapshot(d, "p.json");
+    assert_eq!(snap["sources"][0]["attributes"]["regions"], "ap-south-1");
+    assert_eq!(snap["sources"][0]["target"], moto.url.as_str());
+    // A named profile that does not exist.
+    let out = aws(
+        d,
+        &[
+            "scan",
+            "--profile",
+            "nosuch",
+            "--region",
+            "eu-west-1",
+            "--endpoint-url",
+            &moto.url,
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("nosuch"), "{}", out.stderr);
+}
+
+#[test]
+fn access_denied_is_recorded_and_throttling_is_retried() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let proxy = FaultProxy::start(
+        &moto.url,
+        vec![
+            ("ListTaskDefinitionFamilies", Fault::Deny),
+            ("/node-groups", Fault::Deny),
+            ("DescribeRepositories", Fault::Throttle(2)),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = aws(
+        d,
+        &[
+            "collect",
+            "--aws",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "eu-west-1",
+            "-o",
+            "snap.json",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let snap = snapshot(d, "snap.json");
+    let msgs = issues(&snap);
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("ecs:ListTaskDefinitionFamilies")
+                && m.contains("AccessDeniedException")
+                && m.contains("not authorized")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("eks:ListNodegroups prod-eks") && m.contains("AccessDenied")),
+        "{msgs:?}"
+    );
+    let kinds: BTreeSet<&str> = snap["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| {
+            i["kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k.as_str().unwrap())
+        })
+        .collect();
+    assert!(kinds.contains("ecs/TaskDefinition") && kinds.contains("eks/Nodegroup"));
+    // Everything else was read: clusters despite the denied node groups, repositories after
+    // two throttled attempts, and the task definitions services run.
+    let ids = ids(&snap);
+    assert!(ids.contains("eks/123456789012/eu-west-1/Cluster/prod-eks"));
+    assert!(!ids.iter().any(|i| i.contains("/Nodegroup/")));
+    assert!(ids.contains("ecr/123456789012/eu-west-1/Repository/shop-repo"));
+    assert!(ids.contains("ecs/123456789012/eu-west-1/TaskDefinition/legacy-app:1"));
+    assert!(
+        !msgs.iter().any(|m| m.contains("DescribeRepositories")),
+        "throttling was retried: {msgs:?}"
+    );
+    // Two throttled DescribeRepositories, the denied family list, and one denied node-group
+    // list per cluster.
+    let denied_and_throttled = 2 + 1 + 2;
+    assert!(
+        proxy.injected() >= denied_and_throttled,
+        "{}",
+        proxy.injected()
+    );
+}

@@ -1,0 +1,252 @@
+//! A real AWS API emulator for the tests: `moto_server` (PyPI `moto[server]`, installed by
+//! scripts/install-test-deps.sh into target/test-tools/venv) on a free loopback port, seeded by
+//! tests/support/aws_seed.py through boto3. Also a fault-injecting HTTP proxy in front of it,
+//! which answers chosen operations with AccessDenied or throttling errors the way AWS does, so
+//! the collector's error handling is exercised over a real socket.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+fn venv() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin")
+}
+
+pub struct Moto {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Moto {
+    /// Starts moto_server and waits until it answers.
+    pub fn start() -> Moto {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").expect("free port");
+            l.local_addr().expect("addr").port()
+        };
+        let child = Command::new(venv().join("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts (scripts/install-test-deps.sh installs it)");
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    /// Seeds one region with the test account (tests/support/aws_seed.py).
+    pub fn seed(&self, region: &str) {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/aws_seed.py");
+        let out = Command::new(venv().join("python"))
+            .arg(script)
+            .args([&self.url, region])
+            .output()
+            .expect("python runs");
+        assert!(
+            out.status.success(),
+            "seeding {region}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the proxy does to requests whose operation matches.
+#[derive(Clone)]
+pub enum Fault {
+    /// 400 AccessDeniedException (JSON protocols) / 403 AccessDeniedException (REST), always.
+    Deny,
+    /// 400 ThrottlingException the first N times, then forwarded.
+    Throttle(usize),
+    /// 403 ExpiredToken in the query protocol's XML (STS), always.
+    Expired,
+}
+
+/// An HTTP/1.1 proxy on loopback that forwards to `upstream`, except for requests whose
+/// operation (the `X-Amz-Target` header of JSON protocols, or the REST path) contains one of
+/// the rule's needles.
+pub struct FaultProxy {
+    pub url: String,
+    /// Requests answered with an injected fault so far.
+    injected: Arc<AtomicUsize>,
+}
+
+impl FaultProxy {
+    pub fn start(upstream: &str, rules: Vec<(&'static str, Fault)>) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let injected = Arc::new(AtomicUsize::new(0));
+        let counters: Arc<Vec<AtomicUsize>> =
+            Arc::new(rules.iter().map(|_| AtomicUsize::new(0)).collect());
+        let rules = Arc::new(rules);
+        let inj = injected.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (upstream, rules, counters, inj) = (
+                    upstream.clone(),
+                    rules.clone(),
+                    counters.clone(),
+                    inj.clone(),
+                );
+                std::thread::spawn(move || {
+                    let _ = serve(client, &upstream, &rules, &counters, &inj);
+                });
+            }
+        });
+        FaultProxy { url, injected }
+    }
+
+    pub fn injected(&self) -> usize {
+        self.injected.load(Ordering::SeqCst)
+    }
+}
+
+fn serve(
+    client: TcpStream,
+    upstream: &str,
+    rules: &[(&'static str, Fault)],
+    counters: &[AtomicUsize],
+    injected: &AtomicUsize,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut client = client;
+    loop {
+        // One request: head, then Content-Length bytes.
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let end = line == "\r\n";
+            head.push(line);
+            if end {
+                break;
+            }
+        }
+        let header = |name: &str| {
+            head.iter().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            })
+        };
+        let len: usize = header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body)?;
+        let target = header("x-amz-target").unwrap_or_default();
+        let path = head[0].clone();
+        let form = String::from_utf8_lossy(&body).to_string();
+        let json_protocol = !target.is_empty();
+        let mut fault = None;
+        for (i, (needle, f)) in rules.iter().enumerate() {
+            if target.contains(needle) || path.contains(needle) || form.contains(needle) {
+                fault = match f {
+                    Fault::Deny => Some("AccessDeniedException"),
+                    Fault::Expired => Some("ExpiredToken"),
+                    Fault::Throttle(n) => (counters[i].fetch_add(1, Ordering::SeqCst) < *n)
+                        .then_some("ThrottlingException"),
+                };
+                break;
+            }
+        }
+        if fault == Some("ExpiredToken") {
+            injected.fetch_add(1, Ordering::SeqCst);
+            let payload = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+            write!(
+                client,
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{payload}",
+                payload.len()
+            )?;
+            client.flush()?;
+            continue;
+        }
+        if let Some(code) = fault {
+            injected.fetch_add(1, Ordering::SeqCst);
+            let msg = if code == "AccessDeniedException" {
+                "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform this action"
+            } else {
+                "Rate exceeded"
+            };
+            let payload = format!(r#"{{"__type":"{code}","message":"{msg}"}}"#);
+            let status = if code == "AccessDeniedException" && !json_protocol {
+                "403 Forbidden"
+            } else {
+                "400 Bad Request"
+            };
+            let ctype = if json_protocol {
+                "application/x-amz-json-1.1"
+            } else {
+                "application/json"
+            };
+            write!(
+                client,
+                "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nx-amzn-ErrorType: {code}\r\nContent-Length: {}\r\n\r\n{payload}",
+                payload.len()
+            )?;
+            client.flush()?;
+            continue;
+        }
+        // Forward on a fresh connection, asking the upstream to close it after the answer.
+        let mut up = TcpStream::connect(upstream)?;
+        for line in &head {
+            if line.to_ascii_lowercase().starts_with("connection:") {
+                continue;
+            }
+            if line == "\r\n" {
+                up.write_all(b"Connection: close\r\n")?;
+            }
+            up.write_all(line.as_bytes())?;
+        }
+        up.write_all(&body)?;
+        let mut answer = Vec::new();
+        up.read_to_end(&mut answer)?;
+        // Keep the client's connection usable: drop the upstream's Connection: close.
+        let text = String::from_utf8_lossy(&answer);
+        let (head_part, rest) = match answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            Some(i) => (text[..i].to_string(), &answer[i + 4..]),
+            None => (text.to_string(), &answer[answer.len()..]),
+        };
+        let mut out = String::new();
+        let mut has_len = false;
+        for l in head_part.split("\r\n") {
+            if l.to_ascii_lowercase().starts_with("connection:") {
+                continue;
+            }
+            let lower = l.to_ascii_lowercase();
+            if lower.starts_with("content-length:") || lower.starts_with("transfer-encoding:") {
+                has_len = true;
+            }
+            out.push_str(l);
+            out.push_str("\r\n");
+        }
+        if !has_len {
+            out.push_str(&format!("Content-Length: {}\r\n", rest.len()));
+        }
+        out.push_str("\r\n");
+        client.write_all(out.as_bytes())?;
+        client.write_all(rest)?;
+        client.flush()?;
+    }
+}
