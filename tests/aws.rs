@@ -216,6 +216,27 @@ fn credentials_and_regions_problems_are_one_clear_line() {
     let snap = snapshot(d, "p.json");
     assert_eq!(snap["sources"][0]["attributes"]["regions"], "ap-south-1");
     assert_eq!(snap["sources"][0]["target"], moto.url.as_str());
+    // Every region enabled for the account (EC2 DescribeRegions).
+    let out = aws(
+        d,
+        &[
+            "collect",
+            "--all-regions",
+            "--endpoint-url",
+            &moto.url,
+            "-o",
+            "all.json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let regions = snapshot(d, "all.json")["sources"][0]["attributes"]["regions"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        regions.split(',').count() > 10 && regions.contains("eu-west-1"),
+        "{regions}"
+    );
     // A named profile that does not exist.
     let out = aws(
         d,
@@ -307,4 +328,184 @@ fn access_denied_is_recorded_and_throttling_is_retried() {
         "{}",
         proxy.injected()
     );
+}
+
+/// Failing check ids per resource (kind/name).
+fn failing(report: &Value) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let mut out: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for f in report["findings"].as_array().unwrap() {
+        if f["status"] == "FAIL" {
+            let r = &f["resource"];
+            out.entry(format!(
+                "{}/{}",
+                r["kind"].as_str().unwrap(),
+                r["name"].as_str().unwrap()
+            ))
+            .or_default()
+            .insert(f["checkId"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_insecure_resources_fail_and_the_hardened_ones_pass() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = aws(
+        d,
+        &[
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "eu-west-1",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    );
+    assert_eq!(out.code, 3, "moto lacks some EKS routes: {}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let f = failing(&report);
+    let has_all = |res: &str, checks: &[&str]| {
+        let got = f.get(res).cloned().unwrap_or_default();
+        for c in checks {
+            assert!(got.contains(*c), "{res}: {c} missing from {got:?}");
+        }
+    };
+    let has_none = |res: &str, checks: &[&str]| {
+        let got = f.get(res).cloned().unwrap_or_default();
+        for c in checks {
+            assert!(!got.contains(*c), "{res}: unexpected {c} in {got:?}");
+        }
+    };
+    let eks = [
+        "PLM-EKS-0001",
+        "PLM-EKS-0002",
+        "PLM-EKS-0003",
+        "PLM-EKS-0004",
+        "PLM-EKS-0005",
+        "PLM-EKS-0006",
+        "PLM-EKS-0007",
+    ];
+    has_all("Cluster/legacy-eks", &eks);
+    has_none("Cluster/prod-eks", &eks);
+    has_all(
+        "Nodegroup/legacy-eks/workers",
+        &[
+            "PLM-EKS-0020",
+            "PLM-EKS-0023",
+            "PLM-EKS-0025",
+            "PLM-EKS-0026",
+        ],
+    );
+    has_none(
+        "Nodegroup/prod-eks/private",
+        &[
+            "PLM-EKS-0022",
+            "PLM-EKS-0023",
+            "PLM-EKS-0025",
+            "PLM-EKS-0026",
+        ],
+    );
+    let task = [
+        "PLM-ECS-0002",
+        "PLM-ECS-0003",
+        "PLM-ECS-0004",
+        "PLM-ECS-0005",
+        "PLM-ECS-0006",
+        "PLM-ECS-0007",
+        "PLM-ECS-0008",
+        "PLM-ECS-0009",
+        "PLM-ECS-0011",
+        "PLM-ECS-0015",
+        "PLM-ECS-0017",
+        "PLM-ECS-0018",
+        "PLM-ECS-0019",
+        "PLM-ECS-0024",
+    ];
+    has_all("TaskDefinition/legacy-app:1", &task);
+    assert!(
+        !f.contains_key("TaskDefinition/shop-web:2"),
+        "the hardened task definition passes: {:?}",
+        f.get("TaskDefinition/shop-web:2")
+    );
+    has_all(
+        "Service/legacy/legacy-svc",
+        &["PLM-ECS-0040", "PLM-ECS-0041"],
+    );
+    has_all("Service/legacy/legacy-ext", &["PLM-ECS-0043"]);
+    assert!(
+        !f.contains_key("Service/shop/web"),
+        "{:?}",
+        f.get("Service/shop/web")
+    );
+    has_all("Cluster/legacy", &["PLM-ECS-0050", "PLM-ECS-0052"]);
+    assert!(
+        !f.contains_key("Cluster/shop"),
+        "{:?}",
+        f.get("Cluster/shop")
+    );
+    has_all("CapacityProvider/legacy-asg", &["PLM-ECS-0060"]);
+    has_all(
+        "Repository/legacy-repo",
+        &[
+            "PLM-ECR-0001",
+            "PLM-ECR-0002",
+            "PLM-ECR-0003",
+            "PLM-ECR-0004",
+            "PLM-ECR-0005",
+        ],
+    );
+    assert!(
+        !f.contains_key("Repository/shop-repo"),
+        "{:?}",
+        f.get("Repository/shop-repo")
+    );
+    // What moto cannot serve is NOT_ASSESSED, with the reason, never a pass.
+    let na: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "NOT_ASSESSED")
+        .map(|x| x["checkId"].as_str().unwrap())
+        .collect();
+    for c in ["PLM-EKS-0040", "PLM-EKS-0050", "PLM-EKS-0070"] {
+        assert!(na.contains(c), "{c} in {na:?}");
+    }
+    // The same collection, offline, gives the same findings.
+    let collect = aws(
+        d,
+        &[
+            "collect",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "eu-west-1",
+            "-o",
+            "snap.json",
+        ],
+    );
+    assert_eq!(collect.code, 3);
+    let offline = aws(
+        d,
+        &[
+            "scan",
+            "snap.json",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    let offline: Value = serde_json::from_str(&offline.stdout).unwrap();
+    assert_eq!(failing(&offline), f);
 }

@@ -145,14 +145,40 @@ fn benchmarks_reference_existing_checks_and_have_every_control() {
             c.id
         );
     }
-    // The AWS-API controls of Sections 2 and 5 wait for the AWS collector.
-    for id in ["2.1.1", "5.1.1", "5.3.1", "5.4.1", "5.4.2"] {
+    // The AWS-API controls of Sections 2 and 5 are decided by the AWS checks.
+    for (id, check) in [
+        ("2.1.1", "PLM-EKS-0005"),
+        ("4.1.7", "PLM-EKS-0009"),
+        ("5.1.1", "PLM-ECR-0001"),
+        ("5.3.1", "PLM-EKS-0004"),
+        ("5.4.1", "PLM-EKS-0002"),
+        ("5.4.2", "PLM-EKS-0001"),
+        ("5.4.4", "PLM-EKS-0040"),
+    ] {
         let c = eks.controls.iter().find(|c| c.id == id).unwrap();
-        assert!(
-            c.needs.as_deref().unwrap().contains("AWS collector"),
-            "{id}"
-        );
+        assert!(c.checks.iter().any(|x| x == check), "{id}: {:?}", c.checks);
     }
+    // No control still points at a collector that now exists.
+    assert!(
+        eks.controls.iter().all(|c| !c
+            .needs
+            .as_deref()
+            .unwrap_or("")
+            .contains("not yet available")
+            || c.id.starts_with("3.1.")),
+        "stale needs in cis-eks-1.8"
+    );
+    // Security Hub's container controls: every ECS.* control Security Hub lists is mapped.
+    let fsbp = benchmarks
+        .get("aws-fsbp-containers")
+        .expect("aws-fsbp-containers exists");
+    let ecs: Vec<_> = fsbp
+        .controls
+        .iter()
+        .filter(|c| c.id.starts_with("ECS."))
+        .collect();
+    assert_eq!(ecs.len(), 18);
+    assert!(ecs.iter().all(|c| !c.checks.is_empty()));
 }
 
 #[test]

@@ -39,6 +39,13 @@ try:  # IAM is global: the second region finds the role already there.
     )["Role"]["Arn"]
 except iam.exceptions.EntityAlreadyExistsException:
     role = iam.get_role(RoleName="eks-cluster")["Role"]["Arn"]
+try:
+    node_role = iam.create_role(
+        RoleName="eks-nodes",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )["Role"]["Arn"]
+except iam.exceptions.EntityAlreadyExistsException:
+    node_role = iam.get_role(RoleName="eks-nodes")["Role"]["Arn"]
 key_arn = f"arn:aws:kms:{region}:123456789012:key/11111111-2222-3333-4444-555555555555"
 
 # ---- EKS ----
@@ -89,7 +96,8 @@ eks.create_nodegroup(
     nodegroupName="private",
     version="1.33",
     subnets=[subnet],
-    nodeRole=role,
+    nodeRole=node_role,
+    amiType="AL2023_x86_64_STANDARD",
     tags={"team": "platform"},
 )
 eks.create_fargate_profile(
@@ -166,6 +174,15 @@ ecs.register_task_definition(
         }
     ],
 )
+# An older, minimal revision that a task set of the legacy cluster still runs.
+ecs.register_task_definition(
+    family="shop-web",
+    networkMode="awsvpc",
+    requiresCompatibilities=["FARGATE"],
+    cpu="256",
+    memory="512",
+    containerDefinitions=[{"name": "web", "image": "shop:2", "memory": 512}],
+)
 ecs.register_task_definition(
     family="shop-web",
     networkMode="awsvpc",
@@ -206,15 +223,6 @@ ecs.register_task_definition(
         }
     ],
     tags=[{"key": "team", "value": "shop"}],
-)
-# A second, older revision that the legacy service still runs.
-ecs.register_task_definition(
-    family="shop-web",
-    networkMode="awsvpc",
-    requiresCompatibilities=["FARGATE"],
-    cpu="256",
-    memory="512",
-    containerDefinitions=[{"name": "web", "image": "shop:2", "memory": 512}],
 )
 ecs.create_service(
     cluster="legacy",

@@ -258,7 +258,14 @@ async fn collect_async(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
     if let Some(r) = opts.regions.first() {
         loader = loader.region(aws_config::Region::new(r.clone()));
     }
-    let base = loader.load().await;
+    let mut base = loader.load().await;
+    if opts.all_regions && base.region().is_none() {
+        // DescribeRegions must go to some region; every partition-wide answer is the same.
+        base = base
+            .to_builder()
+            .region(aws_config::Region::new("us-east-1"))
+            .build();
+    }
     let Some(home) = base.region().map(|r| r.to_string()) else {
         return Err(AwsError::Config(
             "no AWS region: pass --region (or --all-regions), or set AWS_REGION or a region in the profile".into(),

@@ -1,0 +1,19 @@
+# METADATA
+# title: Repositories have a lifecycle policy
+# description: >-
+#   Without a lifecycle policy old, unpatched images stay pullable forever (and cost storage). Security Hub ECR.3.
+# custom:
+#   id: PLM-ECR-0003
+#   severity: low
+#   kinds: [ecr/Repository]
+#   remediation: "Add a lifecycle policy that expires untagged and old images."
+package plimsoll.ecr.lifecycle_policy
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	"lifecyclePolicy" in object.keys(aws.d)
+	aws.d.lifecyclePolicy == null
+	v := {"msg": sprintf("%s has no lifecycle policy", [aws.describe("ECR repository")]), "path": ["data", "lifecyclePolicy"]}
+}

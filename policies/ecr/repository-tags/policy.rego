@@ -1,0 +1,19 @@
+# METADATA
+# title: Repositories carry the required tags
+# description: >-
+#   A template: off until awsRequiredTags is configured.
+# custom:
+#   id: PLM-ECR-0008
+#   severity: low
+#   kinds: [ecr/Repository]
+#   parameters: [awsRequiredTags]
+#   remediation: "Tag the repository with every key in awsRequiredTags."
+package plimsoll.ecr.repository_tags
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	some k in aws.missing_tags
+	v := {"msg": sprintf("%s has no %s tag", [aws.describe("ECR repository"), k]), "path": ["metadata", "labels"]}
+}

@@ -1,0 +1,19 @@
+# METADATA
+# title: Services carry the required tags
+# description: >-
+#   A template: off until awsRequiredTags is configured. Security Hub ECS.13.
+# custom:
+#   id: PLM-ECS-0042
+#   severity: low
+#   kinds: [ecs/Service]
+#   parameters: [awsRequiredTags]
+#   remediation: "Tag the service with every key in awsRequiredTags."
+package plimsoll.ecs.service_tags
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	some k in aws.missing_tags
+	v := {"msg": sprintf("%s has no %s tag", [aws.describe("ECS service"), k]), "path": ["metadata", "labels"]}
+}

@@ -1,0 +1,19 @@
+# METADATA
+# title: Task definitions carry the required tags
+# description: >-
+#   A template: off until awsRequiredTags is configured. Security Hub ECS.15.
+# custom:
+#   id: PLM-ECS-0030
+#   severity: low
+#   kinds: [ecs/TaskDefinition]
+#   parameters: [awsRequiredTags]
+#   remediation: "Tag the task definition with every key in awsRequiredTags."
+package plimsoll.ecs.task_definition_tags
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	some k in aws.missing_tags
+	v := {"msg": sprintf("%s has no %s tag", [aws.describe("ECS task definition"), k]), "path": ["metadata", "labels"]}
+}

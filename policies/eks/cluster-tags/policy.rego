@@ -1,0 +1,19 @@
+# METADATA
+# title: Clusters carry the required tags
+# description: >-
+#   Tags drive ownership, cost allocation and access policies (ABAC). A template: off until the required tag keys are configured with the awsRequiredTags parameter. Security Hub EKS.6.
+# custom:
+#   id: PLM-EKS-0008
+#   severity: low
+#   kinds: [eks/Cluster]
+#   parameters: [awsRequiredTags]
+#   remediation: "Tag the cluster with every key in awsRequiredTags."
+package plimsoll.eks.cluster_tags
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	some k in aws.missing_tags
+	v := {"msg": sprintf("%s has no %s tag", [aws.describe("EKS cluster"), k]), "path": ["metadata", "labels"]}
+}

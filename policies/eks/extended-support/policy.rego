@@ -1,0 +1,18 @@
+# METADATA
+# title: The cluster is not on extended support
+# description: >-
+#   A cluster whose upgrade policy is EXTENDED keeps running a version past standard support: fewer fixes, and an extra hourly fee.
+# custom:
+#   id: PLM-EKS-0012
+#   severity: info
+#   kinds: [eks/Cluster]
+#   remediation: "Plan the upgrade; set the upgrade policy to STANDARD so the cluster is upgraded when standard support ends."
+package plimsoll.eks.extended_support
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	aws.d.upgradePolicy.supportType == "EXTENDED"
+	v := {"msg": sprintf("%s is set to extended support", [aws.describe("EKS cluster")]), "path": ["data", "upgradePolicy", "supportType"]}
+}

@@ -1,0 +1,19 @@
+# METADATA
+# title: Fargate profiles carry the required tags
+# description: >-
+#   A template: off until awsRequiredTags is configured.
+# custom:
+#   id: PLM-EKS-0031
+#   severity: low
+#   kinds: [eks/FargateProfile]
+#   parameters: [awsRequiredTags]
+#   remediation: "Tag the profile with every key in awsRequiredTags."
+package plimsoll.eks.fargate_tags
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	some k in aws.missing_tags
+	v := {"msg": sprintf("%s has no %s tag", [aws.describe("EKS Fargate profile"), k]), "path": ["metadata", "labels"]}
+}

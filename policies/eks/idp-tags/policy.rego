@@ -1,0 +1,19 @@
+# METADATA
+# title: Identity provider configs carry the required tags
+# description: >-
+#   A template: off until awsRequiredTags is configured. Security Hub EKS.7.
+# custom:
+#   id: PLM-EKS-0060
+#   severity: low
+#   kinds: [eks/IdentityProviderConfig]
+#   parameters: [awsRequiredTags]
+#   remediation: "Tag the identity provider config with every key in awsRequiredTags."
+package plimsoll.eks.idp_tags
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	some k in aws.missing_tags
+	v := {"msg": sprintf("%s has no %s tag", [aws.describe("EKS identity provider config"), k]), "path": ["metadata", "labels"]}
+}

@@ -1,0 +1,18 @@
+# METADATA
+# title: Node groups do not use Amazon Linux 2 AMIs
+# description: >-
+#   Amazon Linux 2 reached end of support for EKS AMIs (no AL2 AMIs from Kubernetes 1.33 on; patches end with AL2 itself). Amazon Linux 2023 or Bottlerocket are the maintained choices.
+# custom:
+#   id: PLM-EKS-0026
+#   severity: medium
+#   kinds: [eks/Nodegroup]
+#   remediation: "Move the node group to an AL2023 or Bottlerocket AMI type."
+package plimsoll.eks.nodegroup_al2
+
+import data.plimsoll.lib.aws
+import rego.v1
+
+deny contains v if {
+	startswith(aws.d.amiType, "AL2_")
+	v := {"msg": sprintf("%s uses Amazon Linux 2 (%s)", [aws.describe("EKS node group"), aws.d.amiType]), "path": ["data", "amiType"]}
+}
