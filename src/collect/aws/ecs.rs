@@ -806,8 +806,10 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
                         .task_definition()
                         .cloned()
                         .map(|td| (td, out.tags().to_vec()))
-                        .ok_or_else(|| super::CallFailure {
-                            message: format!("ecs:DescribeTaskDefinition {req}: empty answer"),
+                        .ok_or_else(|| {
+                            super::CallFailure::other(format!(
+                                "ecs:DescribeTaskDefinition {req}: empty answer"
+                            ))
                         }),
                     Err(e) => Err(failure("ecs:DescribeTaskDefinition", &req, &e)),
                 };
@@ -1038,13 +1040,11 @@ async fn services(client: &Client, ctx: &Ctx, c: &t::Cluster) -> (Snapshot, Vec<
                 for f in out.failures() {
                     if f.reason() != Some("MISSING") {
                         s.issues.push(ctx.issue(
-                            &super::CallFailure {
-                                message: format!(
-                                    "ecs:DescribeServices {cluster}: {} {}",
-                                    f.arn().unwrap_or(""),
-                                    f.reason().unwrap_or("")
-                                ),
-                            },
+                            &super::CallFailure::other(format!(
+                                "ecs:DescribeServices {cluster}: {} {}",
+                                f.arn().unwrap_or(""),
+                                f.reason().unwrap_or("")
+                            )),
                             &["ecs/Service"],
                         ));
                     }

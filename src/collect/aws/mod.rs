@@ -131,7 +131,11 @@ impl Ctx {
     /// A collection issue for a failed call.
     pub(crate) fn issue(&self, failure: &CallFailure, kinds: &[&str]) -> CollectionIssue {
         CollectionIssue {
-            level: IssueLevel::Error,
+            level: if failure.expected {
+                IssueLevel::Warning
+            } else {
+                IssueLevel::Error
+            },
             collector: COLLECTOR.into(),
             message: format!("{}: {}", self.region, failure.message),
             file: None,
@@ -146,6 +150,21 @@ impl Ctx {
 #[derive(Debug, Clone)]
 pub(crate) struct CallFailure {
     pub(crate) message: String,
+    /// Refused (AccessDenied) or not offered (unknown operation, no such service here): a
+    /// permission or availability fact, reported as a warning, as a Kubernetes 403 is, so a
+    /// deliberately narrow audit role can still gate on findings. Anything else (throttled
+    /// after the retries, unreachable, a server error) is an error: the input is incomplete.
+    pub(crate) expected: bool,
+}
+
+impl CallFailure {
+    /// A failure that is not an AWS error answer.
+    pub(crate) fn other(message: String) -> CallFailure {
+        CallFailure {
+            message,
+            expected: false,
+        }
+    }
 }
 
 /// Explains an SDK error: the operation, the AWS error code and message, or the transport
@@ -160,9 +179,15 @@ where
     } else {
         format!("{operation} {what}")
     };
+    let mut expected = false;
     let message = match err {
         SdkError::ServiceError(se) => {
             let e = se.err();
+            expected = e.code().is_some_and(|c| {
+                c.contains("AccessDenied")
+                    || c.contains("UnauthorizedOperation")
+                    || c == "UnknownOperationException"
+            });
             match (e.code(), e.message()) {
                 (Some(code), Some(msg)) => format!("{target}: {code}: {msg}"),
                 (Some(code), None) => format!("{target}: {code}"),
@@ -174,6 +199,7 @@ where
                         .nth(1)
                         .and_then(|s| s.split(')').next())
                         .unwrap_or("?");
+                    expected = status == "404";
                     format!("{target}: not supported here (HTTP {status}, no AWS error)")
                 }
             }
@@ -184,7 +210,7 @@ where
         }
         other => format!("{target}: {}", chain(other)),
     };
-    CallFailure { message }
+    CallFailure { message, expected }
 }
 
 /// The innermost causes of an error, joined.
