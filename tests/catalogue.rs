@@ -179,6 +179,24 @@ fn benchmarks_reference_existing_checks_and_have_every_control() {
         .collect();
     assert_eq!(ecs.len(), 18);
     assert!(ecs.iter().all(|c| !c.checks.is_empty()));
+    // CIS AWS Compute Services 1.1 Section 3: 14 automated ECS recommendations, all decided
+    // from the ECS API, only 3.9 at Level 2.
+    let cis = benchmarks
+        .get("cis-aws-compute-1.1-ecs")
+        .expect("cis-aws-compute-1.1-ecs exists");
+    assert_eq!(cis.controls.len(), 14);
+    assert!(
+        cis.controls
+            .iter()
+            .all(|c| !c.checks.is_empty() && c.checks.iter().all(|k| k.starts_with("PLM-ECS-")))
+    );
+    let l2: Vec<&str> = cis
+        .controls
+        .iter()
+        .filter(|c| c.level == 2)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(l2, ["3.9"]);
 }
 
 #[test]

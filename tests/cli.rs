@@ -185,7 +185,7 @@ fn usage_errors_exit_2_with_one_clear_line() {
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "unknown benchmark \"cis-nonsense-9\"; available: aws-fsbp-containers, cis-docker-1.8, cis-eks-1.8, cis-kubernetes-1.12"
+            "unknown benchmark \"cis-nonsense-9\"; available: aws-fsbp-containers, cis-aws-compute-1.1-ecs, cis-docker-1.8, cis-eks-1.8, cis-kubernetes-1.12"
         ),
         "{}",
         out.stderr
