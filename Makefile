@@ -5,7 +5,7 @@ BIN_DEBUG := target/debug/plimsoll
 BIN_RELEASE := target/release/plimsoll
 N ?= 10000
 
-.PHONY: help deps build release demo test lint fmt docs policy-test bench perf clean
+.PHONY: help deps build release demo test lint fmt docs policy-test bench perf compare clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -46,6 +46,9 @@ bench: deps ## Criterion benchmark of the engine (results in target/criterion)
 perf: release ## End-to-end wall time and peak RSS of a scan of N generated Deployments (N=10000)
 	$(CARGO) run --release --quiet --example generate -- $(N) > target/deployments-$(N).yaml
 	/usr/bin/time -f 'wall %es  peak RSS %MkB' $(BIN_RELEASE) scan target/deployments-$(N).yaml --format json -o target/perf-report.json --exit-zero
+
+compare: deps ## Plimsoll vs OPA vs Checkov at N=1k,10k,100k (benches/compare/), table into docs/performance.md
+	benches/compare/run.sh --docs docs/performance.md
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -57,3 +57,6 @@ if [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
 fi
+
+# tests/compare.rs runs the peer comparison harness once on a small input: OPA and Checkov.
+"$(dirname "$0")/install-bench-deps.sh"

@@ -17,7 +17,7 @@ tags := object.get(input, ["metadata", "labels"], {})
 describe(what) := sprintf("%s %s (%s)", [what, name, region])
 
 # Tag keys the organisation requires (template parameter awsRequiredTags).
-required_tags := object.get(data, ["config", "awsRequiredTags"], [])
+required_tags := object.get(data.config, "awsRequiredTags", [])
 
 missing_tags contains k if {
 	some k in required_tags
@@ -43,10 +43,10 @@ version_below(v, min) if {
 # The oldest Kubernetes minor version EKS still supports in standard support (parameter
 # eksMinimumVersion). Default as of November 2026: 1.32 (1.31 left standard support in
 # November 2025 and extended support in November 2026).
-minimum_version := object.get(data, ["config", "eksMinimumVersion"], "1.32")
+minimum_version := object.get(data.config, "eksMinimumVersion", "1.32")
 
 # Capabilities accepted in addition to none (shared with the Docker checks).
-allowed_capabilities := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data, ["config", "dockerAllowedCapabilities"], [])}
+allowed_capabilities := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data.config, "dockerAllowedCapabilities", [])}
 
 # Host paths that must not be mounted into containers.
 sensitive_path(p) if p == "/"

@@ -76,7 +76,7 @@ bindings contains {"container": cport, "ip": object.get(b, "HostIp", ""), "port"
 wildcard_ip(ip) if ip in {"", "0.0.0.0", "::", "[::]"}
 
 # The engine (for checks that depend on what the daemon supports).
-engines := object.get(data, ["inventory", "docker/Engine"], [])
+engines := object.get(data.inventory, "docker/Engine", [])
 
 engine_security_options contains opt if {
 	some e in engines

@@ -14,7 +14,7 @@ import rego.v1
 
 default_caps := {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
 
-allowed := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data, ["config", "dockerAllowedCapabilities"], [])}
+allowed := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data.config, "dockerAllowedCapabilities", [])}
 
 deny contains v if {
 	containerd.workload

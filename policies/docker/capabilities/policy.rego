@@ -12,7 +12,7 @@ package plimsoll.docker.capabilities
 import data.plimsoll.lib.docker
 import rego.v1
 
-allowed := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data, ["config", "dockerAllowedCapabilities"], [])}
+allowed := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data.config, "dockerAllowedCapabilities", [])}
 
 deny contains v if {
 	some i, cap in docker.host_config.CapAdd

@@ -21,7 +21,7 @@ deny contains v if {
 
 # The daemon sets it for every container (host collector, --host-root).
 daemon_wide if {
-	some d in object.get(data, ["inventory", "host/DockerDaemon"], [])
+	some d in object.get(data.inventory, "host/DockerDaemon", [])
 	nnp_setting(d)
 }
 

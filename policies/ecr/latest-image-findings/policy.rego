@@ -12,7 +12,7 @@ package plimsoll.ecr.latest_image_findings
 import data.plimsoll.lib.aws
 import rego.v1
 
-severities := object.get(data, ["config", "ecrFailOnSeverities"], ["CRITICAL", "HIGH"])
+severities := object.get(data.config, "ecrFailOnSeverities", ["CRITICAL", "HIGH"])
 
 deny contains v if {
 	i := aws.d.latestImage

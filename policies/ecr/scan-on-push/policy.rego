@@ -21,7 +21,7 @@ deny contains v if {
 
 # A registry rule whose wildcard filter matches the repository name.
 registry_scans if {
-	some r in object.get(data, ["inventory", "ecr/Registry"], [])
+	some r in object.get(data.inventory, "ecr/Registry", [])
 	r.region == aws.region
 	some rule in r.data.rules
 	some f in rule.repositoryFilters

@@ -21,6 +21,6 @@ deny contains v if {
 }
 
 allowed(img) if {
-	some prefix in object.get(data, ["config", "allowedRegistries"], [])
+	some prefix in object.get(data.config, "allowedRegistries", [])
 	startswith(img, prefix)
 }

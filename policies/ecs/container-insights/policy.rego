@@ -23,7 +23,7 @@ effective := s.value if {
 	some s in aws.d.settings
 	s.name == "containerInsights"
 } else := a.value if {
-	some acct in object.get(data, ["inventory", "ecs/AccountSettings"], [])
+	some acct in object.get(data.inventory, "ecs/AccountSettings", [])
 	acct.region == aws.region
 	some a in acct.data.settings
 	a.name == "containerInsights"

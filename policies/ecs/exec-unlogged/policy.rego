@@ -15,7 +15,7 @@ import rego.v1
 
 deny contains v if {
 	aws.d.enableExecuteCommand == true
-	some c in object.get(data, ["inventory", "ecs/Cluster"], [])
+	some c in object.get(data.inventory, "ecs/Cluster", [])
 	c.metadata.name == aws.d.clusterName
 	c.region == aws.region
 	object.get(c.data, ["configuration", "executeCommandConfiguration", "logging"], "NONE") == "NONE"

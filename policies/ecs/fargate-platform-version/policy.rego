@@ -12,7 +12,7 @@ package plimsoll.ecs.fargate_platform_version
 import data.plimsoll.lib.aws
 import rego.v1
 
-latest := object.get(data, ["config", "ecsFargatePlatformVersion"], "1.4.0")
+latest := object.get(data.config, "ecsFargatePlatformVersion", "1.4.0")
 
 deny contains v if {
 	aws.d.launchType == "FARGATE"

@@ -12,7 +12,7 @@ package plimsoll.eks.access_cluster_admin
 import data.plimsoll.lib.aws
 import rego.v1
 
-admins := object.get(data, ["config", "eksAdminPrincipals"], [])
+admins := object.get(data.config, "eksAdminPrincipals", [])
 
 deny contains v if {
 	some i, p in object.get(aws.d, "associatedAccessPolicies", [])

@@ -14,7 +14,7 @@ import data.plimsoll.lib.aws
 import rego.v1
 
 deny contains v if {
-	some c in object.get(data, ["inventory", "eks/Cluster"], [])
+	some c in object.get(data.inventory, "eks/Cluster", [])
 	c.metadata.name == aws.d.clusterName
 	c.region == aws.region
 	aws.d.version != c.data.version

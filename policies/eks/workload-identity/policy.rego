@@ -20,7 +20,7 @@ deny contains v if {
 }
 
 has_pod_identity if {
-	some a in object.get(data, ["inventory", "eks/PodIdentityAssociation"], [])
+	some a in object.get(data.inventory, "eks/PodIdentityAssociation", [])
 	a.data.clusterName == aws.name
 	a.region == aws.region
 }
