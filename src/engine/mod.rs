@@ -180,6 +180,20 @@ impl<'a> Prepared<'a> {
         snapshot: &Snapshot,
         opts: &EvalOptions,
     ) -> Result<Prepared<'a>, PolicyError> {
+        // Built-in checks whose kinds are absent from the snapshot are not compiled: they
+        // would judge nothing (whether they are NOT_ASSESSED is decided from the collection,
+        // elsewhere), and compiling them was most of a small scan's time. Checks from the
+        // user's directories always are, so a broken one is reported whatever the input.
+        let present: BTreeSet<String> = snapshot.resources.iter().map(|r| r.selector()).collect();
+        let selected: Vec<usize> = selected
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let c = &catalogue.checks[i];
+                !c.builtin || c.meta.kinds.iter().any(|k| present.contains(k))
+            })
+            .collect();
+        let selected = selected.as_slice();
         let mut by_selector: HashMap<String, Vec<usize>> = HashMap::new();
         let mut inventory_kinds = BTreeSet::new();
         for (pos, &i) in selected.iter().enumerate() {
@@ -213,9 +227,10 @@ impl<'a> Prepared<'a> {
         let data = Value::from(data);
         // Helpers + the given checks, with the shared data (values are reference-counted: every
         // engine shares the same inventory) and the time limit.
-        let loaded =
+        let mut libs = crate::policy::LibCache::default();
+        let mut loaded =
             |checks: &mut dyn Iterator<Item = usize>| -> Result<regorus::Engine, PolicyError> {
-                let mut engine = catalogue.compile_checks(checks)?;
+                let mut engine = catalogue.compile_checks_with(checks, &mut libs)?;
                 engine
                     .add_data(data.clone())
                     .map_err(|e| PolicyError::Compile(format!("{e}")))?;

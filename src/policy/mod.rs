@@ -97,6 +97,22 @@ fn is_lib(path: &str) -> bool {
     path.split('/').any(|seg| seg == "lib")
 }
 
+/// Whether `text` mentions the reference `path` (`data.plimsoll.lib.kubernetes`) as a whole
+/// path: followed by a separator, not as the prefix of a longer name.
+fn refers_to(text: &str, path: &str) -> bool {
+    text.match_indices(path).any(|(at, _)| {
+        !text[at + path.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// Engines holding only helper modules, by the set of helpers (indices into `libs`), so a
+/// run parses each helper once however many engines it builds.
+#[derive(Default)]
+pub struct LibCache(HashMap<Vec<usize>, regorus::Engine>);
+
 impl Catalogue {
     /// The built-in catalogue, embedded in the binary.
     pub fn builtin() -> Result<Catalogue, PolicyError> {
@@ -225,19 +241,74 @@ impl Catalogue {
         &self,
         indices: impl IntoIterator<Item = usize>,
     ) -> Result<regorus::Engine, PolicyError> {
+        self.compile_checks_with(indices, &mut LibCache::default())
+    }
+
+    /// Like `compile_checks`, with only the helper modules the checks refer to (directly or
+    /// through another helper), parsed once per set through `cache` and cloned from there.
+    /// Parsing every helper again for each of a run's few hundred engines took most of the
+    /// start-up time, and every extra module in an engine costs on each `data.` lookup.
+    pub fn compile_checks_with(
+        &self,
+        indices: impl IntoIterator<Item = usize>,
+        cache: &mut LibCache,
+    ) -> Result<regorus::Engine, PolicyError> {
         let compile = |e: anyhow::Error| PolicyError::Compile(format!("{e}"));
-        let mut engine = regorus::Engine::new();
-        for (path, text) in &self.libs {
-            engine
-                .add_policy(path.clone(), text.clone())
-                .map_err(compile)?;
-        }
-        for c in indices.into_iter().filter_map(|i| self.checks.get(i)) {
+        let checks: Vec<&Check> = indices
+            .into_iter()
+            .filter_map(|i| self.checks.get(i))
+            .collect();
+        let libs = self.libs_for(checks.iter().map(|c| c.source.as_str()));
+        let mut engine = match cache.0.get(&libs) {
+            Some(base) => base.clone(),
+            None => {
+                let mut base = regorus::Engine::new();
+                for &l in &libs {
+                    let (path, text) = &self.libs[l];
+                    base.add_policy(path.clone(), text.clone())
+                        .map_err(compile)?;
+                }
+                cache.0.insert(libs, base.clone());
+                base
+            }
+        };
+        for c in checks {
             engine
                 .add_policy(c.file.clone(), c.source.clone())
                 .map_err(compile)?;
         }
         Ok(engine)
+    }
+
+    /// Indices into `libs` of the helper modules these sources refer to (`data.<package>`),
+    /// and the helpers those refer to, in load order.
+    fn libs_for<'s>(&self, sources: impl Iterator<Item = &'s str>) -> Vec<usize> {
+        let packages: Vec<Option<String>> = self.libs.iter().map(|(_, t)| package_of(t)).collect();
+        let refers = |text: &str, l: usize| {
+            packages[l]
+                .as_deref()
+                .is_some_and(|p| refers_to(text, &format!("data.{p}")))
+        };
+        let mut wanted = vec![false; self.libs.len()];
+        let mut todo: Vec<usize> = Vec::new();
+        for text in sources {
+            for (l, w) in wanted.iter_mut().enumerate() {
+                if !*w && refers(text, l) {
+                    *w = true;
+                    todo.push(l);
+                }
+            }
+        }
+        while let Some(l) = todo.pop() {
+            let text = &self.libs[l].1;
+            for (other, w) in wanted.iter_mut().enumerate() {
+                if !*w && refers(text, other) {
+                    *w = true;
+                    todo.push(other);
+                }
+            }
+        }
+        (0..self.libs.len()).filter(|&l| wanted[l]).collect()
     }
 
     /// Looks a check up by id.
@@ -264,4 +335,78 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_whole_paths() {
+        assert!(refers_to(
+            "x := data.plimsoll.lib.aws.name",
+            "data.plimsoll.lib.aws"
+        ));
+        assert!(refers_to(
+            "import data.plimsoll.lib.aws\n",
+            "data.plimsoll.lib.aws"
+        ));
+        assert!(!refers_to(
+            "data.plimsoll.lib.awsx.name",
+            "data.plimsoll.lib.aws"
+        ));
+        assert!(!refers_to("data.plimsoll.lib", "data.plimsoll.lib.aws"));
+    }
+
+    #[test]
+    fn engines_hold_only_the_helpers_their_checks_need() {
+        let cat = Catalogue::builtin().expect("builtin catalogue");
+        let names = |libs: Vec<usize>| -> Vec<&str> {
+            libs.into_iter().map(|l| cat.libs[l].0.as_str()).collect()
+        };
+        let check = |id: &str| cat.get(id).expect(id).source.as_str();
+        assert_eq!(
+            names(cat.libs_for([check("PLM-K8S-0001")].into_iter())),
+            ["policies/lib/kubernetes.rego"]
+        );
+        let ecs = names(cat.libs_for([check("PLM-ECS-0001")].into_iter()));
+        assert!(ecs.contains(&"policies/lib/aws.rego"), "{ecs:?}");
+        assert!(!ecs.contains(&"policies/lib/kubernetes.rego"), "{ecs:?}");
+        // A helper's own references come along: a source naming only lib A that A builds on
+        // B gets both.
+        let mut two = Catalogue {
+            checks: Vec::new(),
+            libs: vec![
+                ("a.rego".into(), "package h.a\nx := data.h.b.y\n".into()),
+                ("b.rego".into(), "package h.b\ny := 1\n".into()),
+                ("c.rego".into(), "package h.c\nz := 2\n".into()),
+            ],
+        };
+        assert_eq!(two.libs_for(["data.h.a.x"].into_iter()), [0, 1]);
+        two.libs.swap(0, 2);
+        assert_eq!(two.libs_for(["nothing"].into_iter()), Vec::<usize>::new());
+        // Engines built through one cache parse each helper set once and still evaluate.
+        let mut cache = LibCache::default();
+        let i = cat
+            .checks
+            .iter()
+            .position(|c| c.meta.id == "PLM-K8S-0001")
+            .unwrap();
+        let j = cat
+            .checks
+            .iter()
+            .position(|c| c.meta.id == "PLM-K8S-0004")
+            .unwrap();
+        cat.compile_checks_with([i], &mut cache).unwrap();
+        let mut e = cat.compile_checks_with([j], &mut cache).unwrap();
+        assert_eq!(cache.0.len(), 1);
+        e.set_input(
+            regorus::Value::from_json_str(
+                r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"hostNetwork": true, "containers": []}}"#,
+            )
+            .unwrap(),
+        );
+        let deny = e.eval_rule(cat.checks[j].rule.clone()).unwrap();
+        assert_eq!(deny.as_set().map(|s| s.len()).unwrap_or(0), 1, "{deny}");
+    }
 }
