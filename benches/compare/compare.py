@@ -201,6 +201,9 @@ def main():
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+    # The subset's packages, kinds and inventory kinds: the same for every N.
+    checks = subset_checks(args.bin)
+    kinds = sorted({k for c in checks for k in c["inventory"]})
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
         path = work / f"cluster-{n}.yaml"
@@ -212,8 +215,6 @@ def main():
         row["subset"] = plimsoll(args.bin, path, work / "subset.json", SUBSET)
         if args.scaling_at == n:
             row["all_t1"] = plimsoll(args.bin, path, work / "all.json", threads=1)
-        checks = subset_checks(args.bin)
-        kinds = sorted({k for c in checks for k in c["inventory"]})
         lines, count, inventory = opa_inputs(args.bin, path, work, kinds)
         row["resources"] = count
         row["opa"] = opa(args.opa_path, checks, inventory, lines, work, args.threads)
