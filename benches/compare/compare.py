@@ -116,6 +116,27 @@ def opa_inputs(bin_, path, work, inventory_kinds):
     return lines, len(resources), inventory
 
 
+def inventory_index(inventory):
+    """`data.index` and `data.subjects` as Plimsoll builds them from the inventory
+    (src/engine/mod.rs, index_inventory): resources by selector, namespace and name (the first
+    of a duplicate name wins), and the RoleBindings and ClusterRoleBindings naming each subject
+    by subject kind, namespace and name."""
+    index, subjects = {}, {}
+    for selector, resources in inventory.items():
+        by_ns = index.setdefault(selector, {})
+        binding = selector in ("kubernetes/RoleBinding", "kubernetes/ClusterRoleBinding")
+        for r in resources:
+            meta = r.get("metadata", {})
+            ns = meta.get("namespace", "")
+            by_ns.setdefault(ns, {}).setdefault(meta.get("name", ""), r)
+            for s in (r.get("subjects") or []) if binding else []:
+                kind = s.get("kind", "")
+                sns = s.get("namespace", "") or (ns if kind == "ServiceAccount" else "")
+                names = subjects.setdefault(kind, {}).setdefault(sns, {})
+                names.setdefault(s.get("name", ""), []).append(r)
+    return index, subjects
+
+
 def subset_checks(bin_):
     """The 12 checks as OPA needs them: package, kinds, file and the inventory kinds they read
     (from the METADATA block, which `policies list` does not print)."""
@@ -143,9 +164,11 @@ def opa(opa_path, checks, inventory, lines, work, threads):
     modules = sorted(str(p) for p in (ROOT / "policies" / "lib").glob("*.rego"))
     modules += [str(ROOT / c["file"]) for c in checks]
     plan = work / "plan.json"
+    index, subjects = inventory_index(inventory)
     plan.write_text(
         json.dumps(
-            {"modules": modules, "checks": checks, "data": {"config": {}, "inventory": inventory}}
+            {"modules": modules, "checks": checks,
+             "data": {"config": {}, "inventory": inventory, "index": index, "subjects": subjects}}
         )
     )
     cmd = [sys.executable, str(Path(__file__).with_name("opa_eval.py")), "--opa-path", opa_path]

@@ -85,6 +85,11 @@ fn pod_spec(rng: &mut Rng, out: &mut String, i: usize, hardened: bool, more: boo
     } else if rng.chance(10) {
         spec.push_str("hostNetwork: true\n");
     }
+    // The cluster mix runs half the other workloads as their namespace's `runner` account,
+    // so the token-automount and cluster-admin checks look up ServiceAccounts that exist.
+    if more && !hardened && rng.chance(50) {
+        spec.push_str("serviceAccountName: runner\n");
+    }
     spec.push_str("containers:\n");
     let containers = 1 + (rng.next() % 3) as usize;
     for c in 0..containers {
@@ -137,10 +142,12 @@ fn pod_spec(rng: &mut Rng, out: &mut String, i: usize, hardened: bool, more: boo
 
 /// A cluster-shaped mix of exactly `n` resources (for the peer comparison in
 /// `benches/compare/`): one Namespace per 500 resources (at least 20), half of them with a
-/// default-deny NetworkPolicy, then per 20 resources 9 Deployments, a StatefulSet, a DaemonSet,
+/// default-deny NetworkPolicy, each with a `runner` ServiceAccount (token automount off in every
+/// fourth) that half the non-compliant workloads run as, then per 20 resources 9 Deployments, a StatefulSet, a DaemonSet,
 /// a Job, a CronJob, a bare Pod, 2 Services (some NodePort or public LoadBalancer), a
 /// ServiceAccount, a Role and a RoleBinding (some granting secrets, wildcards or pod creation)
-/// and a ConfigMap; every 200th slot a ClusterRole and ClusterRoleBinding instead.
+/// and a ConfigMap; every 200th slot a ClusterRole, or a ClusterRoleBinding of cluster-admin to
+/// a namespace's `runner`, instead.
 pub(crate) fn cluster(n: usize) -> String {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut out = String::with_capacity(n * 1200);
@@ -161,6 +168,17 @@ pub(crate) fn cluster(n: usize) -> String {
                 out,
                 "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: team-{ns}\nspec:\n  podSelector: {{}}\n---\n"
             );
+            written += 1;
+        }
+        if written < n {
+            let _ = write!(
+                out,
+                "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: team-{ns}\n"
+            );
+            if ns % 4 == 0 {
+                out.push_str("automountServiceAccountToken: false\n");
+            }
+            out.push_str("---\n");
             written += 1;
         }
     }
@@ -185,7 +203,7 @@ pub(crate) fn cluster(n: usize) -> String {
             } else {
                 let _ = write!(
                     out,
-                    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: binding-{i}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: {role}\nsubjects:\n- kind: ServiceAccount\n  name: app-{i}\n  namespace: team-{ns}\n---\n"
+                    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: binding-{i}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: {role}\nsubjects:\n- kind: ServiceAccount\n  name: runner\n  namespace: team-{ns}\n---\n"
                 );
             }
             continue;

@@ -142,6 +142,81 @@ fn path_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// Lookups over the inventory, so a cross-resource check costs a lookup per resource rather
+/// than a scan of every inventory entry (a scan made 65,000 workloads x 5,000 ServiceAccounts
+/// the largest cost of a 100,000-resource scan; docs/performance.md). The values are the
+/// inventory's own (reference-counted), not copies.
+///
+/// * `data.index[selector][namespace][name]`: every inventory resource; `""` is the namespace of
+///   cluster-scoped ones.
+/// * `data.subjects[subject kind][namespace][name]`: the RoleBindings and ClusterRoleBindings
+///   in the inventory that name that subject (`ServiceAccount`, `User`, `Group`; a
+///   ServiceAccount subject without a namespace takes its RoleBinding's).
+fn index_inventory(inventory: &BTreeMap<Value, Vec<Value>>) -> (Value, Value) {
+    type Tree<T> = BTreeMap<Value, BTreeMap<Value, BTreeMap<Value, T>>>;
+    let text = |v: &Value| Value::from(v.as_string().map(|s| s.as_ref()).unwrap_or(""));
+    let mut index: Tree<Value> = BTreeMap::new();
+    let mut subjects: Tree<Vec<Value>> = BTreeMap::new();
+    for (selector, resources) in inventory {
+        let binding = matches!(
+            selector.as_string().map(|s| s.as_ref()),
+            Ok("kubernetes/RoleBinding" | "kubernetes/ClusterRoleBinding")
+        );
+        let by_ns = index.entry(selector.clone()).or_default();
+        for r in resources {
+            let ns = text(&r["metadata"]["namespace"]);
+            // Names are unique per kind and namespace; on a duplicate the first is kept.
+            by_ns
+                .entry(ns.clone())
+                .or_default()
+                .entry(text(&r["metadata"]["name"]))
+                .or_insert_with(|| r.clone());
+            let Ok(list) = r["subjects"].as_array() else {
+                continue;
+            };
+            for s in list.iter().filter(|_| binding) {
+                let kind = text(&s["kind"]);
+                let mut subject_ns = text(&s["namespace"]);
+                if subject_ns == Value::from("") && kind == Value::from("ServiceAccount") {
+                    subject_ns = ns.clone();
+                }
+                subjects
+                    .entry(kind)
+                    .or_default()
+                    .entry(subject_ns)
+                    .or_default()
+                    .entry(text(&s["name"]))
+                    .or_default()
+                    .push(r.clone());
+            }
+        }
+    }
+    let nest = |tree: Tree<Value>| {
+        let outer = tree.into_iter().map(|(k, by_ns)| {
+            let by_ns = by_ns
+                .into_iter()
+                .map(|(ns, names)| (ns, Value::from(names)))
+                .collect::<BTreeMap<Value, Value>>();
+            (k, Value::from(by_ns))
+        });
+        Value::from(outer.collect::<BTreeMap<Value, Value>>())
+    };
+    let subjects = subjects
+        .into_iter()
+        .map(|(kind, by_ns)| {
+            let by_ns = by_ns
+                .into_iter()
+                .map(|(ns, names)| {
+                    let names = names.into_iter().map(|(n, rs)| (n, Value::from(rs)));
+                    (ns, names.collect())
+                })
+                .collect();
+            (kind, by_ns)
+        })
+        .collect();
+    (nest(index), nest(subjects))
+}
+
 /// Compiled, data-loaded engines for one snapshot and a set of checks.
 ///
 /// Each check gets its own regorus engine holding only the helper library and that check:
@@ -214,12 +289,15 @@ impl<'a> Prepared<'a> {
                 list.push(resource_input(r));
             }
         }
+        let (index, subjects) = index_inventory(&inventory);
         let inventory: BTreeMap<Value, Value> = inventory
             .into_iter()
             .map(|(k, v)| (k, Value::from(v)))
             .collect();
         let mut data = BTreeMap::new();
         data.insert(Value::from("inventory"), Value::from(inventory));
+        data.insert(Value::from("index"), index);
+        data.insert(Value::from("subjects"), subjects);
         data.insert(
             Value::from("config"),
             to_value(&serde_json::Value::Object(opts.config.clone())),
@@ -357,5 +435,60 @@ mod tests {
         assert_eq!(vs[3].path.as_deref(), Some("spec.ports[2].port"));
         assert!(violations(&Value::from(3i64)).is_err());
         assert!(violations(&Value::from_json_str(r#"[{"path": "x"}]"#).unwrap()).is_err());
+    }
+
+    #[test]
+    fn inventory_is_indexed_by_namespace_and_name_and_bindings_by_subject() {
+        let parse = |s: &str| Value::from_json_str(s).unwrap();
+        let mut inventory = BTreeMap::new();
+        inventory.insert(
+            Value::from("kubernetes/ServiceAccount"),
+            vec![
+                parse(r#"{"metadata": {"name": "app", "namespace": "a"}, "automountServiceAccountToken": false}"#),
+                parse(r#"{"metadata": {"name": "app", "namespace": "a"}, "automountServiceAccountToken": true}"#),
+                parse(r#"{"metadata": {"name": "app"}}"#),
+            ],
+        );
+        inventory.insert(
+            Value::from("kubernetes/RoleBinding"),
+            vec![parse(
+                r#"{"metadata": {"name": "rb", "namespace": "a"}, "roleRef": {"name": "edit"},
+                    "subjects": [{"kind": "ServiceAccount", "name": "app"},
+                                 {"kind": "ServiceAccount", "name": "ci", "namespace": "b"},
+                                 {"kind": "User", "name": "alice"}]}"#,
+            )],
+        );
+        inventory.insert(
+            Value::from("kubernetes/ClusterRoleBinding"),
+            vec![parse(
+                r#"{"metadata": {"name": "crb"}, "roleRef": {"name": "cluster-admin"},
+                    "subjects": [{"kind": "ServiceAccount", "name": "app", "namespace": "a"}]}"#,
+            )],
+        );
+        let (index, subjects) = index_inventory(&inventory);
+        let sa = &index["kubernetes/ServiceAccount"];
+        // The first of a duplicate name wins; cluster-scoped (no namespace) sits under "".
+        assert_eq!(
+            sa["a"]["app"]["automountServiceAccountToken"],
+            Value::from(false)
+        );
+        assert_eq!(sa[""]["app"]["metadata"]["name"], Value::from("app"));
+        assert_eq!(
+            index["kubernetes/RoleBinding"]["a"]["rb"]["roleRef"]["name"],
+            Value::from("edit")
+        );
+        // A ServiceAccount subject without a namespace is in its RoleBinding's.
+        let app = subjects["ServiceAccount"]["a"]["app"].as_array().unwrap();
+        let names: Vec<_> = app.iter().map(|b| b["metadata"]["name"].clone()).collect();
+        assert_eq!(names, vec![Value::from("crb"), Value::from("rb")]);
+        assert_eq!(
+            subjects["ServiceAccount"]["b"]["ci"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(subjects["User"][""]["alice"].as_array().unwrap().len(), 1);
+        assert_eq!(subjects["ServiceAccount"]["b"]["app"], Value::Undefined);
     }
 }

@@ -16,20 +16,12 @@ import rego.v1
 
 namespace := object.get(input.metadata, "namespace", "")
 
-bindings contains b if {
-    some kind in ["kubernetes/RoleBinding", "kubernetes/ClusterRoleBinding"]
-    some b in data.inventory[kind]
-}
-
 deny contains v if {
-    some b in bindings
+    # The bindings that name this service account (a ServiceAccount subject without a
+    # namespace is in its RoleBinding's), looked up rather than scanned.
+    some b in data.subjects.ServiceAccount[namespace][input.metadata.name]
     b.roleRef.kind == "ClusterRole"
     b.roleRef.name == "cluster-admin"
-    some s in object.get(b, "subjects", [])
-    s.kind == "ServiceAccount"
-    s.name == input.metadata.name
-    # A RoleBinding's subjects default to the binding's namespace.
-    object.get(s, "namespace", object.get(b.metadata, "namespace", "")) == namespace
     v := {
         "msg": sprintf("service account %s is bound to cluster-admin by %s %s", [input.metadata.name, b.kind, b.metadata.name]),
         "path": "metadata.name",

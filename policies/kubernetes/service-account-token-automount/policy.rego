@@ -20,12 +20,8 @@ sa_name := object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spe
 
 namespace := object.get(input.metadata, "namespace", "")
 
-sa_disables if {
-    some sa in data.inventory["kubernetes/ServiceAccount"]
-    sa.metadata.name == sa_name
-    object.get(sa.metadata, "namespace", "") == namespace
-    sa.automountServiceAccountToken == false
-}
+# A lookup in the index, not a scan of every ServiceAccount for every workload.
+sa_disables if data.index["kubernetes/ServiceAccount"][namespace][sa_name].automountServiceAccountToken == false
 
 deny contains v if {
     k8s.pod_spec.automountServiceAccountToken == true
