@@ -285,6 +285,10 @@ pub struct PolicyArgs {
     /// Time limit for one check on one resource, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub eval_timeout: f64,
+    /// Evaluate the built-in checks in regorus's interpreter instead of compiled to its VM
+    /// (about 2x slower, same results: for comparing when a result looks wrong).
+    #[arg(long)]
+    pub interpreter: bool,
 }
 
 /// Output format and destination.

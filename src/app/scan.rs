@@ -270,6 +270,7 @@ pub(crate) fn evaluate(
     let opts = EvalOptions {
         timeout: eval_timeout,
         config,
+        compiled: !req.policy.interpreter,
     };
     let gaps = not_assessed(catalogue, &selection.run, &snapshot);
     let evaluated: Vec<usize> = selection

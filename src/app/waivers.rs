@@ -82,6 +82,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             checks: Vec::new(),
             params: Vec::new(),
             eval_timeout: 5.0,
+            interpreter: false,
         };
         let req = ScanRequest {
             inputs: &args.inputs,

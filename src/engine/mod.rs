@@ -7,9 +7,13 @@ use crate::policy::{Catalogue, PolicyError};
 use crate::snapshot::{Resource, Snapshot};
 use rayon::prelude::*;
 use regorus::Value;
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Evaluation settings.
@@ -19,6 +23,10 @@ pub struct EvalOptions {
     pub timeout: Duration,
     /// Policy parameters, visible to policies as `data.config`.
     pub config: serde_json::Map<String, serde_json::Value>,
+    /// Run built-in checks compiled to regorus's VM (the default). Off, everything runs in the
+    /// interpreter; `policies test` runs each built-in case both ways and requires the same
+    /// outcome.
+    pub compiled: bool,
 }
 
 impl Default for EvalOptions {
@@ -26,6 +34,7 @@ impl Default for EvalOptions {
         EvalOptions {
             timeout: Duration::from_secs(5),
             config: serde_json::Map::new(),
+            compiled: true,
         }
     }
 }
@@ -229,13 +238,65 @@ pub struct Prepared<'a> {
     engines: Vec<regorus::Engine>,
     /// Catalogue index of each engine's check.
     checks: Vec<usize>,
-    /// selector (`kubernetes/Pod`) -> positions in `engines` evaluated on it.
-    by_selector: HashMap<String, Vec<usize>>,
-    /// selector -> one engine with the helper library and every check evaluated on that kind.
-    /// The fast path: one pass per resource, helpers evaluated once and shared by all its
-    /// checks. On any error the per-check engines run instead, so one failing check cannot
-    /// mask the others.
-    batches: HashMap<String, regorus::Engine>,
+    /// selector -> how its checks run, in batches (one pass per resource, helpers evaluated
+    /// once and shared by the checks of the batch).
+    plans: HashMap<String, Plan>,
+    /// `data` as the policies see it, for the VMs each worker creates.
+    data: Value,
+    timer: ExecutionTimerConfig,
+}
+
+/// How the checks of one kind run.
+///
+/// Built-in checks run compiled to regorus's VM (the RVM, about 3x the interpreter): their
+/// cases run through both engines in the test suite, and the peer harness compares them with
+/// OPA. Checks from the user's directories run in the interpreter, the reference semantics
+/// (regorus 0.14.1's RVM has gaps, e.g. an `else` after a body whose `some ... in` finds
+/// nothing comes out undefined). Whatever fails in a batch is re-run check by check with the
+/// per-check engines, so one failing check cannot mask the others.
+struct Plan {
+    /// The compiled batch and the positions (in `engines`) of its checks.
+    compiled: Option<(Program, Vec<usize>)>,
+    /// The interpreted batch (an engine with the helpers and these checks) and its positions.
+    interpreted: Option<(regorus::Engine, Vec<usize>)>,
+}
+
+/// A batch compiled for the RVM.
+struct Program {
+    program: Arc<regorus::rvm::program::Program>,
+    policy: regorus::CompiledPolicy,
+}
+
+/// The rule of the generated batch module: an object of every check's deny set, keyed by the
+/// check's position in the batch.
+const BATCH_RULE: &str = "data.plimsoll_batch.results";
+
+/// Instructions one resource's batch may execute. The RVM's default (25,000) is below what
+/// a pod template with the whole catalogue needs; the execution timer remains the real limit.
+const MAX_INSTRUCTIONS: usize = 50_000_000;
+
+/// Compiles `engine` (helpers + checks in `packages` order) with a batch module to an RVM
+/// program, or says why it cannot be (the caller keeps the interpreter for that batch).
+fn compile_batch(engine: &regorus::Engine, packages: &[&str]) -> Result<Program, String> {
+    let mut engine = engine.clone();
+    let entries: Vec<String> = packages
+        .iter()
+        .enumerate()
+        .map(|(n, p)| format!("  \"{n}\": data.{p}.deny"))
+        .collect();
+    let module = format!(
+        "package plimsoll_batch\n\nimport rego.v1\n\nresults := {{\n{}\n}}\n",
+        entries.join(",\n")
+    );
+    engine
+        .add_policy("plimsoll-batch.rego".to_string(), module)
+        .map_err(|e| format!("{e}"))?;
+    let policy = engine
+        .compile_with_entrypoint(&BATCH_RULE.into())
+        .map_err(|e| format!("{e}"))?;
+    let program =
+        Compiler::compile_from_policy(&policy, &[BATCH_RULE]).map_err(|e| format!("{e}"))?;
+    Ok(Program { program, policy })
 }
 
 /// The `deny` set of `package` inside a data document returned by `eval_modules`.
@@ -303,6 +364,10 @@ impl<'a> Prepared<'a> {
             to_value(&serde_json::Value::Object(opts.config.clone())),
         );
         let data = Value::from(data);
+        let timer = ExecutionTimerConfig {
+            limit: opts.timeout,
+            check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+        };
         // Helpers + the given checks, with the shared data (values are reference-counted: every
         // engine shares the same inventory) and the time limit.
         let mut libs = crate::policy::LibCache::default();
@@ -312,10 +377,7 @@ impl<'a> Prepared<'a> {
                 engine
                     .add_data(data.clone())
                     .map_err(|e| PolicyError::Compile(format!("{e}")))?;
-                engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-                    limit: opts.timeout,
-                    check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-                });
+                engine.set_execution_timer_config(timer);
                 Ok(engine)
             };
         let mut engines = Vec::with_capacity(selected.len());
@@ -334,17 +396,49 @@ impl<'a> Prepared<'a> {
             }
             engines.push(engine);
         }
-        let mut batches = HashMap::new();
+        let mut plans = HashMap::new();
         for (selector, positions) in &by_selector {
-            let engine = loaded(&mut positions.iter().map(|&pos| selected[pos]))?;
-            batches.insert(selector.clone(), engine);
+            let (mut builtin, user): (Vec<usize>, Vec<usize>) = positions
+                .iter()
+                .partition(|&&pos| opts.compiled && catalogue.checks[selected[pos]].builtin);
+            let mut interpreted = user;
+            let mut compiled = None;
+            if !builtin.is_empty() {
+                let engine = loaded(&mut builtin.iter().map(|&pos| selected[pos]))?;
+                let packages: Vec<&str> = builtin
+                    .iter()
+                    .map(|&pos| catalogue.checks[selected[pos]].package.as_str())
+                    .collect();
+                match compile_batch(&engine, &packages) {
+                    Ok(program) => compiled = Some((program, builtin)),
+                    Err(e) => {
+                        tracing::debug!("{selector}: interpreted, not compiled to the RVM: {e}");
+                        interpreted.append(&mut builtin);
+                    }
+                }
+            }
+            let interpreted = match interpreted.is_empty() {
+                true => None,
+                false => Some((
+                    loaded(&mut interpreted.iter().map(|&pos| selected[pos]))?,
+                    interpreted,
+                )),
+            };
+            plans.insert(
+                selector.clone(),
+                Plan {
+                    compiled,
+                    interpreted,
+                },
+            );
         }
         Ok(Prepared {
             catalogue,
             engines,
             checks: selected.to_vec(),
-            by_selector,
-            batches,
+            plans,
+            data,
+            timer,
         })
     }
 
@@ -356,63 +450,93 @@ impl<'a> Prepared<'a> {
             .par_iter()
             .enumerate()
             .map_init(
-                || (self.engines.clone(), self.batches.clone()),
-                |(engines, batches), (ri, r)| {
-                    let selector = r.selector();
-                    let Some(positions) = self.by_selector.get(&selector) else {
-                        return Vec::new();
-                    };
-                    let input = resource_input(r);
-                    if let Some(batch) = batches.get_mut(&selector) {
-                        batch.set_input(input.clone());
-                        if let Ok(data) = batch.eval_modules(false) {
-                            let mut out = Vec::with_capacity(positions.len());
-                            for &pos in positions {
-                                let ci = self.checks[pos];
-                                let deny = deny_of(&data, &self.catalogue.checks[ci].package);
-                                let result = match violations(deny) {
-                                    Ok(vs) if vs.is_empty() => Evaluated::Pass,
-                                    Ok(vs) => Evaluated::Fail(vs),
-                                    Err(e) => Evaluated::Error(e),
-                                };
-                                out.push(Outcome {
-                                    check: ci,
-                                    resource: ri,
-                                    result,
-                                });
-                            }
-                            return out;
-                        }
-                    }
-                    positions
-                        .iter()
-                        .map(|&pos| {
-                            let ci = self.checks[pos];
-                            let check = &self.catalogue.checks[ci];
-                            let engine = &mut engines[pos];
-                            engine.set_input(input.clone());
-                            let result = match engine.eval_rule(check.rule.clone()) {
-                                Ok(v) => match violations(&v) {
-                                    Ok(vs) if vs.is_empty() => Evaluated::Pass,
-                                    Ok(vs) => Evaluated::Fail(vs),
-                                    Err(e) => Evaluated::Error(e),
-                                },
-                                Err(e) => Evaluated::Error(format!("{e}")),
-                            };
-                            Outcome {
-                                check: ci,
-                                resource: ri,
-                                result,
-                            }
-                        })
-                        .collect()
+                || Worker {
+                    engines: self.engines.clone(),
+                    batches: HashMap::new(),
+                    vms: HashMap::new(),
                 },
+                |worker, (ri, r)| self.evaluate_one(worker, ri, r),
             )
             .flatten()
             .collect();
         outcomes.sort_by_key(|o| (o.check, o.resource));
         outcomes
     }
+
+    /// One resource against every check of its kind (see `Plan`).
+    fn evaluate_one(&self, worker: &mut Worker, ri: usize, r: &Resource) -> Vec<Outcome> {
+        let selector = r.selector();
+        let Some(plan) = self.plans.get(&selector) else {
+            return Vec::new();
+        };
+        let input = resource_input(r);
+        let outcome = |pos: usize, result: Evaluated| Outcome {
+            check: self.checks[pos],
+            resource: ri,
+            result,
+        };
+        let judged = |deny: &Value| match violations(deny) {
+            Ok(vs) if vs.is_empty() => Evaluated::Pass,
+            Ok(vs) => Evaluated::Fail(vs),
+            Err(e) => Evaluated::Error(e),
+        };
+        let mut out = Vec::new();
+        let mut one_by_one = Vec::new();
+        if let Some((compiled, positions)) = &plan.compiled {
+            let vm = worker.vms.entry(selector.clone()).or_insert_with(|| {
+                let mut vm = RegoVM::new_with_policy(compiled.policy.clone());
+                vm.load_program(compiled.program.clone());
+                vm.set_max_instructions(MAX_INSTRUCTIONS);
+                vm.set_execution_timer_config(Some(self.timer));
+                // Data conflicts were ruled out when the interpreter loaded the same data.
+                let _ = vm.set_data(self.data.clone());
+                vm
+            });
+            vm.set_input(input.clone());
+            let results = vm
+                .execute_entry_point_by_index(0)
+                .unwrap_or(Value::Undefined);
+            let by_position = |n: usize| &results[n.to_string().as_str()];
+            if (0..positions.len()).all(|n| by_position(n) != &Value::Undefined) {
+                let each = positions.iter().enumerate();
+                out.extend(each.map(|(n, &pos)| outcome(pos, judged(by_position(n)))));
+            } else {
+                one_by_one.extend_from_slice(positions);
+            }
+        }
+        if let Some((engine, positions)) = &plan.interpreted {
+            let batch = worker
+                .batches
+                .entry(selector.clone())
+                .or_insert_with(|| engine.clone());
+            batch.set_input(input.clone());
+            match batch.eval_modules(false) {
+                Ok(data) => out.extend(positions.iter().map(|&pos| {
+                    let package = &self.catalogue.checks[self.checks[pos]].package;
+                    outcome(pos, judged(deny_of(&data, package)))
+                })),
+                Err(_) => one_by_one.extend_from_slice(positions),
+            }
+        }
+        for pos in one_by_one {
+            let check = &self.catalogue.checks[self.checks[pos]];
+            let engine = &mut worker.engines[pos];
+            engine.set_input(input.clone());
+            let result = match engine.eval_rule(check.rule.clone()) {
+                Ok(v) => judged(&v),
+                Err(e) => Evaluated::Error(format!("{e}")),
+            };
+            out.push(outcome(pos, result));
+        }
+        out
+    }
+}
+
+/// What each rayon worker owns: engine clones (cheap, reference-counted) and its VMs.
+struct Worker {
+    engines: Vec<regorus::Engine>,
+    batches: HashMap<String, regorus::Engine>,
+    vms: HashMap<String, RegoVM>,
 }
 
 #[cfg(test)]

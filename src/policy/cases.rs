@@ -141,6 +141,19 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
     }
     let prepared = Prepared::new(catalogue, &[ci], &snapshot, &opts).map_err(|e| e.to_string())?;
     let outcomes = prepared.evaluate(&snapshot);
+    if check.builtin {
+        // Built-in checks run compiled to regorus's VM in scans; the interpreter is the
+        // reference. Every case must come out the same in both.
+        opts.compiled = false;
+        let reference = Prepared::new(catalogue, &[ci], &snapshot, &opts)
+            .map_err(|e| e.to_string())?
+            .evaluate(&snapshot);
+        if reference != outcomes {
+            return Err(format!(
+                "the compiled check (RVM) and the interpreter disagree: {outcomes:?} vs {reference:?}"
+            ));
+        }
+    }
     if outcomes.is_empty() {
         return Err(format!(
             "no resource in the input matches the check's kinds {:?}",

@@ -19,12 +19,17 @@ deny contains v if {
 	v := {"msg": sprintf("%s has Container Insights %s", [aws.describe("ECS cluster"), value]), "path": ["data", "settings"]}
 }
 
-effective := s.value if {
-	some s in aws.d.settings
-	s.name == "containerInsights"
-} else := a.value if {
+# Written without `else` after a body with `some ... in`: regorus 0.14.1's RVM (the compiled
+# path) returns undefined instead of taking the `else` when such a loop finds nothing.
+cluster_setting := [s.value | some s in aws.d.settings; s.name == "containerInsights"]
+
+account_setting := [a.value |
 	some acct in object.get(data.inventory, "ecs/AccountSettings", [])
 	acct.region == aws.region
 	some a in acct.data.settings
 	a.name == "containerInsights"
-} else := "disabled"
+]
+
+effective := cluster_setting[0] if count(cluster_setting) > 0
+else := account_setting[0] if count(account_setting) > 0
+else := "disabled"
