@@ -222,12 +222,20 @@ pub struct AwsArgs {
     /// Send AWS requests to this endpoint instead (a local emulator such as moto_server).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Also scan the Kubernetes API of every EKS cluster found (implies --aws), with an EKS
+    /// token signed by the same AWS credentials, as `aws eks get-token` makes.
+    #[arg(long)]
+    pub include_kubernetes: bool,
 }
 
 impl AwsArgs {
     /// Whether an AWS account was asked for.
     pub fn wanted(&self) -> bool {
-        self.aws || self.profile.is_some() || !self.regions.is_empty() || self.all_regions
+        self.aws
+            || self.profile.is_some()
+            || !self.regions.is_empty()
+            || self.all_regions
+            || self.include_kubernetes
     }
 }
 

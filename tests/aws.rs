@@ -589,3 +589,138 @@ fn the_insecure_resources_fail_and_the_hardened_ones_pass() {
     let offline: Value = serde_json::from_str(&offline.stdout).unwrap();
     assert_eq!(failing(&offline), f);
 }
+
+/// `--include-kubernetes`: the EKS clusters moto knows are pointed (by the proxy, since moto's
+/// endpoints and CA bundles are random) at the loopback Kubernetes API server, which accepts
+/// only tokens bound to `legacy-eks`, checking each token's signature itself and replaying it
+/// against moto's STS. So `legacy-eks` is scanned through its Kubernetes API and `prod-eks`,
+/// whose token names another cluster, is refused: recorded, and the rest goes on.
+#[test]
+fn include_kubernetes_scans_each_eks_cluster_api_with_an_eks_token() {
+    use std::sync::{Arc, OnceLock};
+    use support::apiserver::{ApiServer, Behaviour, Cluster, EksAuth};
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let server_at: Arc<OnceLock<(String, String)>> = Arc::new(OnceLock::new());
+    let at = server_at.clone();
+    let point_at_server = Fault::Rewrite(Arc::new(move |v: &mut Value| {
+        use base64::Engine as _;
+        let (url, ca) = at.get().expect("server started");
+        if let Some(c) = v.get_mut("cluster") {
+            c["endpoint"] = Value::from(url.as_str());
+            c["certificateAuthority"]["data"] =
+                Value::from(base64::engine::general_purpose::STANDARD.encode(ca));
+        }
+    }));
+    let proxy = FaultProxy::start(&moto.url, vec![("/clusters/", point_at_server)]);
+    let server = ApiServer::start(
+        Cluster::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cluster")),
+        Behaviour {
+            eks: Some(EksAuth {
+                cluster: "legacy-eks".into(),
+                region: "eu-west-1".into(),
+                sts: format!("{}/", proxy.url),
+                secret_key: "test".into(),
+                account: "123456789012".into(),
+            }),
+            ..Behaviour::default()
+        },
+    );
+    server_at
+        .set((server.url.clone(), server.ca_pem.clone()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = aws(
+        d,
+        &[
+            "scan",
+            "--include-kubernetes",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "eu-west-1",
+            "--benchmark",
+            "cis-eks-1.8",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    );
+    // One cluster could not be read: an input error, as for a kubeconfig context.
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let log = server.log();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("EKS token rejected: signature does not match")),
+        "prod-eks's token is bound to prod-eks: {log:?}"
+    );
+    assert!(
+        log.iter().any(|l| l.starts_with("GET /api/v1/pods")),
+        "{log:?}"
+    );
+    // Both layers, one report: the control plane and the workloads of legacy-eks.
+    let scope = "k8s/arn:aws:eks:eu-west-1:123456789012:cluster:legacy-eks";
+    let f = failing(&report);
+    assert!(f["Cluster/legacy-eks"].contains("PLM-EKS-0001"), "{f:?}");
+    let failed_ids: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "FAIL")
+        .filter_map(|x| x["resource"]["id"].as_str())
+        .collect();
+    assert!(
+        failed_ids.contains(format!("{scope}/legacy/Pod/debug").as_str()),
+        "{failed_ids:?}"
+    );
+    let sources: Vec<&str> = report["scan"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["target"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains(&"EKS cluster legacy-eks (eu-west-1)"),
+        "{sources:?}"
+    );
+    // The refused cluster: one error naming it, partial, so the Kubernetes checks still
+    // judge legacy-eks (the privileged pod above FAILs) but cannot pass.
+    let refused: Vec<&Value> = report["collectionIssues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("EKS cluster prod-eks (eu-west-1): ")
+        })
+        .collect();
+    assert_eq!(refused.len(), 1, "{:?}", report["collectionIssues"]);
+    assert_eq!(refused[0]["level"], "error");
+    assert_eq!(refused[0]["partial"], true);
+    let message = refused[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("rejected the credentials (401") && message.contains("access entry"),
+        "{message}"
+    );
+    let statuses = |check: &str| -> BTreeSet<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["checkId"] == check)
+            .map(|x| x["status"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(statuses("PLM-K8S-0001").contains("FAIL"));
+    // No token is written anywhere the user can see.
+    assert!(!out.stderr.contains("k8s-aws-v1."), "{}", out.stderr);
+    let text = std::fs::read_to_string(d.join("report.json")).unwrap();
+    assert!(!text.contains("k8s-aws-v1."));
+}

@@ -129,7 +129,7 @@ pub(crate) fn gather(
     }
     if aws.wanted() {
         use crate::collect::aws::{self as a, AwsError, AwsOptions};
-        let opts = AwsOptions {
+        let aws_opts = AwsOptions {
             profile: aws.profile.clone(),
             regions: aws.regions.clone(),
             all_regions: aws.all_regions,
@@ -137,12 +137,19 @@ pub(crate) fn gather(
             timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
             concurrency: usize::from(cluster.concurrency),
             progress,
+            include_kubernetes: aws.include_kubernetes,
         };
-        let account = a::collect(&opts).map_err(|e| match e {
+        let account = a::collect(&aws_opts).map_err(|e| match e {
             AwsError::Config(_) => Failure::usage(e),
             AwsError::Credentials(_) | AwsError::Runtime(_) => Failure::input(e),
         })?;
-        snapshot.merge(account);
+        snapshot.merge(account.snapshot);
+        if !account.clusters.is_empty() {
+            // Each EKS cluster's API, read as a kubeconfig context would be.
+            let live =
+                kubernetes::collect_targets(account.clusters, &opts).map_err(Failure::input)?;
+            snapshot.merge(live);
+        }
     }
     let host_root = docker.host_root.clone().or_else(|| {
         // A local engine whose dockerd this machine runs: its host facts are here too. Not

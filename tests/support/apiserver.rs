@@ -163,6 +163,26 @@ pub struct Behaviour {
     pub max_page: usize,
     /// Plurals whose first N list requests never get an answer (the client must time out).
     pub stall: HashMap<String, usize>,
+    /// Accept EKS tokens (`k8s-aws-v1.`) for this cluster, checked as EKS checks them.
+    pub eks: Option<EksAuth>,
+}
+
+/// What an EKS API server knows to check a token: which cluster it is, and where STS is. The
+/// token is verified twice: its SigV4 signature recomputed here independently of the AWS SDK
+/// (with the test credentials' secret key), then replayed against STS (moto) as the EKS
+/// authenticator does, which must answer with the expected account.
+#[derive(Clone)]
+pub struct EksAuth {
+    /// The cluster name the token must be bound to (`x-k8s-aws-id`).
+    pub cluster: String,
+    /// The region the token must be signed for.
+    pub region: String,
+    /// The STS endpoint the token must be a request to (`http://127.0.0.1:PORT/`).
+    pub sts: String,
+    /// The secret access key of the signer.
+    pub secret_key: String,
+    /// The account STS must name.
+    pub account: String,
 }
 
 /// Objects the server holds, by resource type, plus each node's kubelet configuration.
@@ -521,7 +541,23 @@ fn handle(state: &State, client_cert: bool, req: Request<Incoming>) -> Response<
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let token_ok = auth == format!("Bearer {TOKEN}");
+    let mut token_ok = auth == format!("Bearer {TOKEN}");
+    if let (Some(eks), Some(token)) = (
+        &state.behaviour.eks,
+        auth.strip_prefix("Bearer k8s-aws-v1."),
+    ) {
+        match check_eks_token(eks, token) {
+            Ok(()) => token_ok = true,
+            Err(why) => {
+                state
+                    .log
+                    .lock()
+                    .unwrap()
+                    .push(format!("EKS token rejected: {why}"));
+                return status(401, "Unauthorized", &format!("Unauthorized: {why}"));
+            }
+        }
+    }
     if !(token_ok || client_cert) {
         return status(401, "Unauthorized", "Unauthorized");
     }
@@ -812,4 +848,178 @@ fn resource(
         &json!({"kind": format!("{}List", t.kind), "apiVersion": api_version,
                 "metadata": meta, "items": items}),
     )
+}
+
+/// Verifies an EKS token the way an EKS API server does, or says why it is not valid.
+fn check_eks_token(eks: &EksAuth, token: &str) -> Result<(), String> {
+    use base64::Engine as _;
+    use ring::{digest, hmac};
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|e| format!("not base64url without padding: {e}"))?;
+    let url = String::from_utf8(url).map_err(|_| "not UTF-8".to_string())?;
+    let query = url
+        .strip_prefix(&format!("{}?", eks.sts))
+        .ok_or_else(|| format!("not a request to {}: {url}", eks.sts))?;
+    let raw: Vec<(&str, &str)> = query
+        .split('&')
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+        .collect();
+    let param = |k: &str| {
+        raw.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| percent_decode(v))
+            .ok_or_else(|| format!("no {k}"))
+    };
+    if param("Action")? != "GetCallerIdentity" || param("Version")? != "2011-06-15" {
+        return Err("not sts:GetCallerIdentity".into());
+    }
+    if param("X-Amz-Algorithm")? != "AWS4-HMAC-SHA256" {
+        return Err("not SigV4".into());
+    }
+    let expires: u64 = param("X-Amz-Expires")?
+        .parse()
+        .map_err(|_| "bad X-Amz-Expires")?;
+    if expires > 900 {
+        return Err(format!("X-Amz-Expires {expires} is over 15 minutes"));
+    }
+    let signed = param("X-Amz-SignedHeaders")?;
+    if signed != "host;x-k8s-aws-id" {
+        return Err(format!(
+            "signed headers {signed:?}: x-k8s-aws-id must be signed"
+        ));
+    }
+    let date = param("X-Amz-Date")?;
+    let credential = param("X-Amz-Credential")?;
+    let scope_parts: Vec<&str> = credential.splitn(2, '/').collect();
+    let scope = scope_parts.get(1).copied().unwrap_or_default();
+    let expected_scope = format!(
+        "{}/{}/sts/aws4_request",
+        &date[..8.min(date.len())],
+        eks.region
+    );
+    if scope != expected_scope {
+        return Err(format!(
+            "credential scope {scope:?}, expected {expected_scope:?}"
+        ));
+    }
+    // Not older than 15 minutes, as EKS allows.
+    let signed_at = chrono::NaiveDateTime::parse_from_str(&date, "%Y%m%dT%H%M%SZ")
+        .map_err(|_| format!("bad X-Amz-Date {date}"))?
+        .and_utc();
+    let age = chrono::Utc::now() - signed_at;
+    if age > chrono::Duration::minutes(15) || age < chrono::Duration::minutes(-5) {
+        return Err(format!("signed at {date}: expired"));
+    }
+    // The signature, recomputed (AWS SigV4, query-string form) for the cluster this server is.
+    let enc = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    let mut canonical_query: Vec<(String, String)> = raw
+        .iter()
+        .filter(|(k, _)| *k != "X-Amz-Signature")
+        .map(|(k, v)| (enc(&percent_decode(k)), enc(&percent_decode(v))))
+        .collect();
+    canonical_query.sort();
+    let canonical_query: Vec<String> = canonical_query
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let host = eks
+        .sts
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .trim_end_matches('/');
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let empty_hash = hex(digest::digest(&digest::SHA256, b"").as_ref());
+    let canonical = format!(
+        "GET\n/\n{}\nhost:{host}\nx-k8s-aws-id:{}\n\n{signed}\n{empty_hash}",
+        canonical_query.join("&"),
+        eks.cluster
+    );
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{date}\n{scope}\n{}",
+        hex(digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref())
+    );
+    let mac = |key: &[u8], data: &str| {
+        hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data.as_bytes())
+            .as_ref()
+            .to_vec()
+    };
+    let k = mac(format!("AWS4{}", eks.secret_key).as_bytes(), &date[..8]);
+    let k = mac(&k, &eks.region);
+    let k = mac(&k, "sts");
+    let k = mac(&k, "aws4_request");
+    let expected = hex(&mac(&k, &to_sign));
+    if param("X-Amz-Signature")? != expected {
+        return Err(format!(
+            "signature does not match for cluster {}",
+            eks.cluster
+        ));
+    }
+    // Replay against STS, as the authenticator does.
+    use std::io::{Read, Write};
+    let mut sts = std::net::TcpStream::connect(host).map_err(|e| format!("STS: {e}"))?;
+    let path = &url[eks.sts.len() - 1..];
+    // moto_server picks the service of a request from its Authorization header's credential
+    // scope and has no rule for query-string signatures (a presigned GET reaches its S3
+    // backend), so the replay also carries the query's credential there. The signature itself
+    // was checked above; moto does not verify signatures.
+    write!(
+        sts,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nx-k8s-aws-id: {}\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed}, Signature={}\r\n\
+         Connection: close\r\n\r\n",
+        eks.cluster,
+        param("X-Amz-Signature")?
+    )
+    .map_err(|e| format!("STS: {e}"))?;
+    // The answer's head, then Content-Length bytes (the proxy keeps the connection open).
+    let mut reader = std::io::BufReader::new(sts);
+    let mut answer = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut reader, &mut line).map_err(|e| format!("STS: {e}"))?
+            == 0
+        {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        let end = line == "\r\n";
+        answer.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader
+        .read_exact(&mut body)
+        .map_err(|e| format!("STS: {e}"))?;
+    answer.push_str(&String::from_utf8_lossy(&body));
+    if !answer.starts_with("HTTP/1.1 200") {
+        return Err(format!(
+            "STS refused the request: {}",
+            answer.lines().next().unwrap_or("")
+        ));
+    }
+    if !answer.contains(&format!("<Account>{}</Account>", eks.account)) {
+        return Err(format!(
+            "STS did not name account {}: {answer}",
+            eks.account
+        ));
+    }
+    Ok(())
 }

@@ -79,6 +79,9 @@ pub enum Fault {
     Throttle(usize),
     /// 403 ExpiredToken in the query protocol's XML (STS), always.
     Expired,
+    /// Forwarded, and the JSON answer changed by the function (e.g. an EKS cluster's endpoint
+    /// pointed at the test API server, which moto cannot know).
+    Rewrite(Arc<dyn Fn(&mut serde_json::Value) + Send + Sync>),
 }
 
 /// An HTTP/1.1 proxy on loopback that forwards to `upstream`, except for requests whose
@@ -129,6 +132,7 @@ fn serve(
     injected: &AtomicUsize,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
+
     let mut client = client;
     loop {
         // One request: head, then Content-Length bytes.
@@ -160,9 +164,14 @@ fn serve(
         let form = String::from_utf8_lossy(&body).to_string();
         let json_protocol = !target.is_empty();
         let mut fault = None;
+        let mut rewrite = None;
         for (i, (needle, f)) in rules.iter().enumerate() {
             if target.contains(needle) || path.contains(needle) || form.contains(needle) {
                 fault = match f {
+                    Fault::Rewrite(f) => {
+                        rewrite = Some(f.clone());
+                        None
+                    }
                     Fault::Deny => Some("AccessDeniedException"),
                     Fault::Expired => Some("ExpiredToken"),
                     Fault::Throttle(n) => (counters[i].fetch_add(1, Ordering::SeqCst) < *n)
@@ -225,9 +234,23 @@ fn serve(
         // Keep the client's connection usable: drop the upstream's Connection: close.
         let text = String::from_utf8_lossy(&answer);
         let (head_part, rest) = match answer.windows(4).position(|w| w == b"\r\n\r\n") {
-            Some(i) => (text[..i].to_string(), &answer[i + 4..]),
-            None => (text.to_string(), &answer[answer.len()..]),
+            Some(i) => (text[..i].to_string(), answer[i + 4..].to_vec()),
+            None => (text.to_string(), Vec::new()),
         };
+        let mut rest = rest;
+        let mut head_part = head_part;
+        if let Some(f) = &rewrite
+            && let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&rest)
+        {
+            f(&mut v);
+            rest = serde_json::to_vec(&v).expect("JSON");
+            // The length is written anew below.
+            head_part = head_part
+                .split("\r\n")
+                .filter(|l| !l.to_ascii_lowercase().starts_with("content-length:"))
+                .collect::<Vec<_>>()
+                .join("\r\n");
+        }
         let mut out = String::new();
         let mut has_len = false;
         for l in head_part.split("\r\n") {
@@ -246,7 +269,7 @@ fn serve(
         }
         out.push_str("\r\n");
         client.write_all(out.as_bytes())?;
-        client.write_all(rest)?;
+        client.write_all(&rest)?;
         client.flush()?;
     }
 }

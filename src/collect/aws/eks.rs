@@ -29,6 +29,9 @@ struct Cluster {
     status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<String>,
+    /// The API server's CA bundle (base64 PEM, public): `--include-kubernetes` connects with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_authority: Option<CertificateAuthority>,
     #[serde(skip_serializing_if = "Option::is_none")]
     role_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +113,13 @@ struct EncryptionConfig {
 struct KeyProvider {
     #[serde(skip_serializing_if = "Option::is_none")]
     key_arn: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateAuthority {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -318,6 +328,9 @@ fn cluster_dto(c: &t::Cluster) -> Cluster {
         platform_version: c.platform_version().map(str::to_string),
         status: enum_str(c.status()),
         endpoint: c.endpoint().map(str::to_string),
+        certificate_authority: c.certificate_authority().map(|a| CertificateAuthority {
+            data: a.data().map(str::to_string),
+        }),
         role_arn: c.role_arn().map(str::to_string),
         resources_vpc_config: c.resources_vpc_config().map(|v| VpcConfig {
             subnet_ids: v.subnet_ids.clone(),

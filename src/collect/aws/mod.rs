@@ -23,6 +23,7 @@ mod dto;
 mod ecr;
 mod ecs;
 mod eks;
+mod eks_api;
 
 use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
 use aws_config::BehaviorVersion;
@@ -70,6 +71,18 @@ pub struct AwsOptions {
     pub concurrency: usize,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Also return each EKS cluster's Kubernetes API as a target, authenticated with these
+    /// credentials (`--include-kubernetes`).
+    pub include_kubernetes: bool,
+}
+
+/// What the collector read, and the Kubernetes APIs it was asked to pass on.
+pub struct Collected {
+    /// The control planes of the account.
+    pub snapshot: Snapshot,
+    /// The EKS clusters' Kubernetes APIs, for the Kubernetes collector
+    /// (`--include-kubernetes`; empty otherwise).
+    pub clusters: Vec<crate::collect::kubernetes::Target>,
 }
 
 /// A problem that stops the collection before anything is read.
@@ -234,7 +247,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 
 /// Collects the account. Fails only when nothing can be read at all (bad flags, no
 /// credentials, no region); a failing call is recorded as an issue instead.
-pub fn collect(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
+pub fn collect(opts: &AwsOptions) -> Result<Collected, AwsError> {
     if opts.all_regions && !opts.regions.is_empty() {
         return Err(AwsError::Config(
             "--all-regions and --region exclude each other".into(),
@@ -248,7 +261,7 @@ pub fn collect(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
     runtime.block_on(collect_async(opts))
 }
 
-async fn collect_async(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
+async fn collect_async(opts: &AwsOptions) -> Result<Collected, AwsError> {
     use aws_smithy_http_client::tls;
     // rustls with ring, as the Kubernetes and Docker clients (no aws-lc build).
     let http = aws_smithy_http_client::Builder::new()
@@ -379,7 +392,27 @@ async fn collect_async(opts: &AwsOptions) -> Result<Snapshot, AwsError> {
     for s in per_region {
         snapshot.merge(s);
     }
-    Ok(snapshot)
+    let mut clusters = Vec::new();
+    if opts.include_kubernetes {
+        use aws_credential_types::provider::ProvideCredentials;
+        // GetCallerIdentity succeeded, so the chain has credentials; asking again returns the
+        // cached ones.
+        let credentials = match base.credentials_provider() {
+            Some(p) => p.provide_credentials().await.map_err(|e| {
+                AwsError::Credentials(format!("--include-kubernetes: {}", chain(&e)))
+            })?,
+            None => {
+                return Err(AwsError::Credentials(
+                    "--include-kubernetes: no AWS credentials to sign EKS tokens with".into(),
+                ));
+            }
+        };
+        let (targets, issues) =
+            eks_api::targets(&snapshot, &credentials, opts.endpoint_url.as_deref());
+        clusters = targets;
+        snapshot.issues.extend(issues);
+    }
+    Ok(Collected { snapshot, clusters })
 }
 
 /// Adds what to do to a credentials failure.

@@ -92,32 +92,70 @@ pub enum ClusterError {
     Runtime(String),
 }
 
-/// One cluster to collect: a context, or the in-cluster service account.
-struct Target {
+/// Makes a target's connection settings usable right before it is contacted: signs a
+/// short-lived credential (an EKS token is valid for 15 minutes), so it is fresh however long
+/// the clusters before it took.
+pub type Prepare = Box<dyn FnOnce(&mut kube::Config) -> Result<(), String> + Send>;
+
+/// One cluster to collect: a kubeconfig context, the in-cluster service account, or a cluster
+/// another collector discovered (an EKS cluster of an AWS account).
+pub struct Target {
     /// The id scope (`k8s/<scope>/...`).
-    scope: String,
+    pub scope: String,
     /// How messages name it (`context prod`).
-    label: String,
+    pub label: String,
     /// Connection settings, or why they could not be built.
-    config: Result<kube::Config, String>,
+    pub config: Result<kube::Config, String>,
+    /// Run just before connecting; an error is recorded like an unreachable server.
+    pub prepare: Option<Prepare>,
+    /// What to do when the server rejects the credentials (401), where the kubeconfig advice
+    /// does not fit (an EKS token is refused when the principal has no access to the cluster).
+    pub unauthorized_hint: Option<String>,
 }
 
 /// Collects every requested cluster into one snapshot. Per-cluster failures (unreachable,
 /// rejected credentials) are recorded as error issues and the other clusters still collected.
 pub fn collect(opts: &ClusterOptions) -> Result<Snapshot, ClusterError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let targets = resolve_targets(opts).await?;
+        Ok(collect_all(targets, opts).await)
+    })
+}
+
+/// Collects clusters another collector found (EKS clusters of an AWS account), with the same
+/// settings and the same handling of failures as kubeconfig contexts.
+pub fn collect_targets(
+    targets: Vec<Target>,
+    opts: &ClusterOptions,
+) -> Result<Snapshot, ClusterError> {
+    Ok(runtime()?.block_on(collect_all(targets, opts)))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ClusterError> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| ClusterError::Runtime(e.to_string()))?;
-    runtime.block_on(async {
-        let targets = resolve_targets(opts).await?;
-        let mut snapshot = Snapshot::default();
-        for target in targets {
-            snapshot.merge(collect_target(target, opts).await);
+        .map_err(|e| ClusterError::Runtime(e.to_string()))
+}
+
+/// The clusters one after the other (each already reads its kinds concurrently). When several
+/// are scanned, one that cannot be read leaves its kinds partly collected, not missing: the
+/// checks still judge the clusters that were read (their failures are reported), and cannot
+/// pass.
+async fn collect_all(targets: Vec<Target>, opts: &ClusterOptions) -> Snapshot {
+    let several = targets.len() > 1;
+    let mut snapshot = Snapshot::default();
+    for target in targets {
+        snapshot.merge(collect_target(target, opts).await);
+    }
+    if several {
+        for i in snapshot.issues.iter_mut().filter(|i| !i.kinds.is_empty()) {
+            i.partial = true;
         }
-        Ok(snapshot)
-    })
+    }
+    snapshot
 }
 
 /// Turns the flags into targets, the way kubectl resolves a kubeconfig.
@@ -136,6 +174,8 @@ async fn resolve_targets(opts: &ClusterOptions) -> Result<Vec<Target>, ClusterEr
             label: format!("cluster {scope} (in-cluster service account)"),
             scope,
             config: Ok(config),
+            prepare: None,
+            unauthorized_hint: None,
         }]);
     }
     let (kubeconfig, origin) = match &opts.kubeconfig {
@@ -215,6 +255,8 @@ async fn resolve_targets(opts: &ClusterOptions) -> Result<Vec<Target>, ClusterEr
             label: format!("context {name}"),
             scope,
             config,
+            prepare: None,
+            unauthorized_hint: None,
         });
     }
     Ok(targets)
@@ -327,6 +369,12 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
     let config = match target.config {
         Ok(mut c) => {
             attributes.insert("server".into(), c.cluster_url.to_string());
+            if let Some(prepare) = target.prepare
+                && let Err(e) = prepare(&mut c)
+            {
+                fatal(&mut snapshot, attributes, e);
+                return snapshot;
+            }
             // Our own per-request timeout (fetch.rs) fires first with a clear message; the
             // client's read timeout is only a backstop.
             c.read_timeout = Some(opts.request_timeout + Duration::from_secs(5));
@@ -378,7 +426,18 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
         }
         Err(e) => {
             bar.finish_and_clear();
-            fatal(&mut snapshot, attributes, e.describe());
+            let message = match (&e, &target.unauthorized_hint) {
+                (
+                    FetchError::Api {
+                        code: 401, message, ..
+                    },
+                    Some(hint),
+                ) => {
+                    format!("the API server rejected the credentials (401 {message}): {hint}")
+                }
+                _ => e.describe(),
+            };
+            fatal(&mut snapshot, attributes, message);
             return snapshot;
         }
     }
