@@ -118,18 +118,51 @@ pub struct CisRef {
     pub level: u8,
 }
 
+/// A finding's fingerprint: FNV-1a 64 over check id, resource id and field. Serialised as
+/// 16 hex digits; kept as a number so the 100,000s of findings of a large run carry no string
+/// each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub u64);
+
+impl Fingerprint {
+    /// The fingerprint of `parts`.
+    pub fn of(parts: &[&str]) -> Fingerprint {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in parts {
+            for b in part.bytes().chain(std::iter::once(0u8)) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        Fingerprint(hash)
+    }
+
+    /// Reads the hex form written in reports and the state store.
+    pub fn parse(hex: &str) -> Option<Fingerprint> {
+        (hex.len() == 16)
+            .then(|| u64::from_str_radix(hex, 16).ok())
+            .flatten()
+            .map(Fingerprint)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A stable fingerprint: FNV-1a 64 over the parts, hex. Not cryptographic; it only has to be
 /// the same for the same check, resource and field on every run and every platform (std's
 /// hasher promises neither).
 pub fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain(std::iter::once(0u8)) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
+    Fingerprint::of(parts).to_string()
 }
 
 #[cfg(test)]

@@ -179,6 +179,19 @@ pub(crate) fn gather(
     Ok(snapshot)
 }
 
+/// ", peak RSS 123 MB" for the phase lines of `-v`, where the OS tells (Linux: `VmHWM`):
+/// memory is a target like time, and this shows which phase reaches the peak.
+pub(crate) fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!(", peak RSS {} MB", kb / 1024))
+        })
+        .unwrap_or_default()
+}
+
 /// Validates a duration flag given in seconds.
 pub(crate) fn positive_secs(secs: f64, flag: &str) -> Result<std::time::Duration, Failure> {
     if secs > 0.0 && secs.is_finite() && secs < 1e9 {
@@ -207,13 +220,22 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 }
 
-/// Writes `content` to `path` atomically (a temporary file in the same directory, then a
-/// rename), so a reader never sees half a report; or to standard output when `path` is None.
+/// Writes `content` to standard output or atomically to a file (see [`write_output_with`]).
 pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Failure> {
+    write_output_with(path, |w| w.write_all(content.as_bytes()))
+}
+
+/// Writes an output produced by `write` to standard output, or to a file through a temporary
+/// file renamed into place (a reader never sees half a report, and a failed run leaves the old
+/// one). Buffered: large reports are written as they are rendered, never held as text.
+pub(crate) fn write_output_with(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     match path {
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(content.as_bytes()).and_then(|_| out.flush()) {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut out).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 // A closed pipe (`| head`) is the reader's choice, not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -226,12 +248,27 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
             let fail = |e: std::io::Error| {
                 Failure::usage(anyhow::anyhow!("{}: cannot write: {e}", path.display()))
             };
+            let to_file =
+                |p: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+                    let file = std::fs::File::create(p)?;
+                    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                    write(&mut out)?;
+                    out.into_inner().map_err(|e| e.into_error())?;
+                    Ok(())
+                };
+            let mut write = Some(write);
+            let mut once = |w: &mut dyn Write| match write.take() {
+                Some(f) => f(w),
+                None => Ok(()),
+            };
             // Only a regular file (or a new one) is replaced by rename. Renaming over a device
             // (`-o /dev/null`), a FIFO or a symlink would replace the special file itself, so
             // those are written in place.
             let special = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
             if special {
-                return std::fs::write(path, content).map_err(fail);
+                let file = std::fs::File::create(path).map_err(fail)?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                return once(&mut out).and_then(|_| out.flush()).map_err(fail);
             }
             let dir = path
                 .parent()
@@ -244,7 +281,7 @@ pub(crate) fn write_output(path: Option<&Path>, content: &str) -> Result<(), Fai
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| "out".into());
             let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            let result = std::fs::write(&tmp, content).and_then(|_| std::fs::rename(&tmp, path));
+            let result = to_file(&tmp, &mut once).and_then(|_| std::fs::rename(&tmp, path));
             if let Err(e) = result {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(fail(e));

@@ -16,6 +16,7 @@ use crate::report::model::{
 use crate::snapshot::{REDACTED, Resource, Snapshot, SourceInfo};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use store::{NewRun, RunRecord, Store, StoreError, StoredFinding};
 
 /// Field paths whose changes are noise, not drift: bookkeeping the API server rewrites, and
@@ -239,6 +240,9 @@ pub fn compare(
     };
     let mut seen: HashSet<&str> = HashSet::new();
     let mut findings = Vec::new();
+    // First-seen times are few: one shared copy each.
+    let now_shared: Arc<str> = Arc::from(now.as_str());
+    let mut times: HashMap<&str, Arc<str>> = HashMap::new();
     for f in &mut report.findings {
         if !matches!(f.status, Status::Fail | Status::Waived) {
             continue;
@@ -246,7 +250,8 @@ pub fn compare(
         let Some(resource) = &f.resource else {
             continue;
         };
-        let known = before.get_key_value(&f.fingerprint);
+        let fingerprint = f.fingerprint.to_string();
+        let known = before.get_key_value(fingerprint.as_str());
         if let Some((fp, _)) = known {
             seen.insert(fp.as_str());
         }
@@ -264,17 +269,23 @@ pub fn compare(
                 BaselineState::New
             });
         }
-        let first_seen = known.map_or_else(|| now.clone(), |(_, p)| p.first_seen.clone());
+        let first_seen = match known {
+            Some((_, p)) => times
+                .entry(p.first_seen.as_str())
+                .or_insert_with(|| Arc::from(p.first_seen.as_str()))
+                .clone(),
+            None => now_shared.clone(),
+        };
         f.first_seen = Some(first_seen.clone());
         findings.push((
-            f.fingerprint.clone(),
+            fingerprint,
             StoredFinding {
-                check_id: f.check_id.clone(),
+                check_id: f.check_id.to_string(),
                 resource_id: resource.id.clone(),
                 severity: f.severity.as_str().to_string(),
                 status: f.status.as_str().to_string(),
-                message: f.message.clone(),
-                first_seen,
+                message: f.message.to_string(),
+                first_seen: first_seen.to_string(),
             },
         ));
     }

@@ -11,7 +11,7 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,13 +39,39 @@ impl Default for EvalOptions {
     }
 }
 
-/// One violation reported by a policy's `deny` rule.
+/// One violation reported by a policy's `deny` rule. The texts are shared: the same message
+/// and path recur across thousands of resources (a 10,000-resource cluster: 75,000
+/// violations, 2,300 distinct messages, 150 distinct paths).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Violation {
     /// The policy's message.
-    pub msg: String,
+    pub msg: Arc<str>,
     /// The offending field (`spec.containers[0].securityContext.privileged`), if given.
-    pub path: Option<String>,
+    pub path: Option<Arc<str>>,
+}
+
+/// The outcomes of a run, passes apart: most pairs pass, and a pass needs only its pair.
+#[derive(Debug, Default)]
+pub struct Judged {
+    /// FAIL and ERROR outcomes, sorted by (check, resource).
+    pub outcomes: Vec<Outcome>,
+    /// Passing (check, resource) pairs, sorted.
+    pub passes: Vec<(u32, u32)>,
+}
+
+/// One copy of each distinct text per worker.
+#[derive(Default)]
+struct Strings(HashSet<Arc<str>>);
+
+impl Strings {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(a.clone());
+        a
+    }
 }
 
 /// The result of one check on one resource.
@@ -87,7 +113,7 @@ pub fn resource_input(r: &Resource) -> Value {
     Value::from(map)
 }
 
-fn violations(value: &Value) -> Result<Vec<Violation>, String> {
+fn violations(value: &Value, strings: &mut Strings) -> Result<Vec<Violation>, String> {
     let items: Vec<&Value> = match value {
         Value::Undefined | Value::Null => return Ok(Vec::new()),
         Value::Set(s) => s.iter().collect(),
@@ -98,21 +124,17 @@ fn violations(value: &Value) -> Result<Vec<Violation>, String> {
     for item in items {
         match item {
             Value::String(s) => out.push(Violation {
-                msg: s.to_string(),
+                msg: strings.get(s),
                 path: None,
             }),
             Value::Object(o) => {
-                let get = |k: &str| {
-                    o.get(&Value::from(k))
-                        .and_then(|v| v.as_string().ok())
-                        .map(|s| s.to_string())
-                };
-                let msg = get("msg")
+                let msg = o
+                    .get(&Value::from("msg"))
+                    .and_then(|v| v.as_string().ok())
+                    .map(|s| strings.get(s))
                     .ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
-                out.push(Violation {
-                    msg,
-                    path: path_of(o.get(&Value::from("path"))),
-                });
+                let path = path_of(o.get(&Value::from("path"))).map(|p| strings.get(&p));
+                out.push(Violation { msg, path });
             }
             other => {
                 return Err(format!(
@@ -442,11 +464,31 @@ impl<'a> Prepared<'a> {
         })
     }
 
-    /// Evaluates every resource; outcomes are sorted (check, resource) so runs are
-    /// deterministic whatever the thread count.
+    /// Evaluates every resource; outcomes, passes included, are sorted (check, resource) so
+    /// runs are deterministic whatever the thread count.
     pub fn evaluate(&self, snapshot: &Snapshot) -> Vec<Outcome> {
-        let mut outcomes: Vec<Outcome> = snapshot
-            .resources
+        let mut outcomes: Vec<Outcome> = self.per_resource(&snapshot.resources).concat();
+        outcomes.sort_by_key(|o| (o.check, o.resource));
+        outcomes
+    }
+
+    /// Evaluates `resources` (outcomes index into this slice), keeping passes as bare pairs.
+    pub fn judge(&self, resources: &[Resource]) -> Judged {
+        let mut judged = Judged::default();
+        for o in self.per_resource(resources).into_iter().flatten() {
+            match o.result {
+                Evaluated::Pass => judged.passes.push((o.check as u32, o.resource as u32)),
+                _ => judged.outcomes.push(o),
+            }
+        }
+        judged.outcomes.sort_by_key(|o| (o.check, o.resource));
+        judged.passes.sort_unstable();
+        judged
+    }
+
+    /// Every resource's outcomes, in resource order, evaluated in parallel.
+    fn per_resource(&self, resources: &[Resource]) -> Vec<Vec<Outcome>> {
+        resources
             .par_iter()
             .enumerate()
             .map_init(
@@ -454,13 +496,11 @@ impl<'a> Prepared<'a> {
                     engines: self.engines.clone(),
                     batches: HashMap::new(),
                     vms: HashMap::new(),
+                    strings: Strings::default(),
                 },
                 |worker, (ri, r)| self.evaluate_one(worker, ri, r),
             )
-            .flatten()
-            .collect();
-        outcomes.sort_by_key(|o| (o.check, o.resource));
-        outcomes
+            .collect()
     }
 
     /// One resource against every check of its kind (see `Plan`).
@@ -475,7 +515,7 @@ impl<'a> Prepared<'a> {
             resource: ri,
             result,
         };
-        let judged = |deny: &Value| match violations(deny) {
+        let judged = |deny: &Value, strings: &mut Strings| match violations(deny, strings) {
             Ok(vs) if vs.is_empty() => Evaluated::Pass,
             Ok(vs) => Evaluated::Fail(vs),
             Err(e) => Evaluated::Error(e),
@@ -499,7 +539,8 @@ impl<'a> Prepared<'a> {
             let by_position = |n: usize| &results[n.to_string().as_str()];
             if (0..positions.len()).all(|n| by_position(n) != &Value::Undefined) {
                 let each = positions.iter().enumerate();
-                out.extend(each.map(|(n, &pos)| outcome(pos, judged(by_position(n)))));
+                let strings = &mut worker.strings;
+                out.extend(each.map(|(n, &pos)| outcome(pos, judged(by_position(n), strings))));
             } else {
                 one_by_one.extend_from_slice(positions);
             }
@@ -513,7 +554,7 @@ impl<'a> Prepared<'a> {
             match batch.eval_modules(false) {
                 Ok(data) => out.extend(positions.iter().map(|&pos| {
                     let package = &self.catalogue.checks[self.checks[pos]].package;
-                    outcome(pos, judged(deny_of(&data, package)))
+                    outcome(pos, judged(deny_of(&data, package), &mut worker.strings))
                 })),
                 Err(_) => one_by_one.extend_from_slice(positions),
             }
@@ -523,7 +564,7 @@ impl<'a> Prepared<'a> {
             let engine = &mut worker.engines[pos];
             engine.set_input(input.clone());
             let result = match engine.eval_rule(check.rule.clone()) {
-                Ok(v) => judged(&v),
+                Ok(v) => judged(&v, &mut worker.strings),
                 Err(e) => Evaluated::Error(format!("{e}")),
             };
             out.push(outcome(pos, result));
@@ -532,11 +573,13 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// What each rayon worker owns: engine clones (cheap, reference-counted) and its VMs.
+/// What each rayon worker owns: engine clones (cheap, reference-counted), its VMs, and the
+/// texts of the violations it found.
 struct Worker {
     engines: Vec<regorus::Engine>,
     batches: HashMap<String, regorus::Engine>,
     vms: HashMap<String, RegoVM>,
+    strings: Strings,
 }
 
 #[cfg(test)]
@@ -546,7 +589,7 @@ mod tests {
     #[test]
     fn violations_accept_objects_and_strings_and_reject_others() {
         let v = Value::from_json_str(r#"[{"msg": "b", "path": "spec"}, "a", {"msg": "c", "path": ["spec.containers[0]", "image"]}, {"msg": "d", "path": ["spec", "ports", 2, "port"]}]"#).unwrap();
-        let vs = violations(&v).unwrap();
+        let vs = violations(&v, &mut Strings::default()).unwrap();
         assert_eq!(
             vs[0],
             Violation {
@@ -557,8 +600,10 @@ mod tests {
         assert_eq!(vs[1].path.as_deref(), Some("spec"));
         assert_eq!(vs[2].path.as_deref(), Some("spec.containers[0].image"));
         assert_eq!(vs[3].path.as_deref(), Some("spec.ports[2].port"));
-        assert!(violations(&Value::from(3i64)).is_err());
-        assert!(violations(&Value::from_json_str(r#"[{"path": "x"}]"#).unwrap()).is_err());
+        let mut strings = Strings::default();
+        assert!(violations(&Value::from(3i64), &mut strings).is_err());
+        let no_msg = Value::from_json_str(r#"[{"path": "x"}]"#).unwrap();
+        assert!(violations(&no_msg, &mut strings).is_err());
     }
 
     #[test]

@@ -220,7 +220,9 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
         for e in &expected.findings {
             let pos = remaining.iter().position(|f| {
                 resource_matches(&e.resource, &f.0, f.1.as_deref(), &f.2)
-                    && e.path.as_ref().is_none_or(|p| f.3.path.as_ref() == Some(p))
+                    && e.path
+                        .as_ref()
+                        .is_none_or(|p| f.3.path.as_deref() == Some(p.as_str()))
                     && e.line.is_none_or(|l| f.4 == Some(l))
             });
             match pos {

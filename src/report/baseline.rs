@@ -4,7 +4,7 @@
 //! baseline failures that are gone; `--fail-on new` then gates on new findings only.
 
 use super::model::{BaselineInfo, BaselineState, Report};
-use crate::finding::Status;
+use crate::finding::{Fingerprint, Status};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -48,7 +48,9 @@ struct FindingHead {
 /// The fingerprints of a previous report's failing (and waived) findings.
 pub struct Baseline {
     file: String,
-    known: HashSet<String>,
+    known: HashSet<Fingerprint>,
+    /// Fingerprints that are not 16 hex digits (an edited file): they match nothing.
+    unreadable: usize,
 }
 
 impl Baseline {
@@ -70,13 +72,25 @@ impl Baseline {
                 reason: format!("report schema version {}", head.schema_version),
             });
         }
-        let known = head
+        let mut known = HashSet::new();
+        let mut unreadable = 0;
+        for f in head
             .findings
             .into_iter()
             .filter(|f| matches!(f.status, Status::Fail | Status::Waived))
-            .map(|f| f.fingerprint)
-            .collect();
-        Ok(Baseline { file, known })
+        {
+            match Fingerprint::parse(&f.fingerprint) {
+                Some(fp) => {
+                    known.insert(fp);
+                }
+                None => unreadable += 1,
+            }
+        }
+        Ok(Baseline {
+            file,
+            known,
+            unreadable,
+        })
     }
 
     /// Marks the report's findings and records the comparison.
@@ -93,7 +107,7 @@ impl Baseline {
                 continue;
             }
             if self.known.contains(&f.fingerprint) {
-                present.insert(f.fingerprint.clone());
+                present.insert(f.fingerprint);
                 f.baseline_state = Some(BaselineState::Unchanged);
                 info.unchanged += 1;
             } else {
@@ -101,7 +115,7 @@ impl Baseline {
                 info.new += 1;
             }
         }
-        info.absent = self.known.len() - present.len();
+        info.absent = self.known.len() - present.len() + self.unreadable;
         report.baseline = Some(info);
         super::gate(report);
     }

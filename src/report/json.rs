@@ -9,3 +9,10 @@ pub fn render(report: &Report) -> String {
     s.push('\n');
     s
 }
+
+/// Writes the report as pretty JSON with a trailing newline, straight to `out`: a report of
+/// 100,000s of findings is never held as text.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}

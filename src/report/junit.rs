@@ -56,18 +56,18 @@ pub fn render(report: &Report) -> String {
     for f in &report.findings {
         let Some(r) = &f.resource else {
             not_assessed
-                .entry(f.check_id.as_str())
+                .entry(&*f.check_id)
                 .or_default()
                 .push(&f.message);
             continue;
         };
         let case = cases
-            .entry(f.check_id.as_str())
+            .entry(&*f.check_id)
             .or_default()
             .entry(r.id.as_str())
             .or_default();
         if case.file.is_none() {
-            case.file = f.location.as_ref().map(|l| (l.file.as_str(), l.line));
+            case.file = f.location.as_ref().map(|l| (&*l.file, l.line));
         }
         match f.status {
             Status::Fail => case.failures.push(f),
@@ -115,7 +115,7 @@ pub fn render(report: &Report) -> String {
                     let message = if case.failures.len() > 1 {
                         format!("{} (+{} more)", first.message, case.failures.len() - 1)
                     } else {
-                        first.message.clone()
+                        first.message.to_string()
                     };
                     let mut text = String::new();
                     for f in &case.failures {

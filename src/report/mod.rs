@@ -10,7 +10,7 @@ pub mod table;
 
 use crate::compliance::CheckTally;
 use crate::engine::{Evaluated, Outcome};
-use crate::finding::{CisRef, Severity, Status, fingerprint};
+use crate::finding::{CisRef, Fingerprint, Severity, Status};
 use crate::policy::Catalogue;
 use crate::snapshot::Snapshot;
 use crate::waiver::Decisions;
@@ -109,8 +109,10 @@ pub struct ReportInput<'a> {
     pub snapshot: &'a Snapshot,
     /// The checks selected for the run, evaluated or not (catalogue indices).
     pub selected: &'a [usize],
-    /// Engine outcomes.
+    /// Engine outcomes other than passes.
     pub outcomes: &'a [Outcome],
+    /// Passing (check, resource) pairs.
+    pub passes: &'a [(u32, u32)],
     /// Selected checks that could not be assessed: (check index, reason).
     pub not_assessed: &'a [(usize, String)],
     /// Waived outcomes.
@@ -158,7 +160,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         summary.failed_by_severity.insert(s, 0);
     }
     // Per-check text shared by all of its findings (100,000s of findings at scale).
-    type Shared = (Arc<str>, Arc<str>, Arc<[CisRef]>);
+    type Shared = (Arc<str>, Arc<str>, Arc<[CisRef]>, Arc<str>);
     let shared: Vec<Shared> = input
         .catalogue
         .checks
@@ -173,6 +175,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 Arc::from(c.meta.title.as_str()),
                 Arc::from(c.meta.remediation.as_str()),
                 Arc::from(refs),
+                Arc::from(c.meta.id.as_str()),
             )
         })
         .collect();
@@ -182,7 +185,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         .checks
         .iter()
         .zip(&shared)
-        .map(|(c, (title, remediation, cis))| CheckOut {
+        .map(|(c, (title, remediation, cis, _))| CheckOut {
             id: c.meta.id.clone(),
             title: title.clone(),
             description: c.meta.description.clone(),
@@ -205,9 +208,22 @@ pub fn build(input: ReportInput<'_>) -> Report {
         namespace: r.namespace().map(str::to_string),
         name: r.name().to_string(),
     };
+    for &(ci, ri) in input.passes {
+        let (ci, ri) = (ci as usize, ri as usize);
+        let count = &mut counts[ci];
+        count.evaluated += 1;
+        count.passed += 1;
+        summary.passed += 1;
+        if input.keep_passes {
+            passes.push((ci, resource_ref(&input.snapshot.resources[ri])));
+        }
+    }
+    // One resource reference and one file name per resource, shared by its findings.
+    let mut refs: Vec<Option<Arc<ResourceRef>>> = vec![None; input.snapshot.resources.len()];
+    let mut files: HashMap<&str, Arc<str>> = HashMap::new();
     for (oi, o) in input.outcomes.iter().enumerate() {
         let check = &input.catalogue.checks[o.check];
-        let (title, remediation, cis) = &shared[o.check];
+        let (title, remediation, cis, check_id) = &shared[o.check];
         let r = &input.snapshot.resources[o.resource];
         let count = &mut counts[o.check];
         count.evaluated += 1;
@@ -226,14 +242,22 @@ pub fn build(input: ReportInput<'_>) -> Report {
             (Evaluated::Fail(_), None) => count.failed += 1,
             _ => count.errors += 1,
         }
-        let resource = resource_ref(r);
-        let mut push = |status: Status, message: String, path: Option<String>| {
-            let location = r.location.as_ref().map(|l| {
+        let resource = refs[o.resource]
+            .get_or_insert_with(|| Arc::new(resource_ref(r)))
+            .clone();
+        let file = r.location.as_ref().map(|l| {
+            files
+                .entry(l.file.as_str())
+                .or_insert_with(|| Arc::from(l.file.as_str()))
+                .clone()
+        });
+        let mut push = |status: Status, message: Arc<str>, path: Option<Arc<str>>| {
+            let location = r.location.as_ref().zip(file.as_ref()).map(|(l, file)| {
                 let pos = path
                     .as_deref()
                     .map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p));
                 FileLocation {
-                    file: l.file.clone(),
+                    file: file.clone(),
                     line: pos.line,
                     column: pos.column,
                 }
@@ -247,12 +271,12 @@ pub fn build(input: ReportInput<'_>) -> Report {
             keyed.push((
                 key,
                 FindingOut {
-                    fingerprint: fingerprint(&[
+                    fingerprint: Fingerprint::of(&[
                         &check.meta.id,
                         &r.id,
                         path.as_deref().unwrap_or(""),
                     ]),
-                    check_id: check.meta.id.clone(),
+                    check_id: check_id.clone(),
                     title: title.clone(),
                     severity: check.meta.severity,
                     status,
@@ -287,26 +311,26 @@ pub fn build(input: ReportInput<'_>) -> Report {
             }
             Evaluated::Error(e) => {
                 summary.errors += 1;
-                push(Status::Error, format!("policy error: {e}"), None);
+                push(Status::Error, Arc::from(format!("policy error: {e}")), None);
             }
         }
     }
     for (ci, reason) in input.not_assessed {
         let check = &input.catalogue.checks[*ci];
-        let (title, remediation, cis) = &shared[*ci];
+        let (title, remediation, cis, check_id) = &shared[*ci];
         summary.not_assessed += 1;
         counts[*ci].not_assessed = Some(reason.clone());
         let key = (std::cmp::Reverse(check.meta.severity), *ci, 0, 0);
         keyed.push((
             key,
             FindingOut {
-                fingerprint: fingerprint(&[&check.meta.id, "NOT_ASSESSED"]),
-                check_id: check.meta.id.clone(),
+                fingerprint: Fingerprint::of(&[&check.meta.id, "NOT_ASSESSED"]),
+                check_id: check_id.clone(),
                 title: title.clone(),
                 severity: check.meta.severity,
                 status: Status::NotAssessed,
                 resource: None,
-                message: reason.clone(),
+                message: Arc::from(reason.as_str()),
                 path: None,
                 location: None,
                 cis: cis.clone(),

@@ -3,7 +3,7 @@
 //! changing a field here is a schema change.
 
 use crate::compliance::Compliance;
-use crate::finding::{CisRef, Severity, Status};
+use crate::finding::{CisRef, Fingerprint, Severity, Status};
 use crate::snapshot::{CollectionIssue, SourceInfo, ToolInfo};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -326,20 +326,22 @@ pub struct ResourceRef {
 /// A file location.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FileLocation {
-    /// The file.
-    pub file: String,
+    /// The file (shared by the findings in it).
+    pub file: Arc<str>,
     /// 1-based line of the offending field (or of the resource when no field is named).
     pub line: u32,
     /// 1-based column of that field.
     pub column: u32,
 }
 
-/// One finding.
+/// One finding. Its texts are shared with the other findings of the same check, resource or
+/// message, so a large run holds no string per finding (a 100,000-resource cluster has about
+/// 750,000 findings).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FindingOut {
     /// Check id.
-    pub check_id: String,
+    pub check_id: Arc<str>,
     /// Check title (shared by every finding of the check).
     pub title: Arc<str>,
     /// Severity.
@@ -348,12 +350,12 @@ pub struct FindingOut {
     pub status: Status,
     /// The resource (absent when a whole kind could not be assessed).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<ResourceRef>,
+    pub resource: Option<Arc<ResourceRef>>,
     /// What is wrong (or why it could not be assessed).
-    pub message: String,
+    pub message: Arc<str>,
     /// The offending field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<Arc<str>>,
     /// Where in a file (manifests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<FileLocation>,
@@ -362,7 +364,7 @@ pub struct FindingOut {
     /// How to fix it.
     pub remediation: Arc<str>,
     /// Stable across runs: check id, resource id and field.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Why it is waived (status WAIVED).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
@@ -372,5 +374,5 @@ pub struct FindingOut {
     pub baseline_state: Option<BaselineState>,
     /// When the state store first saw this finding (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Arc<str>>,
 }

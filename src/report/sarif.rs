@@ -10,10 +10,12 @@
 //!
 //! Validated in the tests by the Microsoft SARIF Multitool with GitHub's rules.
 
-use super::model::{BaselineState, FindingOut, Report, WaiverSource};
+use super::model::{BaselineState, FindingOut, Report, Summary, WaiverSource};
 use crate::finding::{Severity, Status};
 use crate::snapshot::IssueLevel;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::cell::Cell;
 
 /// SARIF `level` for a severity: GitHub shows errors and warnings as alerts.
 fn level(s: Severity) -> &'static str {
@@ -134,7 +136,7 @@ fn rule(c: &super::model::CheckOut) -> Value {
 fn locations(f: &FindingOut) -> Vec<Value> {
     let mut loc = serde_json::Map::new();
     match (&f.location, &f.resource) {
-        (Some(l), _) if l.file != "-" => {
+        (Some(l), _) if &*l.file != "-" => {
             loc.insert(
                 "physicalLocation".into(),
                 json!({
@@ -172,8 +174,101 @@ fn locations(f: &FindingOut) -> Vec<Value> {
     }
 }
 
+/// A JSON array whose items are made one at a time while it is written: a run with 100,000s
+/// of results never holds them all as values.
+struct LazySeq<F>(Cell<Option<F>>);
+
+impl<F, I> Serialize for LazySeq<F>
+where
+    F: FnOnce() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let items = self
+            .0
+            .take()
+            .ok_or_else(|| S::Error::custom("results written twice"))?;
+        s.collect_seq(items())
+    }
+}
+
+#[derive(Serialize)]
+struct Log<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<R>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<R> {
+    tool: Value,
+    invocations: [Value; 1],
+    column_kind: &'static str,
+    results: R,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+struct RunProperties {
+    summary: Summary,
+    benchmark: Option<String>,
+}
+
+/// The SARIF result of a FAIL or WAIVED finding; None for the others (notifications).
+fn result(f: &FindingOut, index: &std::collections::HashMap<&str, usize>) -> Option<Value> {
+    if !matches!(f.status, Status::Fail | Status::Waived) {
+        return None;
+    }
+    let mut r = json!({
+        "kind": "fail",
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": locations(f),
+        "partialFingerprints": {"plimsollFingerprint/v1": f.fingerprint},
+        "properties": {"severity": f.severity.as_str()},
+    });
+    r["ruleId"] = json!(f.check_id);
+    if let Some(i) = index.get(&*f.check_id) {
+        r["ruleIndex"] = json!(i);
+    }
+    if let Some(p) = &f.path {
+        r["properties"]["path"] = json!(p);
+    }
+    if let Some(res) = &f.resource {
+        r["properties"]["resource"] = json!(res.id);
+    }
+    if let Some(w) = &f.waiver {
+        r["suppressions"] = json!([{
+            "kind": match w.source {
+                WaiverSource::Config => "external",
+                WaiverSource::Annotation => "inSource",
+            },
+            "status": "accepted",
+            "justification": w.reason,
+        }]);
+    }
+    if let Some(b) = f.baseline_state {
+        r["baselineState"] = json!(match b {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        });
+    }
+    Some(r)
+}
+
 /// Renders the report as SARIF 2.1.0.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as SARIF 2.1.0, results made as they are written.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let index: std::collections::HashMap<&str, usize> = report
         .checks
         .iter()
@@ -181,72 +276,30 @@ pub fn render(report: &Report) -> String {
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
     let rules: Vec<Value> = report.checks.iter().map(rule).collect();
-    let mut results = Vec::new();
     let mut notifications = Vec::new();
     for f in &report.findings {
-        let rule_ref = |v: &mut Value| {
-            v["ruleId"] = json!(f.check_id);
-            if let Some(i) = index.get(f.check_id.as_str()) {
-                v["ruleIndex"] = json!(i);
-            }
-        };
-        match f.status {
-            Status::Fail | Status::Waived => {
-                let mut r = json!({
-                    "kind": "fail",
-                    "level": level(f.severity),
-                    "message": {"text": f.message},
-                    "locations": locations(f),
-                    "partialFingerprints": {"plimsollFingerprint/v1": f.fingerprint},
-                    "properties": {"severity": f.severity.as_str()},
-                });
-                rule_ref(&mut r);
-                if let Some(p) = &f.path {
-                    r["properties"]["path"] = json!(p);
-                }
-                if let Some(res) = &f.resource {
-                    r["properties"]["resource"] = json!(res.id);
-                }
-                if let Some(w) = &f.waiver {
-                    r["suppressions"] = json!([{
-                        "kind": match w.source {
-                            WaiverSource::Config => "external",
-                            WaiverSource::Annotation => "inSource",
-                        },
-                        "status": "accepted",
-                        "justification": w.reason,
-                    }]);
-                }
-                if let Some(b) = f.baseline_state {
-                    r["baselineState"] = json!(match b {
-                        BaselineState::New => "new",
-                        BaselineState::Unchanged => "unchanged",
-                    });
-                }
-                results.push(r);
-            }
-            Status::NotAssessed | Status::Error | Status::Pass | Status::Manual => {
-                let (lvl, what) = if f.status == Status::Error {
-                    ("error", "policy error")
-                } else {
-                    ("warning", "not assessed")
-                };
-                let mut n = json!({
-                    "level": lvl,
-                    "message": {"text": format!("{} {what}: {}", f.check_id, f.message)},
-                    "descriptor": {"id": f.status.as_str()},
-                    "associatedRule": {"id": f.check_id},
-                });
-                if let Some(i) = index.get(f.check_id.as_str()) {
-                    n["associatedRule"]["index"] = json!(i);
-                }
-                let locs = locations(f);
-                if !locs.is_empty() {
-                    n["locations"] = json!(locs);
-                }
-                notifications.push(n);
-            }
+        if matches!(f.status, Status::Fail | Status::Waived) {
+            continue;
         }
+        let (lvl, what) = if f.status == Status::Error {
+            ("error", "policy error")
+        } else {
+            ("warning", "not assessed")
+        };
+        let mut n = json!({
+            "level": lvl,
+            "message": {"text": format!("{} {what}: {}", f.check_id, f.message)},
+            "descriptor": {"id": f.status.as_str()},
+            "associatedRule": {"id": f.check_id},
+        });
+        if let Some(i) = index.get(&*f.check_id) {
+            n["associatedRule"]["index"] = json!(i);
+        }
+        let locs = locations(f);
+        if !locs.is_empty() {
+            n["locations"] = json!(locs);
+        }
+        notifications.push(n);
     }
     for issue in &report.collection_issues {
         let mut n = json!({
@@ -278,29 +331,31 @@ pub fn render(report: &Report) -> String {
     if !notifications.is_empty() {
         invocation["toolExecutionNotifications"] = json!(notifications);
     }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    let index = &index;
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "Plimsoll",
                 "version": report.tool.version,
                 "semanticVersion": report.tool.version,
                 "informationUri": crate::HOMEPAGE,
                 "rules": rules,
-            }},
-            "invocations": [invocation],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
-                "summary": report.summary,
-                "benchmark": report.scan.benchmark,
+            }}),
+            invocations: [invocation],
+            column_kind: "unicodeCodePoints",
+            results: LazySeq(Cell::new(Some(|| {
+                report.findings.iter().filter_map(move |f| result(f, index))
+            }))),
+            properties: RunProperties {
+                summary: report.summary.clone(),
+                benchmark: report.scan.benchmark.clone(),
             },
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
-    s.push('\n');
-    s
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

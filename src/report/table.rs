@@ -50,7 +50,7 @@ fn status_label(f: &FindingOut) -> String {
 fn message_of(f: &FindingOut) -> String {
     match &f.waiver {
         Some(w) => format!("{} [waived: {}]", f.message, w.reason),
-        None => f.message.clone(),
+        None => f.message.to_string(),
     }
 }
 
@@ -156,7 +156,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
         .map(|f| {
             [
                 f.severity.as_str().to_uppercase(),
-                f.check_id.clone(),
+                f.check_id.to_string(),
                 status_label(f),
                 resource_label(f, layout),
                 f.location
@@ -334,7 +334,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         t.set_header(header);
         let mut last_check: Option<&str> = None;
         for f in &report.findings {
-            let first_of_group = last_check != Some(f.check_id.as_str());
+            let first_of_group = last_check != Some(&*f.check_id);
             last_check = Some(&f.check_id);
             let (sev, check) = if first_of_group {
                 (
