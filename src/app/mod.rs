@@ -52,12 +52,34 @@ pub(crate) fn gather(
     aws: &crate::cli::AwsArgs,
     progress: bool,
 ) -> Result<crate::snapshot::Snapshot, Failure> {
-    use crate::collect::kubernetes::{self, ClusterError, ClusterOptions};
     let mut snapshot = if inputs.is_empty() {
         crate::snapshot::Snapshot::default()
     } else {
         crate::collect::collect_inputs(inputs).map_err(Failure::input)?
     };
+    snapshot.merge(gather_live(
+        cluster,
+        docker,
+        aws,
+        progress,
+        !inputs.is_empty(),
+    )?);
+    snapshot.normalise();
+    Ok(snapshot)
+}
+
+/// Collects the live sources a run asked for (clusters, Docker, containerd, AWS, host files),
+/// not the file inputs. `has_inputs`: files were given too, so a live source that yields
+/// nothing is not the end of the run.
+pub(crate) fn gather_live(
+    cluster: &crate::cli::ClusterArgs,
+    docker: &crate::cli::DockerArgs,
+    aws: &crate::cli::AwsArgs,
+    progress: bool,
+    has_inputs: bool,
+) -> Result<crate::snapshot::Snapshot, Failure> {
+    use crate::collect::kubernetes::{self, ClusterError, ClusterOptions};
+    let mut snapshot = crate::snapshot::Snapshot::default();
     let opts = ClusterOptions {
         kubeconfig: cluster.kubeconfig.clone(),
         contexts: cluster.contexts.clone(),
@@ -75,7 +97,7 @@ pub(crate) fn gather(
             ClusterError::Config(_) => Failure::usage(e),
             ClusterError::Runtime(_) => Failure::input(e),
         })?;
-        if inputs.is_empty() && live.resources.is_empty() && live.has_errors() {
+        if !has_inputs && live.resources.is_empty() && live.has_errors() {
             let messages: Vec<&str> = live.issues.iter().map(|i| i.message.as_str()).collect();
             return Err(Failure::input(anyhow::anyhow!(
                 "nothing could be collected: {}",
@@ -96,7 +118,7 @@ pub(crate) fn gather(
             DockerError::Config { .. } => Failure::usage(e),
             DockerError::Runtime(_) => Failure::input(e),
         })?;
-        let others = !inputs.is_empty() || !snapshot.resources.is_empty();
+        let others = has_inputs || !snapshot.resources.is_empty();
         if !others && engine.resources.is_empty() && engine.has_errors() {
             let messages: Vec<&str> = engine.issues.iter().map(|i| i.message.as_str()).collect();
             return Err(Failure::input(anyhow::anyhow!(
@@ -117,7 +139,7 @@ pub(crate) fn gather(
             ContainerdError::Namespace(_) => Failure::usage(e),
             ContainerdError::Runtime(_) => Failure::input(e),
         })?;
-        let others = !inputs.is_empty() || !snapshot.resources.is_empty();
+        let others = has_inputs || !snapshot.resources.is_empty();
         if !others && daemon.resources.is_empty() && daemon.has_errors() {
             let messages: Vec<&str> = daemon.issues.iter().map(|i| i.message.as_str()).collect();
             return Err(Failure::input(anyhow::anyhow!(
@@ -175,7 +197,6 @@ pub(crate) fn gather(
         }
         snapshot.merge(crate::collect::host::collect(root));
     }
-    snapshot.normalise();
     Ok(snapshot)
 }
 

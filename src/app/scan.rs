@@ -3,10 +3,11 @@
 use super::{Failure, stdout_is_terminal, terminal_width, write_output, write_output_with};
 use crate::benchmark::Benchmarks;
 use crate::cli::{ClusterArgs, ConfigArgs, OutputArgs, PolicyArgs, ScanArgs, StateArgs, View};
+use crate::collect::manifests;
 use crate::compliance;
 use crate::config::{Config, FailOn};
 use crate::drift::store::{self, Store};
-use crate::engine::{EvalOptions, Prepared};
+use crate::engine::{EvalOptions, Judged, Prepared};
 use crate::exit::ExitCode;
 use crate::policy::Catalogue;
 use crate::report::{
@@ -217,6 +218,8 @@ pub(crate) struct ScanRequest<'a> {
     pub(crate) fail_on: FailOn,
     pub(crate) baseline: Option<std::path::PathBuf>,
     pub(crate) keep_passes: bool,
+    /// A state store will record the run: keep each resource's digest and body.
+    pub(crate) keep_bodies: bool,
 }
 
 /// A finished evaluation.
@@ -252,27 +255,54 @@ pub(crate) fn evaluate(
         None => None,
     };
 
+    // Live sources are read whole; files are streamed (collect/manifests/stream.rs): the
+    // documents of the kinds cross-resource checks read (and those whose kind cannot be told
+    // without parsing) are parsed first, the rest a chunk at a time, each chunk judged and
+    // shrunk before the next is parsed. So a 100,000-resource file is never held parsed.
     let phase = Instant::now();
-    let snapshot = super::gather(req.inputs, req.cluster, req.docker, req.aws, true)?;
-    tracing::info!(
-        "collected {} resources in {:.2}s{}",
-        snapshot.resources.len(),
-        phase.elapsed().as_secs_f64(),
-        super::peak_rss()
-    );
-    for issue in snapshot
-        .issues
+    let mut snapshot = super::gather_live(
+        req.cluster,
+        req.docker,
+        req.aws,
+        true,
+        !req.inputs.is_empty(),
+    )?;
+    let inventory_kinds: BTreeSet<&str> = selection
+        .run
         .iter()
-        .filter(|i| i.level == IssueLevel::Warning)
-    {
-        tracing::warn!("{}", issue.message);
+        .flat_map(|&i| {
+            catalogue.checks[i]
+                .meta
+                .inventory
+                .iter()
+                .map(String::as_str)
+        })
+        .collect();
+    let mut streamed = match req.inputs.is_empty() {
+        true => None,
+        false => Some(
+            manifests::stream_inputs(req.inputs, &|sel: &str| inventory_kinds.contains(sel))
+                .map_err(Failure::input)?,
+        ),
+    };
+    // The input order of each resource that came from a file (None: a live source).
+    let mut order: Vec<Option<manifests::Order>> = vec![None; snapshot.resources.len()];
+    let mut present: BTreeSet<String> = BTreeSet::new();
+    if let Some(s) = &mut streamed {
+        order.extend(s.order.drain(..).map(Some));
+        snapshot.merge(std::mem::take(&mut s.snapshot));
+        present.extend(s.deferred_kinds.iter().cloned());
     }
+    present.extend(snapshot.resources.iter().map(|r| r.selector()));
+    let mut parse_time = phase.elapsed();
 
     let opts = EvalOptions {
         timeout: eval_timeout,
         config,
         compiled: !req.policy.interpreter,
     };
+    // Collection issues that make checks NOT_ASSESSED name kinds; only live sources and
+    // snapshot files (read in the first pass) record those.
     let gaps = not_assessed(catalogue, &selection.run, &snapshot);
     let evaluated: Vec<usize> = selection
         .run
@@ -283,7 +313,8 @@ pub(crate) fn evaluate(
     let not_assessed: Vec<(usize, String)> = gaps.into_iter().map(|(i, r, _)| (i, r)).collect();
     let phase = Instant::now();
     let prepared =
-        Prepared::new(catalogue, &evaluated, &snapshot, &opts).map_err(Failure::usage)?;
+        Prepared::with_inventory(catalogue, &evaluated, &snapshot.resources, &present, &opts)
+            .map_err(Failure::usage)?;
     tracing::info!(
         "compiled {} checks in {:.2}s{}",
         evaluated.len(),
@@ -291,12 +322,70 @@ pub(crate) fn evaluate(
         super::peak_rss()
     );
     let phase = Instant::now();
-    let judged = prepared.judge(&snapshot.resources);
+    let mut judged = Judged::default();
+    let first = prepared.judge(&snapshot.resources);
+    shrink(&mut snapshot.resources, &first, req.keep_bodies);
+    append(&mut judged, first, 0);
+    let mut eval_time = phase.elapsed();
+    if let Some(s) = &streamed {
+        let mut parsed_at = Instant::now();
+        s.for_each_chunk(CHUNK, |mut chunk| {
+            parse_time += parsed_at.elapsed();
+            let started = Instant::now();
+            let offset = snapshot.resources.len();
+            // The first pass read these documents' kinds off their `kind:` lines; had it read
+            // one wrong, its checks could have been left out. Say so rather than pass it.
+            for r in &chunk.resources {
+                let sel = r.selector();
+                if inventory_kinds.contains(sel.as_str()) || !present.contains(&sel) {
+                    let at = r.location.as_ref().map(|l| (l.file.clone(), l.line));
+                    snapshot.issues.push(crate::snapshot::CollectionIssue {
+                        level: IssueLevel::Error,
+                        collector: "manifests".into(),
+                        message: format!(
+                            "{}: {} was not recognised before parsing; its checks may be incomplete (please report this)",
+                            at.as_ref().map(|(f, l)| format!("{f}:{l}")).unwrap_or_default(),
+                            r.id
+                        ),
+                        file: at.as_ref().map(|(f, _)| f.clone()),
+                        line: at.map(|(_, l)| l),
+                        kinds: Vec::new(),
+                        partial: false,
+                    });
+                }
+            }
+            let j = prepared.judge(&chunk.resources);
+            shrink(&mut chunk.resources, &j, req.keep_bodies);
+            append(&mut judged, j, offset);
+            snapshot.resources.append(&mut chunk.resources);
+            order.extend(chunk.order.into_iter().map(Some));
+            snapshot.issues.append(&mut chunk.issues);
+            eval_time += started.elapsed();
+            parsed_at = Instant::now();
+        });
+        parse_time += parsed_at.elapsed();
+    }
+    let phase = Instant::now();
+    arrange(&mut snapshot, &mut judged, &order);
+    parse_time += phase.elapsed();
+    tracing::info!(
+        "collected {} resources in {:.2}s{}",
+        snapshot.resources.len(),
+        parse_time.as_secs_f64(),
+        super::peak_rss()
+    );
+    for issue in snapshot
+        .issues
+        .iter()
+        .filter(|i| i.level == IssueLevel::Warning)
+    {
+        tracing::warn!("{}", issue.message);
+    }
     let outcomes = &judged.outcomes;
     tracing::info!(
         "evaluated {} check x resource pairs in {:.2}s{}",
         outcomes.len() + judged.passes.len(),
-        phase.elapsed().as_secs_f64(),
+        eval_time.as_secs_f64(),
         super::peak_rss()
     );
     let phase = Instant::now();
@@ -392,6 +481,83 @@ pub(crate) fn evaluate(
         input_errors,
         snapshot,
     })
+}
+
+/// Documents parsed and judged at a time in a streamed scan: enough for both cores to stay
+/// busy, few enough that a chunk's bodies (about 20 KB each, field positions included) stay
+/// small.
+const CHUNK: usize = 1024;
+
+/// Appends `more` (indices into a slice that starts at `offset`) to `all`.
+fn append(all: &mut Judged, more: Judged, offset: usize) {
+    all.outcomes.extend(more.outcomes.into_iter().map(|mut o| {
+        o.resource += offset;
+        o
+    }));
+    all.passes
+        .extend(more.passes.into_iter().map(|(c, r)| (c, r + offset as u32)));
+}
+
+/// Drops the bodies of judged resources (see `Resource::shrink`), keeping the positions of
+/// their findings' fields, and with `keep_bodies` (a state store is open) the digest and body
+/// the store records.
+fn shrink(resources: &mut [crate::snapshot::Resource], judged: &Judged, keep_bodies: bool) {
+    use crate::engine::Evaluated;
+    let mut paths: Vec<Vec<&str>> = vec![Vec::new(); resources.len()];
+    for o in &judged.outcomes {
+        if let Evaluated::Fail(vs) = &o.result {
+            paths[o.resource].extend(vs.iter().filter_map(|v| v.path.as_deref()));
+        }
+    }
+    for (r, paths) in resources.iter_mut().zip(&paths) {
+        if keep_bodies && r.retained.is_none() {
+            r.retained = Some(Box::new(crate::snapshot::Retained {
+                digest: crate::drift::digest(r),
+                body: serde_json::to_string(&r.object).unwrap_or_default(),
+            }));
+        }
+        r.shrink(paths);
+    }
+}
+
+/// Puts the resources in the order of a whole collection: the files' resources in input order
+/// get the same unique ids as `collect_inputs` gives them, then everything is sorted by id
+/// (outcome indices follow the resources).
+fn arrange(snapshot: &mut Snapshot, judged: &mut Judged, order: &[Option<manifests::Order>]) {
+    let n = snapshot.resources.len();
+    let (mut live, mut files): (Vec<usize>, Vec<usize>) =
+        (0..n).partition(|&i| order.get(i).copied().flatten().is_none());
+    files.sort_by_key(|&i| order[i]);
+    let split = live.len();
+    live.extend(files);
+    permute(snapshot, judged, &live);
+    let warnings = manifests::disambiguate(&mut snapshot.resources[split..]);
+    snapshot.issues.extend(warnings);
+    let mut by_id: Vec<usize> = (0..n).collect();
+    by_id.sort_by(|&a, &b| snapshot.resources[a].id.cmp(&snapshot.resources[b].id));
+    permute(snapshot, judged, &by_id);
+    snapshot.normalise();
+}
+
+/// Reorders the resources so that new position `i` holds old position `perm[i]`.
+fn permute(snapshot: &mut Snapshot, judged: &mut Judged, perm: &[usize]) {
+    let mut new_of = vec![0usize; perm.len()];
+    for (new, &old) in perm.iter().enumerate() {
+        new_of[old] = new;
+    }
+    let mut slots: Vec<Option<crate::snapshot::Resource>> = std::mem::take(&mut snapshot.resources)
+        .into_iter()
+        .map(Some)
+        .collect();
+    snapshot.resources = perm.iter().filter_map(|&old| slots[old].take()).collect();
+    for o in &mut judged.outcomes {
+        o.resource = new_of[o.resource];
+    }
+    for p in &mut judged.passes {
+        p.1 = new_of[p.1 as usize] as u32;
+    }
+    judged.outcomes.sort_by_key(|o| (o.check, o.resource));
+    judged.passes.sort_unstable();
 }
 
 /// Where each report goes: the main report (`--format`) to standard output or a bare
@@ -494,6 +660,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         fail_on,
         baseline,
         keep_passes: outputs.iter().any(|(f, _)| *f == ReportFormat::Junit),
+        keep_bodies: store.is_some(),
     };
     let Scanned {
         mut report,

@@ -93,6 +93,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             fail_on: Default::default(),
             baseline: None,
             keep_passes: false,
+            keep_bodies: false,
         };
         let scanned = evaluate(&req, &config, &catalogue, &benchmarks)?;
         (scanned.report.waivers, true)

@@ -19,6 +19,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod stream;
+
+pub use stream::{Chunk, Order, Streamed, stream_inputs};
+
 const COLLECTOR: &str = "manifests";
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
@@ -53,44 +57,9 @@ pub enum CollectError {
 /// Collects every path (file, directory or `-`) into one snapshot. Snapshot files among the
 /// inputs are merged in as they are.
 pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
-    if paths.is_empty() {
-        return Err(CollectError::NoInput);
-    }
-    let mut files: Vec<(String, Option<String>)> = Vec::new(); // (display name, stdin text)
-    for p in paths {
-        if p == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(CollectError::Stdin)?;
-            files.push(("-".into(), Some(text)));
-            continue;
-        }
-        let path = Path::new(p);
-        if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)?;
-            if found.is_empty() {
-                return Err(CollectError::EmptyDirectory(p.clone()));
-            }
-            found.sort();
-            files.extend(found.into_iter().map(|f| (f.display().to_string(), None)));
-        } else if path.exists() {
-            files.push((p.clone(), None));
-        } else {
-            return Err(CollectError::NotFound(p.clone()));
-        }
-    }
-
+    let files = input_files(paths)?;
     let mut snapshot = Snapshot {
-        sources: paths
-            .iter()
-            .map(|p| SourceInfo {
-                collector: COLLECTOR.into(),
-                target: p.clone(),
-                attributes: Default::default(),
-            })
-            .collect(),
+        sources: sources(paths),
         ..Snapshot::default()
     };
 
@@ -118,6 +87,51 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
     disambiguate_ids(&mut snapshot);
     snapshot.normalise();
     Ok(snapshot)
+}
+
+/// The files the paths name, in order: (display name, the text of stdin for `-`).
+fn input_files(paths: &[String]) -> Result<Vec<(String, Option<String>)>, CollectError> {
+    if paths.is_empty() {
+        return Err(CollectError::NoInput);
+    }
+    let mut files: Vec<(String, Option<String>)> = Vec::new();
+    for p in paths {
+        if p == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(CollectError::Stdin)?;
+            files.push(("-".into(), Some(text)));
+            continue;
+        }
+        let path = Path::new(p);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            if found.is_empty() {
+                return Err(CollectError::EmptyDirectory(p.clone()));
+            }
+            found.sort();
+            files.extend(found.into_iter().map(|f| (f.display().to_string(), None)));
+        } else if path.exists() {
+            files.push((p.clone(), None));
+        } else {
+            return Err(CollectError::NotFound(p.clone()));
+        }
+    }
+    Ok(files)
+}
+
+/// One source per path given.
+fn sources(paths: &[String]) -> Vec<SourceInfo> {
+    paths
+        .iter()
+        .map(|p| SourceInfo {
+            collector: COLLECTOR.into(),
+            target: p.clone(),
+            attributes: Default::default(),
+        })
+        .collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CollectError> {
@@ -221,38 +235,104 @@ fn parse_file(name: &str) -> Result<FileResult, CollectError> {
 /// Splits a stream into documents at `---` / `...` lines, so one broken document loses
 /// nothing else. Returns `(first line, text)`; the separator line is blanked to keep columns.
 fn split_documents(text: &str) -> Vec<(u32, String)> {
-    let mut docs = Vec::new();
-    let mut current = String::new();
-    let mut start = 1u32;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let is_sep = trimmed == "---"
-            || trimmed.starts_with("--- ")
-            || trimmed.starts_with("---\t")
-            || trimmed == "...";
-        if is_sep {
-            if !current.trim().is_empty() {
-                docs.push((start, std::mem::take(&mut current)));
-            }
-            current.clear();
-            start = i as u32 + 1;
-            // Content after `--- ` on the same line belongs to the next document.
-            let rest = trimmed.get(3..).unwrap_or("");
-            if trimmed != "..." && !rest.trim().is_empty() {
-                current.push_str("   ");
-                current.push_str(rest);
-                current.push('\n');
-            } else {
-                current.push('\n');
-            }
-        } else {
-            current.push_str(line);
+    // Text in memory is valid UTF-8: the reader cannot fail.
+    Documents::new(text.as_bytes())
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// A YAML stream's documents, split at `---` / `...` lines and read line by line, so a file is
+/// never held whole (streamed scans read large files twice). Each item is `(first line,
+/// text)`, the separator line blanked to keep lines and columns; content after `--- ` on the
+/// separator line belongs to the next document.
+pub(super) struct Documents<R> {
+    reader: R,
+    /// Lines read so far.
+    lines: u32,
+    /// Bytes read so far (for the offset of a UTF-8 error).
+    bytes: usize,
+    current: String,
+    start: u32,
+    done: bool,
+}
+
+/// Why a stream could not be read to its end.
+#[derive(Debug)]
+pub(super) enum DocError {
+    /// Not UTF-8: the offset of the first bad byte.
+    NotUtf8(usize),
+    /// The read failed.
+    Io(std::io::Error),
+}
+
+impl<R: std::io::BufRead> Documents<R> {
+    pub(super) fn new(reader: R) -> Documents<R> {
+        Documents {
+            reader,
+            lines: 0,
+            bytes: 0,
+            current: String::new(),
+            start: 1,
+            done: false,
         }
     }
-    if !current.trim().is_empty() {
-        docs.push((start, current));
+
+    fn take(&mut self) -> Option<(u32, String)> {
+        let text = std::mem::take(&mut self.current);
+        (!text.trim().is_empty()).then_some((self.start, text))
     }
-    docs
+}
+
+impl<R: std::io::BufRead> Iterator for Documents<R> {
+    type Item = Result<(u32, String), DocError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut raw = Vec::new();
+        while !self.done {
+            raw.clear();
+            match self.reader.read_until(b'\n', &mut raw) {
+                Ok(0) => {
+                    self.done = true;
+                    return self.take().map(Ok);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(DocError::Io(e)));
+                }
+            }
+            let line = match std::str::from_utf8(&raw) {
+                Ok(l) => l,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(DocError::NotUtf8(self.bytes + e.valid_up_to())));
+                }
+            };
+            self.bytes += raw.len();
+            self.lines += 1;
+            let trimmed = line.trim_end_matches(['\n', '\r']);
+            let is_sep = trimmed == "---"
+                || trimmed.starts_with("--- ")
+                || trimmed.starts_with("---\t")
+                || trimmed == "...";
+            if !is_sep {
+                self.current.push_str(line);
+                continue;
+            }
+            let finished = self.take();
+            self.start = self.lines;
+            let rest = trimmed.get(3..).unwrap_or("");
+            if trimmed != "..." && !rest.trim().is_empty() {
+                self.current.push_str("   ");
+                self.current.push_str(rest);
+            }
+            self.current.push('\n');
+            if let Some(doc) = finished {
+                return Some(Ok(doc));
+            }
+        }
+        None
+    }
 }
 
 /// Parses one manifest text (a file's content or stdin).
@@ -516,9 +596,15 @@ pub(crate) fn object_id(scope: &str, obj: &serde_json::Map<String, Value>) -> St
 /// Two documents describing the same object (overlays, copies) must not share an id: the
 /// later ones get `~2`, `~3` in input order, and a warning says where.
 fn disambiguate_ids(snapshot: &mut Snapshot) {
+    let warnings = disambiguate(&mut snapshot.resources);
+    snapshot.issues.extend(warnings);
+}
+
+/// [`disambiguate_ids`] over resources in input order; returns the warnings.
+pub fn disambiguate(resources: &mut [Resource]) -> Vec<CollectionIssue> {
     let mut seen: HashMap<String, (usize, String)> = HashMap::new();
     let mut warnings = Vec::new();
-    for r in snapshot.resources.iter_mut() {
+    for r in resources.iter_mut() {
         let here = r
             .location
             .as_ref()
@@ -546,7 +632,7 @@ fn disambiguate_ids(snapshot: &mut Snapshot) {
             }
         }
     }
-    snapshot.issues.extend(warnings);
+    warnings
 }
 
 #[cfg(test)]

@@ -72,7 +72,12 @@ pub fn leaves(body: &serde_json::Map<String, Value>) -> BTreeMap<String, String>
 /// A digest of a resource's canonical body (sorted leaves, volatile fields left out), so key
 /// order and bookkeeping fields do not count as changes.
 pub fn digest(resource: &Resource) -> String {
-    let leaves = leaves(&resource.object);
+    digest_of(&resource.object)
+}
+
+/// The digest of a body (see [`digest`]).
+pub fn digest_of(body: &serde_json::Map<String, Value>) -> String {
+    let leaves = leaves(body);
     let parts: Vec<&str> = leaves
         .iter()
         .flat_map(|(k, v)| [k.as_str(), v.as_str()])
@@ -311,8 +316,13 @@ pub fn compare(
     let mut after: HashMap<String, (String, String)> = HashMap::new();
     let mut by_id: HashMap<&str, &Resource> = HashMap::new();
     for r in &snapshot.resources {
-        let d = digest(r);
-        let body = serde_json::to_string(&r.object).unwrap_or_default();
+        let (d, body) = match &r.retained {
+            Some(kept) => (kept.digest.clone(), kept.body.clone()),
+            None => (
+                digest(r),
+                serde_json::to_string(&r.object).unwrap_or_default(),
+            ),
+        };
         after.insert(r.id.clone(), (r.kind().to_string(), d.clone()));
         by_id.insert(&r.id, r);
         resources.push((r.id.clone(), r.kind().to_string(), d, body));
@@ -333,7 +343,17 @@ pub fn compare(
                     None
                 }
             },
-            |id| by_id.get(id).map(|r| leaves(&r.object)),
+            |id| {
+                let r = by_id.get(id)?;
+                match &r.retained {
+                    Some(kept) => {
+                        serde_json::from_str::<serde_json::Map<String, Value>>(&kept.body)
+                            .ok()
+                            .map(|m| leaves(&m))
+                    }
+                    None => Some(leaves(&r.object)),
+                }
+            },
         );
         if let Some(e) = failure {
             return Err(e);

@@ -338,11 +338,24 @@ impl<'a> Prepared<'a> {
         snapshot: &Snapshot,
         opts: &EvalOptions,
     ) -> Result<Prepared<'a>, PolicyError> {
+        let present: BTreeSet<String> = snapshot.resources.iter().map(|r| r.selector()).collect();
+        Prepared::with_inventory(catalogue, selected, &snapshot.resources, &present, opts)
+    }
+
+    /// [`Prepared::new`] for a scan whose resources are not all at hand (a streamed scan):
+    /// `inventory` holds at least every resource of the kinds the selected checks read from
+    /// the inventory, and `present` every selector that will be evaluated.
+    pub fn with_inventory(
+        catalogue: &'a Catalogue,
+        selected: &[usize],
+        inventory: &[Resource],
+        present: &BTreeSet<String>,
+        opts: &EvalOptions,
+    ) -> Result<Prepared<'a>, PolicyError> {
         // Built-in checks whose kinds are absent from the snapshot are not compiled: they
         // would judge nothing (whether they are NOT_ASSESSED is decided from the collection,
         // elsewhere), and compiling them was most of a small scan's time. Checks from the
         // user's directories always are, so a broken one is reported whatever the input.
-        let present: BTreeSet<String> = snapshot.resources.iter().map(|r| r.selector()).collect();
         let selected: Vec<usize> = selected
             .iter()
             .copied()
@@ -362,11 +375,12 @@ impl<'a> Prepared<'a> {
             inventory_kinds.extend(meta.inventory.iter().cloned());
         }
         // The inventory holds only the kinds some check asked for, not a second snapshot.
+        let source = inventory;
         let mut inventory: BTreeMap<Value, Vec<Value>> = inventory_kinds
             .iter()
             .map(|k| (Value::from(k.as_str()), Vec::new()))
             .collect();
-        for r in &snapshot.resources {
+        for r in source {
             let sel = r.selector();
             if let Some(list) = inventory.get_mut(&Value::from(sel.as_str())) {
                 list.push(resource_input(r));

@@ -8,7 +8,7 @@ mod redact;
 mod resource;
 
 pub use redact::{REDACTED, redact_kubernetes};
-pub use resource::{Location, Pos, Resource, Source};
+pub use resource::{Location, Pos, Resource, Retained, Source};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

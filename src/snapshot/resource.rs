@@ -147,6 +147,20 @@ pub struct Resource {
     /// The object body.
     #[serde(flatten)]
     pub object: serde_json::Map<String, serde_json::Value>,
+    /// What drift needs of the body once it is dropped ([`Resource::shrink`]); never
+    /// serialised.
+    #[serde(skip)]
+    pub retained: Option<Box<Retained>>,
+}
+
+/// The parts of a shrunk resource's body the state store needs: its digest, and the body as
+/// JSON (stored once per digest, and compared field by field when the digest changed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retained {
+    /// The body's digest (`drift::digest`).
+    pub digest: String,
+    /// The body, serialised.
+    pub body: String,
 }
 
 impl Resource {
@@ -161,6 +175,20 @@ impl Resource {
             source,
             location: None,
             object,
+            retained: None,
+        }
+    }
+
+    /// Drops the body of a judged resource, keeping what waivers and reports read: the id,
+    /// `apiVersion`, `kind`, `metadata` (name, namespace, labels, waiver annotations), and the
+    /// file positions of `paths` (its findings' fields). A streamed scan holds 100,000s of
+    /// resources this way instead of their bodies and the position of every field.
+    pub fn shrink(&mut self, paths: &[&str]) {
+        self.object
+            .retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata"));
+        if let Some(l) = &mut self.location {
+            let kept = paths.iter().map(|p| (p.to_string(), l.pos_of(p))).collect();
+            l.fields = kept;
         }
     }
 
