@@ -323,8 +323,8 @@ pub(crate) fn evaluate(
     );
     let phase = Instant::now();
     let mut judged = Judged::default();
-    let first = prepared.judge(&snapshot.resources);
-    shrink(&mut snapshot.resources, &first, req.keep_bodies);
+    let mut first = prepared.judge(&snapshot.resources);
+    shrink(&mut snapshot.resources, &mut first, req.keep_bodies);
     append(&mut judged, first, 0);
     let mut eval_time = phase.elapsed();
     if let Some(s) = &streamed {
@@ -354,8 +354,8 @@ pub(crate) fn evaluate(
                     });
                 }
             }
-            let j = prepared.judge(&chunk.resources);
-            shrink(&mut chunk.resources, &j, req.keep_bodies);
+            let mut j = prepared.judge(&chunk.resources);
+            shrink(&mut chunk.resources, &mut j, req.keep_bodies);
             append(&mut judged, j, offset);
             snapshot.resources.append(&mut chunk.resources);
             order.extend(chunk.order.into_iter().map(Some));
@@ -498,25 +498,31 @@ fn append(all: &mut Judged, more: Judged, offset: usize) {
         .extend(more.passes.into_iter().map(|(c, r)| (c, r + offset as u32)));
 }
 
-/// Drops the bodies of judged resources (see `Resource::shrink`), keeping the positions of
-/// their findings' fields, and with `keep_bodies` (a state store is open) the digest and body
-/// the store records.
-fn shrink(resources: &mut [crate::snapshot::Resource], judged: &Judged, keep_bodies: bool) {
+/// Drops the bodies of judged resources (see `Resource::shrink`) once the file positions of
+/// their findings' fields are resolved, keeping with `keep_bodies` (a state store is open) the
+/// digest and body the store records.
+fn shrink(resources: &mut [crate::snapshot::Resource], judged: &mut Judged, keep_bodies: bool) {
     use crate::engine::Evaluated;
-    let mut paths: Vec<Vec<&str>> = vec![Vec::new(); resources.len()];
-    for o in &judged.outcomes {
-        if let Evaluated::Fail(vs) = &o.result {
-            paths[o.resource].extend(vs.iter().filter_map(|v| v.path.as_deref()));
+    for o in &mut judged.outcomes {
+        let (Evaluated::Fail(vs), Some(l)) = (&mut o.result, &resources[o.resource].location)
+        else {
+            continue;
+        };
+        for v in vs {
+            v.pos = Some(match v.path.as_deref() {
+                Some(p) => l.pos_of(p),
+                None => crate::snapshot::Pos::line(l.line),
+            });
         }
     }
-    for (r, paths) in resources.iter_mut().zip(&paths) {
+    for r in resources.iter_mut() {
         if keep_bodies && r.retained.is_none() {
             r.retained = Some(Box::new(crate::snapshot::Retained {
                 digest: crate::drift::digest(r),
                 body: serde_json::to_string(&r.object).unwrap_or_default(),
             }));
         }
-        r.shrink(paths);
+        r.shrink();
     }
 }
 

@@ -48,6 +48,9 @@ pub struct Violation {
     pub msg: Arc<str>,
     /// The offending field (`spec.containers[0].securityContext.privileged`), if given.
     pub path: Option<Arc<str>>,
+    /// Where that field is in its file, once resolved (a streamed scan resolves it before it
+    /// drops the resource's field positions); None: look it up in the resource's location.
+    pub pos: Option<crate::snapshot::Pos>,
 }
 
 /// The outcomes of a run, passes apart: most pairs pass, and a pass needs only its pair.
@@ -126,6 +129,7 @@ fn violations(value: &Value, strings: &mut Strings) -> Result<Vec<Violation>, St
             Value::String(s) => out.push(Violation {
                 msg: strings.get(s),
                 path: None,
+                pos: None,
             }),
             Value::Object(o) => {
                 let msg = o
@@ -134,7 +138,11 @@ fn violations(value: &Value, strings: &mut Strings) -> Result<Vec<Violation>, St
                     .map(|s| strings.get(s))
                     .ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
                 let path = path_of(o.get(&Value::from("path"))).map(|p| strings.get(&p));
-                out.push(Violation { msg, path });
+                out.push(Violation {
+                    msg,
+                    path,
+                    pos: None,
+                });
             }
             other => {
                 return Err(format!(
@@ -266,6 +274,8 @@ pub struct Prepared<'a> {
     /// `data` as the policies see it, for the VMs each worker creates.
     data: Value,
     timer: ExecutionTimerConfig,
+    /// Workers kept between calls (see `Pooled`).
+    workers: std::sync::Mutex<Vec<Worker>>,
 }
 
 /// How the checks of one kind run.
@@ -475,6 +485,7 @@ impl<'a> Prepared<'a> {
             plans,
             data,
             timer,
+            workers: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -506,13 +517,19 @@ impl<'a> Prepared<'a> {
             .par_iter()
             .enumerate()
             .map_init(
-                || Worker {
-                    engines: self.engines.clone(),
-                    batches: HashMap::new(),
-                    vms: HashMap::new(),
-                    strings: Strings::default(),
+                || Pooled {
+                    worker: self.workers.lock().ok().and_then(|mut p| p.pop()),
+                    pool: &self.workers,
                 },
-                |worker, (ri, r)| self.evaluate_one(worker, ri, r),
+                |pooled, (ri, r)| {
+                    let worker = pooled.worker.get_or_insert_with(|| Worker {
+                        engines: self.engines.clone(),
+                        batches: HashMap::new(),
+                        vms: HashMap::new(),
+                        strings: Strings::default(),
+                    });
+                    self.evaluate_one(worker, ri, r)
+                },
             )
             .collect()
     }
@@ -587,6 +604,22 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// A worker taken from the pool for one rayon job, and given back when the job ends. rayon
+/// splits each call into jobs (dozens per chunk of a streamed scan), and a new worker would
+/// build its VMs again for each.
+struct Pooled<'p> {
+    worker: Option<Worker>,
+    pool: &'p std::sync::Mutex<Vec<Worker>>,
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let (Some(w), Ok(mut pool)) = (self.worker.take(), self.pool.lock()) {
+            pool.push(w);
+        }
+    }
+}
+
 /// What each rayon worker owns: engine clones (cheap, reference-counted), its VMs, and the
 /// texts of the violations it found.
 struct Worker {
@@ -608,7 +641,8 @@ mod tests {
             vs[0],
             Violation {
                 msg: "a".into(),
-                path: None
+                path: None,
+                pos: None
             }
         );
         assert_eq!(vs[1].path.as_deref(), Some("spec"));

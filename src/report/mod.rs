@@ -154,7 +154,17 @@ pub fn build(input: ReportInput<'_>) -> Report {
     // Findings with an integer sort key: (severity descending, check index, resource index + 1,
     // line). Catalogue and snapshot are sorted by id, so indices order like ids and strings are
     // compared only on ties (sorting 100,000s of findings on strings was measurable).
-    let mut keyed: Vec<(SortKey, FindingOut)> = Vec::new();
+    // Sized once: growing by doubling held up to twice the findings at the peak.
+    let expected = input
+        .outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Evaluated::Fail(vs) => vs.len(),
+            _ => 1,
+        })
+        .sum::<usize>()
+        + input.not_assessed.len();
+    let mut keyed: Vec<(SortKey, FindingOut)> = Vec::with_capacity(expected);
     let mut summary = Summary::default();
     for s in Severity::DESCENDING {
         summary.failed_by_severity.insert(s, 0);
@@ -251,11 +261,15 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 .or_insert_with(|| Arc::from(l.file.as_str()))
                 .clone()
         });
-        let mut push = |status: Status, message: Arc<str>, path: Option<Arc<str>>| {
+        let mut push = |status: Status,
+                        message: Arc<str>,
+                        path: Option<Arc<str>>,
+                        pos: Option<crate::snapshot::Pos>| {
             let location = r.location.as_ref().zip(file.as_ref()).map(|(l, file)| {
-                let pos = path
-                    .as_deref()
-                    .map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p));
+                let pos = pos.unwrap_or_else(|| {
+                    path.as_deref()
+                        .map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p))
+                });
                 FileLocation {
                     file: file.clone(),
                     line: pos.line,
@@ -286,7 +300,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                     location,
                     cis: cis.clone(),
                     remediation: remediation.clone(),
-                    waiver: waiver.cloned(),
+                    waiver: waiver.cloned().map(Box::new),
                     baseline_state: None,
                     first_seen: None,
                 },
@@ -298,7 +312,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 for v in vs {
                     if waiver.is_some() {
                         summary.waived += 1;
-                        push(Status::Waived, v.msg.clone(), v.path.clone());
+                        push(Status::Waived, v.msg.clone(), v.path.clone(), v.pos);
                         continue;
                     }
                     summary.failed += 1;
@@ -306,12 +320,17 @@ pub fn build(input: ReportInput<'_>) -> Report {
                         .failed_by_severity
                         .entry(check.meta.severity)
                         .or_default() += 1;
-                    push(Status::Fail, v.msg.clone(), v.path.clone());
+                    push(Status::Fail, v.msg.clone(), v.path.clone(), v.pos);
                 }
             }
             Evaluated::Error(e) => {
                 summary.errors += 1;
-                push(Status::Error, Arc::from(format!("policy error: {e}")), None);
+                push(
+                    Status::Error,
+                    Arc::from(format!("policy error: {e}")),
+                    None,
+                    None,
+                );
             }
         }
     }
@@ -341,7 +360,8 @@ pub fn build(input: ReportInput<'_>) -> Report {
             },
         ));
     }
-    keyed.sort_by(|(ka, a), (kb, b)| {
+    // Unstable: elements equal in all of these are the same violation of the same outcome.
+    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
         ka.cmp(kb)
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.message.cmp(&b.message))

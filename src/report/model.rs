@@ -365,9 +365,9 @@ pub struct FindingOut {
     pub remediation: Arc<str>,
     /// Stable across runs: check id, resource id and field.
     pub fingerprint: Fingerprint,
-    /// Why it is waived (status WAIVED).
+    /// Why it is waived (status WAIVED); boxed, as few findings are.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<WaiverRef>,
+    pub waiver: Option<Box<WaiverRef>>,
     /// New or unchanged relative to `--baseline` or the previous run (failing and waived
     /// findings only).
     #[serde(skip_serializing_if = "Option::is_none")]

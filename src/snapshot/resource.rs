@@ -180,15 +180,25 @@ impl Resource {
     }
 
     /// Drops the body of a judged resource, keeping what waivers and reports read: the id,
-    /// `apiVersion`, `kind`, `metadata` (name, namespace, labels, waiver annotations), and the
-    /// file positions of `paths` (its findings' fields). A streamed scan holds 100,000s of
-    /// resources this way instead of their bodies and the position of every field.
-    pub fn shrink(&mut self, paths: &[&str]) {
+    /// source, file and line, `apiVersion`, `kind`, and of `metadata` the name, namespace and
+    /// Plimsoll's own annotations (`plimsoll.io/...`, waivers). The positions of its findings'
+    /// fields must have been resolved before (`Violation::pos`). A streamed scan holds
+    /// 100,000s of resources this way instead of their bodies and the position of every field.
+    pub fn shrink(&mut self) {
+        use serde_json::Value;
         self.object
             .retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata"));
+        if let Some(Value::Object(meta)) = self.object.get_mut("metadata") {
+            meta.retain(|k, _| matches!(k.as_str(), "name" | "namespace" | "annotations"));
+            if let Some(Value::Object(a)) = meta.get_mut("annotations") {
+                a.retain(|k, _| k.starts_with("plimsoll.io/"));
+                if a.is_empty() {
+                    meta.remove("annotations");
+                }
+            }
+        }
         if let Some(l) = &mut self.location {
-            let kept = paths.iter().map(|p| (p.to_string(), l.pos_of(p))).collect();
-            l.fields = kept;
+            l.fields = BTreeMap::new();
         }
     }
 
