@@ -11,7 +11,7 @@
 #   remediation: Remove the extra capabilities from securityContext.capabilities.add.
 package plimsoll.kubernetes.added_capabilities
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 baseline_allowed := {
@@ -20,7 +20,7 @@ baseline_allowed := {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     extra := c.add - baseline_allowed
     count(extra) > 0
     v := {

@@ -11,11 +11,11 @@
 #   remediation: Set securityContext.allowPrivilegeEscalation to false on every container.
 package plimsoll.kubernetes.allow_privilege_escalation
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     not c.sc.allowPrivilegeEscalation == false
     v := {
         "msg": sprintf("container %q does not set allowPrivilegeEscalation: false", [c.name]),

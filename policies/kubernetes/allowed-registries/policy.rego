@@ -13,7 +13,7 @@
 #   remediation: Mirror the image into an allowed registry and reference it there, or add the registry to allowedRegistries.
 package plimsoll.kubernetes.allowed_registries
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 # docker.io/library/nginx for nginx; the first component is a registry if it looks like a host.
@@ -45,7 +45,7 @@ allowed(image) if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     image := object.get(c.container, "image", "")
     not allowed(image)
     v := {

@@ -10,7 +10,10 @@
 #   remediation: Remove the Unconfined AppArmor profile; use RuntimeDefault or a Localhost profile.
 package plimsoll.kubernetes.apparmor_unconfined
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.effective_path
+import data.plimsoll.lib.kubernetes.pod_metadata
+import data.plimsoll.lib.kubernetes.pod_metadata_path
 import rego.v1
 
 prefix := "container.apparmor.security.beta.kubernetes.io/"
@@ -20,20 +23,20 @@ annotation_ok(value) if value == "runtime/default"
 annotation_ok(value) if startswith(value, "localhost/")
 
 deny contains v if {
-    some c in k8s.containers
-    value := object.get(k8s.pod_metadata, "annotations", {})[concat("", [prefix, c.name])]
+    some c in containers
+    value := object.get(pod_metadata, "annotations", {})[concat("", [prefix, c.name])]
     not annotation_ok(value)
     v := {
         "msg": sprintf("container %q has AppArmor profile %q", [c.name, value]),
-        "path": sprintf("%s.annotations[\"%s%s\"]", [k8s.pod_metadata_path, prefix, c.name]),
+        "path": sprintf("%s.annotations[\"%s%s\"]", [pod_metadata_path, prefix, c.name]),
     }
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.eff.appArmorProfile.type == "Unconfined"
     v := {
         "msg": sprintf("container %q runs with AppArmor profile Unconfined", [c.name]),
-        "path": sprintf("%s.type", [k8s.effective_path(c, "appArmorProfile")]),
+        "path": sprintf("%s.type", [effective_path(c, "appArmorProfile")]),
     }
 }

@@ -11,13 +11,13 @@
 #   remediation: Bind a role with only the permissions needed, or a namespaced admin role, instead of cluster-admin.
 package plimsoll.kubernetes.cluster_admin_binding
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.is_bootstrap_default
 import rego.v1
 
 deny contains v if {
     input.roleRef.kind == "ClusterRole"
     input.roleRef.name == "cluster-admin"
-    not k8s.is_bootstrap_default
+    not is_bootstrap_default
     subjects := [sprintf("%s %s", [s.kind, s.name]) | some s in object.get(input, "subjects", [])]
     v := {
         "msg": sprintf("%s %s grants cluster-admin to %s", [input.kind, input.metadata.name, concat(", ", subjects)]),

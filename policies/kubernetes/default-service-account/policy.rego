@@ -10,13 +10,14 @@
 #   remediation: Create a ServiceAccount for the workload and set serviceAccountName to it.
 package plimsoll.kubernetes.default_service_account
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 deny contains v if {
-    object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default")) == "default"
+    object.get(pod_spec, "serviceAccountName", object.get(pod_spec, "serviceAccount", "default")) == "default"
     v := {
         "msg": "pod runs as the namespace's default service account",
-        "path": [k8s.pod_spec_path, "serviceAccountName"],
+        "path": [pod_spec_path, "serviceAccountName"],
     }
 }

@@ -11,7 +11,7 @@
 #   remediation: Set securityContext.capabilities.drop to [ALL] and add back only NET_BIND_SERVICE if needed.
 package plimsoll.kubernetes.drop_all_capabilities
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 # Capabilities beyond the baseline set are PLM-K8S-0008's finding, not repeated here.
@@ -21,7 +21,7 @@ baseline_extra := {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     not "ALL" in c.drop
     v := {
         "msg": sprintf("container %q does not drop ALL capabilities", [c.name]),
@@ -30,7 +30,7 @@ deny contains v if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     added := c.add & baseline_extra
     count(added) > 0
     v := {

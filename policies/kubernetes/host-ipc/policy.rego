@@ -9,13 +9,14 @@
 #   remediation: Remove hostIPC from the pod spec or set it to false.
 package plimsoll.kubernetes.host_ipc
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 deny contains v if {
-    k8s.pod_spec.hostIPC == true
+    pod_spec.hostIPC == true
     v := {
         "msg": "pod sets hostIPC: true",
-        "path": [k8s.pod_spec_path, "hostIPC"],
+        "path": [pod_spec_path, "hostIPC"],
     }
 }

@@ -9,13 +9,14 @@
 #   remediation: Remove hostNetwork from the pod spec or set it to false.
 package plimsoll.kubernetes.host_network
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 deny contains v if {
-    k8s.pod_spec.hostNetwork == true
+    pod_spec.hostNetwork == true
     v := {
         "msg": "pod sets hostNetwork: true",
-        "path": [k8s.pod_spec_path, "hostNetwork"],
+        "path": [pod_spec_path, "hostNetwork"],
     }
 }

@@ -9,13 +9,14 @@
 #   remediation: Remove hostPID from the pod spec or set it to false.
 package plimsoll.kubernetes.host_pid
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 deny contains v if {
-    k8s.pod_spec.hostPID == true
+    pod_spec.hostPID == true
     v := {
         "msg": "pod sets hostPID: true",
-        "path": [k8s.pod_spec_path, "hostPID"],
+        "path": [pod_spec_path, "hostPID"],
     }
 }

@@ -11,11 +11,11 @@
 #   remediation: Remove hostPort from the container ports and expose the workload through a Service.
 package plimsoll.kubernetes.host_ports
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     some i, port in c.container.ports
     port.hostPort != 0
     v := {

@@ -11,14 +11,15 @@
 #   remediation: Replace hostPath volumes with emptyDir, configMap, secret or persistent volume claims.
 package plimsoll.kubernetes.hostpath_volume
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 deny contains v if {
-    some i, vol in k8s.pod_spec.volumes
+    some i, vol in pod_spec.volumes
     vol.hostPath
     v := {
         "msg": sprintf("volume %q mounts host path %s", [vol.name, object.get(vol.hostPath, "path", "?")]),
-        "path": sprintf("%s.volumes[%d].hostPath", [k8s.pod_spec_path, i]),
+        "path": sprintf("%s.volumes[%d].hostPath", [pod_spec_path, i]),
     }
 }

@@ -10,11 +10,11 @@
 #   remediation: Reference images as name:tag@sha256:<digest> (tools such as crane or kbld resolve digests in CI).
 package plimsoll.kubernetes.image_digest
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     image := object.get(c.container, "image", "")
     not contains(image, "@sha256:")
     v := {

@@ -10,7 +10,7 @@
 #   remediation: Reference a specific version tag (better, a digest) instead of latest or no tag.
 package plimsoll.kubernetes.image_tag_latest
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 # The tag of an image reference, if any (a registry port is not a tag).
@@ -22,7 +22,7 @@ tag(image) := t if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     image := object.get(c.container, "image", "")
     not contains(image, "@")
     not tag(image)
@@ -33,7 +33,7 @@ deny contains v if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     image := object.get(c.container, "image", "")
     not contains(image, "@")
     tag(image) == "latest"

@@ -9,11 +9,11 @@
 #   remediation: Set resources.requests.memory on every container (a LimitRange can supply defaults per namespace).
 package plimsoll.kubernetes.memory_requests
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.field != "ephemeralContainers"
     not c.container.resources.requests.memory
     v := {

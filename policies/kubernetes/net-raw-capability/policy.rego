@@ -10,11 +10,11 @@
 #   remediation: Add NET_RAW (or ALL) to securityContext.capabilities.drop and do not add it back.
 package plimsoll.kubernetes.net_raw_capability
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     "NET_RAW" in c.add
     v := {
         "msg": sprintf("container %q adds NET_RAW", [c.name]),
@@ -23,7 +23,7 @@ deny contains v if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     not "NET_RAW" in c.add
     not "ALL" in c.drop
     not "NET_RAW" in c.drop

@@ -11,11 +11,11 @@
 #   remediation: Remove securityContext.privileged from the container or set it to false.
 package plimsoll.kubernetes.privileged_container
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.sc.privileged == true
     v := {
         "msg": sprintf("container %q runs privileged", [c.name]),

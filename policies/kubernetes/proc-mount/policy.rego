@@ -10,11 +10,11 @@
 #   remediation: Remove securityContext.procMount or set it to Default.
 package plimsoll.kubernetes.proc_mount
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     mount := c.sc.procMount
     mount != "Default"
     v := {

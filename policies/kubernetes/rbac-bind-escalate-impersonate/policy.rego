@@ -11,12 +11,13 @@
 #   remediation: Remove bind, escalate and impersonate verbs; grant them only to cluster administration tooling.
 package plimsoll.kubernetes.rbac_bind_escalate_impersonate
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {"rbac.authorization.k8s.io", "", "authentication.k8s.io"}, {"roles", "clusterroles", "users", "groups", "serviceaccounts", "uids", "userextras/scopes"}, {"bind", "escalate", "impersonate"})
+    some r in rbac_rules
+    grants(r.rule, {"rbac.authorization.k8s.io", "", "authentication.k8s.io"}, {"roles", "clusterroles", "users", "groups", "serviceaccounts", "uids", "userextras/scopes"}, {"bind", "escalate", "impersonate"})
     v := {
         "msg": sprintf("%s %s can bind, escalate or impersonate", [input.kind, input.metadata.name]),
         "path": r.path,

@@ -11,12 +11,13 @@
 #   remediation: Let users create PersistentVolumeClaims against StorageClasses instead of PersistentVolumes.
 package plimsoll.kubernetes.rbac_create_persistentvolumes
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {""}, {"persistentvolumes"}, {"create"})
+    some r in rbac_rules
+    grants(r.rule, {""}, {"persistentvolumes"}, {"create"})
     v := {
         "msg": sprintf("%s %s can create persistent volumes", [input.kind, input.metadata.name]),
         "path": r.path,

@@ -11,12 +11,13 @@
 #   remediation: Restrict create on pods and workload controllers to deployment tooling and operators that need it.
 package plimsoll.kubernetes.rbac_create_pods
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {"", "apps", "batch"}, {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"}, {"create"})
+    some r in rbac_rules
+    grants(r.rule, {"", "apps", "batch"}, {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"}, {"create"})
     v := {
         "msg": sprintf("%s %s can create pods (directly or through a workload controller)", [input.kind, input.metadata.name]),
         "path": r.path,

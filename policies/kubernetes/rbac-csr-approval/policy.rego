@@ -11,12 +11,13 @@
 #   remediation: Remove update/patch on certificatesigningrequests/approval except for the cluster's certificate controller.
 package plimsoll.kubernetes.rbac_csr_approval
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {"certificates.k8s.io"}, {"certificatesigningrequests/approval"}, {"update", "patch"})
+    some r in rbac_rules
+    grants(r.rule, {"certificates.k8s.io"}, {"certificatesigningrequests/approval"}, {"update", "patch"})
     v := {
         "msg": sprintf("%s %s can approve certificate signing requests", [input.kind, input.metadata.name]),
         "path": r.path,

@@ -11,12 +11,13 @@
 #   remediation: Remove nodes/proxy from the role; monitoring can use the metrics endpoints instead.
 package plimsoll.kubernetes.rbac_nodes_proxy
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {""}, {"nodes/proxy", "nodes/*"}, {"get", "list", "watch", "create", "update", "patch", "delete"})
+    some r in rbac_rules
+    grants(r.rule, {""}, {"nodes/proxy", "nodes/*"}, {"get", "list", "watch", "create", "update", "patch", "delete"})
     v := {
         "msg": sprintf("%s %s can use the nodes/proxy subresource", [input.kind, input.metadata.name]),
         "path": r.path,

@@ -11,12 +11,13 @@
 #   remediation: Grant get on named secrets only (resourceNames), or mount the secrets the workload needs instead of reading them through the API.
 package plimsoll.kubernetes.rbac_secrets_access
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {""}, {"secrets"}, {"get", "list", "watch"})
+    some r in rbac_rules
+    grants(r.rule, {""}, {"secrets"}, {"get", "list", "watch"})
     v := {
         "msg": sprintf("%s %s can read secrets", [input.kind, input.metadata.name]),
         "path": r.path,

@@ -11,12 +11,13 @@
 #   remediation: Remove create on serviceaccounts/token except for components that issue tokens by design.
 package plimsoll.kubernetes.rbac_token_create
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {""}, {"serviceaccounts/token"}, {"create"})
+    some r in rbac_rules
+    grants(r.rule, {""}, {"serviceaccounts/token"}, {"create"})
     v := {
         "msg": sprintf("%s %s can create service account tokens", [input.kind, input.metadata.name]),
         "path": r.path,

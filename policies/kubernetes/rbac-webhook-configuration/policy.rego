@@ -11,12 +11,13 @@
 #   remediation: Restrict write access to validating and mutating webhook configurations to cluster administrators.
 package plimsoll.kubernetes.rbac_webhook_configuration
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.grants
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
-    k8s.grants(r.rule, {"admissionregistration.k8s.io"}, {"validatingwebhookconfigurations", "mutatingwebhookconfigurations"}, {"create", "update", "patch", "delete"})
+    some r in rbac_rules
+    grants(r.rule, {"admissionregistration.k8s.io"}, {"validatingwebhookconfigurations", "mutatingwebhookconfigurations"}, {"create", "update", "patch", "delete"})
     v := {
         "msg": sprintf("%s %s can change admission webhook configurations", [input.kind, input.metadata.name]),
         "path": r.path,

@@ -11,11 +11,11 @@
 #   remediation: List the API groups, resources and verbs the subject needs explicitly.
 package plimsoll.kubernetes.rbac_wildcards
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.rbac_rules
 import rego.v1
 
 deny contains v if {
-    some r in k8s.rbac_rules
+    some r in rbac_rules
     fields := [f | some f in ["apiGroups", "resources", "verbs"]; "*" in object.get(r.rule, f, [])]
     count(fields) > 0
     v := {

@@ -10,11 +10,11 @@
 #   remediation: Set securityContext.readOnlyRootFilesystem to true and mount an emptyDir where the application writes.
 package plimsoll.kubernetes.readonly_root_filesystem
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.field != "ephemeralContainers"
     not c.sc.readOnlyRootFilesystem == true
     v := {

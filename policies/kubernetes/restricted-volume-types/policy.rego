@@ -11,18 +11,19 @@
 #   remediation: Use one of the allowed volume types; reach network storage through persistent volume claims.
 package plimsoll.kubernetes.restricted_volume_types
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 allowed := {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"}
 
 deny contains v if {
-    some i, vol in k8s.pod_spec.volumes
+    some i, vol in pod_spec.volumes
     some kind, _ in vol
     kind != "name"
     not kind in allowed
     v := {
         "msg": sprintf("volume %q has type %s, not allowed by the restricted profile", [vol.name, kind]),
-        "path": sprintf("%s.volumes[%d].%s", [k8s.pod_spec_path, i, kind]),
+        "path": sprintf("%s.volumes[%d].%s", [pod_spec_path, i, kind]),
     }
 }

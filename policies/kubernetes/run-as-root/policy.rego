@@ -11,24 +11,25 @@
 #   remediation: Set securityContext.runAsNonRoot to true and runAsUser to a non-zero UID, on the pod or each container.
 package plimsoll.kubernetes.run_as_root
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.effective_path
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.eff.runAsUser == 0
     v := {
         "msg": sprintf("container %q runs as root (runAsUser: 0)", [c.name]),
-        "path": k8s.effective_path(c, "runAsUser"),
+        "path": effective_path(c, "runAsUser"),
     }
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     not c.eff.runAsNonRoot == true
     not c.eff.runAsUser
     v := {
         "msg": sprintf("container %q may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set", [c.name]),
-        "path": k8s.effective_path(c, "runAsNonRoot"),
+        "path": effective_path(c, "runAsNonRoot"),
     }
 }

@@ -12,7 +12,9 @@
 #   remediation: Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost with a profile) on the pod.
 package plimsoll.kubernetes.seccomp_profile
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.effective_path
+import data.plimsoll.lib.kubernetes.pod_metadata
 import rego.v1
 
 allowed_types := {"RuntimeDefault", "Localhost"}
@@ -22,7 +24,7 @@ legacy_ok(value) if value in {"runtime/default", "docker/default"}
 
 legacy_ok(value) if startswith(value, "localhost/")
 
-annotations := object.get(k8s.pod_metadata, "annotations", {})
+annotations := object.get(pod_metadata, "annotations", {})
 
 legacy_profile(c) := annotations[sprintf("container.seccomp.security.alpha.kubernetes.io/%s", [c.name])]
 
@@ -37,21 +39,21 @@ legacy_only(c) if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.eff.seccompProfile.type == "Unconfined"
     v := {
         "msg": sprintf("container %q runs with seccomp profile Unconfined", [c.name]),
-        "path": sprintf("%s.type", [k8s.effective_path(c, "seccompProfile")]),
+        "path": sprintf("%s.type", [effective_path(c, "seccompProfile")]),
     }
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     not c.eff.seccompProfile.type in allowed_types
     not c.eff.seccompProfile.type == "Unconfined"
     not legacy_only(c)
     v := {
         "msg": sprintf("container %q has no seccomp profile (RuntimeDefault or Localhost)", [c.name]),
-        "path": k8s.effective_path(c, "seccompProfile"),
+        "path": effective_path(c, "seccompProfile"),
     }
 }

@@ -10,11 +10,11 @@
 #   remediation: Mount the Secret as a volume and read it from a file instead of env valueFrom.secretKeyRef or envFrom.secretRef.
 package plimsoll.kubernetes.secrets_in_env
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     some i, env in c.container.env
     ref := env.valueFrom.secretKeyRef
     v := {
@@ -24,7 +24,7 @@ deny contains v if {
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     some i, src in c.container.envFrom
     ref := src.secretRef
     v := {

@@ -11,12 +11,13 @@
 #   remediation: Add a securityContext to the pod and containers (runAsNonRoot, seccompProfile, allowPrivilegeEscalation, capabilities, readOnlyRootFilesystem).
 package plimsoll.kubernetes.security_context_missing
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.pod_security_context
 import rego.v1
 
 deny contains v if {
-    count(k8s.pod_security_context) == 0
-    some c in k8s.containers
+    count(pod_security_context) == 0
+    some c in containers
     count(c.sc) == 0
     v := {
         "msg": sprintf("container %q has no security context, and neither has its pod", [c.name]),

@@ -11,18 +11,20 @@
 #   remediation: Remove seLinuxOptions.user and role, and use only container_t, container_init_t, container_kvm_t or container_engine_t as type.
 package plimsoll.kubernetes.selinux_options
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.pod_security_context
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
 sources contains s if {
-    opts := k8s.pod_security_context.seLinuxOptions
-    s := {"opts": opts, "path": sprintf("%s.securityContext.seLinuxOptions", [k8s.pod_spec_path]), "who": "pod"}
+    opts := pod_security_context.seLinuxOptions
+    s := {"opts": opts, "path": sprintf("%s.securityContext.seLinuxOptions", [pod_spec_path]), "who": "pod"}
 }
 
 sources contains s if {
-    some c in k8s.containers
+    some c in containers
     opts := c.sc.seLinuxOptions
     s := {"opts": opts, "path": sprintf("%s.securityContext.seLinuxOptions", [c.path]), "who": sprintf("container %q", [c.name])}
 }

@@ -13,10 +13,12 @@
 #   remediation: Set automountServiceAccountToken to false on the pod (or its ServiceAccount) unless it calls the Kubernetes API.
 package plimsoll.kubernetes.service_account_token_automount
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.has_key
+import data.plimsoll.lib.kubernetes.pod_spec
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
-sa_name := object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default"))
+sa_name := object.get(pod_spec, "serviceAccountName", object.get(pod_spec, "serviceAccount", "default"))
 
 namespace := object.get(input.metadata, "namespace", "")
 
@@ -24,18 +26,18 @@ namespace := object.get(input.metadata, "namespace", "")
 sa_disables if data.index["kubernetes/ServiceAccount"][namespace][sa_name].automountServiceAccountToken == false
 
 deny contains v if {
-    k8s.pod_spec.automountServiceAccountToken == true
+    pod_spec.automountServiceAccountToken == true
     v := {
         "msg": sprintf("pod mounts the API token of service account %s (automountServiceAccountToken: true)", [sa_name]),
-        "path": [k8s.pod_spec_path, "automountServiceAccountToken"],
+        "path": [pod_spec_path, "automountServiceAccountToken"],
     }
 }
 
 deny contains v if {
-    not k8s.has_key(k8s.pod_spec, "automountServiceAccountToken")
+    not has_key(pod_spec, "automountServiceAccountToken")
     not sa_disables
     v := {
         "msg": sprintf("pod mounts the API token of service account %s: neither the pod nor the service account sets automountServiceAccountToken: false", [sa_name]),
-        "path": [k8s.pod_spec_path, "automountServiceAccountToken"],
+        "path": [pod_spec_path, "automountServiceAccountToken"],
     }
 }

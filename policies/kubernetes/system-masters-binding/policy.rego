@@ -12,11 +12,11 @@
 #   remediation: Bind roles to a dedicated group instead of system:masters, and issue no certificates with O=system:masters.
 package plimsoll.kubernetes.system_masters_binding
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.is_bootstrap_default
 import rego.v1
 
 deny contains v if {
-    not k8s.is_bootstrap_default
+    not is_bootstrap_default
     some i, s in object.get(input, "subjects", [])
     s.kind == "Group"
     s.name == "system:masters"

@@ -10,7 +10,8 @@
 #   remediation: Remove sysctls outside the safe set from securityContext.sysctls; tune the node instead.
 package plimsoll.kubernetes.unsafe_sysctls
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_security_context
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 safe := {
@@ -21,10 +22,10 @@ safe := {
 }
 
 deny contains v if {
-    some i, sysctl in k8s.pod_security_context.sysctls
+    some i, sysctl in pod_security_context.sysctls
     not sysctl.name in safe
     v := {
         "msg": sprintf("pod sets unsafe sysctl %s", [sysctl.name]),
-        "path": sprintf("%s.securityContext.sysctls[%d].name", [k8s.pod_spec_path, i]),
+        "path": sprintf("%s.securityContext.sysctls[%d].name", [pod_spec_path, i]),
     }
 }

@@ -10,19 +10,21 @@
 #   remediation: Remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false.
 package plimsoll.kubernetes.windows_hostprocess
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.pod_security_context
+import data.plimsoll.lib.kubernetes.pod_spec_path
 import rego.v1
 
 deny contains v if {
-    k8s.pod_security_context.windowsOptions.hostProcess == true
+    pod_security_context.windowsOptions.hostProcess == true
     v := {
         "msg": "pod runs Windows HostProcess containers",
-        "path": [k8s.pod_spec_path, "securityContext.windowsOptions.hostProcess"],
+        "path": [pod_spec_path, "securityContext.windowsOptions.hostProcess"],
     }
 }
 
 deny contains v if {
-    some c in k8s.containers
+    some c in containers
     c.sc.windowsOptions.hostProcess == true
     v := {
         "msg": sprintf("container %q is a Windows HostProcess container", [c.name]),
