@@ -47,8 +47,10 @@ container_fields := ["containers", "initContainers", "ephemeralContainers"]
 # sc is its securityContext ({} when absent), eff the effective security context (container over
 # pod) and add/drop its capabilities, upper-cased without CAP_.
 # Computed once per resource and shared by every check: regorus function calls are costly,
-# so checks read these fields instead of calling helpers per container.
-containers contains c if {
+# so checks read these fields instead of calling helpers per container. An array, not a set:
+# walking a set of objects compares whole objects at every step (in the RVM, a tree search
+# from the previous element), and no two containers are equal anyway.
+containers := [c |
 	some field in container_fields
 	some i, container in object.get(pod_spec, field, [])
 	sc := object.get(container, "securityContext", {})
@@ -65,7 +67,7 @@ containers contains c if {
 		"add": {upper(trim_prefix(upper(cap), "CAP_")) | some cap in object.get(caps, "add", [])},
 		"drop": {upper(trim_prefix(upper(cap), "CAP_")) | some cap in object.get(caps, "drop", [])},
 	}
-}
+]
 
 container_security_context(c) := c.sc
 
@@ -103,12 +105,12 @@ is_bootstrap_default if {
 }
 
 # RBAC: rules of a Role/ClusterRole with their index.
-rbac_rules contains r if {
+rbac_rules := [r |
 	input.kind in {"Role", "ClusterRole"}
 	not is_bootstrap_default
 	some i, rule in object.get(input, "rules", [])
 	r := {"rule": rule, "path": sprintf("rules[%d]", [i])}
-}
+]
 
 # A rule grants `verb` on `resource` in `group` (wildcards included).
 grants(rule, groups, resources, verbs) if {

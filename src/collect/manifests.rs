@@ -1,6 +1,6 @@
 //! Manifest collector: Kubernetes YAML and JSON files, directories (recursive), and stdin.
 //!
-//! * Multi-document YAML, anchors and merge keys (values by yaml_serde), `kind: List`.
+//! * Multi-document YAML, anchors and merge keys (one pass: values and field lines, see yaml_load.rs), `kind: List`.
 //! * Every object becomes a [`Resource`] with a stable id and its location: the file, the line
 //!   of its document, and the line of every field (so findings can point at the offending one).
 //! * A broken document is a [`CollectionIssue`] naming file and line; the rest of the file and
@@ -8,7 +8,6 @@
 //! * Snapshot files (`plimsoll collect -o`) given as inputs are read back as they are.
 //! * Unknown kinds are kept: user policies may target them.
 
-use super::yaml_lines::field_lines;
 use crate::snapshot::{
     CollectionIssue, IssueLevel, Location, Resource, Snapshot, SnapshotError, Source, SourceInfo,
     redact_kubernetes,
@@ -365,15 +364,16 @@ fn parse_document(
     resources: &mut Vec<Resource>,
     issues: &mut Vec<CollectionIssue>,
 ) {
-    let value: yaml_serde::Value = match yaml_serde::from_str(doc) {
-        Ok(v) => v,
+    let loaded = match super::yaml_load::load(doc, first_line) {
+        Ok(l) => l,
         Err(e) => {
-            let rel = e.location().map(|l| l.line() as u32).unwrap_or(1);
-            let line = first_line + rel.saturating_sub(1);
-            let mut msg = format!(
-                "{name}:{line}: invalid YAML: {}",
-                strip_location(&e.to_string())
-            );
+            let line = first_line + e.line.saturating_sub(1);
+            let what = if e.message.starts_with("invalid merge key") {
+                ""
+            } else {
+                "invalid YAML: "
+            };
+            let mut msg = format!("{name}:{line}: {what}{}", e.message);
             if doc.contains("{{") {
                 msg.push_str(" (this looks like a Helm template: render it with `helm template` and scan the output)");
             }
@@ -381,21 +381,9 @@ fn parse_document(
             return;
         }
     };
-    let mut value = value;
-    if let Err(e) = value.apply_merge() {
-        issues.push(issue(
-            name,
-            Some(first_line),
-            format!("{name}:{first_line}: invalid merge key: {e}"),
-            IssueLevel::Error,
-        ));
-        return;
-    }
-    let mut complex_key = false;
-    let json = yaml_to_json(value, &mut complex_key);
     // `name: {{ .Values.name }}` is valid YAML (a flow mapping used as a key): an unrendered
     // template would otherwise be scanned as garbage. Quoted "{{ }}" strings stay valid.
-    if complex_key && doc.contains("{{") {
+    if loaded.complex_key && doc.contains("{{") {
         let rel = doc.lines().position(|l| l.contains("{{")).unwrap_or(0) as u32;
         let line = first_line + rel;
         issues.push(issue(
@@ -406,6 +394,8 @@ fn parse_document(
         ));
         return;
     }
+    let fields = loaded.fields;
+    let json = loaded.value.unwrap_or(Value::Null);
     let obj = match json {
         Value::Null => return, // only comments
         Value::Object(o) => o,
@@ -430,7 +420,6 @@ fn parse_document(
         ));
         return;
     }
-    let fields = field_lines(doc, first_line).unwrap_or_default();
     let doc_line = first_content_line(doc, first_line);
     if kind == "List" || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array)) {
         let items = match obj.get("items") {
@@ -467,15 +456,6 @@ fn parse_document(
     }
 }
 
-/// yaml_serde's messages end with "at line N column M" relative to the document; the caller
-/// reports the file line instead.
-fn strip_location(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
 /// The first line of a document that is neither blank nor a comment: where a reader expects
 /// the object to start.
 fn first_content_line(doc: &str, first_line: u32) -> u32 {
@@ -486,55 +466,6 @@ fn first_content_line(doc: &str, first_line: u32) -> u32 {
         }
     }
     first_line
-}
-
-/// yaml_serde's value to JSON: non-string keys (`80: x`) become their text, tags are dropped.
-fn yaml_to_json(v: yaml_serde::Value, complex_key: &mut bool) -> Value {
-    use yaml_serde::Value as Y;
-    match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or_else(|| Value::String(n.to_string()))
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|i| yaml_to_json(i, complex_key))
-                .collect(),
-        ),
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Bool(b) => b.to_string(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Null => "null".into(),
-                    other => {
-                        *complex_key = true;
-                        yaml_serde::to_string(&other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string()
-                    }
-                };
-                out.insert(key, yaml_to_json(v, complex_key));
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(t) => yaml_to_json(t.value, complex_key),
-    }
 }
 
 /// API groups whose kinds are unambiguous without the group in the id.
