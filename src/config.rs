@@ -7,7 +7,6 @@
 //! only the catalogue knows (check ids, benchmark ids, dates, patterns). The documented
 //! example lives in `docs/configuration.md` and is parsed by a test.
 
-use crate::collect::yaml_lines::field_lines;
 use crate::finding::Severity;
 use crate::report::ReportFormat;
 use crate::snapshot::Pos;
@@ -238,7 +237,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             }
         })?
     };
-    config.positions = field_lines(text, 1).unwrap_or_default();
+    // yaml_serde has read the values; the loader only supplies the lines (same YAML rules).
+    config.positions = crate::collect::yaml_load::load(text, 1)
+        .map(|l| l.fields)
+        .unwrap_or_default();
     config.path = Some(path.to_path_buf());
     if let Some(v) = config.version
         && v != 1

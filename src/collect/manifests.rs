@@ -368,12 +368,7 @@ fn parse_document(
         Ok(l) => l,
         Err(e) => {
             let line = first_line + e.line.saturating_sub(1);
-            let what = if e.message.starts_with("invalid merge key") {
-                ""
-            } else {
-                "invalid YAML: "
-            };
-            let mut msg = format!("{name}:{line}: {what}{}", e.message);
+            let mut msg = format!("{name}:{line}: invalid YAML: {}", e.message);
             if doc.contains("{{") {
                 msg.push_str(" (this looks like a Helm template: render it with `helm template` and scan the output)");
             }

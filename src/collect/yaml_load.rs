@@ -129,7 +129,7 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let role = l.role(pos);
+                let role = l.role(pos, false);
                 let value = scalar(&text, style, tag.as_deref()).map_err(fail)?;
                 if anchor != 0 {
                     l.anchors.insert(anchor, value.clone());
@@ -137,7 +137,7 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
                 l.deliver(role, value, Some(&text), pos).map_err(fail)?;
             }
             Event::Alias(id) => {
-                let role = l.role(pos);
+                let role = l.role(pos, false);
                 let Some(anchored) = l.anchors.get(&id) else {
                     return Err(fail("alias to an unknown anchor".into()));
                 };
@@ -155,7 +155,7 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
                 if l.stack.len() >= MAX_DEPTH {
                     return Err(fail(format!("nesting deeper than {MAX_DEPTH} levels")));
                 }
-                let role = l.role(pos);
+                let role = l.role(pos, true);
                 let (path, is_key) = match role {
                     Role::Root => (Some(String::new()), false),
                     Role::Key => {
@@ -225,21 +225,27 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
 
 impl Loader {
     /// The role of a node starting at `pos` in the innermost collection; records the line of a
-    /// sequence item (a key's line is recorded when the key is delivered).
-    fn role(&mut self, pos: Pos) -> Role {
+    /// sequence item (a key's line is recorded when the key is delivered). Only a container
+    /// needs its own path (for its children), so a scalar's is not copied.
+    fn role(&mut self, pos: Pos, container: bool) -> Role {
         match self.stack.last_mut() {
             None => Role::Root,
             Some(Frame::Map { key: None, .. }) => Role::Key,
             Some(Frame::Map {
                 key: Some((_, path, _)),
                 ..
-            }) => Role::Value(path.clone()),
+            }) => Role::Value(path.as_ref().filter(|_| container).cloned()),
             Some(Frame::Seq { items, path, .. }) => {
-                let child = path.as_ref().map(|p| format!("{p}[{}]", items.len()));
-                if let Some(c) = &child {
-                    self.fields.entry(c.clone()).or_insert(pos);
+                let Some(child) = path.as_ref().map(|p| format!("{p}[{}]", items.len())) else {
+                    return Role::Value(None);
+                };
+                if container {
+                    self.fields.entry(child.clone()).or_insert(pos);
+                    Role::Value(Some(child))
+                } else {
+                    self.fields.entry(child).or_insert(pos);
+                    Role::Value(None)
                 }
-                Role::Value(child)
             }
         }
     }
@@ -348,15 +354,16 @@ fn count(v: &Value) -> usize {
 fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     let plain = style == ScalarStyle::Plain;
     if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
-        let v = text;
-        let bad = |what: &str| format!("invalid value {v:?}: expected {what}");
+        let bad = |what: &str| format!("invalid value {text:?}: expected {what}");
         return match tag.suffix.as_str() {
-            "bool" => parse_bool(v)
+            "bool" => parse_bool(text)
                 .map(Value::Bool)
                 .ok_or_else(|| bad("a boolean")),
-            "int" => parse_int(v).ok_or_else(|| bad("an integer")),
-            "float" => parse_float(v).ok_or_else(|| bad("a float")),
-            "null" => is_null(v).then_some(Value::Null).ok_or_else(|| bad("null")),
+            "int" => parse_int(text).ok_or_else(|| bad("an integer")),
+            "float" => parse_float(text).ok_or_else(|| bad("a float")),
+            "null" => is_null(text)
+                .then_some(Value::Null)
+                .ok_or_else(|| bad("null")),
             _ => Ok(Value::String(text.to_string())),
         };
     }
@@ -536,11 +543,20 @@ mod tests {
                 column: 5
             }
         );
-        // The same index the standalone line walker builds.
+    }
+
+    #[test]
+    fn lines_in_flow_style_and_after_complex_keys() {
+        let text = "spec: {containers: [{name: a}, {name: b, image: x}]}\n? [a, b]\n: v\nz: 1\n";
+        let f = load(text, 1).unwrap().fields;
         assert_eq!(
-            Some(loaded.fields),
-            super::super::yaml_lines::field_lines(text, 10)
+            f["spec.containers[1].image"],
+            Pos {
+                line: 1,
+                column: 42
+            }
         );
+        assert_eq!(f["z"].line, 4);
     }
 
     #[test]
