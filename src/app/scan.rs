@@ -7,14 +7,14 @@ use crate::collect::manifests;
 use crate::compliance;
 use crate::config::{Config, FailOn};
 use crate::drift::store::{self, Store};
-use crate::engine::{EvalOptions, Judged, Prepared};
+use crate::engine::{EvalOptions, Judged, Outcome, Prepared};
 use crate::exit::ExitCode;
 use crate::policy::Catalogue;
 use crate::report::{
     self, OutputSpec, ReportFormat, ReportInput, baseline::Baseline, model::Report,
     model::ScanInfo, model::SkippedCheck, table::TableOptions,
 };
-use crate::snapshot::{IssueLevel, Snapshot};
+use crate::snapshot::{IssueLevel, Resource, Snapshot};
 use crate::waiver::Waivers;
 use anyhow::{Context, anyhow};
 use std::collections::{BTreeSet, HashSet};
@@ -323,8 +323,9 @@ pub(crate) fn evaluate(
     );
     let phase = Instant::now();
     let mut judged = Judged::default();
-    let mut first = prepared.judge(&snapshot.resources);
-    shrink(&mut snapshot.resources, &mut first, req.keep_bodies);
+    let keep_bodies = req.keep_bodies;
+    let shrunk = move |r: &mut Resource, outcomes: &mut [Outcome]| shrink(r, outcomes, keep_bodies);
+    let first = prepared.judge(&mut snapshot.resources, &shrunk);
     append(&mut judged, first, 0);
     let mut eval_time = phase.elapsed();
     if let Some(s) = &streamed {
@@ -354,8 +355,7 @@ pub(crate) fn evaluate(
                     });
                 }
             }
-            let mut j = prepared.judge(&chunk.resources);
-            shrink(&mut chunk.resources, &mut j, req.keep_bodies);
+            let j = prepared.judge(&mut chunk.resources, &shrunk);
             append(&mut judged, j, offset);
             snapshot.resources.append(&mut chunk.resources);
             order.extend(chunk.order.into_iter().map(Some));
@@ -498,32 +498,31 @@ fn append(all: &mut Judged, more: Judged, offset: usize) {
         .extend(more.passes.into_iter().map(|(c, r)| (c, r + offset as u32)));
 }
 
-/// Drops the bodies of judged resources (see `Resource::shrink`) once the file positions of
-/// their findings' fields are resolved, keeping with `keep_bodies` (a state store is open) the
-/// digest and body the store records.
-fn shrink(resources: &mut [crate::snapshot::Resource], judged: &mut Judged, keep_bodies: bool) {
+/// Drops the body of a judged resource (see `Resource::shrink`) once the file positions of its
+/// findings' fields are resolved, keeping with `keep_bodies` (a state store is open) the digest
+/// and body the store records. Runs on the worker that judged the resource.
+fn shrink(r: &mut Resource, outcomes: &mut [Outcome], keep_bodies: bool) {
     use crate::engine::Evaluated;
-    for o in &mut judged.outcomes {
-        let (Evaluated::Fail(vs), Some(l)) = (&mut o.result, &resources[o.resource].location)
-        else {
-            continue;
-        };
-        for v in vs {
-            v.pos = Some(match v.path.as_deref() {
-                Some(p) => l.pos_of(p),
-                None => crate::snapshot::Pos::line(l.line),
-            });
+    if let Some(l) = &r.location {
+        for o in outcomes.iter_mut() {
+            let Evaluated::Fail(vs) = &mut o.result else {
+                continue;
+            };
+            for v in vs {
+                v.pos = Some(match v.path.as_deref() {
+                    Some(p) => l.pos_of(p),
+                    None => crate::snapshot::Pos::line(l.line),
+                });
+            }
         }
     }
-    for r in resources.iter_mut() {
-        if keep_bodies && r.retained.is_none() {
-            r.retained = Some(Box::new(crate::snapshot::Retained {
-                digest: crate::drift::digest(r),
-                body: serde_json::to_string(&r.object).unwrap_or_default(),
-            }));
-        }
-        r.shrink();
+    if keep_bodies && r.retained.is_none() {
+        r.retained = Some(Box::new(crate::snapshot::Retained {
+            digest: crate::drift::digest(r),
+            body: serde_json::to_string(&r.object).unwrap_or_default(),
+        }));
     }
+    r.shrink();
 }
 
 /// Puts the resources in the order of a whole collection: the files' resources in input order
@@ -719,7 +718,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         match format {
             // Written as they are rendered: at 100,000s of findings the text alone is GBs.
             ReportFormat::Json => {
-                write_output_with(path, |w| report::json::write(&report, w))?;
+                write_output_with(path, |w| report::json::write(&mut report, w))?;
             }
             ReportFormat::Sarif => {
                 write_output_with(path, |w| report::sarif::write(&report, w))?;

@@ -498,9 +498,29 @@ impl<'a> Prepared<'a> {
     }
 
     /// Evaluates `resources` (outcomes index into this slice), keeping passes as bare pairs.
-    pub fn judge(&self, resources: &[Resource]) -> Judged {
+    /// `after` is called with each resource and its outcomes on the worker that judged it,
+    /// before the next resource: a streamed scan resolves its findings' file positions and
+    /// drops the body there, so that freeing 100,000s of bodies is spread over the workers
+    /// rather than done on one thread after each chunk.
+    pub fn judge(
+        &self,
+        resources: &mut [Resource],
+        after: &(dyn Fn(&mut Resource, &mut [Outcome]) + Sync),
+    ) -> Judged {
+        let per_resource: Vec<Vec<Outcome>> = resources
+            .par_iter_mut()
+            .enumerate()
+            .map_init(
+                || self.pooled(),
+                |pooled, (ri, r)| {
+                    let mut out = self.evaluate_one(pooled.worker(self), ri, r);
+                    after(r, &mut out);
+                    out
+                },
+            )
+            .collect();
         let mut judged = Judged::default();
-        for o in self.per_resource(resources).into_iter().flatten() {
+        for o in per_resource.into_iter().flatten() {
             match o.result {
                 Evaluated::Pass => judged.passes.push((o.check as u32, o.resource as u32)),
                 _ => judged.outcomes.push(o),
@@ -517,21 +537,18 @@ impl<'a> Prepared<'a> {
             .par_iter()
             .enumerate()
             .map_init(
-                || Pooled {
-                    worker: self.workers.lock().ok().and_then(|mut p| p.pop()),
-                    pool: &self.workers,
-                },
-                |pooled, (ri, r)| {
-                    let worker = pooled.worker.get_or_insert_with(|| Worker {
-                        engines: self.engines.clone(),
-                        batches: HashMap::new(),
-                        vms: HashMap::new(),
-                        strings: Strings::default(),
-                    });
-                    self.evaluate_one(worker, ri, r)
-                },
+                || self.pooled(),
+                |pooled, (ri, r)| self.evaluate_one(pooled.worker(self), ri, r),
             )
             .collect()
+    }
+
+    /// A worker from the pool (or none yet: [`Pooled::worker`] builds one when needed).
+    fn pooled(&self) -> Pooled<'_> {
+        Pooled {
+            worker: self.workers.lock().ok().and_then(|mut p| p.pop()),
+            pool: &self.workers,
+        }
     }
 
     /// One resource against every check of its kind (see `Plan`).
@@ -610,6 +627,18 @@ impl<'a> Prepared<'a> {
 struct Pooled<'p> {
     worker: Option<Worker>,
     pool: &'p std::sync::Mutex<Vec<Worker>>,
+}
+
+impl Pooled<'_> {
+    /// The worker, built on first use from the prepared engines.
+    fn worker(&mut self, prepared: &Prepared<'_>) -> &mut Worker {
+        self.worker.get_or_insert_with(|| Worker {
+            engines: prepared.engines.clone(),
+            batches: HashMap::new(),
+            vms: HashMap::new(),
+            strings: Strings::default(),
+        })
+    }
 }
 
 impl Drop for Pooled<'_> {
