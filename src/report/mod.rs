@@ -146,31 +146,53 @@ pub fn tallies(report: &Report) -> HashMap<String, CheckTally> {
         .collect()
 }
 
-/// (severity descending, check index, resource index + 1 (0: none), line).
-type SortKey = (std::cmp::Reverse<Severity>, usize, usize, u32);
-
 /// Builds the report model (compliance, baseline and gate are added afterwards).
 pub fn build(input: ReportInput<'_>) -> Report {
-    // Findings with an integer sort key: (severity descending, check index, resource index + 1,
-    // line). Catalogue and snapshot are sorted by id, so indices order like ids and strings are
-    // compared only on ties (sorting 100,000s of findings on strings was measurable).
+    // Findings are built in their report order, most serious first: (severity descending,
+    // check, resource, then line, path and message within one outcome). Catalogue and
+    // snapshot are sorted by id, so indices order like ids. Only the outcome indices are
+    // sorted, and each outcome's few findings among themselves: sorting 100,000s of findings
+    // with their keys held a second copy of the keys and was a visible part of the report.
     // Sized once: growing by doubling held up to twice the findings at the peak.
     let expected = input
         .outcomes
         .iter()
         .map(|o| match &o.result {
             Evaluated::Fail(vs) => vs.len(),
-            _ => 1,
+            Evaluated::Pass => 0,
+            Evaluated::Error(_) => 1,
         })
         .sum::<usize>()
         + input.not_assessed.len();
-    let mut keyed: Vec<(SortKey, FindingOut)> = Vec::with_capacity(expected);
+    let mut findings: Vec<FindingOut> = Vec::with_capacity(expected);
+    let severity = |ci: usize| std::cmp::Reverse(input.catalogue.checks[ci].meta.severity);
+    // (severity, check, resource + 1 (0: a whole kind not assessed), index).
+    let mut units: Vec<(std::cmp::Reverse<Severity>, usize, usize, Unit)> = input
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(oi, o)| {
+            (
+                severity(o.check),
+                o.check,
+                o.resource + 1,
+                Unit::Outcome(oi),
+            )
+        })
+        .chain(
+            input
+                .not_assessed
+                .iter()
+                .enumerate()
+                .map(|(ni, (ci, _))| (severity(*ci), *ci, 0, Unit::NotAssessed(ni))),
+        )
+        .collect();
+    units.sort_unstable();
     let mut summary = Summary::default();
     for s in Severity::DESCENDING {
         summary.failed_by_severity.insert(s, 0);
     }
     // Per-check text shared by all of its findings (100,000s of findings at scale).
-    type Shared = (Arc<str>, Arc<str>, Arc<[CisRef]>, Arc<str>);
     let shared: Vec<Shared> = input
         .catalogue
         .checks
@@ -231,7 +253,18 @@ pub fn build(input: ReportInput<'_>) -> Report {
     // One resource reference and one file name per resource, shared by its findings.
     let mut refs: Vec<Option<Arc<ResourceRef>>> = vec![None; input.snapshot.resources.len()];
     let mut files: HashMap<&str, Arc<str>> = HashMap::new();
-    for (oi, o) in input.outcomes.iter().enumerate() {
+    for &(_, _, _, unit) in &units {
+        let oi = match unit {
+            Unit::Outcome(oi) => oi,
+            Unit::NotAssessed(ni) => {
+                let (ci, reason) = &input.not_assessed[ni];
+                findings.push(not_assessed(input.catalogue, &shared, *ci, reason));
+                summary.not_assessed += 1;
+                counts[*ci].not_assessed = Some(reason.clone());
+                continue;
+            }
+        };
+        let o = &input.outcomes[oi];
         let check = &input.catalogue.checks[o.check];
         let (title, remediation, cis, check_id) = &shared[o.check];
         let r = &input.snapshot.resources[o.resource];
@@ -261,6 +294,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 .or_insert_with(|| Arc::from(l.file.as_str()))
                 .clone()
         });
+        let start = findings.len();
         let mut push = |status: Status,
                         message: Arc<str>,
                         path: Option<Arc<str>>,
@@ -276,35 +310,26 @@ pub fn build(input: ReportInput<'_>) -> Report {
                     column: pos.column,
                 }
             });
-            let key = (
-                std::cmp::Reverse(check.meta.severity),
-                o.check,
-                o.resource + 1,
-                location.as_ref().map_or(0, |l| l.line),
-            );
-            keyed.push((
-                key,
-                FindingOut {
-                    fingerprint: Fingerprint::of(&[
-                        &check.meta.id,
-                        &r.id,
-                        path.as_deref().unwrap_or(""),
-                    ]),
-                    check_id: check_id.clone(),
-                    title: title.clone(),
-                    severity: check.meta.severity,
-                    status,
-                    resource: Some(resource.clone()),
-                    message,
-                    path,
-                    location,
-                    cis: cis.clone(),
-                    remediation: remediation.clone(),
-                    waiver: waiver.cloned().map(Box::new),
-                    baseline_state: None,
-                    first_seen: None,
-                },
-            ));
+            findings.push(FindingOut {
+                fingerprint: Fingerprint::of(&[
+                    &check.meta.id,
+                    &r.id,
+                    path.as_deref().unwrap_or(""),
+                ]),
+                check_id: check_id.clone(),
+                title: title.clone(),
+                severity: check.meta.severity,
+                status,
+                resource: Some(resource.clone()),
+                message,
+                path,
+                location,
+                cis: cis.clone(),
+                remediation: remediation.clone(),
+                waiver: waiver.cloned().map(Box::new),
+                baseline_state: None,
+                first_seen: None,
+            });
         };
         match &o.result {
             Evaluated::Pass => {}
@@ -333,40 +358,15 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 );
             }
         }
+        // Unstable: findings equal in all of these are the same violation of the outcome.
+        findings[start..].sort_unstable_by(|a, b| {
+            let line = |f: &FindingOut| f.location.as_ref().map_or(0, |l| l.line);
+            line(a)
+                .cmp(&line(b))
+                .then_with(|| a.path.cmp(&b.path))
+                .then_with(|| a.message.cmp(&b.message))
+        });
     }
-    for (ci, reason) in input.not_assessed {
-        let check = &input.catalogue.checks[*ci];
-        let (title, remediation, cis, check_id) = &shared[*ci];
-        summary.not_assessed += 1;
-        counts[*ci].not_assessed = Some(reason.clone());
-        let key = (std::cmp::Reverse(check.meta.severity), *ci, 0, 0);
-        keyed.push((
-            key,
-            FindingOut {
-                fingerprint: Fingerprint::of(&[&check.meta.id, "NOT_ASSESSED"]),
-                check_id: check_id.clone(),
-                title: title.clone(),
-                severity: check.meta.severity,
-                status: Status::NotAssessed,
-                resource: None,
-                message: Arc::from(reason.as_str()),
-                path: None,
-                location: None,
-                cis: cis.clone(),
-                remediation: remediation.clone(),
-                waiver: None,
-                baseline_state: None,
-                first_seen: None,
-            },
-        ));
-    }
-    // Unstable: elements equal in all of these are the same violation of the same outcome.
-    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
-        ka.cmp(kb)
-            .then_with(|| a.path.cmp(&b.path))
-            .then_with(|| a.message.cmp(&b.message))
-    });
-    let findings: Vec<FindingOut> = keyed.into_iter().map(|(_, f)| f).collect();
     // Report positions of the selected checks, in catalogue (id) order.
     let mut selected = input.selected.to_vec();
     selected.sort_unstable();
@@ -404,6 +404,39 @@ pub fn build(input: ReportInput<'_>) -> Report {
     };
     gate(&mut report);
     report
+}
+
+/// A check's texts shared by all of its findings: title, remediation, CIS references, id.
+type Shared = (Arc<str>, Arc<str>, Arc<[CisRef]>, Arc<str>);
+
+/// What a report position is made from: an engine outcome, or a check that could not be
+/// assessed at all (both by index into their [`ReportInput`] lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unit {
+    NotAssessed(usize),
+    Outcome(usize),
+}
+
+/// The finding of a check that could not be assessed.
+fn not_assessed(catalogue: &Catalogue, shared: &[Shared], ci: usize, reason: &str) -> FindingOut {
+    let check = &catalogue.checks[ci];
+    let (title, remediation, cis, check_id) = &shared[ci];
+    FindingOut {
+        fingerprint: Fingerprint::of(&[&check.meta.id, "NOT_ASSESSED"]),
+        check_id: check_id.clone(),
+        title: title.clone(),
+        severity: check.meta.severity,
+        status: Status::NotAssessed,
+        resource: None,
+        message: Arc::from(reason),
+        path: None,
+        location: None,
+        cis: cis.clone(),
+        remediation: remediation.clone(),
+        waiver: None,
+        baseline_state: None,
+        first_seen: None,
+    }
 }
 
 /// Counts the failing findings the gate judges: FAIL (not waived), at or above the threshold,

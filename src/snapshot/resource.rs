@@ -109,6 +109,18 @@ impl Location {
     }
 }
 
+/// Keeps the entries of `map` whose key passes `keep`, in a map of just their size (`retain`
+/// would keep the body's capacity, and 100,000s of shrunk resources are held).
+fn keep_only(map: &mut serde_json::Map<String, serde_json::Value>, keep: impl Fn(&str) -> bool) {
+    let mut kept = serde_json::Map::with_capacity(map.keys().filter(|k| keep(k)).count());
+    for (k, v) in std::mem::take(map) {
+        if keep(&k) {
+            kept.insert(k, v);
+        }
+    }
+    *map = kept;
+}
+
 /// `a.b[0].c` -> `a.b[0]` -> `a.b` -> `a` -> None. Bracketed keys (`a["x.y"]`) are one segment.
 pub(crate) fn parent_path(path: &str) -> Option<&str> {
     let bytes = path.as_bytes();
@@ -186,16 +198,18 @@ impl Resource {
     /// 100,000s of resources this way instead of their bodies and the position of every field.
     pub fn shrink(&mut self) {
         use serde_json::Value;
-        self.object
-            .retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata"));
+        keep_only(&mut self.object, |k| {
+            matches!(k, "apiVersion" | "kind" | "metadata")
+        });
         if let Some(Value::Object(meta)) = self.object.get_mut("metadata") {
-            meta.retain(|k, _| matches!(k.as_str(), "name" | "namespace" | "annotations"));
             if let Some(Value::Object(a)) = meta.get_mut("annotations") {
-                a.retain(|k, _| k.starts_with("plimsoll.io/"));
-                if a.is_empty() {
-                    meta.remove("annotations");
-                }
+                keep_only(a, |k| k.starts_with("plimsoll.io/"));
             }
+            let waivers =
+                matches!(meta.get("annotations"), Some(Value::Object(a)) if !a.is_empty());
+            keep_only(meta, |k| {
+                matches!(k, "name" | "namespace") || (waivers && k == "annotations")
+            });
         }
         if let Some(l) = &mut self.location {
             l.fields = BTreeMap::new();
