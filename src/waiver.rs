@@ -105,8 +105,18 @@ impl Waivers {
             matched: vec![0; self.rules.len()],
             ..Decisions::default()
         };
+        // Which resources carry annotations at all, read in one pass over the resources: the
+        // outcomes visit them check by check, and looking into 100,000s of bodies that way
+        // was half a second of cache misses at 100,000 resources, with no waiver anywhere.
+        let annotated: Vec<bool> = snapshot
+            .resources
+            .iter()
+            .map(|r| annotations(r).is_some())
+            .collect();
         for (i, o) in outcomes.iter().enumerate() {
-            if !matches!(o.result, Evaluated::Fail(_)) {
+            if !matches!(o.result, Evaluated::Fail(_))
+                || (self.rules.is_empty() && !annotated[o.resource])
+            {
                 continue;
             }
             let check = &catalogue.checks[o.check].meta.id;
@@ -137,12 +147,9 @@ impl Waivers {
         if found.is_some() {
             return found;
         }
+        let annotations = annotations(r)?;
         let key = format!("{ANNOTATION_PREFIX}{check}");
-        let reason = r
-            .object
-            .get("metadata")
-            .and_then(|m| m.get("annotations"))
-            .and_then(|a| a.get(&key))?;
+        let reason = annotations.get(&key)?;
         let reason = reason.as_str().unwrap_or("").trim();
         if !self.allow_annotations {
             d.forbidden_annotations += 1;
@@ -190,6 +197,15 @@ impl Rule {
             && ok(&self.name_pattern, Some(r.name()))
             && ok(&self.file, r.location.as_ref().map(|l| l.file.as_str()))
     }
+}
+
+/// The resource's annotations, if it has any (a shrunk resource keeps only Plimsoll's).
+fn annotations(r: &Resource) -> Option<&serde_json::Map<String, serde_json::Value>> {
+    r.object
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.as_object())
+        .filter(|a| !a.is_empty())
 }
 
 #[cfg(test)]

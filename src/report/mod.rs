@@ -15,6 +15,7 @@ use crate::policy::Catalogue;
 use crate::snapshot::Snapshot;
 use crate::waiver::Decisions;
 use model::{CheckOut, FileLocation, FindingOut, Passed, Report, ResourceRef, ScanInfo, Summary};
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -250,23 +251,99 @@ pub fn build(input: ReportInput<'_>) -> Report {
             passes.push((ci, resource_ref(&input.snapshot.resources[ri])));
         }
     }
-    // One resource reference and one file name per resource, shared by its findings.
+    // Serially: the counts, one resource reference and one file name per resource (shared by
+    // its findings), and a slot per finding in report order. Then the findings themselves,
+    // in parallel, straight into the report's vector.
     let mut refs: Vec<Option<Arc<ResourceRef>>> = vec![None; input.snapshot.resources.len()];
-    let mut files: HashMap<&str, Arc<str>> = HashMap::new();
+    let mut files: Vec<Option<Arc<str>>> = vec![None; input.snapshot.resources.len()];
+    let mut last_file: Option<Arc<str>> = None;
+    for o in input.outcomes {
+        let r = &input.snapshot.resources[o.resource];
+        if matches!(o.result, Evaluated::Pass) || refs[o.resource].is_some() {
+            continue;
+        }
+        refs[o.resource] = Some(Arc::new(resource_ref(r)));
+        if let Some(l) = &r.location {
+            // Resources of one file are neighbours: one shared name per file.
+            let file = match &last_file {
+                Some(f) if **f == *l.file => f.clone(),
+                _ => Arc::from(l.file.as_str()),
+            };
+            last_file = Some(file.clone());
+            files[o.resource] = Some(file);
+        }
+    }
+    let finding = |slot: &Slot| -> FindingOut {
+        if slot.outcome == NOT_ASSESSED {
+            let (ci, reason) = &input.not_assessed[slot.violation as usize];
+            return not_assessed(input.catalogue, &shared, *ci, reason);
+        }
+        let oi = slot.outcome as usize;
+        let o = &input.outcomes[oi];
+        let check = &input.catalogue.checks[o.check];
+        let (title, remediation, cis, check_id) = &shared[o.check];
+        let r = &input.snapshot.resources[o.resource];
+        let waiver = input.decisions.waived.get(&oi);
+        let (status, message, path) = match &o.result {
+            Evaluated::Fail(vs) => {
+                let v = &vs[slot.violation as usize];
+                let status = match waiver {
+                    Some(_) => Status::Waived,
+                    None => Status::Fail,
+                };
+                (status, v.msg.clone(), v.path.clone())
+            }
+            Evaluated::Error(e) => (Status::Error, Arc::from(format!("policy error: {e}")), None),
+            Evaluated::Pass => (Status::Pass, Arc::from(""), None),
+        };
+        let location = slot
+            .pos
+            .zip(files[o.resource].as_ref())
+            .map(|(pos, file)| FileLocation {
+                file: file.clone(),
+                line: pos.line,
+                column: pos.column,
+            });
+        FindingOut {
+            fingerprint: Fingerprint::of(&[&check.meta.id, &r.id, path.as_deref().unwrap_or("")]),
+            check_id: check_id.clone(),
+            title: title.clone(),
+            severity: check.meta.severity,
+            status,
+            resource: refs[o.resource].clone(),
+            message,
+            path,
+            location,
+            cis: cis.clone(),
+            remediation: remediation.clone(),
+            waiver: waiver.cloned().map(Box::new),
+            baseline_state: None,
+            first_seen: None,
+        }
+    };
+    // Slots are turned into findings a batch at a time, so they are never all held.
+    let mut slots: Vec<Slot> = Vec::with_capacity(SLOTS);
     for &(_, _, _, unit) in &units {
+        if slots.len() >= SLOTS {
+            findings.par_extend(slots.par_iter().map(&finding));
+            slots.clear();
+        }
         let oi = match unit {
             Unit::Outcome(oi) => oi,
             Unit::NotAssessed(ni) => {
                 let (ci, reason) = &input.not_assessed[ni];
-                findings.push(not_assessed(input.catalogue, &shared, *ci, reason));
                 summary.not_assessed += 1;
                 counts[*ci].not_assessed = Some(reason.clone());
+                slots.push(Slot {
+                    outcome: NOT_ASSESSED,
+                    violation: ni as u32,
+                    pos: None,
+                });
                 continue;
             }
         };
         let o = &input.outcomes[oi];
         let check = &input.catalogue.checks[o.check];
-        let (title, remediation, cis, check_id) = &shared[o.check];
         let r = &input.snapshot.resources[o.resource];
         let count = &mut counts[o.check];
         count.evaluated += 1;
@@ -279,93 +356,60 @@ pub fn build(input: ReportInput<'_>) -> Report {
             }
             continue;
         }
-        let waiver = input.decisions.waived.get(&oi);
-        match (&o.result, waiver) {
-            (Evaluated::Fail(_), Some(_)) => count.waived += 1,
-            (Evaluated::Fail(_), None) => count.failed += 1,
+        let waived = input.decisions.waived.contains_key(&oi);
+        match (&o.result, waived) {
+            (Evaluated::Fail(_), true) => count.waived += 1,
+            (Evaluated::Fail(_), false) => count.failed += 1,
             _ => count.errors += 1,
         }
-        let resource = refs[o.resource]
-            .get_or_insert_with(|| Arc::new(resource_ref(r)))
-            .clone();
-        let file = r.location.as_ref().map(|l| {
-            files
-                .entry(l.file.as_str())
-                .or_insert_with(|| Arc::from(l.file.as_str()))
-                .clone()
-        });
-        let start = findings.len();
-        let mut push = |status: Status,
-                        message: Arc<str>,
-                        path: Option<Arc<str>>,
-                        pos: Option<crate::snapshot::Pos>| {
-            let location = r.location.as_ref().zip(file.as_ref()).map(|(l, file)| {
-                let pos = pos.unwrap_or_else(|| {
-                    path.as_deref()
-                        .map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p))
-                });
-                FileLocation {
-                    file: file.clone(),
-                    line: pos.line,
-                    column: pos.column,
-                }
-            });
-            findings.push(FindingOut {
-                fingerprint: Fingerprint::of(&[
-                    &check.meta.id,
-                    &r.id,
-                    path.as_deref().unwrap_or(""),
-                ]),
-                check_id: check_id.clone(),
-                title: title.clone(),
-                severity: check.meta.severity,
-                status,
-                resource: Some(resource.clone()),
-                message,
-                path,
-                location,
-                cis: cis.clone(),
-                remediation: remediation.clone(),
-                waiver: waiver.cloned().map(Box::new),
-                baseline_state: None,
-                first_seen: None,
-            });
+        let pos_of = |path: Option<&str>, pos: Option<crate::snapshot::Pos>| {
+            r.location.as_ref().map(|l| {
+                pos.unwrap_or_else(|| {
+                    path.map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p))
+                })
+            })
         };
         match &o.result {
             Evaluated::Pass => {}
             Evaluated::Fail(vs) => {
-                for v in vs {
-                    if waiver.is_some() {
+                let start = slots.len();
+                for (k, v) in vs.iter().enumerate() {
+                    if waived {
                         summary.waived += 1;
-                        push(Status::Waived, v.msg.clone(), v.path.clone(), v.pos);
-                        continue;
+                    } else {
+                        summary.failed += 1;
+                        *summary
+                            .failed_by_severity
+                            .entry(check.meta.severity)
+                            .or_default() += 1;
                     }
-                    summary.failed += 1;
-                    *summary
-                        .failed_by_severity
-                        .entry(check.meta.severity)
-                        .or_default() += 1;
-                    push(Status::Fail, v.msg.clone(), v.path.clone(), v.pos);
+                    slots.push(Slot {
+                        outcome: oi as u32,
+                        violation: k as u32,
+                        pos: pos_of(v.path.as_deref(), v.pos),
+                    });
                 }
+                // Unstable: slots equal in all of these are the same violation.
+                slots[start..].sort_unstable_by(|a, b| {
+                    let (va, vb) = (&vs[a.violation as usize], &vs[b.violation as usize]);
+                    a.line()
+                        .cmp(&b.line())
+                        .then_with(|| va.path.cmp(&vb.path))
+                        .then_with(|| va.msg.cmp(&vb.msg))
+                });
             }
-            Evaluated::Error(e) => {
+            Evaluated::Error(_) => {
                 summary.errors += 1;
-                push(
-                    Status::Error,
-                    Arc::from(format!("policy error: {e}")),
-                    None,
-                    None,
-                );
+                slots.push(Slot {
+                    outcome: oi as u32,
+                    violation: 0,
+                    pos: pos_of(None, None),
+                });
             }
         }
-        // Unstable: findings equal in all of these are the same violation of the outcome.
-        findings[start..].sort_unstable_by(|a, b| {
-            let line = |f: &FindingOut| f.location.as_ref().map_or(0, |l| l.line);
-            line(a)
-                .cmp(&line(b))
-                .then_with(|| a.path.cmp(&b.path))
-                .then_with(|| a.message.cmp(&b.message))
-        });
+    }
+    if !slots.is_empty() {
+        findings.par_extend(slots.par_iter().map(&finding));
     }
     // Report positions of the selected checks, in catalogue (id) order.
     let mut selected = input.selected.to_vec();
@@ -404,6 +448,30 @@ pub fn build(input: ReportInput<'_>) -> Report {
     };
     gate(&mut report);
     report
+}
+
+/// A finding to build: which outcome (or check not assessed), which of the outcome's
+/// violations, and where in its file.
+/// 20 bytes, as there is one per finding.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// Index into the outcomes; `NOT_ASSESSED` for a check not assessed.
+    outcome: u32,
+    /// Index into the outcome's violations, or into the checks not assessed.
+    violation: u32,
+    /// None: the resource is not from a file.
+    pos: Option<crate::snapshot::Pos>,
+}
+
+const NOT_ASSESSED: u32 = u32::MAX;
+
+/// Findings built per parallel batch.
+const SLOTS: usize = 1 << 16;
+
+impl Slot {
+    fn line(&self) -> u32 {
+        self.pos.map_or(0, |p| p.line)
+    }
 }
 
 /// A check's texts shared by all of its findings: title, remediation, CIS references, id.
