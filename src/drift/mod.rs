@@ -285,7 +285,7 @@ pub fn compare(
         findings.push((
             fingerprint,
             StoredFinding {
-                check_id: f.check_id.to_string(),
+                check_id: f.check.id.to_string(),
                 resource_id: resource.id.clone(),
                 severity: f.severity.as_str().to_string(),
                 status: f.status.as_str().to_string(),

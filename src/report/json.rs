@@ -93,8 +93,16 @@ mod tests {
 
     fn finding(n: usize) -> FindingOut {
         FindingOut {
-            check_id: Arc::from("PLM-K8S-0001"),
-            title: Arc::from("Containers are not privileged"),
+            check: Arc::new(CheckText {
+                id: Arc::from("PLM-K8S-0001"),
+                title: Arc::from("Containers are not privileged"),
+                cis: Arc::from(vec![CisRef {
+                    benchmark: "cis-kubernetes-1.12".into(),
+                    control: "5.2.2".into(),
+                    level: 1,
+                }]),
+                remediation: Arc::from("Remove privileged: true."),
+            }),
             severity: Severity::High,
             status: if n.is_multiple_of(3) {
                 Status::Waived
@@ -115,12 +123,6 @@ mod tests {
                 line: n as u32 + 1,
                 column: 3,
             }),
-            cis: Arc::from(vec![CisRef {
-                benchmark: "cis-kubernetes-1.12".into(),
-                control: "5.2.2".into(),
-                level: 1,
-            }]),
-            remediation: Arc::from("Remove privileged: true."),
             fingerprint: Fingerprint(n as u64 * 7919),
             waiver: (n.is_multiple_of(3)).then(|| {
                 Box::new(WaiverRef {

@@ -56,13 +56,13 @@ pub fn render(report: &Report) -> String {
     for f in &report.findings {
         let Some(r) = &f.resource else {
             not_assessed
-                .entry(&*f.check_id)
+                .entry(&*f.check.id)
                 .or_default()
                 .push(&f.message);
             continue;
         };
         let case = cases
-            .entry(&*f.check_id)
+            .entry(&*f.check.id)
             .or_default()
             .entry(r.id.as_str())
             .or_default();

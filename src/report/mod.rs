@@ -204,12 +204,12 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 .get(&c.meta.id)
                 .cloned()
                 .unwrap_or_default();
-            (
-                Arc::from(c.meta.title.as_str()),
-                Arc::from(c.meta.remediation.as_str()),
-                Arc::from(refs),
-                Arc::from(c.meta.id.as_str()),
-            )
+            Arc::new(model::CheckText {
+                id: Arc::from(c.meta.id.as_str()),
+                title: Arc::from(c.meta.title.as_str()),
+                cis: Arc::from(refs),
+                remediation: Arc::from(c.meta.remediation.as_str()),
+            })
         })
         .collect();
     // Per-check counts, indexed like the catalogue; only selected checks are reported.
@@ -218,14 +218,14 @@ pub fn build(input: ReportInput<'_>) -> Report {
         .checks
         .iter()
         .zip(&shared)
-        .map(|(c, (title, remediation, cis, _))| CheckOut {
+        .map(|(c, text)| CheckOut {
             id: c.meta.id.clone(),
-            title: title.clone(),
+            title: text.title.clone(),
             description: c.meta.description.clone(),
             severity: c.meta.severity,
             kinds: c.meta.kinds.clone(),
-            cis: cis.clone(),
-            remediation: remediation.clone(),
+            cis: text.cis.clone(),
+            remediation: text.remediation.clone(),
             evaluated: 0,
             passed: 0,
             failed: 0,
@@ -281,7 +281,6 @@ pub fn build(input: ReportInput<'_>) -> Report {
         let oi = slot.outcome as usize;
         let o = &input.outcomes[oi];
         let check = &input.catalogue.checks[o.check];
-        let (title, remediation, cis, check_id) = &shared[o.check];
         let r = &input.snapshot.resources[o.resource];
         let waiver = input.decisions.waived.get(&oi);
         let (status, message, path) = match &o.result {
@@ -306,16 +305,13 @@ pub fn build(input: ReportInput<'_>) -> Report {
             });
         FindingOut {
             fingerprint: Fingerprint::of(&[&check.meta.id, &r.id, path.as_deref().unwrap_or("")]),
-            check_id: check_id.clone(),
-            title: title.clone(),
+            check: shared[o.check].clone(),
             severity: check.meta.severity,
             status,
             resource: refs[o.resource].clone(),
             message,
             path,
             location,
-            cis: cis.clone(),
-            remediation: remediation.clone(),
             waiver: waiver.cloned().map(Box::new),
             baseline_state: None,
             first_seen: None,
@@ -474,8 +470,8 @@ impl Slot {
     }
 }
 
-/// A check's texts shared by all of its findings: title, remediation, CIS references, id.
-type Shared = (Arc<str>, Arc<str>, Arc<[CisRef]>, Arc<str>);
+/// A check's texts shared by all of its findings.
+type Shared = Arc<model::CheckText>;
 
 /// What a report position is made from: an engine outcome, or a check that could not be
 /// assessed at all (both by index into their [`ReportInput`] lists).
@@ -488,19 +484,15 @@ enum Unit {
 /// The finding of a check that could not be assessed.
 fn not_assessed(catalogue: &Catalogue, shared: &[Shared], ci: usize, reason: &str) -> FindingOut {
     let check = &catalogue.checks[ci];
-    let (title, remediation, cis, check_id) = &shared[ci];
     FindingOut {
         fingerprint: Fingerprint::of(&[&check.meta.id, "NOT_ASSESSED"]),
-        check_id: check_id.clone(),
-        title: title.clone(),
+        check: shared[ci].clone(),
         severity: check.meta.severity,
         status: Status::NotAssessed,
         resource: None,
         message: Arc::from(reason),
         path: None,
         location: None,
-        cis: cis.clone(),
-        remediation: remediation.clone(),
         waiver: None,
         baseline_state: None,
         first_seen: None,

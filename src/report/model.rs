@@ -334,45 +334,91 @@ pub struct FileLocation {
     pub column: u32,
 }
 
+/// The texts every finding of a check carries, held once per check and shared by its
+/// findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckText {
+    /// Check id.
+    pub id: Arc<str>,
+    /// Check title.
+    pub title: Arc<str>,
+    /// CIS controls the check maps to.
+    pub cis: Arc<[CisRef]>,
+    /// How to fix a failure.
+    pub remediation: Arc<str>,
+}
+
 /// One finding. Its texts are shared with the other findings of the same check, resource or
 /// message, so a large run holds no string per finding (a 100,000-resource cluster has about
-/// 750,000 findings).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// 750,000 findings, 112 bytes each). Serialised as `checkId`, `title`, `severity`, `status`,
+/// `resource`, `message`, `path`, `location`, `cis`, `remediation`, `fingerprint`, `waiver`,
+/// `baselineState`, `firstSeen` (absent optional fields left out).
+#[derive(Debug, Clone)]
 pub struct FindingOut {
-    /// Check id.
-    pub check_id: Arc<str>,
-    /// Check title (shared by every finding of the check).
-    pub title: Arc<str>,
+    /// The check's id, title, CIS references and remediation.
+    pub check: Arc<CheckText>,
     /// Severity.
     pub severity: Severity,
     /// FAIL, WAIVED, ERROR or NOT_ASSESSED.
     pub status: Status,
     /// The resource (absent when a whole kind could not be assessed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<Arc<ResourceRef>>,
     /// What is wrong (or why it could not be assessed).
     pub message: Arc<str>,
     /// The offending field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Arc<str>>,
     /// Where in a file (manifests).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<FileLocation>,
-    /// CIS controls the check maps to.
-    pub cis: Arc<[CisRef]>,
-    /// How to fix it.
-    pub remediation: Arc<str>,
     /// Stable across runs: check id, resource id and field.
     pub fingerprint: Fingerprint,
     /// Why it is waived (status WAIVED); boxed, as few findings are.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<Box<WaiverRef>>,
     /// New or unchanged relative to `--baseline` or the previous run (failing and waived
     /// findings only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<BaselineState>,
     /// When the state store first saw this finding (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<Arc<str>>,
+}
+
+impl Serialize for FindingOut {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let present = [
+            self.resource.is_some(),
+            self.path.is_some(),
+            self.location.is_some(),
+            self.waiver.is_some(),
+            self.baseline_state.is_some(),
+            self.first_seen.is_some(),
+        ];
+        let fields = 8 + present.iter().filter(|p| **p).count();
+        let mut st = s.serialize_struct("FindingOut", fields)?;
+        st.serialize_field("checkId", &*self.check.id)?;
+        st.serialize_field("title", &*self.check.title)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("status", &self.status)?;
+        if let Some(r) = &self.resource {
+            st.serialize_field("resource", r)?;
+        }
+        st.serialize_field("message", &*self.message)?;
+        if let Some(p) = &self.path {
+            st.serialize_field("path", &**p)?;
+        }
+        if let Some(l) = &self.location {
+            st.serialize_field("location", l)?;
+        }
+        st.serialize_field("cis", &*self.check.cis)?;
+        st.serialize_field("remediation", &*self.check.remediation)?;
+        st.serialize_field("fingerprint", &self.fingerprint)?;
+        if let Some(w) = &self.waiver {
+            st.serialize_field("waiver", w)?;
+        }
+        if let Some(b) = &self.baseline_state {
+            st.serialize_field("baselineState", b)?;
+        }
+        if let Some(f) = &self.first_seen {
+            st.serialize_field("firstSeen", &**f)?;
+        }
+        st.end()
+    }
 }

@@ -230,8 +230,8 @@ fn result(f: &FindingOut, index: &std::collections::HashMap<&str, usize>) -> Opt
         "partialFingerprints": {"plimsollFingerprint/v1": f.fingerprint},
         "properties": {"severity": f.severity.as_str()},
     });
-    r["ruleId"] = json!(f.check_id);
-    if let Some(i) = index.get(&*f.check_id) {
+    r["ruleId"] = json!(f.check.id);
+    if let Some(i) = index.get(&*f.check.id) {
         r["ruleIndex"] = json!(i);
     }
     if let Some(p) = &f.path {
@@ -288,11 +288,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         };
         let mut n = json!({
             "level": lvl,
-            "message": {"text": format!("{} {what}: {}", f.check_id, f.message)},
+            "message": {"text": format!("{} {what}: {}", f.check.id, f.message)},
             "descriptor": {"id": f.status.as_str()},
-            "associatedRule": {"id": f.check_id},
+            "associatedRule": {"id": f.check.id},
         });
-        if let Some(i) = index.get(&*f.check_id) {
+        if let Some(i) = index.get(&*f.check.id) {
             n["associatedRule"]["index"] = json!(i);
         }
         let locs = locations(f);

@@ -156,7 +156,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
         .map(|f| {
             [
                 f.severity.as_str().to_uppercase(),
-                f.check_id.to_string(),
+                f.check.id.to_string(),
                 status_label(f),
                 resource_label(f, layout),
                 f.location
@@ -334,8 +334,8 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         t.set_header(header);
         let mut last_check: Option<&str> = None;
         for f in &report.findings {
-            let first_of_group = last_check != Some(&*f.check_id);
-            last_check = Some(&f.check_id);
+            let first_of_group = last_check != Some(&*f.check.id);
+            last_check = Some(&f.check.id);
             let (sev, check) = if first_of_group {
                 (
                     styled(
@@ -343,7 +343,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
                         Some(severity_colour(f.severity)),
                         opts,
                     ),
-                    Cell::new(format!("{}\n{}", f.check_id, f.title)),
+                    Cell::new(format!("{}\n{}", f.check.id, f.check.title)),
                 )
             } else {
                 (Cell::new(""), Cell::new(""))
