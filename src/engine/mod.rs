@@ -3,6 +3,8 @@
 //! whose `kinds` match it. Cross-resource checks read `data.inventory`, built once from the
 //! snapshot with only the kinds they ask for. No I/O happens here.
 
+mod input;
+
 use crate::policy::{Catalogue, PolicyError};
 use crate::snapshot::{Resource, Snapshot};
 use rayon::prelude::*;
@@ -10,7 +12,6 @@ use regorus::Value;
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -99,17 +100,12 @@ pub struct Outcome {
     pub result: Evaluated,
 }
 
-/// Converts JSON to a regorus value without a text round trip.
-fn to_value(v: &serde_json::Value) -> Value {
-    Value::deserialize(v).unwrap_or(Value::Undefined)
-}
-
 /// The policy input for a resource: its object plus `id` and `source`; `location` stays out
 /// (it is for reporting, and large).
-pub fn resource_input(r: &Resource) -> Value {
+fn resource_input(r: &Resource, shared: &mut input::Shared) -> Value {
     let mut map = BTreeMap::new();
     for (k, v) in &r.object {
-        map.insert(Value::from(k.as_str()), to_value(v));
+        map.insert(Value::from(k.as_str()), input::to_value(v, shared));
     }
     map.insert(Value::from("id"), Value::from(r.id.as_str()));
     map.insert(Value::from("source"), Value::from(r.source.as_str()));
@@ -390,10 +386,11 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|k| (Value::from(k.as_str()), Vec::new()))
             .collect();
+        let mut shared = input::Shared::default();
         for r in source {
             let sel = r.selector();
             if let Some(list) = inventory.get_mut(&Value::from(sel.as_str())) {
-                list.push(resource_input(r));
+                list.push(resource_input(r, &mut shared));
             }
         }
         let (index, subjects) = index_inventory(&inventory);
@@ -407,7 +404,7 @@ impl<'a> Prepared<'a> {
         data.insert(Value::from("subjects"), subjects);
         data.insert(
             Value::from("config"),
-            to_value(&serde_json::Value::Object(opts.config.clone())),
+            input::object(&opts.config, &mut shared),
         );
         let data = Value::from(data);
         let timer = ExecutionTimerConfig {
@@ -557,7 +554,7 @@ impl<'a> Prepared<'a> {
         let Some(plan) = self.plans.get(&selector) else {
             return Vec::new();
         };
-        let input = resource_input(r);
+        let input = resource_input(r, &mut worker.shared);
         let outcome = |pos: usize, result: Evaluated| Outcome {
             check: self.checks[pos],
             resource: ri,
@@ -637,6 +634,7 @@ impl Pooled<'_> {
             batches: HashMap::new(),
             vms: HashMap::new(),
             strings: Strings::default(),
+            shared: input::Shared::default(),
         })
     }
 }
@@ -656,6 +654,7 @@ struct Worker {
     batches: HashMap<String, regorus::Engine>,
     vms: HashMap<String, RegoVM>,
     strings: Strings,
+    shared: input::Shared,
 }
 
 #[cfg(test)]
