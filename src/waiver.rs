@@ -201,11 +201,7 @@ impl Rule {
 
 /// The resource's annotations, if it has any (a shrunk resource keeps only Plimsoll's).
 fn annotations(r: &Resource) -> Option<&serde_json::Map<String, serde_json::Value>> {
-    r.object
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .and_then(|a| a.as_object())
-        .filter(|a| !a.is_empty())
+    r.annotations()
 }
 
 #[cfg(test)]
