@@ -167,28 +167,24 @@ pub fn build(input: ReportInput<'_>) -> Report {
         + input.not_assessed.len();
     let mut findings: Vec<FindingOut> = Vec::with_capacity(expected);
     let severity = |ci: usize| std::cmp::Reverse(input.catalogue.checks[ci].meta.severity);
-    // (severity, check, resource + 1 (0: a whole kind not assessed), index).
-    let mut units: Vec<(std::cmp::Reverse<Severity>, usize, usize, Unit)> = input
-        .outcomes
-        .iter()
-        .enumerate()
-        .map(|(oi, o)| {
-            (
-                severity(o.check),
-                o.check,
-                o.resource + 1,
-                Unit::Outcome(oi),
-            )
-        })
-        .chain(
-            input
-                .not_assessed
-                .iter()
-                .enumerate()
-                .map(|(ni, (ci, _))| (severity(*ci), *ci, 0, Unit::NotAssessed(ni))),
-        )
+    // Report positions as 4-byte units (an index with a tag), sorted by (severity, check,
+    // resource + 1 (0: a whole kind not assessed), unit): the keys are read from the outcomes
+    // during the sort instead of being held beside each unit (40 bytes a unit, 20 MB at
+    // 100,000 resources).
+    debug_assert!(input.outcomes.len() < NOT_ASSESSED_UNIT as usize);
+    let mut units: Vec<u32> = (0..input.outcomes.len() as u32)
+        .chain((0..input.not_assessed.len() as u32).map(|ni| ni | NOT_ASSESSED_UNIT))
         .collect();
-    units.sort_unstable();
+    units.sort_unstable_by_key(|&u| match Unit::of(u) {
+        Unit::Outcome(oi) => {
+            let o = &input.outcomes[oi];
+            (severity(o.check), o.check, o.resource + 1, u)
+        }
+        Unit::NotAssessed(ni) => {
+            let ci = input.not_assessed[ni].0;
+            (severity(ci), ci, 0, u)
+        }
+    });
     let mut summary = Summary::default();
     for s in Severity::DESCENDING {
         summary.failed_by_severity.insert(s, 0);
@@ -319,7 +315,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
     };
     // Slots are turned into findings a batch at a time, so they are never all held.
     let mut slots: Vec<Slot> = Vec::with_capacity(SLOTS);
-    for &(_, _, _, unit) in &units {
+    for unit in units.iter().map(|&u| Unit::of(u)) {
         if slots.len() >= SLOTS {
             findings.par_extend(slots.par_iter().map(&finding));
             slots.clear();
@@ -479,6 +475,19 @@ type Shared = Arc<model::CheckText>;
 enum Unit {
     NotAssessed(usize),
     Outcome(usize),
+}
+
+/// The tag of a not-assessed unit; outcome units are their index (fewer than 2^31 outcomes:
+/// that many would need 100s of GB).
+const NOT_ASSESSED_UNIT: u32 = 1 << 31;
+
+impl Unit {
+    fn of(u: u32) -> Unit {
+        match u & NOT_ASSESSED_UNIT {
+            0 => Unit::Outcome(u as usize),
+            _ => Unit::NotAssessed((u & !NOT_ASSESSED_UNIT) as usize),
+        }
+    }
 }
 
 /// The finding of a check that could not be assessed.
