@@ -826,19 +826,22 @@ mod tests {
     fn permute_moves_resources_and_follows_their_outcomes() {
         // Cycles of several lengths and fixed points.
         let perm = [3usize, 0, 4, 1, 2, 5, 7, 6];
-        let mut snapshot = Snapshot::default();
-        snapshot.resources = (0..perm.len())
-            .map(|i| Resource::new(format!("r{i}"), Source::Kubernetes, Default::default()))
-            .collect();
-        let mut judged = Judged::default();
-        judged.outcomes = (0..perm.len())
-            .map(|i| Outcome {
-                check: 0,
-                resource: i,
-                result: Evaluated::Error(format!("r{i}")),
-            })
-            .collect();
-        judged.passes = (0..perm.len() as u32).map(|i| (1, i)).collect();
+        let mut snapshot = Snapshot {
+            resources: (0..perm.len())
+                .map(|i| Resource::new(format!("r{i}"), Source::Kubernetes, Default::default()))
+                .collect(),
+            ..Default::default()
+        };
+        let mut judged = Judged {
+            outcomes: (0..perm.len())
+                .map(|i| Outcome {
+                    check: 0,
+                    resource: i,
+                    result: Evaluated::Error(format!("r{i}")),
+                })
+                .collect(),
+            passes: (0..perm.len() as u32).map(|i| (1, i)).collect(),
+        };
         permute(&mut snapshot, &mut judged, &perm);
         let ids: Vec<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
         let expected: Vec<String> = perm.iter().map(|o| format!("r{o}")).collect();

@@ -114,12 +114,12 @@ mod tests {
                 kind: "Pod".into(),
                 namespace: n.is_multiple_of(2).then(|| "ns".to_string()),
                 name: format!("p{n}"),
+                file: Some(Arc::from("a.yaml")),
             })),
             // Quotes, a newline and non-ASCII text must stay escaped inside the element.
             message: Arc::from(format!("container \"c{n}\"\nis privileged: é").as_str()),
             path: Some(Arc::from("spec.containers[0].securityContext.privileged")),
-            location: Some(FileLocation {
-                file: Arc::from("a.yaml"),
+            spot: Some(Spot {
                 line: n as u32 + 1,
                 column: 3,
             }),

@@ -41,7 +41,7 @@ struct Case<'a> {
 }
 
 fn location_suffix(f: &FindingOut) -> String {
-    match (&f.location, &f.path) {
+    match (&f.location(), &f.path) {
         (Some(l), _) => format!(" ({}:{})", l.file, l.line),
         (None, Some(p)) => format!(" ({p})"),
         (None, None) => String::new(),
@@ -67,7 +67,7 @@ pub fn render(report: &Report) -> String {
             .entry(r.id.as_str())
             .or_default();
         if case.file.is_none() {
-            case.file = f.location.as_ref().map(|l| (&*l.file, l.line));
+            case.file = f.location().map(|l| (l.file, l.line));
         }
         match f.status {
             Status::Fail => case.failures.push(f),

@@ -14,7 +14,7 @@ use crate::finding::{CisRef, Fingerprint, Severity, Status};
 use crate::policy::Catalogue;
 use crate::snapshot::Snapshot;
 use crate::waiver::Decisions;
-use model::{CheckOut, FileLocation, FindingOut, Passed, Report, ResourceRef, ScanInfo, Summary};
+use model::{CheckOut, FindingOut, Passed, Report, ResourceRef, ScanInfo, Spot, Summary};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -236,6 +236,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         kind: r.kind().to_string(),
         namespace: r.namespace().map(str::to_string),
         name: r.name().to_string(),
+        file: None,
     };
     for &(ci, ri) in input.passes {
         let (ci, ri) = (ci as usize, ri as usize);
@@ -247,18 +248,17 @@ pub fn build(input: ReportInput<'_>) -> Report {
             passes.push((ci, resource_ref(&input.snapshot.resources[ri])));
         }
     }
-    // Serially: the counts, one resource reference and one file name per resource (shared by
-    // its findings), and a slot per finding in report order. Then the findings themselves,
-    // in parallel, straight into the report's vector.
+    // Serially: the counts, one resource reference per resource (shared by its findings,
+    // with one file name per file), and a slot per finding in report order. Then the findings
+    // themselves, in parallel, straight into the report's vector.
     let mut refs: Vec<Option<Arc<ResourceRef>>> = vec![None; input.snapshot.resources.len()];
-    let mut files: Vec<Option<Arc<str>>> = vec![None; input.snapshot.resources.len()];
     let mut last_file: Option<Arc<str>> = None;
     for o in input.outcomes {
         let r = &input.snapshot.resources[o.resource];
         if matches!(o.result, Evaluated::Pass) || refs[o.resource].is_some() {
             continue;
         }
-        refs[o.resource] = Some(Arc::new(resource_ref(r)));
+        let mut reference = resource_ref(r);
         if let Some(l) = &r.location {
             // Resources of one file are neighbours: one shared name per file.
             let file = match &last_file {
@@ -266,8 +266,9 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 _ => Arc::from(l.file.as_str()),
             };
             last_file = Some(file.clone());
-            files[o.resource] = Some(file);
+            reference.file = Some(file);
         }
+        refs[o.resource] = Some(Arc::new(reference));
     }
     let finding = |slot: &Slot| -> FindingOut {
         if slot.outcome == NOT_ASSESSED {
@@ -291,14 +292,10 @@ pub fn build(input: ReportInput<'_>) -> Report {
             Evaluated::Error(e) => (Status::Error, Arc::from(format!("policy error: {e}")), None),
             Evaluated::Pass => (Status::Pass, Arc::from(""), None),
         };
-        let location = slot
-            .pos
-            .zip(files[o.resource].as_ref())
-            .map(|(pos, file)| FileLocation {
-                file: file.clone(),
-                line: pos.line,
-                column: pos.column,
-            });
+        let spot = slot.pos.map(|pos| Spot {
+            line: pos.line,
+            column: pos.column,
+        });
         FindingOut {
             fingerprint: Fingerprint::of(&[&check.meta.id, &r.id, path.as_deref().unwrap_or("")]),
             check: shared[o.check].clone(),
@@ -307,7 +304,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
             resource: refs[o.resource].clone(),
             message,
             path,
-            location,
+            spot,
             waiver: waiver.cloned().map(Box::new),
             baseline_state: None,
             first_seen: None,
@@ -501,7 +498,7 @@ fn not_assessed(catalogue: &Catalogue, shared: &[Shared], ci: usize, reason: &st
         resource: None,
         message: Arc::from(reason),
         path: None,
-        location: None,
+        spot: None,
         waiver: None,
         baseline_state: None,
         first_seen: None,

@@ -321,16 +321,30 @@ pub struct ResourceRef {
     pub namespace: Option<String>,
     /// Name.
     pub name: String,
+    /// The file it was read from (manifests; shared by the resources of one file). Findings'
+    /// locations name it; not part of the serialised reference.
+    #[serde(skip)]
+    pub file: Option<Arc<str>>,
 }
 
-/// A file location.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FileLocation {
-    /// The file (shared by the findings in it).
-    pub file: Arc<str>,
+/// A file location, as serialised and rendered: the file of the finding's resource and the
+/// finding's [`Spot`] in it.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct FileLocation<'a> {
+    /// The file.
+    pub file: &'a str,
     /// 1-based line of the offending field (or of the resource when no field is named).
     pub line: u32,
     /// 1-based column of that field.
+    pub column: u32,
+}
+
+/// Where in its resource's file a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spot {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
@@ -350,7 +364,7 @@ pub struct CheckText {
 
 /// One finding. Its texts are shared with the other findings of the same check, resource or
 /// message, so a large run holds no string per finding (a 100,000-resource cluster has about
-/// 750,000 findings, 112 bytes each). Serialised as `checkId`, `title`, `severity`, `status`,
+/// 750,000 findings, 96 bytes each). Serialised as `checkId`, `title`, `severity`, `status`,
 /// `resource`, `message`, `path`, `location`, `cis`, `remediation`, `fingerprint`, `waiver`,
 /// `baselineState`, `firstSeen` (absent optional fields left out).
 #[derive(Debug, Clone)]
@@ -367,8 +381,9 @@ pub struct FindingOut {
     pub message: Arc<str>,
     /// The offending field.
     pub path: Option<Arc<str>>,
-    /// Where in a file (manifests).
-    pub location: Option<FileLocation>,
+    /// Where in its resource's file (manifests; see [`FindingOut::location`]). The file is
+    /// the resource's, so a finding does not hold its name (96 bytes a finding, not 112).
+    pub spot: Option<Spot>,
     /// Stable across runs: check id, resource id and field.
     pub fingerprint: Fingerprint,
     /// Why it is waived (status WAIVED); boxed, as few findings are.
@@ -380,13 +395,26 @@ pub struct FindingOut {
     pub first_seen: Option<Arc<str>>,
 }
 
+impl FindingOut {
+    /// The file location, when the finding has a spot and its resource a file.
+    pub fn location(&self) -> Option<FileLocation<'_>> {
+        let spot = self.spot?;
+        let file = self.resource.as_ref()?.file.as_deref()?;
+        Some(FileLocation {
+            file,
+            line: spot.line,
+            column: spot.column,
+        })
+    }
+}
+
 impl Serialize for FindingOut {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let present = [
             self.resource.is_some(),
             self.path.is_some(),
-            self.location.is_some(),
+            self.location().is_some(),
             self.waiver.is_some(),
             self.baseline_state.is_some(),
             self.first_seen.is_some(),
@@ -404,7 +432,7 @@ impl Serialize for FindingOut {
         if let Some(p) = &self.path {
             st.serialize_field("path", &**p)?;
         }
-        if let Some(l) = &self.location {
+        if let Some(l) = &self.location() {
             st.serialize_field("location", l)?;
         }
         st.serialize_field("cis", &*self.check.cis)?;

@@ -135,12 +135,12 @@ fn rule(c: &super::model::CheckOut) -> Value {
 
 fn locations(f: &FindingOut) -> Vec<Value> {
     let mut loc = serde_json::Map::new();
-    match (&f.location, &f.resource) {
-        (Some(l), _) if &*l.file != "-" => {
+    match (&f.location(), &f.resource) {
+        (Some(l), _) if l.file != "-" => {
             loc.insert(
                 "physicalLocation".into(),
                 json!({
-                    "artifactLocation": {"uri": file_uri(&l.file)},
+                    "artifactLocation": {"uri": file_uri(l.file)},
                     "region": {"startLine": l.line, "startColumn": l.column},
                 }),
             );

@@ -123,7 +123,7 @@ impl Layout {
             }
         }
         Layout {
-            location: report.findings.iter().any(|f| f.location.is_some()),
+            location: report.findings.iter().any(|f| f.location().is_some()),
             scopes,
         }
     }
@@ -159,8 +159,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
                 f.check.id.to_string(),
                 status_label(f),
                 resource_label(f, layout),
-                f.location
-                    .as_ref()
+                f.location()
                     .map(|l| format!("{}:{}", l.file, l.line))
                     .unwrap_or_default(),
             ]
@@ -357,8 +356,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
                 None => "-".into(),
             };
             let location = f
-                .location
-                .as_ref()
+                .location()
                 .map(|l| format!("{}:{}", l.file, l.line))
                 .unwrap_or_default();
             let mut row = vec![
