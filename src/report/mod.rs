@@ -112,8 +112,10 @@ pub struct ReportInput<'a> {
     pub selected: &'a [usize],
     /// Engine outcomes other than passes.
     pub outcomes: &'a [Outcome],
-    /// Passing (check, resource) pairs.
+    /// Passing (check, resource) pairs, when `keep_passes`.
     pub passes: &'a [(u32, u32)],
+    /// Passes counted but not listed in `passes`, per check (catalogue index; may be empty).
+    pub passes_counted: &'a [usize],
     /// Selected checks that could not be assessed: (check index, reason).
     pub not_assessed: &'a [(usize, String)],
     /// Waived outcomes.
@@ -238,6 +240,11 @@ pub fn build(input: ReportInput<'_>) -> Report {
         name: r.name().to_string(),
         file: None,
     };
+    for (ci, &n) in input.passes_counted.iter().enumerate() {
+        counts[ci].evaluated += n;
+        counts[ci].passed += n;
+        summary.passed += n;
+    }
     for &(ci, ri) in input.passes {
         let (ci, ri) = (ci as usize, ri as usize);
         let count = &mut counts[ci];
