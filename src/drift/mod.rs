@@ -14,9 +14,9 @@ use crate::report::model::{
     ResourceDrift,
 };
 use crate::snapshot::{REDACTED, Resource, Snapshot, SourceInfo};
+use arcstr::ArcStr;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 use store::{NewRun, RunRecord, Store, StoreError, StoredFinding};
 
 /// Field paths whose changes are noise, not drift: bookkeeping the API server rewrites, and
@@ -246,8 +246,8 @@ pub fn compare(
     let mut seen: HashSet<&str> = HashSet::new();
     let mut findings = Vec::new();
     // First-seen times are few: one shared copy each.
-    let now_shared: Arc<str> = Arc::from(now.as_str());
-    let mut times: HashMap<&str, Arc<str>> = HashMap::new();
+    let now_shared = ArcStr::from(now.as_str());
+    let mut times: HashMap<&str, ArcStr> = HashMap::new();
     for f in &mut report.findings {
         if !matches!(f.status, Status::Fail | Status::Waived) {
             continue;
@@ -277,7 +277,7 @@ pub fn compare(
         let first_seen = match known {
             Some((_, p)) => times
                 .entry(p.first_seen.as_str())
-                .or_insert_with(|| Arc::from(p.first_seen.as_str()))
+                .or_insert_with(|| ArcStr::from(p.first_seen.as_str()))
                 .clone(),
             None => now_shared.clone(),
         };

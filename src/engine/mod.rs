@@ -7,6 +7,7 @@ mod input;
 
 use crate::policy::{Catalogue, PolicyError};
 use crate::snapshot::{Resource, Snapshot};
+use arcstr::ArcStr;
 use rayon::prelude::*;
 use regorus::Value;
 use regorus::languages::rego::compiler::Compiler;
@@ -46,9 +47,9 @@ impl Default for EvalOptions {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Violation {
     /// The policy's message.
-    pub msg: Arc<str>,
+    pub msg: ArcStr,
     /// The offending field (`spec.containers[0].securityContext.privileged`), if given.
-    pub path: Option<Arc<str>>,
+    pub path: Option<ArcStr>,
     /// Where that field is in its file, once resolved (a streamed scan resolves it before it
     /// drops the resource's field positions); None: look it up in the resource's location.
     pub pos: Option<crate::snapshot::Pos>,
@@ -65,14 +66,14 @@ pub struct Judged {
 
 /// One copy of each distinct text per worker.
 #[derive(Default)]
-struct Strings(HashSet<Arc<str>>);
+struct Strings(HashSet<ArcStr>);
 
 impl Strings {
-    fn get(&mut self, s: &str) -> Arc<str> {
+    fn get(&mut self, s: &str) -> ArcStr {
         if let Some(a) = self.0.get(s) {
             return a.clone();
         }
-        let a: Arc<str> = Arc::from(s);
+        let a = ArcStr::from(s);
         self.0.insert(a.clone());
         a
     }
@@ -660,6 +661,13 @@ struct Worker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every failing pair holds its violations: the word saved here is 750,000 words at
+    /// 100,000 resources.
+    #[test]
+    fn a_violation_is_four_words() {
+        assert_eq!(std::mem::size_of::<Violation>(), 32);
+    }
 
     #[test]
     fn violations_accept_objects_and_strings_and_reject_others() {

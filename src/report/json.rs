@@ -117,8 +117,10 @@ mod tests {
                 file: Some(Arc::from("a.yaml")),
             })),
             // Quotes, a newline and non-ASCII text must stay escaped inside the element.
-            message: Arc::from(format!("container \"c{n}\"\nis privileged: é").as_str()),
-            path: Some(Arc::from("spec.containers[0].securityContext.privileged")),
+            message: arcstr::ArcStr::from(format!("container \"c{n}\"\nis privileged: é")),
+            path: Some(arcstr::ArcStr::from(
+                "spec.containers[0].securityContext.privileged",
+            )),
             spot: Some(Spot {
                 line: n as u32 + 1,
                 column: 3,

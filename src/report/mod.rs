@@ -14,6 +14,7 @@ use crate::finding::{CisRef, Fingerprint, Severity, Status};
 use crate::policy::Catalogue;
 use crate::snapshot::Snapshot;
 use crate::waiver::Decisions;
+use arcstr::ArcStr;
 use model::{CheckOut, FindingOut, Passed, Report, ResourceRef, ScanInfo, Spot, Summary};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -296,8 +297,12 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 };
                 (status, v.msg.clone(), v.path.clone())
             }
-            Evaluated::Error(e) => (Status::Error, Arc::from(format!("policy error: {e}")), None),
-            Evaluated::Pass => (Status::Pass, Arc::from(""), None),
+            Evaluated::Error(e) => (
+                Status::Error,
+                ArcStr::from(format!("policy error: {e}")),
+                None,
+            ),
+            Evaluated::Pass => (Status::Pass, ArcStr::new(), None),
         };
         let spot = slot.pos.map(|pos| Spot {
             line: pos.line,
@@ -503,7 +508,7 @@ fn not_assessed(catalogue: &Catalogue, shared: &[Shared], ci: usize, reason: &st
         severity: check.meta.severity,
         status: Status::NotAssessed,
         resource: None,
-        message: Arc::from(reason),
+        message: ArcStr::from(reason),
         path: None,
         spot: None,
         waiver: None,
