@@ -18,7 +18,7 @@ use crate::snapshot::{IssueLevel, Resource, Snapshot};
 use crate::waiver::Waivers;
 use anyhow::{Context, anyhow};
 use std::collections::{BTreeSet, HashSet};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Parses `--param KEY=VALUE` flags (VALUE as YAML) into the `data.config` object.
 pub(crate) fn parse_params(
@@ -332,14 +332,31 @@ pub(crate) fn evaluate(
     append(&mut judged, first, 0, passes_counted.as_deref_mut());
     let mut eval_time = phase.elapsed();
     if let Some(s) = &streamed {
-        let mut parsed_at = Instant::now();
-        s.for_each_chunk(CHUNK, |mut chunk| {
-            parse_time += parsed_at.elapsed();
+        // Each document is parsed and judged on one worker, so the chunk's wall time is split
+        // between collection and evaluation in proportion to the time the workers spent on
+        // each (`Made::making`, `Made::judging`).
+        let mut waited_at = Instant::now();
+        s.for_each_chunk(CHUNK, |chunk| {
+            // Waiting for the reader thread is collection time.
+            parse_time += waited_at.elapsed();
             let started = Instant::now();
             let offset = snapshot.resources.len();
+            let made = prepared.judge_made(&chunk.docs, &|d| {
+                let (resources, order, issues) = d.parse();
+                (resources, (order, issues))
+            }, &shrunk);
+            let wall = started.elapsed();
+            let busy = (made.making + made.judging).as_secs_f64();
+            let parsing = match busy > 0.0 {
+                true => wall.mul_f64(made.making.as_secs_f64() / busy),
+                false => Duration::ZERO,
+            };
+            parse_time += parsing;
+            eval_time += wall.saturating_sub(parsing);
+            let mut resources = made.resources;
             // The first pass read these documents' kinds off their `kind:` lines; had it read
             // one wrong, its checks could have been left out. Say so rather than pass it.
-            for r in &chunk.resources {
+            for r in &resources {
                 let sel = r.selector();
                 if inventory_kinds.contains(sel.as_str()) || !present.contains(&sel) {
                     let at = r.location.as_ref().map(|l| (l.file.clone(), l.line));
@@ -358,15 +375,17 @@ pub(crate) fn evaluate(
                     });
                 }
             }
-            let j = prepared.judge(&mut chunk.resources, &shrunk);
-            append(&mut judged, j, offset, passes_counted.as_deref_mut());
-            snapshot.resources.append(&mut chunk.resources);
-            order.extend(chunk.order.into_iter().map(Some));
-            snapshot.issues.append(&mut chunk.issues);
-            eval_time += started.elapsed();
-            parsed_at = Instant::now();
+            append(&mut judged, made.judged, offset, passes_counted.as_deref_mut());
+            snapshot.resources.append(&mut resources);
+            // Reading problems first, then each document's, as the chunk lists them.
+            snapshot.issues.extend(chunk.issues);
+            for (orders, mut issues) in made.extras {
+                order.extend(orders.into_iter().map(Some));
+                snapshot.issues.append(&mut issues);
+            }
+            waited_at = Instant::now();
         });
-        parse_time += parsed_at.elapsed();
+        parse_time += waited_at.elapsed();
     }
     let phase = Instant::now();
     arrange(&mut snapshot, &mut judged, &order);

@@ -8,9 +8,10 @@
 //!    the inventory), and documents whose kind cannot be told that way (`kind: List`, flow
 //!    style, anchors or tags on `kind`), are parsed now; the others are left for pass 2.
 //!    JSON files (manifests or snapshots) are read whole in this pass.
-//! 2. **Chunks.** The files are read again and the documents left are parsed a chunk at a
-//!    time, in parallel, and handed to the caller, which evaluates and shrinks them before
-//!    the next chunk is parsed.
+//! 2. **Chunks.** The files are read again, on a thread of their own, and the documents left
+//!    are handed to the caller a chunk at a time, as text; the caller parses, evaluates and
+//!    shrinks each document on one worker (so a resource is allocated and freed on the same
+//!    thread) before the next chunk is taken.
 //!
 //! A 100,000-resource file is then never held as text, nor as parsed values beyond a chunk.
 //! Each resource comes with its input order (file, document, item) so the caller can put the
@@ -57,14 +58,41 @@ pub struct Streamed {
     deferred: Vec<Deferred>,
 }
 
-/// A chunk of the second pass.
-pub struct Chunk {
-    /// Parsed resources.
-    pub resources: Vec<Resource>,
-    /// Their input order.
-    pub order: Vec<Order>,
-    /// Problems met parsing the chunk (broken documents).
+/// A chunk of the second pass: documents read and split, not yet parsed, so that the caller
+/// parses and judges each on the same worker (see [`Streamed::for_each_chunk`]).
+pub struct Chunk<'s> {
+    /// The documents, in input order.
+    pub docs: Vec<Doc<'s>>,
+    /// Problems met reading the files (unreadable, changed between the passes); only the
+    /// last chunk has any.
     pub issues: Vec<CollectionIssue>,
+}
+
+/// One document of a chunk, as read.
+pub struct Doc<'s> {
+    name: &'s str,
+    file: usize,
+    doc: usize,
+    line: u32,
+    text: String,
+}
+
+impl Doc<'_> {
+    /// Parses the document: its resources (several for `kind: List`), their input order, and
+    /// the problems met (a broken document is an issue, not an error).
+    pub fn parse(&self) -> (Vec<Resource>, Vec<Order>, Vec<CollectionIssue>) {
+        let (mut resources, mut issues) = (Vec::new(), Vec::new());
+        parse_document(
+            self.name,
+            self.line,
+            &self.text,
+            &mut resources,
+            &mut issues,
+        );
+        let base = order(self.file, self.doc, 0);
+        let orders = (0..resources.len()).map(|i| base + i as u64).collect();
+        (resources, orders, issues)
+    }
 }
 
 /// The top-level `kind:` of a block-style YAML document, read off its lines; None when it
@@ -214,45 +242,48 @@ impl Streamed {
         self.order.extend((0..n).map(|i| order(file, doc, i)));
     }
 
-    /// The second pass: the documents left, parsed `size` at a time (in parallel) and handed
-    /// to `f` one chunk after the other. A file that can no longer be read, or whose documents
-    /// changed between the passes, is an error issue in the last chunk.
-    pub fn for_each_chunk(&self, size: usize, mut f: impl FnMut(Chunk)) {
+    /// The second pass: the documents left, read `size` at a time and handed to `f` one chunk
+    /// after the other. The files are read and split on a thread of their own, one chunk
+    /// ahead, so the caller's workers do not wait for the splitting (at 100,000 resources it
+    /// was a second of one core, with both workers idle). A file that can no longer be read,
+    /// or whose documents changed between the passes, is an error issue in the last chunk.
+    pub fn for_each_chunk(&self, size: usize, mut f: impl FnMut(Chunk<'_>)) {
         let size = size.max(1);
-        let mut pending: Vec<(&str, usize, usize, u32, String)> = Vec::new();
+        // One chunk in the channel and one being read: two chunks of text (about 2 MB at the
+        // default size) beyond the one being judged.
+        let (send, receive) = std::sync::mpsc::sync_channel::<Chunk<'_>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || self.read_chunks(size, &send));
+            for chunk in receive {
+                f(chunk);
+            }
+        });
+    }
+
+    /// The reading side of [`Streamed::for_each_chunk`]; stops early when the receiver is gone.
+    fn read_chunks<'s>(&'s self, size: usize, send: &std::sync::mpsc::SyncSender<Chunk<'s>>) {
+        let mut pending: Vec<Doc<'s>> = Vec::new();
         let mut issues = Vec::new();
-        let flush = |pending: &mut Vec<(&str, usize, usize, u32, String)>,
-                     issues: &mut Vec<CollectionIssue>,
-                     f: &mut dyn FnMut(Chunk)| {
-            let parsed: Vec<(Order, Vec<Resource>, Vec<CollectionIssue>)> = pending
-                .par_iter()
-                .map(|(name, fi, di, line, doc)| {
-                    let (mut resources, mut issues) = (Vec::new(), Vec::new());
-                    parse_document(name, *line, doc, &mut resources, &mut issues);
-                    (order(*fi, *di, 0), resources, issues)
-                })
-                .collect();
-            pending.clear();
-            let mut chunk = Chunk {
-                resources: Vec::new(),
-                order: Vec::new(),
+        let flush = |pending: &mut Vec<Doc<'s>>, issues: &mut Vec<CollectionIssue>| {
+            let chunk = Chunk {
+                docs: std::mem::take(pending),
                 issues: std::mem::take(issues),
             };
-            for (base, resources, more) in parsed {
-                chunk
-                    .order
-                    .extend((0..resources.len()).map(|i| base + i as u64));
-                chunk.resources.extend(resources);
-                chunk.issues.extend(more);
-            }
-            f(chunk);
+            send.send(chunk).is_ok()
         };
         for d in &self.deferred {
+            // The documents of this file to parse now, in order.
             let mut wanted = d.docs.iter().copied().peekable();
-            let mut take = |di: usize, line: u32, doc: String, pending: &mut Vec<_>| {
+            let mut take = |di: usize, line: u32, text: String, pending: &mut Vec<Doc<'s>>| {
                 if wanted.peek() == Some(&di) {
                     wanted.next();
-                    pending.push((d.name.as_str(), d.file, di, line, doc));
+                    pending.push(Doc {
+                        name: d.name.as_str(),
+                        file: d.file,
+                        doc: di,
+                        line,
+                        text,
+                    });
                 }
             };
             let mut failed = None;
@@ -260,8 +291,8 @@ impl Streamed {
                 Some(t) => {
                     for (di, (line, doc)) in super::split_documents(t).into_iter().enumerate() {
                         take(di, line, doc, &mut pending);
-                        if pending.len() >= size {
-                            flush(&mut pending, &mut issues, &mut f);
+                        if pending.len() >= size && !flush(&mut pending, &mut issues) {
+                            return;
                         }
                     }
                 }
@@ -276,8 +307,8 @@ impl Streamed {
                                     break;
                                 }
                             }
-                            if pending.len() >= size {
-                                flush(&mut pending, &mut issues, &mut f);
+                            if pending.len() >= size && !flush(&mut pending, &mut issues) {
+                                return;
                             }
                         }
                     }
@@ -296,7 +327,7 @@ impl Streamed {
             }
         }
         if !pending.is_empty() || !issues.is_empty() {
-            flush(&mut pending, &mut issues, &mut f);
+            flush(&mut pending, &mut issues);
         }
     }
 }
