@@ -189,4 +189,36 @@ mod tests {
         write(&mut r, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), render(&r));
     }
+
+    /// A writer that takes `left` bytes, then fails (a full disk).
+    struct Full {
+        left: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("no space left on device"));
+            }
+            let n = buf.len().min(self.left);
+            self.left -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_write_stops_the_rendering_and_is_returned() {
+        // Fails in the frame, in the first batch and deep in the findings: each returns the
+        // error (and does not wait forever on the rendering thread).
+        let full = render(&report(200)).len();
+        for left in [10, 2_000, full / 2] {
+            let mut r = report(200);
+            let err = write_pieces(&mut r, &mut Full { left }, 3, 6).unwrap_err();
+            assert!(err.to_string().contains("no space"), "{left}: {err}");
+            assert_eq!(r.findings.len(), 200);
+        }
+    }
 }
