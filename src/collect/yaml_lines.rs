@@ -10,11 +10,14 @@ pub(crate) fn push_key(parent: &str, key: &str) -> String {
             .bytes()
             .all(|b| !matches!(b, b'.' | b'[' | b']' | b'"' | b' ' | b'\t'));
     if plain {
-        if parent.is_empty() {
-            key.to_string()
-        } else {
-            format!("{parent}.{key}")
+        // Built by hand: `format!` was a visible part of loading (one path per key).
+        let mut s = String::with_capacity(parent.len() + 1 + key.len());
+        s.push_str(parent);
+        if !parent.is_empty() {
+            s.push('.');
         }
+        s.push_str(key);
+        s
     } else {
         format!("{parent}[\"{}\"]", key.replace('"', "\\\""))
     }

@@ -47,13 +47,20 @@ pub(crate) struct LoadError {
     pub message: String,
 }
 
+/// A collection's field path and the position recorded for it (its key's, or its own as a
+/// sequence item), entered in the field index when the collection ends so the path is moved
+/// there rather than copied; `None` position: the root.
+type Path = Option<(String, Option<Pos>)>;
+
 enum Frame {
     Map {
         map: Map<String, Value>,
-        path: Option<String>,
+        path: Path,
         anchor: usize,
-        /// The key read and waiting for its value: (key, its path, its line in the text).
-        key: Option<(String, Option<String>, u32)>,
+        /// The key read and waiting for its value: (key, its path, its position). The path
+        /// goes to the field index with the value, or to the value's frame if it is a
+        /// collection.
+        key: Option<(String, Option<String>, Pos)>,
         /// `<<` values, applied at the end in order.
         merges: Vec<(Value, u32)>,
         /// This container is itself a (complex) key of its parent.
@@ -61,7 +68,7 @@ enum Frame {
     },
     Seq {
         items: Vec<Value>,
-        path: Option<String>,
+        path: Path,
         anchor: usize,
         is_key: bool,
     },
@@ -79,7 +86,8 @@ impl Frame {
 enum Role {
     Root,
     Key,
-    Value(Option<String>),
+    /// A collection's path (a scalar's is recorded at once).
+    Value(Path),
 }
 
 struct Loader {
@@ -157,7 +165,7 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
                 }
                 let role = l.role(pos, true);
                 let (path, is_key) = match role {
-                    Role::Root => (Some(String::new()), false),
+                    Role::Root => (Some((String::new(), None)), false),
                     Role::Key => {
                         l.complex_key = true;
                         (None, true)
@@ -186,20 +194,29 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
                     return Err(fail("unbalanced end of a collection".into()));
                 };
                 let is_key = frame.is_key();
-                let (value, anchor) = match frame {
+                let (value, anchor, path) = match frame {
                     Frame::Map {
                         mut map,
                         anchor,
                         merges,
+                        path,
                         ..
                     } => {
                         for (source, line) in merges {
                             merge(&mut map, source).map_err(|m| LoadError { line, message: m })?;
                         }
-                        (Value::Object(map), anchor)
+                        (Value::Object(map), anchor, path)
                     }
-                    Frame::Seq { items, anchor, .. } => (Value::Array(items), anchor),
+                    Frame::Seq {
+                        items,
+                        anchor,
+                        path,
+                        ..
+                    } => (Value::Array(items), anchor, path),
                 };
+                if let Some((path, Some(at))) = path {
+                    l.fields.entry(path).or_insert(at);
+                }
                 if anchor != 0 {
                     l.anchors.insert(anchor, value.clone());
                 }
@@ -224,24 +241,29 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
 }
 
 impl Loader {
-    /// The role of a node starting at `pos` in the innermost collection; records the line of a
-    /// sequence item (a key's line is recorded when the key is delivered). Only a container
-    /// needs its own path (for its children), so a scalar's is not copied.
+    /// The role of a node starting at `pos` in the innermost collection; records the position
+    /// of a scalar sequence item (a key's is recorded with its value, a collection's when it
+    /// ends). Each path is built once and moved into the field index, never copied.
     fn role(&mut self, pos: Pos, container: bool) -> Role {
         match self.stack.last_mut() {
             None => Role::Root,
             Some(Frame::Map { key: None, .. }) => Role::Key,
+            // A collection takes its key's path (recorded when it ends); a scalar's is
+            // recorded when it is delivered.
             Some(Frame::Map {
-                key: Some((_, path, _)),
+                key: Some((_, path, at)),
                 ..
-            }) => Role::Value(path.as_ref().filter(|_| container).cloned()),
+            }) => match container {
+                true => Role::Value(path.take().map(|p| (p, Some(*at)))),
+                false => Role::Value(None),
+            },
             Some(Frame::Seq { items, path, .. }) => {
-                let Some(child) = path.as_ref().map(|p| format!("{p}[{}]", items.len())) else {
+                let Some((parent, _)) = path.as_ref() else {
                     return Role::Value(None);
                 };
+                let child = item_path(parent, items.len());
                 if container {
-                    self.fields.entry(child.clone()).or_insert(pos);
-                    Role::Value(Some(child))
+                    Role::Value(Some((child, Some(pos))))
                 } else {
                     self.fields.entry(child).or_insert(pos);
                     Role::Value(None)
@@ -278,24 +300,25 @@ impl Loader {
                     return Err(format!("duplicate key {name:?}"));
                 }
                 // Complex keys have no path; neither does what sits under them.
-                let child = match (text, path.as_deref()) {
-                    (Some(_), Some(p)) => {
-                        let c = push_key(p, &name);
-                        self.fields.entry(c.clone()).or_insert(pos);
-                        Some(c)
-                    }
+                let child = match (text, path) {
+                    (Some(_), Some((p, _))) => Some(push_key(p, &name)),
                     _ => None,
                 };
-                *key = Some((name, child, pos.line - self.offset));
+                *key = Some((name, child, pos));
                 Ok(())
             }
             Role::Value(_) => match self.stack.last_mut() {
                 Some(Frame::Map {
                     map, key, merges, ..
                 }) => {
-                    let Some((name, _, line)) = key.take() else {
+                    let Some((name, path, at)) = key.take() else {
                         return Err("a value without a key".into());
                     };
+                    // A scalar's (or alias's) path; a collection took its own.
+                    if let Some(path) = path {
+                        self.fields.entry(path).or_insert(at);
+                    }
+                    let line = at.line - self.offset;
                     if name == "<<" {
                         if !merges.is_empty() {
                             return Err("duplicate key \"<<\"".into());
@@ -317,6 +340,16 @@ impl Loader {
             },
         }
     }
+}
+
+/// The path of item `i` of the sequence at `parent`.
+fn item_path(parent: &str, i: usize) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(parent.len() + 8);
+    s.push_str(parent);
+    // Writing to a String cannot fail.
+    let _ = write!(s, "[{i}]");
+    s
 }
 
 /// Applies one `<<` value: a mapping, or a sequence of mappings; keys already present win.
