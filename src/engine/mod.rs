@@ -95,9 +95,10 @@ pub struct Made<X> {
     pub judging: Duration,
 }
 
-/// One copy of each distinct text per worker.
+/// One copy of each distinct text per worker (foldhash: every violation's message and path
+/// is looked up here).
 #[derive(Default)]
-struct Strings(HashSet<ArcStr>);
+struct Strings(HashSet<ArcStr, foldhash::fast::RandomState>);
 
 impl Strings {
     fn get(&mut self, s: &str) -> ArcStr {
@@ -144,7 +145,13 @@ fn resource_input(r: &Resource, shared: &mut input::Shared) -> Value {
     Value::from(map)
 }
 
+/// The keys of a violation object, built once rather than per violation (a regorus string
+/// value is an allocation).
+static KEYS: std::sync::LazyLock<[Value; 2]> =
+    std::sync::LazyLock::new(|| [Value::from("msg"), Value::from("path")]);
+
 fn violations(value: &Value, strings: &mut Strings) -> Result<Vec<Violation>, String> {
+    let [msg_key, path_key] = &*KEYS;
     let items: Vec<&Value> = match value {
         Value::Undefined | Value::Null => return Ok(Vec::new()),
         Value::Set(s) => s.iter().collect(),
@@ -161,11 +168,11 @@ fn violations(value: &Value, strings: &mut Strings) -> Result<Vec<Violation>, St
             }),
             Value::Object(o) => {
                 let msg = o
-                    .get(&Value::from("msg"))
+                    .get(msg_key)
                     .and_then(|v| v.as_string().ok())
                     .map(|s| strings.get(s))
                     .ok_or_else(|| format!("deny entry without a string `msg`: {item}"))?;
-                let path = path_of(o.get(&Value::from("path"))).map(|p| strings.get(&p));
+                let path = path_of(o.get(path_key)).map(|p| strings.get(&p));
                 out.push(Violation {
                     msg,
                     path,
@@ -327,8 +334,9 @@ struct Program {
     policy: regorus::CompiledPolicy,
 }
 
-/// The rule of the generated batch module: an object of every check's deny set, keyed by the
-/// check's position in the batch.
+/// The rule of the generated batch module: an array of every check's deny set, in the order
+/// of the batch (an object keyed by position cost a formatted key and a string value per
+/// check and resource to look up).
 const BATCH_RULE: &str = "data.plimsoll_batch.results";
 
 /// Instructions one resource's batch may execute. The RVM's default (25,000) is below what
@@ -341,11 +349,10 @@ fn compile_batch(engine: &regorus::Engine, packages: &[&str]) -> Result<Program,
     let mut engine = engine.clone();
     let entries: Vec<String> = packages
         .iter()
-        .enumerate()
-        .map(|(n, p)| format!("  \"{n}\": data.{p}.deny"))
+        .map(|p| format!("  data.{p}.deny"))
         .collect();
     let module = format!(
-        "package plimsoll_batch\n\nimport rego.v1\n\nresults := {{\n{}\n}}\n",
+        "package plimsoll_batch\n\nimport rego.v1\n\nresults := [\n{}\n]\n",
         entries.join(",\n")
     );
     engine
@@ -661,11 +668,15 @@ impl<'a> Prepared<'a> {
             let results = vm
                 .execute_entry_point_by_index(0)
                 .unwrap_or(Value::Undefined);
-            let by_position = |n: usize| &results[n.to_string().as_str()];
-            if (0..positions.len()).all(|n| by_position(n) != &Value::Undefined) {
-                let each = positions.iter().enumerate();
+            // Undefined (or short) when a check failed to evaluate: then each runs on its own.
+            let sets = results
+                .as_array()
+                .ok()
+                .filter(|a| a.len() == positions.len() && a.iter().all(|d| d != &Value::Undefined));
+            if let Some(sets) = sets {
                 let strings = &mut worker.strings;
-                out.extend(each.map(|(n, &pos)| outcome(pos, judged(by_position(n), strings))));
+                let each = positions.iter().zip(sets.iter());
+                out.extend(each.map(|(&pos, deny)| outcome(pos, judged(deny, strings))));
             } else {
                 one_by_one.extend_from_slice(positions);
             }
