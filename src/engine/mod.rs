@@ -616,7 +616,13 @@ impl<'a> Prepared<'a> {
                         after(r, &mut out);
                         outcomes.append(&mut out);
                     }
-                    (resources, extra, outcomes, made, started.elapsed() - made)
+                    (
+                        resources,
+                        extra,
+                        outcomes,
+                        made,
+                        started.elapsed().saturating_sub(made),
+                    )
                 },
             )
             .collect();
