@@ -8,9 +8,9 @@ use tracing_subscriber::EnvFilter;
 /// mimalloc rather than glibc's allocator: a scan allocates and frees millions of small
 /// values (parsed documents, policy inputs, the VM's registers) on every worker, and glibc's
 /// malloc and free were a fifth of a scan's instructions. 100,000 resources, whole catalogue:
-/// CPU time 24.2 -> 18.1 s, wall 14.6-15.0 -> 10.3-10.6 s (docs/performance.md). Built without
-/// transparent huge pages (`no_thp`): with them, pages touched once stay resident in 2 MiB
-/// units, and peak RSS rose past 256 MiB.
+/// CPU time 23.4-24.0 -> 17.2-18.0 s, wall 13.7-13.9 -> 9.9-10.4 s (docs/performance.md).
+/// Built without transparent huge pages (`no_thp`): with them, a page touched once stays
+/// resident in 2 MiB units, and peak RSS was 253-276 MiB instead of 238-247.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
