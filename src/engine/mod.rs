@@ -577,11 +577,7 @@ impl<'a> Prepared<'a> {
             .enumerate()
             .map_init(
                 || self.pooled(),
-                |pooled, (ri, r)| {
-                    let mut out = self.evaluate_one(pooled.worker(self), ri, r);
-                    after(r, &mut out);
-                    out
-                },
+                |pooled, (ri, r)| self.judge_one(pooled, ri, r, after),
             )
             .collect();
         Judged::sorted(per_resource.into_iter().flatten())
@@ -612,9 +608,7 @@ impl<'a> Prepared<'a> {
                     let made = started.elapsed();
                     let mut outcomes = Vec::new();
                     for (ri, r) in resources.iter_mut().enumerate() {
-                        let mut out = self.evaluate_one(pooled.worker(self), ri, r);
-                        after(r, &mut out);
-                        outcomes.append(&mut out);
+                        outcomes.append(&mut self.judge_one(pooled, ri, r, after));
                     }
                     (
                         resources,
@@ -648,6 +642,19 @@ impl<'a> Prepared<'a> {
             making,
             judging,
         }
+    }
+
+    /// One resource's outcomes, then `after` on it (see [`Prepared::judge`]).
+    fn judge_one(
+        &self,
+        pooled: &mut Pooled<'_>,
+        ri: usize,
+        r: &mut Resource,
+        after: &(dyn Fn(&mut Resource, &mut [Outcome]) + Sync),
+    ) -> Vec<Outcome> {
+        let mut out = self.evaluate_one(pooled.worker(self), ri, r);
+        after(r, &mut out);
+        out
     }
 
     /// Every resource's outcomes, in resource order, evaluated in parallel.

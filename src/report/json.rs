@@ -210,9 +210,9 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_write_stops_the_rendering_and_is_returned() {
+    fn a_failing_write_is_returned_and_the_findings_kept() {
         // Fails in the frame, in the first batch and deep in the findings: each returns the
-        // error (and does not wait forever on the rendering thread).
+        // error, and the findings are put back.
         let full = render(&report(200)).len();
         for left in [10, 2_000, full / 2] {
             let mut r = report(200);
