@@ -278,6 +278,7 @@ pub(crate) fn evaluate(
                 .map(String::as_str)
         })
         .collect();
+    let first_pass = Instant::now();
     let mut streamed = match req.inputs.is_empty() {
         true => None,
         false => Some(
@@ -285,6 +286,14 @@ pub(crate) fn evaluate(
                 .map_err(Failure::input)?,
         ),
     };
+    if let Some(s) = &streamed {
+        tracing::debug!(
+            "first pass: {} resources parsed up front, {} kinds left for the second, in {:.2}s",
+            s.snapshot.resources.len(),
+            s.deferred_kinds.len(),
+            first_pass.elapsed().as_secs_f64()
+        );
+    }
     // The input order of each resource that came from a file (None: a live source).
     let mut order: Vec<Option<manifests::Order>> = vec![None; snapshot.resources.len()];
     let mut present: BTreeSet<String> = BTreeSet::new();

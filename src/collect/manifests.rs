@@ -18,7 +18,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod documents;
 mod stream;
+
+use documents::{DocError, Documents};
 
 pub use stream::{Chunk, Order, Streamed, stream_inputs};
 
@@ -238,100 +241,6 @@ fn split_documents(text: &str) -> Vec<(u32, String)> {
     Documents::new(text.as_bytes())
         .filter_map(Result::ok)
         .collect()
-}
-
-/// A YAML stream's documents, split at `---` / `...` lines and read line by line, so a file is
-/// never held whole (streamed scans read large files twice). Each item is `(first line,
-/// text)`, the separator line blanked to keep lines and columns; content after `--- ` on the
-/// separator line belongs to the next document.
-pub(super) struct Documents<R> {
-    reader: R,
-    /// Lines read so far.
-    lines: u32,
-    /// Bytes read so far (for the offset of a UTF-8 error).
-    bytes: usize,
-    current: String,
-    start: u32,
-    done: bool,
-}
-
-/// Why a stream could not be read to its end.
-#[derive(Debug)]
-pub(super) enum DocError {
-    /// Not UTF-8: the offset of the first bad byte.
-    NotUtf8(usize),
-    /// The read failed.
-    Io(std::io::Error),
-}
-
-impl<R: std::io::BufRead> Documents<R> {
-    pub(super) fn new(reader: R) -> Documents<R> {
-        Documents {
-            reader,
-            lines: 0,
-            bytes: 0,
-            current: String::new(),
-            start: 1,
-            done: false,
-        }
-    }
-
-    fn take(&mut self) -> Option<(u32, String)> {
-        let text = std::mem::take(&mut self.current);
-        (!text.trim().is_empty()).then_some((self.start, text))
-    }
-}
-
-impl<R: std::io::BufRead> Iterator for Documents<R> {
-    type Item = Result<(u32, String), DocError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut raw = Vec::new();
-        while !self.done {
-            raw.clear();
-            match self.reader.read_until(b'\n', &mut raw) {
-                Ok(0) => {
-                    self.done = true;
-                    return self.take().map(Ok);
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(DocError::Io(e)));
-                }
-            }
-            let line = match std::str::from_utf8(&raw) {
-                Ok(l) => l,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(DocError::NotUtf8(self.bytes + e.valid_up_to())));
-                }
-            };
-            self.bytes += raw.len();
-            self.lines += 1;
-            let trimmed = line.trim_end_matches(['\n', '\r']);
-            let is_sep = trimmed == "---"
-                || trimmed.starts_with("--- ")
-                || trimmed.starts_with("---\t")
-                || trimmed == "...";
-            if !is_sep {
-                self.current.push_str(line);
-                continue;
-            }
-            let finished = self.take();
-            self.start = self.lines;
-            let rest = trimmed.get(3..).unwrap_or("");
-            if trimmed != "..." && !rest.trim().is_empty() {
-                self.current.push_str("   ");
-                self.current.push_str(rest);
-            }
-            self.current.push('\n');
-            if let Some(doc) = finished {
-                return Some(Ok(doc));
-            }
-        }
-        None
-    }
 }
 
 /// Parses one manifest text (a file's content or stdin).
