@@ -45,6 +45,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def timed(cmd, env=None, stdout=subprocess.DEVNULL, ok=(0,)):
     """Runs cmd under /usr/bin/time; returns (wall s, peak RSS MiB, stderr text, stdout).
     Exit codes other than `ok` stop the harness with the tool's stderr."""
+    # Every run starts with the page cache written back: a previous run's report still being
+    # written back made a 100,000-resource scan's own report writing up to 7x slower.
+    os.sync()
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         p = subprocess.run(
             ["/usr/bin/time", "-o", tf.name, "-f", "%e %M"] + cmd,
@@ -71,9 +74,12 @@ def plimsoll(bin_, path, out, checks=None, threads=None):
     for c in checks or []:
         cmd += ["--check", c]
     env = {"RAYON_NUM_THREADS": str(threads)} if threads else None
+    # A new file each time, removed once read (a 658 MB report at 100,000 resources).
+    out.unlink(missing_ok=True)
     wall, rss, err, _ = timed(cmd, env)
     with open(out) as f:
         report = json.load(f)
+    out.unlink()
     fails = {}
     for x in report["findings"]:
         if x["status"] == "FAIL":
