@@ -52,24 +52,42 @@ pub(crate) fn env_var(name: &str, value: &str) -> EnvVar {
 }
 
 /// Names that say "credential", and values shaped like one (AWS access key ids, PEM keys,
-/// long high-entropy tokens, URLs with a password).
+/// long high-entropy tokens, URLs with a password). A name says so when it ends in a
+/// credential word (`DB_PASSWORD`, `GITHUB_TOKEN`, `STRIPE_API_KEY`): a word that only
+/// qualifies a setting (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL_SECONDS`) is not a credential.
 pub(crate) fn looks_secret(name: &str, value: &str) -> bool {
     if value.is_empty() {
         return false;
     }
     let upper = name.to_ascii_uppercase();
-    const NAMES: [&str; 9] = [
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    const LAST: [&str; 9] = [
         "PASSWORD",
         "PASSWD",
+        "PWD",
         "SECRET",
         "TOKEN",
-        "PRIVATE_KEY",
-        "ACCESS_KEY",
-        "API_KEY",
-        "APIKEY",
         "CREDENTIAL",
+        "CREDENTIALS",
+        "APIKEY",
+        "PASSPHRASE",
     ];
-    if NAMES.iter().any(|n| upper.contains(n)) {
+    const LAST_TWO: [[&str; 2]; 5] = [
+        ["PRIVATE", "KEY"],
+        ["ACCESS", "KEY"],
+        ["API", "KEY"],
+        ["SECRET", "KEY"],
+        ["AUTH", "KEY"],
+    ];
+    let named = match words.as_slice() {
+        [.., a, b] if LAST_TWO.iter().any(|p| p == &[*a, *b]) => true,
+        [.., last] => LAST.contains(last),
+        [] => false,
+    };
+    if named {
         return true;
     }
     let v = value.trim();
@@ -123,6 +141,12 @@ mod tests {
             "postgres://app:hunter2@db:5432/x"
         ));
         assert!(!looks_secret("LOG_LEVEL", "debug"));
+        assert!(looks_secret("GITHUB_TOKEN", "x"));
+        assert!(looks_secret("stripe-api-key", "x"));
+        assert!(looks_secret("AWS_SECRET_ACCESS_KEY", "x"));
+        assert!(!looks_secret("PASSWORD_MIN_LENGTH", "12"));
+        assert!(!looks_secret("TOKEN_TTL_SECONDS", "3600"));
+        assert!(!looks_secret("SECRET_NAME", "prod/db"));
         assert!(!looks_secret("PATH", "/usr/local/bin:/usr/bin"));
         assert!(!looks_secret("DATABASE_URL", "postgres://db:5432/x"));
         assert!(!looks_secret("TOKEN_FILE", ""));
