@@ -269,14 +269,6 @@ pub(crate) fn write_output_with(
             let fail = |e: std::io::Error| {
                 Failure::usage(anyhow::anyhow!("{}: cannot write: {e}", path.display()))
             };
-            let to_file =
-                |p: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
-                    let file = std::fs::File::create(p)?;
-                    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-                    write(&mut out)?;
-                    out.into_inner().map_err(|e| e.into_error())?;
-                    Ok(())
-                };
             let mut write = Some(write);
             let mut once = |w: &mut dyn Write| match write.take() {
                 Some(f) => f(w),
@@ -301,12 +293,19 @@ pub(crate) fn write_output_with(
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| "out".into());
-            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            let result = to_file(&tmp, &mut once).and_then(|_| std::fs::rename(&tmp, path));
-            if let Err(e) = result {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(fail(e));
+            // A random name created exclusively (O_EXCL, no symlink followed): a name another
+            // user could guess and plant a symlink at would let a run as root overwrite any
+            // file. Removed when dropped, so a failed write leaves nothing behind.
+            let mut tmp = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(fail)?;
+            {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+                once(&mut out).and_then(|_| out.flush()).map_err(fail)?;
             }
+            tmp.persist(path).map_err(|e| fail(e.error))?;
             Ok(())
         }
     }

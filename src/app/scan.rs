@@ -157,8 +157,20 @@ pub(crate) fn not_assessed(
             .iter()
             .filter(|issue| issue.kinds.iter().any(|k| needs.contains(k.as_str())))
             .collect();
-        if !issues.is_empty() {
-            let reasons: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        // Unreadable resources are left out of the inventory: a check reading it cannot PASS.
+        let unread = snapshot
+            .resources
+            .iter()
+            .filter(|r| r.unreadable.is_some())
+            .filter(|r| meta.inventory.iter().any(|k| *k == r.selector()))
+            .count();
+        let mut reasons: Vec<String> = issues.iter().map(|i| i.message.clone()).collect();
+        if unread > 0 {
+            reasons.push(format!(
+                "{unread} resource(s) of the kinds it reads from the inventory could not be read"
+            ));
+        }
+        if !reasons.is_empty() {
             let partial = issues.iter().all(|i| i.partial);
             out.push((i, reasons.join("; "), partial));
         }
@@ -623,28 +635,28 @@ fn plan_outputs(
     args: &OutputArgs,
     config: &Config,
 ) -> Result<Vec<(ReportFormat, Option<std::path::PathBuf>)>, Failure> {
-    let format = args
-        .format
-        .or(config.output.format)
-        .unwrap_or(ReportFormat::Table);
     let specs: Vec<OutputSpec> = if args.outputs.is_empty() {
         config
             .output
             .files
             .iter()
-            .filter_map(|s| OutputSpec::parse(s).ok())
-            .map(|mut o| {
+            .enumerate()
+            .map(|(i, s)| {
+                let mut o = OutputSpec::parse(s).map_err(|e| {
+                    Failure::usage(config.invalid(&format!("output.files[{i}]"), e))
+                })?;
                 o.path = config.resolve(&o.path);
-                o
+                Ok(o)
             })
-            .collect()
+            .collect::<Result<_, Failure>>()?
     } else {
         args.outputs
             .iter()
             .map(|s| OutputSpec::parse(s).map_err(|e| Failure::usage(anyhow!("--output {e}"))))
             .collect::<Result<_, _>>()?
     };
-    let mut main: Option<std::path::PathBuf> = None;
+    let chosen = args.format.or(config.output.format);
+    let mut main: Option<OutputSpec> = None;
     let mut plan = Vec::new();
     for spec in specs {
         match spec.format {
@@ -655,11 +667,22 @@ fn plan_outputs(
                     spec.path.display()
                 )));
             }
-            None => main = Some(spec.path),
+            None => main = Some(spec),
             Some(f) => plan.push((f, Some(spec.path))),
         }
     }
-    plan.insert(0, (format, main));
+    // The main report: the chosen format, else the one its file's extension names
+    // (`-o report.sarif` is SARIF, not a table in a .sarif file), else the table.
+    let format = match (&main, chosen) {
+        (Some(m), Some(f)) => {
+            m.agrees(f)
+                .map_err(|e| Failure::usage(anyhow!("--output {e}")))?;
+            f
+        }
+        (Some(m), None) => m.extension_format().unwrap_or(ReportFormat::Table),
+        (None, f) => f.unwrap_or(ReportFormat::Table),
+    };
+    plan.insert(0, (format, main.map(|m| m.path)));
     let mut seen = HashSet::new();
     for (_, p) in &plan {
         if let Some(p) = p

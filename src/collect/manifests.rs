@@ -19,6 +19,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 mod documents;
+mod encoding;
 mod stream;
 
 use documents::{DocError, Documents};
@@ -37,6 +38,10 @@ pub enum CollectError {
     /// A directory holds no manifest files.
     #[error("{0}: no manifests (*.yaml, *.yml, *.json) found in this directory")]
     EmptyDirectory(String),
+    /// A path names something that is not a file, a pipe or a directory (a device: reading
+    /// `/dev/zero` would never end).
+    #[error("{0}: not a regular file, a pipe or a directory; not read")]
+    NotAFile(String),
     /// A directory could not be listed.
     #[error("{path}: cannot list directory: {source}")]
     ListDir {
@@ -45,9 +50,9 @@ pub enum CollectError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// Standard input could not be read.
-    #[error("-: cannot read standard input: {0}")]
-    Stdin(std::io::Error),
+    /// Standard input (or a pipe named on the command line) could not be read.
+    #[error("{0}: {1}")]
+    Stdin(String, String),
     /// A snapshot file given as input is unusable.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
@@ -59,9 +64,10 @@ pub enum CollectError {
 /// Collects every path (file, directory or `-`) into one snapshot. Snapshot files among the
 /// inputs are merged in as they are.
 pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
-    let files = input_files(paths)?;
+    let (files, skipped) = input_files(paths)?;
     let mut snapshot = Snapshot {
         sources: sources(paths),
+        issues: skipped,
         ..Snapshot::default()
     };
 
@@ -91,37 +97,65 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
     Ok(snapshot)
 }
 
-/// The files the paths name, in order: (display name, the text of stdin for `-`).
-fn input_files(paths: &[String]) -> Result<Vec<(String, Option<String>)>, CollectError> {
+/// The inputs the paths name, in order.
+type Inputs = Vec<(String, Option<String>)>;
+
+/// The files the paths name, in order: (display name, the text of stdin or a pipe, read
+/// whole since it cannot be read twice), and the problems met walking directories
+/// (entries that are not files, directories that cannot be listed: their siblings are
+/// still scanned).
+fn input_files(paths: &[String]) -> Result<(Inputs, Vec<CollectionIssue>), CollectError> {
     if paths.is_empty() {
         return Err(CollectError::NoInput);
     }
-    let mut files: Vec<(String, Option<String>)> = Vec::new();
+    let mut files: Inputs = Vec::new();
+    let mut skipped = Vec::new();
+    let read_whole = |name: &str, r: &mut dyn Read| {
+        encoding::read_bounded(r)
+            .and_then(encoding::decode)
+            .map_err(|e| CollectError::Stdin(name.to_string(), e))
+    };
     for p in paths {
         if p == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(CollectError::Stdin)?;
-            files.push(("-".into(), Some(text)));
+            files.push(("-".into(), Some(read_whole("-", &mut std::io::stdin())?)));
             continue;
         }
         let path = Path::new(p);
-        if path.is_dir() {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Err(CollectError::NotFound(p.clone()));
+        };
+        let kind = meta.file_type();
+        if kind.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found)?;
-            if found.is_empty() {
+            walk(path, &mut found, &mut skipped, true)?;
+            if found.is_empty() && skipped.is_empty() {
                 return Err(CollectError::EmptyDirectory(p.clone()));
             }
             found.sort();
             files.extend(found.into_iter().map(|f| (f.display().to_string(), None)));
-        } else if path.exists() {
+        } else if kind.is_file() {
             files.push((p.clone(), None));
+        } else if is_fifo(&kind) {
+            // `plimsoll scan <(helm template ...)`: a pipe, read once, whole and bounded.
+            let mut f = std::fs::File::open(path)
+                .map_err(|e| CollectError::Stdin(p.clone(), e.to_string()))?;
+            files.push((p.clone(), Some(read_whole(p, &mut f)?)));
         } else {
-            return Err(CollectError::NotFound(p.clone()));
+            return Err(CollectError::NotAFile(p.clone()));
         }
     }
-    Ok(files)
+    Ok((files, skipped))
+}
+
+#[cfg(unix)]
+fn is_fifo(kind: &std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    kind.is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::FileType) -> bool {
+    false
 }
 
 /// One source per path given.
@@ -136,25 +170,63 @@ fn sources(paths: &[String]) -> Vec<SourceInfo> {
         .collect()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CollectError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| CollectError::ListDir {
-        path: dir.display().to_string(),
-        source,
-    })?;
+/// Collects the manifest files below `dir`. A subdirectory that cannot be listed and an entry
+/// that is not a regular file (a FIFO would block the scan, a device never end) are error
+/// issues naming them; everything else is still scanned. Only `top`, the directory given,
+/// failing to list is a [`CollectError`].
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut Vec<CollectionIssue>,
+    top: bool,
+) -> Result<(), CollectError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(source) if top => {
+            return Err(CollectError::ListDir {
+                path: dir.display().to_string(),
+                source,
+            });
+        }
+        Err(e) => {
+            let name = dir.display().to_string();
+            let message = format!("{name}: cannot list directory: {e}; its files were not scanned");
+            skipped.push(issue(&name, None, message, IssueLevel::Error));
+            return Ok(());
+        }
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         // Hidden entries (.git, .github) are never manifests to scan.
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path
+        // Symbolic links are followed, as before: the target's type decides.
+        let kind = std::fs::metadata(&path).map(|m| m.file_type());
+        let is_manifest = path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(path);
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        match kind {
+            Ok(k) if k.is_dir() => walk(&path, out, skipped, false)?,
+            Ok(k) if k.is_file() && is_manifest => out.push(path),
+            Ok(_) if is_manifest => {
+                let name = path.display().to_string();
+                let message =
+                    format!("{name}: not a regular file (a pipe, socket or device); not read");
+                skipped.push(issue(&name, None, message, IssueLevel::Error));
+            }
+            Ok(_) => {}
+            Err(e) if is_manifest => {
+                let name = path.display().to_string();
+                skipped.push(issue(
+                    &name,
+                    None,
+                    format!("{name}: cannot read: {e}"),
+                    IssueLevel::Error,
+                ));
+            }
+            Err(_) => {}
         }
     }
     Ok(())
@@ -181,34 +253,16 @@ fn issue(file: &str, line: Option<u32>, message: String, level: IssueLevel) -> C
 }
 
 fn parse_file(name: &str) -> Result<FileResult, CollectError> {
-    let bytes = match std::fs::read(name) {
-        Ok(b) => b,
-        Err(e) => {
-            return Ok(FileResult::Manifests {
-                resources: vec![],
-                issues: vec![issue(
-                    name,
-                    None,
-                    format!("{name}: cannot read: {e}"),
-                    IssueLevel::Error,
-                )],
-            });
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+    let text = std::fs::File::open(name)
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(encoding::read_bounded)
+        .and_then(encoding::decode);
+    let text = match text {
         Ok(t) => t,
         Err(e) => {
             return Ok(FileResult::Manifests {
                 resources: vec![],
-                issues: vec![issue(
-                    name,
-                    None,
-                    format!(
-                        "{name}: not UTF-8 text (byte {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                    IssueLevel::Error,
-                )],
+                issues: vec![issue(name, None, format!("{name}: {e}"), IssueLevel::Error)],
             });
         }
     };
@@ -273,6 +327,16 @@ fn parse_document(
     resources: &mut Vec<Resource>,
     issues: &mut Vec<CollectionIssue>,
 ) {
+    if let Some((rel, what)) = encoding::first_forbidden(doc) {
+        let line = first_line + rel - 1;
+        issues.push(issue(
+            name,
+            Some(line),
+            format!("{name}:{line}: invalid YAML: {what} is not allowed (kubectl rejects it too)"),
+            IssueLevel::Error,
+        ));
+        return;
+    }
     let loaded = match super::yaml_load::load(doc, first_line) {
         Ok(l) => l,
         Err(e) => {
@@ -300,63 +364,120 @@ fn parse_document(
     }
     let fields = loaded.fields;
     let json = loaded.value.unwrap_or(Value::Null);
+    let doc_line = first_content_line(doc, first_line);
     let obj = match json {
         Value::Null => return, // only comments
         Value::Object(o) => o,
-        _ => {
+        other => {
+            // Other YAML (an Ansible playbook) is a warning; a list of what look like
+            // Kubernetes objects is an error: kubectl would refuse the file, and its objects
+            // must not pass unseen.
+            let objects = other.as_array().is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| i.get("kind").is_some() && i.get("apiVersion").is_some())
+            });
+            let (what, level) = match (&other, objects) {
+                (_, true) => ("a list of Kubernetes objects", IssueLevel::Error),
+                (Value::Array(_), _) => ("a list", IssueLevel::Warning),
+                _ => ("a scalar", IssueLevel::Warning),
+            };
             issues.push(issue(
                 name,
-                Some(first_line),
-                format!("{name}:{first_line}: document is not a mapping; skipped"),
-                IssueLevel::Warning,
+                Some(doc_line),
+                format!("{name}:{doc_line}: the document is {what}, not a Kubernetes object (a mapping); not read"),
+                level,
             ));
             return;
         }
     };
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-    let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    if kind.is_empty() || api.is_empty() {
-        issues.push(issue(
-            name,
-            Some(first_line),
-            format!("{name}:{first_line}: not a Kubernetes object (no apiVersion/kind); skipped"),
-            IssueLevel::Warning,
-        ));
+    let kind = obj.get("kind");
+    let api = obj.get("apiVersion");
+    match (kind, api) {
+        (None, None) => {
+            // Other YAML in a scanned directory (Helm values, docker-compose files).
+            issues.push(issue(
+                name,
+                Some(doc_line),
+                format!("{name}:{doc_line}: not a Kubernetes object (no apiVersion/kind); skipped"),
+                IssueLevel::Warning,
+            ));
+            return;
+        }
+        (Some(Value::String(k)), Some(Value::String(a))) if !k.is_empty() && !a.is_empty() => {}
+        _ => {
+            // Half an object, or a wrong-typed kind: the cluster would refuse it, and its
+            // checks could not be chosen; never passed over quietly.
+            issues.push(issue(
+                name,
+                Some(doc_line),
+                format!("{name}:{doc_line}: apiVersion and kind must both be non-empty strings; the object was not read"),
+                IssueLevel::Error,
+            ));
+            return;
+        }
+    }
+    let kind = kind.and_then(Value::as_str).unwrap_or("");
+    let is_list = kind == "List" || (kind.ends_with("List") && obj.contains_key("items"));
+    if !is_list {
+        resources.push(make_resource(obj, name, doc_line, fields, issues));
         return;
     }
-    let doc_line = first_content_line(doc, first_line);
-    if kind == "List" || (kind.ends_with("List") && obj.get("items").is_some_and(Value::is_array)) {
-        let items = match obj.get("items") {
-            Some(Value::Array(items)) => items.clone(),
-            _ => Vec::new(),
-        };
-        for (i, item) in items.into_iter().enumerate() {
-            let prefix = format!("items[{i}]");
-            let Value::Object(item) = item else {
+    let items = match obj.get("items") {
+        Some(Value::Array(items)) => items.clone(),
+        None => Vec::new(),
+        Some(_) => {
+            let line = fields.get("items").map_or(doc_line, |p| p.line);
+            issues.push(issue(
+                name,
+                Some(line),
+                format!("{name}:{line}: items of a {kind} must be a list; the list was not read"),
+                IssueLevel::Error,
+            ));
+            return;
+        }
+    };
+    for (i, item) in items.into_iter().enumerate() {
+        let prefix = format!("items[{i}]");
+        let line = fields.get(&prefix).map_or(doc_line, |p| p.line);
+        let item = match item {
+            Value::Object(item) => item,
+            _ => {
                 issues.push(issue(
                     name,
-                    Some(fields.get(&prefix).map_or(doc_line, |p| p.line)),
-                    format!("{name}: {prefix} is not an object; skipped"),
-                    IssueLevel::Warning,
+                    Some(line),
+                    format!("{name}:{line}: {prefix} is not an object; not read"),
+                    IssueLevel::Error,
                 ));
-                return;
-            };
-            let item_fields = fields
-                .iter()
-                .filter_map(|(k, v)| {
-                    k.strip_prefix(&prefix)
-                        .and_then(|rest| {
-                            rest.strip_prefix('.')
-                                .or_else(|| rest.strip_prefix('[').map(|_| rest))
-                        })
-                        .map(|rest| (rest.to_string(), *v))
-                })
-                .collect();
-            let line = fields.get(&prefix).map_or(doc_line, |p| p.line);
-            resources.push(make_resource(item, name, line, item_fields));
+                continue;
+            }
+        };
+        let item_kind = item.get("kind").and_then(Value::as_str).unwrap_or("");
+        let item_api = item.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if item_kind.is_empty()
+            || item_api.is_empty()
+            || item_kind.ends_with("List") && item.contains_key("items")
+        {
+            issues.push(issue(
+                name,
+                Some(line),
+                format!("{name}:{line}: {prefix} must be an object with apiVersion and kind (not another list); not read"),
+                IssueLevel::Error,
+            ));
+            continue;
         }
-    } else {
-        resources.push(make_resource(obj, name, doc_line, fields));
+        let item_fields = fields
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix(&prefix)
+                    .and_then(|rest| {
+                        rest.strip_prefix('.')
+                            .or_else(|| rest.strip_prefix('[').map(|_| rest))
+                    })
+                    .map(|rest| (rest.to_string(), *v))
+            })
+            .collect();
+        resources.push(make_resource(item, name, line, item_fields, issues));
     }
 }
 
@@ -382,11 +503,14 @@ fn is_builtin_group(group: &str) -> bool {
         || group.ends_with(".k8s.io")
 }
 
+/// The resource of one object, its shape checked (`snapshot::admit`): an object the API
+/// server would not accept is kept, marked unreadable, with an error issue.
 fn make_resource(
     mut obj: Map<String, Value>,
     file: &str,
     line: u32,
     fields: std::collections::BTreeMap<String, crate::snapshot::Pos>,
+    issues: &mut Vec<CollectionIssue>,
 ) -> Resource {
     redact_kubernetes(&mut obj);
     let id = object_id("manifests", &obj);
@@ -397,6 +521,7 @@ fn make_resource(
         line,
         fields,
     });
+    issues.extend(crate::snapshot::admit(&mut r, COLLECTOR));
     r
 }
 

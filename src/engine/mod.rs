@@ -120,6 +120,9 @@ pub enum Evaluated {
     Fail(Vec<Violation>),
     /// The policy failed to evaluate (runtime error or execution limit).
     Error(String),
+    /// The resource could not be read as the cluster would read it (`Resource::unreadable`):
+    /// the check cannot say whether it complies.
+    NotAssessed(String),
 }
 
 /// `check` (index into the catalogue) evaluated on `resource` (index into the snapshot).
@@ -455,7 +458,9 @@ impl<'a> Prepared<'a> {
             .map(|k| (Value::from(k.as_str()), Vec::new()))
             .collect();
         let mut shared = input::Shared::default();
-        for r in source {
+        // An unreadable resource's fields mean nothing certain; checks that read its kind from
+        // the inventory are NOT_ASSESSED in part (app::scan::not_assessed).
+        for r in source.iter().filter(|r| r.unreadable.is_none()) {
             let sel = r.selector();
             if let Some(list) = inventory.get_mut(&Value::from(sel.as_str())) {
                 list.push(resource_input(r, &mut shared));
@@ -683,6 +688,19 @@ impl<'a> Prepared<'a> {
         let Some(plan) = self.plans.get(&selector) else {
             return Vec::new();
         };
+        if let Some(reason) = &r.unreadable {
+            // Never evaluated: a check reading a wrong-typed field would find nothing and pass.
+            let positions = plan.compiled.iter().map(|(_, p)| p);
+            let positions = positions.chain(plan.interpreted.iter().map(|(_, p)| p));
+            return positions
+                .flatten()
+                .map(|&pos| Outcome {
+                    check: self.checks[pos],
+                    resource: ri,
+                    result: Evaluated::NotAssessed(reason.clone()),
+                })
+                .collect();
+        }
         let input = resource_input(r, &mut worker.shared);
         let outcome = |pos: usize, result: Evaluated| Outcome {
             check: self.checks[pos],

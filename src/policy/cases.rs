@@ -165,6 +165,7 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
         match &o.result {
             Evaluated::Pass => {}
             Evaluated::Error(e) => return Err(format!("policy error: {e}")),
+            Evaluated::NotAssessed(e) => return Err(format!("not assessed: {e}")),
             Evaluated::Fail(vs) => {
                 let r = &snapshot.resources[o.resource];
                 for v in vs {

@@ -1,7 +1,9 @@
 //! JUnit XML for CI test dashboards: one `<testsuite>` per selected check, one `<testcase>`
 //! per check and resource. A failing resource has one `<failure>` carrying every violation
 //! and the remediation; a waived one is `<skipped>` with the reason; a policy error is an
-//! `<error>`; a check that could not be assessed is one skipped case with the reason.
+//! `<error>`; a resource a check could not assess is `<skipped>` with `NOT_ASSESSED:` and the
+//! reason (never a passing case); a check that could not be assessed at all is one skipped
+//! case with the reason.
 //! Passing resources are plain test cases, so dashboards count them.
 //!
 //! Written by hand: the format is a handful of elements, and the only subtlety, escaping
@@ -37,6 +39,7 @@ struct Case<'a> {
     failures: Vec<&'a FindingOut>,
     waived: Vec<&'a FindingOut>,
     errors: Vec<&'a FindingOut>,
+    not_assessed: Vec<&'a FindingOut>,
     file: Option<(&'a str, u32)>,
 }
 
@@ -73,7 +76,8 @@ pub fn render(report: &Report) -> String {
             Status::Fail => case.failures.push(f),
             Status::Waived => case.waived.push(f),
             Status::Error => case.errors.push(f),
-            _ => {}
+            Status::NotAssessed => case.not_assessed.push(f),
+            Status::Pass | Status::Manual => {}
         }
     }
     let mut passes: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
@@ -135,6 +139,13 @@ pub fn render(report: &Report) -> String {
                         suite,
                         "      <error message=\"{}\" type=\"policy-error\"/>",
                         escape(&case.errors[0].message)
+                    );
+                } else if let Some(f) = case.not_assessed.first() {
+                    skipped += 1;
+                    let _ = writeln!(
+                        suite,
+                        "      <skipped message=\"{}\"/>",
+                        escape(&format!("NOT_ASSESSED: {}", f.message))
                     );
                 } else if let Some(w) = case.waived.first().and_then(|f| f.waiver.as_ref()) {
                     skipped += 1;

@@ -68,27 +68,67 @@ pub struct OutputSpec {
 }
 
 impl OutputSpec {
-    /// Parses `sarif=out.sarif` or `out.json`. A prefix before `=` that is not a format name
-    /// is part of the file name.
+    /// Parses `sarif=out.sarif` or `out.json`. A word before `=` is a format name, and an
+    /// unknown one (`sairf=out.sarif`) is an error rather than part of a file name; a path
+    /// containing `=` is written with a directory (`./a=b.json`). A file extension that
+    /// names another format than the one given (`sarif=out.json`) is an error too.
     pub fn parse(s: &str) -> Result<OutputSpec, String> {
         if s.is_empty() {
             return Err("empty output path".into());
         }
         if let Some((f, path)) = s.split_once('=')
-            && let Some(format) = ReportFormat::parse(f)
+            && !f.is_empty()
+            && f.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
+            let Some(format) = ReportFormat::parse(f) else {
+                return Err(format!(
+                    "{s:?}: unknown format {f:?} (expected table, json, sarif or junit; write a \
+                     file name containing '=' as ./{s})"
+                ));
+            };
             if path.is_empty() {
                 return Err(format!("{s:?}: no file after {f}="));
             }
-            return Ok(OutputSpec {
+            let spec = OutputSpec {
                 format: Some(format),
                 path: path.into(),
-            });
+            };
+            spec.agrees(format)?;
+            return Ok(spec);
         }
         Ok(OutputSpec {
             format: None,
             path: s.into(),
         })
+    }
+
+    /// The format the file's extension names: `.json`, `.sarif`, `.xml` (JUnit), `.txt`
+    /// (the table).
+    pub fn extension_format(&self) -> Option<ReportFormat> {
+        let ext = self.path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(ReportFormat::Json),
+            "sarif" => Some(ReportFormat::Sarif),
+            "xml" => Some(ReportFormat::Junit),
+            "txt" => Some(ReportFormat::Table),
+            _ => None,
+        }
+    }
+
+    /// An error when the file's extension names another format than `format`: a SARIF
+    /// upload of a table, or JSON in a `.sarif` file, fails far from the command that wrote it.
+    pub fn agrees(&self, format: ReportFormat) -> Result<(), String> {
+        match self.extension_format() {
+            Some(named) if named != format => Err(format!(
+                "{}: the extension says {} but the report is {}; name the file for its format \
+                 or choose the format with FORMAT=FILE",
+                self.path.display(),
+                named.as_str(),
+                format.as_str()
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -164,7 +204,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         .map(|o| match &o.result {
             Evaluated::Fail(vs) => vs.len(),
             Evaluated::Pass => 0,
-            Evaluated::Error(_) => 1,
+            Evaluated::Error(_) | Evaluated::NotAssessed(_) => 1,
         })
         .sum::<usize>()
         + input.not_assessed.len();
@@ -302,6 +342,11 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 ArcStr::from(format!("policy error: {e}")),
                 None,
             ),
+            Evaluated::NotAssessed(why) => (
+                Status::NotAssessed,
+                ArcStr::from(format!("not assessed: {why}")),
+                None,
+            ),
             Evaluated::Pass => (Status::Pass, ArcStr::new(), None),
         };
         let spot = slot.pos.map(|pos| Spot {
@@ -324,6 +369,8 @@ pub fn build(input: ReportInput<'_>) -> Report {
     };
     // Slots are turned into findings a batch at a time, so they are never all held.
     let mut slots: Vec<Slot> = Vec::with_capacity(SLOTS);
+    // Resources each check could not assess (unreadable), by catalogue index.
+    let mut unreadable = vec![0usize; counts.len()];
     for unit in units.iter().map(|&u| Unit::of(u)) {
         if slots.len() >= SLOTS {
             findings.par_extend(slots.par_iter().map(&finding));
@@ -347,6 +394,21 @@ pub fn build(input: ReportInput<'_>) -> Report {
         let check = &input.catalogue.checks[o.check];
         let r = &input.snapshot.resources[o.resource];
         let count = &mut counts[o.check];
+        if let Evaluated::NotAssessed(_) = &o.result {
+            // Not evaluated: the resource could not be read. Counted apart, so the check (and
+            // its benchmark controls) can never PASS.
+            summary.not_assessed += 1;
+            unreadable[o.check] += 1;
+            slots.push(Slot {
+                outcome: oi as u32,
+                violation: 0,
+                pos: r
+                    .location
+                    .as_ref()
+                    .map(|l| crate::snapshot::Pos::line(l.line)),
+            });
+            continue;
+        }
         count.evaluated += 1;
         if matches!(o.result, Evaluated::Pass) {
             // Most outcomes are passes: count them without building anything.
@@ -371,7 +433,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
             })
         };
         match &o.result {
-            Evaluated::Pass => {}
+            Evaluated::Pass | Evaluated::NotAssessed(_) => {}
             Evaluated::Fail(vs) => {
                 let start = slots.len();
                 for (k, v) in vs.iter().enumerate() {
@@ -411,6 +473,13 @@ pub fn build(input: ReportInput<'_>) -> Report {
     }
     if !slots.is_empty() {
         findings.par_extend(slots.par_iter().map(&finding));
+    }
+    for (count, n) in counts.iter_mut().zip(unreadable).filter(|(_, n)| *n > 0) {
+        let unread = format!("{n} resource(s) could not be read as the cluster would read them");
+        count.not_assessed = Some(match count.not_assessed.take() {
+            Some(why) => format!("{why}; {unread}"),
+            None => unread,
+        });
     }
     // Report positions of the selected checks, in catalogue (id) order.
     let mut selected = input.selected.to_vec();

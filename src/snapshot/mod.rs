@@ -6,6 +6,7 @@
 
 mod redact;
 mod resource;
+pub mod shape;
 
 pub use redact::{REDACTED, redact_kubernetes};
 pub use resource::{Location, Pos, Resource, Retained, Source};
@@ -123,6 +124,45 @@ pub struct CollectionIssue {
     pub partial: bool,
 }
 
+/// Checks the shape of a Kubernetes resource as the API server would decode it (see
+/// [`shape`]): null values are removed, and a field of the wrong type marks the resource
+/// unreadable (its checks are NOT_ASSESSED) and gives the error issue that names its file and
+/// line, or its id. Other sources are left as they are.
+pub fn admit(r: &mut Resource, collector: &str) -> Option<CollectionIssue> {
+    if r.source != Source::Kubernetes {
+        return None;
+    }
+    let e = shape::admit(&mut r.object).err()?;
+    let at = r
+        .location
+        .as_ref()
+        .map(|l| (l.file.clone(), l.pos_of(&e.path).line));
+    let name = match r.name() {
+        "" => r.id.as_str(),
+        n => n,
+    };
+    let message = format!(
+        "{}{} {name}: {e} (the API server would not accept it); its checks are NOT_ASSESSED",
+        at.as_ref()
+            .map(|(f, l)| format!("{f}:{l}: "))
+            .unwrap_or_default(),
+        match r.kind() {
+            "" => "object",
+            k => k,
+        },
+    );
+    r.unreadable = Some(e.to_string());
+    Some(CollectionIssue {
+        level: IssueLevel::Error,
+        collector: collector.into(),
+        message,
+        file: at.as_ref().map(|(f, _)| f.clone()),
+        line: at.map(|(_, l)| l),
+        kinds: Vec::new(),
+        partial: false,
+    })
+}
+
 /// A collected snapshot: resources plus the problems met collecting them.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -206,12 +246,25 @@ impl Snapshot {
                 found: v,
             });
         }
-        serde_json::from_str(text).map_err(|e| SnapshotError::Parse {
-            path: path.into(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        let mut snapshot: Snapshot =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Parse {
+                path: path.into(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        // A snapshot may be older than a check of the reader, or edited by hand: its objects
+        // are held to the same shape as collected ones.
+        for r in snapshot
+            .resources
+            .iter_mut()
+            .filter(|r| r.unreadable.is_none())
+        {
+            if let Some(issue) = admit(r, "snapshot") {
+                snapshot.issues.push(issue);
+            }
+        }
+        Ok(snapshot)
     }
 
     /// Reads a snapshot file.

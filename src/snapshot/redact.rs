@@ -1,9 +1,15 @@
 //! Redaction at collection time: a snapshot must be safe to attach to a ticket.
 //!
 //! Removed or masked: Secret `data`/`stringData` values (keys kept, checks may need them),
+//! ConfigMap values whose keys are named like credentials (`password`, `apiToken`, ...),
 //! container environment variable values (names and `valueFrom` references kept: CIS 5.4.1
 //! needs them), `metadata.managedFields` and the `last-applied-configuration` annotation (a
 //! full copy of the object, Secret data included).
+//!
+//! Redaction does not trust the object's shape: it runs before the shape is checked, and an
+//! object the API server would refuse (env written as a mapping, Secret data as a string) must
+//! not carry its values into a snapshot, a report or the state store either. So a wrong-typed
+//! Secret `data` is replaced whole, and env entries are masked in any form.
 
 use serde_json::{Map, Value};
 
@@ -21,14 +27,32 @@ pub fn redact_kubernetes(object: &mut Map<String, Value>) {
             ann.remove(LAST_APPLIED);
         }
     }
-    if object.get("kind").and_then(Value::as_str) == Some("Secret") {
-        for key in ["data", "stringData"] {
-            if let Some(Value::Object(data)) = object.get_mut(key) {
-                for v in data.values_mut() {
-                    *v = Value::String(REDACTED.into());
+    match object.get("kind").and_then(Value::as_str) {
+        Some("Secret") => {
+            for key in ["data", "stringData"] {
+                match object.get_mut(key) {
+                    Some(Value::Object(data)) => {
+                        for v in data.values_mut() {
+                            *v = Value::String(REDACTED.into());
+                        }
+                    }
+                    Some(Value::Null) | None => {}
+                    Some(other) => *other = Value::String(REDACTED.into()),
                 }
             }
         }
+        Some("ConfigMap") => {
+            for key in ["data", "binaryData"] {
+                if let Some(Value::Object(data)) = object.get_mut(key) {
+                    for (k, v) in data.iter_mut() {
+                        if is_credential_name(k) {
+                            *v = Value::String(REDACTED.into());
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
     }
     for (key, value) in object.iter_mut() {
         if key != "metadata" {
@@ -47,14 +71,31 @@ fn redact_env(value: &mut Value) {
                     && let Value::Array(containers) = child
                 {
                     for c in containers.iter_mut() {
-                        if let Some(Value::Array(env)) = c.get_mut("env") {
-                            for e in env.iter_mut() {
-                                if let Some(v) = e.get_mut("value")
-                                    && !v.is_null()
-                                {
+                        match c.get_mut("env") {
+                            Some(Value::Array(env)) => {
+                                for e in env.iter_mut() {
+                                    match e {
+                                        Value::Object(entry) => {
+                                            if let Some(v) = entry.get_mut("value")
+                                                && !v.is_null()
+                                            {
+                                                *v = Value::String(REDACTED.into());
+                                            }
+                                        }
+                                        // `- NAME=value`: not an entry kubectl accepts, and
+                                        // all value.
+                                        other => *other = Value::String(REDACTED.into()),
+                                    }
+                                }
+                            }
+                            // `env: {NAME: value}`: keep the names, mask the values.
+                            Some(Value::Object(env)) => {
+                                for v in env.values_mut() {
                                     *v = Value::String(REDACTED.into());
                                 }
                             }
+                            Some(Value::Null) | None => {}
+                            Some(other) => *other = Value::String(REDACTED.into()),
                         }
                     }
                 }
@@ -64,6 +105,31 @@ fn redact_env(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(redact_env),
         _ => {}
     }
+}
+
+/// A key named like a credential (`password`, `db_password`, `apiToken`, `private-key`),
+/// compared without case, `-` or `_`.
+pub(crate) fn is_credential_name(key: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "apikey",
+        "credential",
+        "privatekey",
+        "accesskey",
+        "auth",
+        "passphrase",
+        "connectionstring",
+    ];
+    let folded: String = key
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    WORDS.iter().any(|w| folded.contains(w))
 }
 
 #[cfg(test)]
@@ -104,5 +170,35 @@ mod tests {
         assert_eq!(env[0]["name"], "DB_PASSWORD");
         assert_eq!(env[0]["value"], REDACTED);
         assert_eq!(env[1]["valueFrom"]["secretKeyRef"]["name"], "s");
+    }
+
+    #[test]
+    fn secrets_are_masked_whatever_their_shape() {
+        let mut secret =
+            json!({"kind": "Secret", "data": "aHVudGVyMg==", "stringData": ["hunter2"]});
+        redact_kubernetes(secret.as_object_mut().unwrap());
+        assert_eq!(secret["data"], REDACTED);
+        assert_eq!(secret["stringData"], REDACTED);
+
+        let mut pod = json!({"kind": "Pod", "spec": {"containers": [
+            {"name": "a", "env": {"DB_PASSWORD": "hunter2", "N": {"value": "hunter2"}}},
+            {"name": "b", "env": ["DB_PASSWORD=hunter2", {"name": "X", "value": 42}]},
+            {"name": "c", "env": "DB_PASSWORD=hunter2"}
+        ]}});
+        redact_kubernetes(pod.as_object_mut().unwrap());
+        let text = pod.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("42"), "{text}");
+        assert_eq!(pod["spec"]["containers"][0]["env"]["DB_PASSWORD"], REDACTED);
+
+        let mut cm = json!({"kind": "ConfigMap", "data": {
+            "password": "hunter2", "apiToken": "t0ken", "DB-Pass_Word": "x1", "log_level": "debug",
+            "TOKEN_TTL_SECONDS": "3600"}});
+        redact_kubernetes(cm.as_object_mut().unwrap());
+        let text = cm.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("t0ken") && !text.contains("x1"),
+            "{text}"
+        );
+        assert_eq!(cm["data"]["log_level"], "debug");
     }
 }

@@ -146,6 +146,10 @@ pub struct Resource {
     /// File location, for manifests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// Why the object could not be read as the cluster would read it (a field of the wrong
+    /// type, see `snapshot::shape`): every check on it is NOT_ASSESSED, never PASS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
     /// The object body.
     #[serde(flatten)]
     pub object: serde_json::Map<String, serde_json::Value>,
@@ -205,6 +209,7 @@ impl Resource {
             id,
             source,
             location: None,
+            unreadable: None,
             object,
             retained: None,
             head: None,

@@ -607,7 +607,11 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
         for obj in l.objects {
             let obj = normalise(&api_version, l.spec.kind, obj);
             let id = object_id(&target.scope, &obj);
-            resources.push(Resource::new(id, Source::Kubernetes, obj));
+            let mut r = Resource::new(id, Source::Kubernetes, obj);
+            snapshot
+                .issues
+                .extend(crate::snapshot::admit(&mut r, "kubernetes"));
+            resources.push(r);
         }
     }
     let stats = &fetcher.stats;

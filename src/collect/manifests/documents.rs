@@ -17,12 +17,17 @@ pub(in crate::collect) enum DocError {
     NotUtf8(usize),
     /// The read failed.
     Io(std::io::Error),
+    /// The encoding is not one kubectl reads, or the input is too large (the message).
+    Encoding(String),
 }
 
 /// See the module documentation.
 pub(in crate::collect) struct Documents<R> {
     reader: R,
     split: Split,
+    /// Bytes read so far, and the most that may be (a pipe or device may never end).
+    read: u64,
+    limit: u64,
 }
 
 /// The splitting state, apart from the reader so that lines can be handed over while the
@@ -56,6 +61,17 @@ impl<R: std::io::BufRead> Documents<R> {
                 start: 1,
                 ..Split::default()
             },
+            read: 0,
+            limit: super::encoding::MAX_INPUT_BYTES,
+        }
+    }
+
+    /// The same, reading at most `limit` bytes (tests).
+    #[cfg(test)]
+    fn with_limit(reader: R, limit: u64) -> Documents<R> {
+        Documents {
+            limit,
+            ..Documents::new(reader)
         }
     }
 }
@@ -175,6 +191,13 @@ impl<R: std::io::BufRead> Iterator for Documents<R> {
                 used = buf.len();
             }
             self.reader.consume(used);
+            self.read += used as u64;
+            if self.read > self.limit {
+                split.done = true;
+                return Some(Err(DocError::Encoding(super::encoding::too_large(
+                    self.limit,
+                ))));
+            }
             if finished.is_some() {
                 return finished;
             }
@@ -186,6 +209,20 @@ impl<R: std::io::BufRead> Iterator for Documents<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endless_stream_is_cut_at_the_limit() {
+        use std::io::Read;
+        // A device or pipe that never ends, with and without line ends.
+        for byte in [b'a', b'\n'] {
+            let endless = std::io::BufReader::new(std::io::repeat(byte).take(u64::MAX));
+            let last = Documents::with_limit(endless, 1 << 20).last();
+            match last {
+                Some(Err(DocError::Encoding(m))) => assert!(m.contains("larger than 1 MiB"), "{m}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 
     /// The previous splitter, line by line: the reference the buffered one must agree with.
     fn by_lines(mut reader: impl std::io::BufRead) -> Vec<Result<(u32, String), String>> {
@@ -237,6 +274,7 @@ mod tests {
                 Ok(d) => Ok(d),
                 Err(DocError::NotUtf8(at)) => Err(format!("bad {at}")),
                 Err(DocError::Io(e)) => Err(format!("io {e}")),
+                Err(DocError::Encoding(e)) => Err(e),
             })
             .collect()
     }

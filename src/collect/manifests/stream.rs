@@ -123,10 +123,11 @@ pub fn stream_inputs(
     paths: &[String],
     up_front: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Streamed, CollectError> {
-    let files = input_files(paths)?;
+    let (files, skipped) = input_files(paths)?;
     let mut out = Streamed {
         snapshot: Snapshot {
             sources: sources(paths),
+            issues: skipped,
             ..Snapshot::default()
         },
         order: Vec::new(),
@@ -168,9 +169,9 @@ pub fn stream_inputs(
                     each(di, line, doc);
                 }
             }
-            None => match std::fs::File::open(&name) {
+            None => match open(&name) {
                 Ok(f) => {
-                    for (di, doc) in Documents::new(std::io::BufReader::new(f)).enumerate() {
+                    for (di, doc) in Documents::new(f).enumerate() {
                         match doc {
                             Ok((line, doc)) => each(di, line, doc),
                             Err(e) => {
@@ -180,7 +181,7 @@ pub fn stream_inputs(
                         }
                     }
                 }
-                Err(e) => failed = Some(DocError::Io(e)),
+                Err(e) => failed = Some(e),
             },
         }
         if let Some(e) = failed {
@@ -212,11 +213,18 @@ pub fn stream_inputs(
     Ok(out)
 }
 
+/// A manifest file as UTF-8 text, whatever encoding kubectl would read it in.
+fn open(name: &str) -> Result<Box<dyn std::io::BufRead + Send>, DocError> {
+    let file = std::fs::File::open(name).map_err(DocError::Io)?;
+    super::encoding::utf8_reader(file).map_err(DocError::Encoding)
+}
+
 /// A file that cannot be read (or stopped being readable): one error naming it.
 fn unreadable(name: &str, e: DocError) -> CollectionIssue {
     let message = match e {
         DocError::NotUtf8(byte) => format!("{name}: not UTF-8 text (byte {byte})"),
         DocError::Io(e) => format!("{name}: cannot read: {e}"),
+        DocError::Encoding(e) => format!("{name}: {e}"),
     };
     issue(name, None, message, IssueLevel::Error)
 }
@@ -230,6 +238,7 @@ fn is_json(name: &str) -> bool {
     };
     let mut head = Vec::with_capacity(256);
     let _ = f.take(4096).read_to_end(&mut head);
+    let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head);
     head.iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'{' || *b == b'[')
@@ -296,9 +305,9 @@ impl Streamed {
                         }
                     }
                 }
-                None => match std::fs::File::open(&d.name) {
+                None => match open(&d.name) {
                     Ok(file) => {
-                        let docs = Documents::new(std::io::BufReader::new(file));
+                        let docs = Documents::new(file);
                         for (di, doc) in docs.enumerate() {
                             match doc {
                                 Ok((line, doc)) => take(di, line, doc, &mut pending),
@@ -312,7 +321,7 @@ impl Streamed {
                             }
                         }
                     }
-                    Err(e) => failed = Some(DocError::Io(e)),
+                    Err(e) => failed = Some(e),
                 },
             }
             if let Some(e) = failed {
