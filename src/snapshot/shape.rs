@@ -445,25 +445,14 @@ fn is_integral(n: &serde_json::Number) -> bool {
     n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
 }
 
-/// `spec.containers[0]["a.b"]`: the path form of `Location::fields` and violations.
+/// `spec.containers[0]["a.b"]`: the path form of `Location::fields` and violations, built by
+/// the loader's own rule for keys.
 fn path_text(steps: &[Step]) -> String {
     let mut s = String::new();
     for step in steps {
         match step {
             Step::Index(i) => s.push_str(&format!("[{i}]")),
-            Step::Key(k) => {
-                let plain = !k.is_empty()
-                    && k.bytes()
-                        .all(|b| !matches!(b, b'.' | b'[' | b']' | b'"' | b' ' | b'\t'));
-                if plain {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(k);
-                } else {
-                    s.push_str(&format!("[\"{}\"]", k.replace('"', "\\\"")));
-                }
-            }
+            Step::Key(k) => s = crate::collect::yaml_lines::push_key(&s, k),
         }
     }
     s
