@@ -265,6 +265,9 @@ pub struct ClusterArgs {
     /// Objects per list page.
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub page_size: u32,
+    /// Largest API answer read, in MiB (a larger one is an error naming the list).
+    #[arg(long, value_name = "MIB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_response_mib: u32,
     /// API requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

@@ -22,6 +22,8 @@ pub struct CheckTally {
     pub errors: usize,
     /// Why the check could not be assessed (missing collection, not configured).
     pub not_assessed: Option<String>,
+    /// Not run because it is a heuristic for a manual control that was not enabled.
+    pub manual_off: bool,
 }
 
 /// One control's result.
@@ -121,7 +123,11 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
             && let Some(needs) = &c.needs
         {
             (Status::NotAssessed, Some(format!("needs {needs}")))
-        } else if c.checks.is_empty() {
+        } else if c.checks.is_empty()
+            || c.checks
+                .iter()
+                .all(|id| tallies.get(id).is_some_and(|t| t.manual_off))
+        {
             (
                 Status::Manual,
                 Some(

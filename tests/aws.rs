@@ -409,6 +409,122 @@ fn access_denied_is_recorded_and_throttling_is_retried() {
     assert!(proxy.injected() >= 5, "five attempts: {}", proxy.injected());
 }
 
+/// A per-resource call that is refused or throttled leaves only the checks needing its data
+/// NOT_ASSESSED, on that resource, in every format: never a pass, and no other check touched.
+#[test]
+fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let proxy = FaultProxy::start(
+        &moto.url,
+        vec![
+            ("GetRepositoryPolicy", Fault::Deny),
+            ("GetLifecyclePolicy", Fault::Throttle(1000)),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = aws(
+        d,
+        &[
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "eu-west-1",
+            "--no-config",
+            "--no-state",
+            "--check",
+            "PLM-ECR-0001",
+            "--check",
+            "PLM-ECR-0003",
+            "--check",
+            "PLM-ECR-0004",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+            "--output",
+            "junit=report.xml",
+            "--output",
+            "sarif=report.sarif",
+        ],
+    );
+    // Throttled past the retries is an incomplete input: exit 3.
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let by = |check: &str, status: &str| -> BTreeSet<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["checkId"] == check && f["status"] == status)
+            .map(|f| f["resource"]["name"].as_str().unwrap_or("-").to_string())
+            .collect()
+    };
+    let repos = BTreeSet::from(["legacy-repo".to_string(), "shop-repo".to_string()]);
+    assert_eq!(by("PLM-ECR-0004", "NOT_ASSESSED"), repos, "{report}");
+    assert_eq!(by("PLM-ECR-0003", "NOT_ASSESSED"), repos, "{report}");
+    let check = |id: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    for id in ["PLM-ECR-0003", "PLM-ECR-0004"] {
+        let c = check(id);
+        assert_eq!(
+            (c["passed"].as_u64(), c["failed"].as_u64()),
+            (Some(0), Some(0)),
+            "{c}"
+        );
+        assert!(
+            c["notAssessed"].as_str().unwrap().contains("2 resource(s)"),
+            "{c}"
+        );
+    }
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["checkId"] == "PLM-ECR-0004")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.contains("GetRepositoryPolicy") && m.contains("AccessDenied")),
+        "{messages:?}"
+    );
+    // The check that needs neither call is judged as usual.
+    assert!(by("PLM-ECR-0001", "NOT_ASSESSED").is_empty(), "{report}");
+    assert_eq!(
+        by("PLM-ECR-0001", "FAIL"),
+        BTreeSet::from(["legacy-repo".to_string()])
+    );
+    assert_eq!(check("PLM-ECR-0001")["passed"], 1);
+    assert!(check("PLM-ECR-0001")["notAssessed"].is_null());
+    // JUnit: the repositories are skipped test cases of 0004, not passing ones.
+    let junit = std::fs::read_to_string(d.join("report.xml")).unwrap();
+    let suite = junit
+        .split("<testsuite ")
+        .find(|s| s.contains("name=\"PLM-ECR-0004\""))
+        .unwrap();
+    assert_eq!(
+        suite.matches("<skipped message=\"NOT_ASSESSED").count(),
+        2,
+        "{suite}"
+    );
+    assert!(!suite.contains("<testcase classname=\"PLM-ECR-0004\" name=\"ecr/123456789012/eu-west-1/Repository/legacy-repo\"/>"), "{suite}");
+    // SARIF: no result claims 0004 passed, and the gap is reported to the run.
+    let sarif = std::fs::read_to_string(d.join("report.sarif")).unwrap();
+    assert!(sarif.contains("GetRepositoryPolicy"), "{sarif}");
+}
+
 /// Failing check ids per resource (kind/name).
 fn failing(report: &Value) -> std::collections::BTreeMap<String, BTreeSet<String>> {
     let mut out: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();

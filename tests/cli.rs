@@ -952,6 +952,65 @@ fn parameterised_template_is_off_until_configured() {
     assert_eq!(out.code, 2);
 }
 
+/// PLM-K8S-0063 backs CIS 5.6.1, a Manual control: a hardened namespace without a
+/// RoleBinding must not fail by default. The check runs when named, and the control rolls up
+/// as MANUAL when it is off.
+#[test]
+fn manual_control_heuristic_is_off_until_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vault\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n",
+    );
+    let ns = dir.path().join("ns.yaml");
+    let ns = ns.to_str().unwrap();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == "FAIL")
+            .map(|f| f["checkId"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let default = json(&run(&[
+        "scan",
+        ns,
+        "--format",
+        "json",
+        "--benchmark",
+        "cis-kubernetes-1.12",
+    ]));
+    assert!(!ids(&default).contains(&"PLM-K8S-0063".to_string()));
+    let skipped = default["scan"]["checksSkipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(|s| s["id"] == "PLM-K8S-0063"
+            && s["reason"]
+                .as_str()
+                .unwrap()
+                .contains("--check PLM-K8S-0063")),
+        "{skipped:?}"
+    );
+    let control = default["compliance"]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "5.6.1")
+        .unwrap()
+        .clone();
+    assert_eq!(control["status"], "MANUAL", "{control}");
+    let named = json(&run(&[
+        "scan",
+        ns,
+        "--format",
+        "json",
+        "--check",
+        "PLM-K8S-0063",
+    ]));
+    assert_eq!(ids(&named), vec!["PLM-K8S-0063".to_string()]);
+}
+
 #[test]
 fn colour_only_on_a_terminal() {
     // `script` (util-linux, on every Debian system) runs the binary on a real pseudo-terminal.

@@ -288,6 +288,54 @@ fn an_unreachable_engine_is_an_input_error_and_its_checks_are_not_assessed() {
             .get("p")
             .is_some_and(|s| s.contains("PLM-K8S-0001"))
     );
+    // Why the engine cannot be reached is said, not "client error (Connect)".
+    let stale = d.join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    std::fs::write(d.join("file.sock"), "").unwrap();
+    for (sock, why) in [
+        ("stale.sock", "connection refused"),
+        ("file.sock", "is not a socket"),
+    ] {
+        let host = format!("unix://{}", d.join(sock).display());
+        let out = plimsoll(
+            d,
+            &["scan", "--docker-host", &host, "--no-config", "--no-state"],
+        );
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert!(out.stderr.contains(why), "{why}: {}", out.stderr);
+        assert!(!out.stderr.contains("client error"), "{}", out.stderr);
+    }
+    // With --host-root the host checks still report, and the Docker ones are NOT_ASSESSED.
+    std::fs::create_dir_all(d.join("host/etc/docker")).unwrap();
+    std::fs::write(d.join("host/etc/docker/daemon.json"), "{}").unwrap();
+    let host_only = plimsoll(
+        d,
+        &[
+            "scan",
+            "--docker-host",
+            &gone,
+            "--host-root",
+            "host",
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(host_only.code, 3, "{}", host_only.stderr);
+    let report: Value = serde_json::from_str(&host_only.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", host_only.stdout, host_only.stderr));
+    let judged: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAIL")
+        .map(|f| f["checkId"].as_str().unwrap())
+        .collect();
+    assert!(
+        judged.iter().any(|c| c.starts_with("PLM-HOST-")),
+        "host checks judged: {judged:?}"
+    );
     let bad = plimsoll(
         d,
         &[

@@ -7,6 +7,7 @@
 mod support;
 
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use support::apiserver::{ApiServer, Behaviour, Cluster, EXPIRED_TOKEN, TOKEN};
@@ -612,6 +613,89 @@ current-context: by-cert
             .iter()
             .any(|(_, id)| id == "k8s/by-exec/legacy/Pod/debug")
     );
+
+    // A plugin that never exits is stopped at --request-timeout: the context is reported and
+    // the scan ends.
+    let hung = dir.join("hung-plugin.sh");
+    let pid_file = dir.join("hung.pid");
+    std::fs::write(
+        &hung,
+        format!(
+            "#!/bin/sh\necho $$ > {}\nexec sleep 600\n",
+            pid_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hung, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = std::fs::read_to_string(&kubeconfig)
+        .unwrap()
+        .replace(&plugin.display().to_string(), &hung.display().to_string());
+    std::fs::write(&kubeconfig, text).unwrap();
+    let started = std::time::Instant::now();
+    let out = plimsoll(
+        dir,
+        &[
+            "scan",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--context",
+            "by-exec",
+            "--request-timeout",
+            "1",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did not finish within 1s"),
+        "{}",
+        out.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "the plugin is still running: {stat}"
+    );
+}
+
+/// A server that repeats its `continue` token, or answers with more than the client reads,
+/// ends the list with an error naming it; the other kinds are still collected.
+#[test]
+fn endless_lists_and_oversized_answers_are_stopped() {
+    let mut b = Behaviour::default();
+    b.loop_continue.insert("deployments".into());
+    b.oversize.insert("services".into());
+    let (_server, home, kubeconfig) = start(b);
+    let (out, report) = scan_json(
+        home.path(),
+        &kubeconfig,
+        &["--no-state", "--max-response-mib", "1"],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("deployments list: the API server sent a continue token it had already sent"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("services failed: unexpected answer: the answer is larger than 1 MiB"),
+        "{}",
+        out.stderr
+    );
+    let judged: BTreeSet<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAIL")
+        .map(|f| f["resource"]["kind"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        judged.contains("Namespace") && judged.contains("ServiceAccount"),
+        "the other kinds are judged: {judged:?}"
+    );
 }
 
 #[test]
@@ -681,7 +765,7 @@ fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let (group, rest) = match segments.as_slice() {
             ["api", "v1", rest @ ..] => ("", rest),
-            ["apis", group, "v1", rest @ ..] => (*group, rest),
+            ["apis", group, "v1" | "v2", rest @ ..] => (*group, rest),
             _ => panic!("unexpected request {request}"),
         };
         let (resource, verb) = match rest {

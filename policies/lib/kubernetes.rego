@@ -112,12 +112,28 @@ rbac_rules := [r |
 	r := {"rule": rule, "path": sprintf("rules[%d]", [i])}
 ]
 
-# A rule grants `verb` on `resource` in `group` (wildcards included).
+# A rule grants `verb` on `resource` in `group`, matched as the API server's RBAC authorizer
+# matches: `*` is every resource, and `*/sub` is the subresource `sub` of every resource.
 grants(rule, groups, resources, verbs) if {
 	some g in object.get(rule, "apiGroups", [""])
 	g in ({"*"} | groups)
 	some res in object.get(rule, "resources", [])
-	res in ({"*"} | resources)
+	resource_matches(res, resources)
 	some v in object.get(rule, "verbs", [])
 	v in ({"*"} | verbs)
 }
+
+resource_matches(res, resources) if res in ({"*"} | resources)
+
+resource_matches(res, resources) if {
+	startswith(res, "*/")
+	some wanted in resources
+	parts := split(wanted, "/")
+	count(parts) == 2
+	res == concat("", ["*/", parts[1]])
+}
+
+# A resource entry that is a wildcard: `*` or `*/subresource`.
+is_wildcard_resource(res) if res == "*"
+
+is_wildcard_resource(res) if startswith(res, "*/")

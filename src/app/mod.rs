@@ -88,6 +88,7 @@ pub(crate) fn gather_live(
         cluster_name: cluster.cluster_name.clone(),
         request_timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
         page_size: cluster.page_size,
+        max_response_bytes: u64::from(cluster.max_response_mib) << 20,
         concurrency: usize::from(cluster.concurrency),
         progress,
         ..ClusterOptions::default()
@@ -118,7 +119,8 @@ pub(crate) fn gather_live(
             DockerError::Config { .. } => Failure::usage(e),
             DockerError::Runtime(_) => Failure::input(e),
         })?;
-        let others = has_inputs || !snapshot.resources.is_empty();
+        // Host facts (--host-root) are collected after the engine: they are input too.
+        let others = has_inputs || !snapshot.resources.is_empty() || docker.host_root.is_some();
         if !others && engine.resources.is_empty() && engine.has_errors() {
             let messages: Vec<&str> = engine.issues.iter().map(|i| i.message.as_str()).collect();
             return Err(Failure::input(anyhow::anyhow!(
@@ -139,7 +141,7 @@ pub(crate) fn gather_live(
             ContainerdError::Namespace(_) => Failure::usage(e),
             ContainerdError::Runtime(_) => Failure::input(e),
         })?;
-        let others = has_inputs || !snapshot.resources.is_empty();
+        let others = has_inputs || !snapshot.resources.is_empty() || docker.host_root.is_some();
         if !others && daemon.resources.is_empty() && daemon.has_errors() {
             let messages: Vec<&str> = daemon.issues.iter().map(|i| i.message.as_str()).collect();
             return Err(Failure::input(anyhow::anyhow!(

@@ -20,6 +20,8 @@ struct CheckOut<'a> {
     inventory: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     parameters: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    manual: bool,
     cis: Vec<crate::finding::CisRef>,
     remediation: &'a str,
     builtin: bool,
@@ -45,6 +47,7 @@ pub(super) fn list(
             kinds: &c.meta.kinds,
             inventory: &c.meta.inventory,
             parameters: &c.meta.parameters,
+            manual: c.meta.manual,
             cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
             remediation: &c.meta.remediation,
             builtin: c.builtin,
@@ -71,11 +74,13 @@ pub(super) fn list(
                     .iter()
                     .map(|c| format!("{} {} (L{})", c.benchmark, c.control, c.level))
                     .collect();
-                let title = if r.parameters.is_empty() {
-                    r.title.to_string()
-                } else {
-                    format!("{} [needs --param {}]", r.title, r.parameters.join(", "))
-                };
+                let mut title = r.title.to_string();
+                if !r.parameters.is_empty() {
+                    title = format!("{title} [needs --param {}]", r.parameters.join(", "));
+                }
+                if r.manual {
+                    title = format!("{title} [off by default: manual control]");
+                }
                 t.add_row(vec![
                     r.id.to_string(),
                     r.severity.to_string(),
@@ -141,6 +146,12 @@ fn markdown(rows: &[CheckOut<'_>]) -> String {
                 "* Parameters (the check runs only when they are set): {}\n",
                 p.join(", ")
             ));
+        }
+        if r.manual {
+            out.push_str(
+                "* Off by default: a heuristic for a control CIS assesses manually; it runs \
+                 only when named with `--check` or in `checks.enable`\n",
+            );
         }
         let cis = cis_list(r);
         out.push_str(&format!(

@@ -109,6 +109,19 @@ pub(crate) fn select(
     let mut skipped = Vec::new();
     for i in wanted {
         let meta = &catalogue.checks[i].meta;
+        // A heuristic for a manual control runs only when named: explicitly with --check, or
+        // by an enable pattern of plimsoll.yaml.
+        if meta.manual && args.checks.is_empty() && !matches(&file.checks.enable, &meta.id) {
+            skipped.push(SkippedCheck {
+                id: meta.id.clone(),
+                reason: format!(
+                    "a heuristic for a control CIS assesses manually: off by default; run it with --check {} or checks.enable in plimsoll.yaml",
+                    meta.id
+                ),
+                manual: true,
+            });
+            continue;
+        }
         let missing: Vec<&str> = meta
             .parameters
             .iter()
@@ -128,6 +141,7 @@ pub(crate) fn select(
                         .collect::<Vec<_>>()
                         .join(" ")
                 ),
+                manual: false,
             });
         }
     }
@@ -497,7 +511,9 @@ pub(crate) fn evaluate(
     if let Some(id) = &req.policy.benchmark {
         let mut tallies = report::tallies(&report);
         for s in &selection.skipped {
-            tallies.entry(s.id.clone()).or_default().not_assessed = Some(s.reason.clone());
+            let t = tallies.entry(s.id.clone()).or_default();
+            t.not_assessed = Some(s.reason.clone());
+            t.manual_off = s.manual;
         }
         let bench = benchmarks.get(id).map_err(Failure::usage)?;
         report.compliance = Some(compliance::roll_up(

@@ -137,15 +137,35 @@ fn describe(host: &str, e: &bollard::errors::Error) -> String {
         } => format!("{host}: the engine answered {status_code}: {message}"),
         E::RequestTimeoutError => format!("{host}: no answer in time"),
         other => {
-            let text = other.to_string();
-            if text.contains("No such file") || text.contains("Connection refused") {
-                format!("{host}: cannot reach the Docker engine ({text})")
-            } else if text.contains("Permission denied") {
-                format!(
-                    "{host}: permission denied on the socket (run as root or a member of the docker group)"
-                )
-            } else {
-                format!("{host}: {text}")
+            // The HTTP client's own text is "client error (Connect)": the reason is the I/O
+            // error further down the source chain.
+            let mut kind = None;
+            let mut detail = Vec::new();
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(other);
+            while let Some(s) = source {
+                if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                    kind.get_or_insert(io.kind());
+                }
+                let text = s.to_string();
+                if !detail.iter().any(|d: &String| d.contains(&text)) {
+                    detail.push(text);
+                }
+                source = s.source();
+            }
+            let detail = detail.join(": ");
+            use std::io::ErrorKind as K;
+            match kind {
+                Some(K::ConnectionRefused) => format!(
+                    "{host}: cannot reach the Docker engine: connection refused (is the daemon running?)"
+                ),
+                Some(K::NotFound) => {
+                    format!("{host}: cannot reach the Docker engine: no such socket")
+                }
+                Some(K::PermissionDenied) => format!(
+                    "{host}: cannot reach the Docker engine: permission denied on the socket (run as root or a member of the docker group)"
+                ),
+                Some(K::TimedOut) => format!("{host}: cannot reach the Docker engine: timed out"),
+                _ => format!("{host}: cannot reach the Docker engine: {detail}"),
             }
         }
     }
@@ -156,13 +176,25 @@ fn describe(host: &str, e: &bollard::errors::Error) -> String {
 pub fn collect(opts: &DockerOptions) -> Result<Snapshot, DockerError> {
     let host = resolve_host(opts);
     // No socket file means no engine here: an input problem, not a configuration one.
-    if let Some(path) = host.strip_prefix("unix://")
-        && !std::path::Path::new(path).exists()
-    {
-        return Ok(unreachable(
-            &host,
-            format!("{host}: cannot reach the Docker engine (no socket at {path})"),
-        ));
+    if let Some(path) = host.strip_prefix("unix://") {
+        use std::os::unix::fs::FileTypeExt;
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(unreachable(
+                    &host,
+                    format!("{host}: cannot reach the Docker engine (no socket at {path})"),
+                ));
+            }
+            // Connecting to a regular file is "connection refused", which would send the
+            // user looking for a stopped daemon.
+            Ok(m) if !m.file_type().is_socket() => {
+                return Ok(unreachable(
+                    &host,
+                    format!("{host}: cannot reach the Docker engine: {path} is not a socket"),
+                ));
+            }
+            _ => {}
+        }
     }
     let docker = connect(opts, &host)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -120,8 +120,9 @@ pub enum Evaluated {
     Fail(Vec<Violation>),
     /// The policy failed to evaluate (runtime error or execution limit).
     Error(String),
-    /// The resource could not be read as the cluster would read it (`Resource::unreadable`):
-    /// the check cannot say whether it complies.
+    /// The resource could not be read as the cluster would read it (`Resource::unreadable`),
+    /// or data the check needs is missing from it (`Metadata::needs`, `Resource::gaps`): the
+    /// check cannot say whether it complies.
     NotAssessed(String),
 }
 
@@ -764,6 +765,16 @@ impl<'a> Prepared<'a> {
                 Err(e) => Evaluated::Error(format!("{e}")),
             };
             out.push(outcome(pos, result));
+        }
+        // A check whose needed data is missing on this resource says nothing about it, whatever
+        // its rule made of the absence (evaluated anyway: the batch runs every check at once).
+        for o in &mut out {
+            let needs = &self.catalogue.checks[o.check].meta.needs;
+            if !needs.is_empty()
+                && let Some(why) = r.missing(needs)
+            {
+                o.result = Evaluated::NotAssessed(why);
+            }
         }
         out
     }

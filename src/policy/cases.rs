@@ -11,7 +11,9 @@
 //! ```
 //!
 //! A `pass-` case must evaluate at least one resource and find nothing; a `fail-` case must
-//! find something. Both run through the same loader and engine as a scan.
+//! find something; a `not-assessed-` case (a check with `needs`) must judge nothing: every
+//! resource it evaluates is NOT_ASSESSED, never passed. All run through the same loader and
+//! engine as a scan.
 
 use super::Catalogue;
 use crate::engine::{EvalOptions, Evaluated, Prepared};
@@ -159,6 +161,18 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
             "no resource in the input matches the check's kinds {:?}",
             check.meta.kinds
         ));
+    }
+    if case.starts_with("not-assessed-") {
+        return match outcomes
+            .iter()
+            .find(|o| !matches!(o.result, Evaluated::NotAssessed(_)))
+        {
+            Some(o) => Err(format!(
+                "expected every resource NOT_ASSESSED, got {:?} on {}",
+                o.result, snapshot.resources[o.resource].id
+            )),
+            None => Ok(()),
+        };
     }
     let mut found = Vec::new();
     for o in &outcomes {

@@ -24,6 +24,13 @@ pub struct Metadata {
     pub remediation: String,
     /// `data.config` keys the check needs; it is not run until all are configured.
     pub parameters: Vec<String>,
+    /// A heuristic for a control CIS assesses manually: off unless named (`--check`,
+    /// `checks.enable`), so a judgement call never fails a hardened cluster by default.
+    pub manual: bool,
+    /// Body paths (`data.repositoryPolicy`) the check needs to judge a resource. A resource
+    /// without one of them (a collector could not read it, or the response lacked it) is
+    /// NOT_ASSESSED by this check, never passed.
+    pub needs: Vec<String>,
     /// Line of the `id:` field, for duplicate-id errors.
     pub id_line: u32,
 }
@@ -48,6 +55,10 @@ struct RawCustom {
     remediation: String,
     #[serde(default)]
     parameters: Vec<String>,
+    #[serde(default)]
+    manual: bool,
+    #[serde(default)]
+    needs: Vec<String>,
 }
 
 /// A metadata problem, with the file line it concerns.
@@ -212,6 +223,19 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             })?;
         }
     }
+    for path in &c.needs {
+        if path
+            .split('.')
+            .any(|seg| seg.is_empty() || seg.contains(['[', ']', '"']))
+        {
+            return Err(MetadataError {
+                line: at("needs"),
+                message: format!(
+                    "custom.needs: `{path}` is not a dotted field path (`data.repositoryPolicy`)"
+                ),
+            });
+        }
+    }
     Ok(Metadata {
         title: raw.title.trim().to_string(),
         description: raw.description.trim().to_string(),
@@ -221,6 +245,8 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
         inventory: c.inventory,
         remediation: c.remediation.trim().to_string(),
         parameters: c.parameters,
+        manual: c.manual,
+        needs: c.needs,
         id_line: at("id"),
     })
 }

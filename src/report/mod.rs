@@ -184,6 +184,7 @@ pub fn tallies(report: &Report) -> HashMap<String, CheckTally> {
                     waived: c.waived,
                     errors: c.errors,
                     not_assessed: c.not_assessed.clone(),
+                    manual_off: false,
                 },
             )
         })
@@ -395,8 +396,8 @@ pub fn build(input: ReportInput<'_>) -> Report {
         let r = &input.snapshot.resources[o.resource];
         let count = &mut counts[o.check];
         if let Evaluated::NotAssessed(_) = &o.result {
-            // Not evaluated: the resource could not be read. Counted apart, so the check (and
-            // its benchmark controls) can never PASS.
+            // Not judged: the resource could not be read, or lacks data the check needs. Counted
+            // apart, so the check (and its benchmark controls) can never PASS.
             summary.not_assessed += 1;
             unreadable[o.check] += 1;
             slots.push(Slot {
@@ -475,7 +476,9 @@ pub fn build(input: ReportInput<'_>) -> Report {
         findings.par_extend(slots.par_iter().map(&finding));
     }
     for (count, n) in counts.iter_mut().zip(unreadable).filter(|(_, n)| *n > 0) {
-        let unread = format!("{n} resource(s) could not be read as the cluster would read them");
+        let unread = format!(
+            "{n} resource(s) not assessed: unreadable, or without the data the check needs"
+        );
         count.not_assessed = Some(match count.not_assessed.take() {
             Some(why) => format!("{why}; {unread}"),
             None => unread,

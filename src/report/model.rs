@@ -286,6 +286,10 @@ pub struct SkippedCheck {
     pub id: String,
     /// Why.
     pub reason: String,
+    /// Skipped because it backs a manual control and was not enabled: the control rolls up
+    /// as MANUAL, not NOT_ASSESSED.
+    #[serde(skip)]
+    pub manual: bool,
 }
 
 /// Counts over the scan.

@@ -150,6 +150,12 @@ pub struct Resource {
     /// type, see `snapshot::shape`): every check on it is NOT_ASSESSED, never PASS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<String>,
+    /// Parts of the body a collector could not read (a per-resource call was refused,
+    /// throttled or failed), by body path (`data.repositoryPolicy`), with the reason. The field
+    /// itself is left out of the body; checks that declare it in `needs` are NOT_ASSESSED on
+    /// this resource, every other check is judged as usual.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gaps: BTreeMap<String, String>,
     /// The object body.
     #[serde(flatten)]
     pub object: serde_json::Map<String, serde_json::Value>,
@@ -199,6 +205,25 @@ pub struct Retained {
 }
 
 impl Resource {
+    /// Why `check_needs` cannot be judged on this resource: the first needed body path that a
+    /// collector recorded as unreadable, or that is absent from the body (a response without
+    /// the field says nothing about it). None when every needed path is there.
+    pub fn missing(&self, check_needs: &[String]) -> Option<String> {
+        check_needs.iter().find_map(|path| {
+            if let Some(why) = self.gaps.get(path) {
+                return Some(format!("{path} could not be read: {why}"));
+            }
+            let mut parts = path.split('.');
+            let first = parts.next()?;
+            let mut at = self.object.get(first);
+            for p in parts {
+                at = at.and_then(|v| v.get(p));
+            }
+            at.is_none()
+                .then(|| format!("the collected object has no {path}"))
+        })
+    }
+
     /// Builds a resource without a file location.
     pub fn new(
         id: String,
@@ -210,6 +235,7 @@ impl Resource {
             source,
             location: None,
             unreadable: None,
+            gaps: BTreeMap::new(),
             object,
             retained: None,
             head: None,

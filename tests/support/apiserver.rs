@@ -165,6 +165,10 @@ pub struct Behaviour {
     pub stall: HashMap<String, usize>,
     /// Accept EKS tokens (`k8s-aws-v1.`) for this cluster, checked as EKS checks them.
     pub eks: Option<EksAuth>,
+    /// Plurals whose every list page says "continue from the start" with the same token.
+    pub loop_continue: HashSet<String>,
+    /// Plurals whose list answer is padded to 2 MiB (past `--max-response-mib 1`).
+    pub oversize: HashSet<String>,
 }
 
 /// What an EKS API server knows to check a token: which cluster it is, and where STS is. The
@@ -792,6 +796,21 @@ fn resource(
     if end < items.len() {
         meta["continue"] = json!(format!("offset-{end}"));
         meta["remainingItemCount"] = json!(items.len() - end);
+    }
+    if b.loop_continue.contains(plural) {
+        meta["continue"] = json!("offset-0");
+    }
+    if b.oversize.contains(plural) {
+        // Valid JSON the client must stop reading: whitespace past its limit.
+        let mut body = Vec::with_capacity((2 << 20) + 64);
+        body.extend_from_slice(b"{\"kind\":\"List\",\"items\":[]");
+        body.resize(body.len() + (2 << 20), b' ');
+        body.push(b'}');
+        return Response::builder()
+            .status(StatusCode::OK)
+            .header("Content-Type", "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .unwrap();
     }
     if accept.contains("as=Table") {
         let rows: Vec<Value> = page

@@ -6,6 +6,7 @@
 #   id: PLM-ECR-0007
 #   severity: medium
 #   kinds: [ecr/Repository]
+#   needs: [data.latestImage]
 #   remediation: "Rebuild the image on patched bases and push it; scan on push so the next image is checked."
 package plimsoll.ecr.latest_image_findings
 

@@ -6,6 +6,7 @@
 #   id: PLM-ECR-0003
 #   severity: low
 #   kinds: [ecr/Repository]
+#   needs: [data.lifecyclePolicy]
 #   remediation: "Add a lifecycle policy that expires untagged and old images."
 package plimsoll.ecr.lifecycle_policy
 

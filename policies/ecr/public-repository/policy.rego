@@ -6,6 +6,7 @@
 #   id: PLM-ECR-0004
 #   severity: critical
 #   kinds: [ecr/Repository]
+#   needs: [data.repositoryPolicy]
 #   remediation: "Name the accounts or roles in the policy, or add a condition such as aws:PrincipalOrgID."
 package plimsoll.ecr.public_repository
 

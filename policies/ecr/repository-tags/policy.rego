@@ -6,6 +6,7 @@
 #   id: PLM-ECR-0008
 #   severity: low
 #   kinds: [ecr/Repository]
+#   needs: [data.tags]
 #   parameters: [awsRequiredTags]
 #   remediation: "Tag the repository with every key in awsRequiredTags."
 package plimsoll.ecr.repository_tags

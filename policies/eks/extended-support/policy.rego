@@ -1,11 +1,12 @@
 # METADATA
 # title: The cluster is not on extended support
 # description: >-
-#   A cluster whose upgrade policy is EXTENDED keeps running a version past standard support: fewer fixes, and an extra hourly fee.
+#   A cluster whose upgrade policy is EXTENDED keeps running a version past standard support: fewer fixes, and an extra hourly fee. EXTENDED is the default for clusters created without a policy, so a response without upgradePolicy is NOT_ASSESSED, not passed.
 # custom:
 #   id: PLM-EKS-0012
 #   severity: info
 #   kinds: [eks/Cluster]
+#   needs: [data.upgradePolicy]
 #   remediation: "Plan the upgrade; set the upgrade policy to STANDARD so the cluster is upgraded when standard support ends."
 package plimsoll.eks.extended_support
 

@@ -6,12 +6,14 @@
 #   names, not who may change what. Cross-resource: a Namespace passes when the input holds a
 #   RoleBinding in it. The system namespaces are not reported, nor default (CIS 5.6.4 covers
 #   it). A heuristic for CIS Kubernetes 5.6.1, whose own audit is a review of the namespace
-#   list; waive namespaces deliberately run by cluster administrators only.
+#   list, so the check is off by default and runs only when named (`--check PLM-K8S-0063` or
+#   `checks.enable`); waive namespaces deliberately run by cluster administrators only.
 # custom:
 #   id: PLM-K8S-0063
 #   severity: low
 #   kinds: [kubernetes/Namespace]
 #   inventory: [kubernetes/RoleBinding]
+#   manual: true
 #   remediation: Grant the team that owns the namespace its access with a RoleBinding in it (for example to the edit or view ClusterRole), instead of cluster-wide bindings.
 package plimsoll.kubernetes.namespace_boundary
 

@@ -185,7 +185,8 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
 
 async fn repository(client: &Client, ctx: &Ctx, r: &t::Repository) -> Snapshot {
     let mut s = Snapshot::default();
-    let kind = ["ecr/Repository"];
+    // What could not be read of this repository: only the checks needing it are NOT_ASSESSED.
+    let mut gaps = BTreeMap::new();
     let name = r.repository_name().unwrap_or_default().to_string();
     let mut dto = Repository {
         repository_name: name.clone(),
@@ -228,18 +229,22 @@ async fn repository(client: &Client, ctx: &Ctx, r: &t::Repository) -> Snapshot {
         Err(e) if e.code() == Some("LifecyclePolicyNotFoundException") => {
             dto.lifecycle_policy = Some(Value::Null)
         }
-        Err(e) => s
-            .issues
-            .push(ctx.issue(&failure("ecr:GetLifecyclePolicy", &name, &e), &kind)),
+        Err(e) => s.issues.push(ctx.gap(
+            &mut gaps,
+            "data.lifecyclePolicy",
+            &failure("ecr:GetLifecyclePolicy", &name, &e),
+        )),
     }
     match policy {
         Ok(out) => dto.repository_policy = Some(document(out.policy_text())),
         Err(e) if e.code() == Some("RepositoryPolicyNotFoundException") => {
             dto.repository_policy = Some(Value::Null)
         }
-        Err(e) => s
-            .issues
-            .push(ctx.issue(&failure("ecr:GetRepositoryPolicy", &name, &e), &kind)),
+        Err(e) => s.issues.push(ctx.gap(
+            &mut gaps,
+            "data.repositoryPolicy",
+            &failure("ecr:GetRepositoryPolicy", &name, &e),
+        )),
     }
     match tags {
         Some(Ok(out)) => {
@@ -250,23 +255,27 @@ async fn repository(client: &Client, ctx: &Ctx, r: &t::Repository) -> Snapshot {
                     .collect(),
             )
         }
-        Some(Err(e)) => s
-            .issues
-            .push(ctx.issue(&failure("ecr:ListTagsForResource", &name, &e), &kind)),
+        Some(Err(e)) => s.issues.push(ctx.gap(
+            &mut gaps,
+            "data.tags",
+            &failure("ecr:ListTagsForResource", &name, &e),
+        )),
         None => {}
     }
     match images {
         Ok(img) => dto.latest_image = Some(img.map(|i| to_value(&i)).unwrap_or(Value::Null)),
-        Err(f) => s.issues.push(ctx.issue(&f, &kind)),
+        Err(f) => s.issues.push(ctx.gap(&mut gaps, "data.latestImage", &f)),
     }
     let tags = dto.tags.clone();
-    s.resources.push(ctx.resource(
+    let mut resource = ctx.resource(
         Source::Ecr,
         "Repository",
         &name,
         tags.as_ref(),
         to_value(&dto),
-    ));
+    );
+    resource.gaps = gaps;
+    s.resources.push(resource);
     s
 }
 

@@ -142,6 +142,19 @@ impl Ctx {
     }
 
     /// A collection issue for a failed call.
+    /// A per-resource call failed: the field it fills (`data.repositoryPolicy`) is recorded
+    /// in `gaps` with the reason, and the issue names no kind, so only the checks that need
+    /// that field are NOT_ASSESSED, and only on this resource (`Metadata::needs`).
+    pub(crate) fn gap(
+        &self,
+        gaps: &mut BTreeMap<String, String>,
+        path: &str,
+        failure: &CallFailure,
+    ) -> CollectionIssue {
+        gaps.insert(path.to_string(), failure.message.clone());
+        self.issue(failure, &[])
+    }
+
     pub(crate) fn issue(&self, failure: &CallFailure, kinds: &[&str]) -> CollectionIssue {
         CollectionIssue {
             level: if failure.expected {

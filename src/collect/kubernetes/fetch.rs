@@ -5,12 +5,24 @@
 //! retried with exponential backoff; 4xx answers are not (a 403 will not become a 200 by
 //! asking again). A `410 Expired` on a `continue` token restarts that list from the start, as
 //! `kubectl` does.
+//!
+//! Bounds: an answer larger than `--max-response-mib` ([`MAX_RESPONSE_BYTES`]) is refused as it arrives (never read
+//! whole), and a list whose server repeats a `continue` token, or sends
+//! [`MAX_EMPTY_PAGES`] empty pages in a row, is stopped: either would otherwise never end.
 
 use super::kinds::{KindSpec, ListMode};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// Largest answer read from the API server by default (`--max-response-mib`). A list page of 500 typical pods is a few MB; a
+/// page of 500 objects at the API server's own 1.5 MiB object limit would exceed this, and
+/// `--page-size` makes pages smaller.
+pub(crate) const MAX_RESPONSE_BYTES: u64 = 128 << 20;
+
+/// Empty pages with a `continue` token in a row before a list is given up as endless.
+pub(crate) const MAX_EMPTY_PAGES: usize = 100;
 
 /// Why a request failed, after retries.
 #[derive(Debug, Clone)]
@@ -129,6 +141,8 @@ pub(crate) struct Stats {
 pub(crate) struct Fetcher {
     pub(crate) client: kube::Client,
     pub(crate) timeout: Duration,
+    /// Largest answer read (`MAX_RESPONSE_BYTES` unless configured).
+    pub(crate) max_bytes: u64,
     pub(crate) retries: u32,
     pub(crate) backoff: Duration,
     pub(crate) stats: Stats,
@@ -173,14 +187,14 @@ impl Fetcher {
                 .header(http::header::ACCEPT, accept)
                 .body(Vec::new())
                 .map_err(|e| FetchError::Decode(format!("bad request {path_and_query}: {e}")))?;
-            let result =
-                match tokio::time::timeout(self.timeout, self.client.request_text(request)).await {
-                    Ok(r) => r.map_err(classify),
-                    Err(_) => Err(FetchError::Transport(format!(
-                        "no answer within {}s (--request-timeout)",
-                        self.timeout.as_secs_f64()
-                    ))),
-                };
+            let result = match tokio::time::timeout(self.timeout, self.bounded_text(request)).await
+            {
+                Ok(r) => r,
+                Err(_) => Err(FetchError::Transport(format!(
+                    "no answer within {}s (--request-timeout)",
+                    self.timeout.as_secs_f64()
+                ))),
+            };
             match result {
                 Ok(text) => return Ok(text),
                 Err(e) if e.retryable() && attempt < retries => {
@@ -198,6 +212,30 @@ impl Fetcher {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The answer's body as text, refused once it passes `max_bytes` (read through a limit,
+    /// so a huge answer never sits in memory whole).
+    async fn bounded_text(&self, request: http::Request<Vec<u8>>) -> Result<String, FetchError> {
+        use futures::AsyncReadExt;
+        let body = self
+            .client
+            .request_stream(request)
+            .await
+            .map_err(classify)?;
+        let mut limited = Box::pin(body.take(self.max_bytes + 1));
+        let mut bytes = Vec::new();
+        limited
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| FetchError::Transport(format!("reading the answer: {e}")))?;
+        if bytes.len() as u64 > self.max_bytes {
+            return Err(FetchError::Decode(format!(
+                "the answer is larger than {} MiB (--max-response-mib); lower --page-size",
+                self.max_bytes >> 20
+            )));
+        }
+        String::from_utf8(bytes).map_err(|_| FetchError::Decode("the answer is not UTF-8".into()))
     }
 
     /// Exponential backoff, capped at 10 s, with +-25 % jitter so concurrent lists that were
@@ -236,6 +274,10 @@ impl Fetcher {
             let mut kept = Vec::new();
             let mut seen = 0usize;
             let mut token: Option<String> = None;
+            // Tokens already followed, and empty pages in a row: a server that repeats a token,
+            // or pages through nothing forever, must not keep the scan running forever.
+            let mut followed: std::collections::HashSet<String> = Default::default();
+            let mut empty_run = 0usize;
             loop {
                 let mut url = format!("{}?limit={page_size}", spec.list_path());
                 if spec.mode == ListMode::SecretTable {
@@ -270,8 +312,21 @@ impl Fetcher {
                 let items = page.objects();
                 seen += items.len();
                 on_page(items.len());
+                empty_run = if items.is_empty() { empty_run + 1 } else { 0 };
                 kept.extend(items.into_iter().filter(|o| keep(o)));
                 match next {
+                    Some(t) if !followed.insert(t.clone()) => {
+                        return Err(FetchError::Decode(format!(
+                            "{} list: the API server sent a continue token it had already sent (after {seen} objects); the list would never end",
+                            spec.plural
+                        )));
+                    }
+                    Some(_) if empty_run >= MAX_EMPTY_PAGES => {
+                        return Err(FetchError::Decode(format!(
+                            "{} list: {MAX_EMPTY_PAGES} empty pages in a row, each with a continue token; the list would never end",
+                            spec.plural
+                        )));
+                    }
                     Some(t) => token = Some(t),
                     None => return Ok((kept, seen)),
                 }

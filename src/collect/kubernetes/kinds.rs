@@ -197,6 +197,26 @@ pub(crate) const KINDS: &[KindSpec] = &[
         "ValidatingAdmissionPolicyBinding",
         "policy control mechanism (CIS 5.2.1)",
     ),
+    // Cilium's own policies count as network policy (CIS 5.3.2); a cluster without Cilium
+    // answers 404 for them, which is "none", not an error.
+    KindSpec {
+        version: "v2",
+        ..full(
+            "cilium.io",
+            "ciliumnetworkpolicies",
+            "CiliumNetworkPolicy",
+            "network policy per namespace",
+        )
+    },
+    KindSpec {
+        version: "v2",
+        ..full(
+            "cilium.io",
+            "ciliumclusterwidenetworkpolicies",
+            "CiliumClusterwideNetworkPolicy",
+            "network policy per namespace",
+        )
+    },
     full("", "pods", "Pod", WORKLOAD),
 ];
 

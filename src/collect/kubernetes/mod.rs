@@ -10,6 +10,7 @@
 //! A 403 on a list is not a failed run: it becomes a collection issue naming the kind, checks
 //! that need that kind report NOT_ASSESSED with the reason, and everything else is evaluated.
 
+mod exec;
 mod fetch;
 pub(crate) mod kinds;
 
@@ -43,6 +44,8 @@ pub struct ClusterOptions {
     pub request_timeout: Duration,
     /// Objects per list page.
     pub page_size: u32,
+    /// Largest answer read from the API server (`--max-response-mib`).
+    pub max_response_bytes: u64,
     /// Lists (and configz reads) in flight at once.
     pub concurrency: usize,
     /// Retries of a request after 429, 5xx or a transport failure.
@@ -63,6 +66,7 @@ impl Default for ClusterOptions {
             cluster_name: None,
             request_timeout: Duration::from_secs(30),
             page_size: 500,
+            max_response_bytes: fetch::MAX_RESPONSE_BYTES,
             concurrency: 4,
             retries: 4,
             backoff: Duration::from_millis(250),
@@ -375,6 +379,10 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
                 fatal(&mut snapshot, attributes, e);
                 return snapshot;
             }
+            if let Err(e) = exec::resolve(&mut c, opts.request_timeout).await {
+                fatal(&mut snapshot, attributes, e);
+                return snapshot;
+            }
             // Our own per-request timeout (fetch.rs) fires first with a clear message; the
             // client's read timeout is only a backstop.
             c.read_timeout = Some(opts.request_timeout + Duration::from_secs(5));
@@ -406,6 +414,7 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
     let fetcher = Fetcher {
         client,
         timeout: opts.request_timeout,
+        max_bytes: opts.max_response_bytes,
         retries: opts.retries,
         backoff: opts.backoff,
         stats: Stats::default(),
