@@ -21,12 +21,24 @@ fn init_tracing(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    // Libraries' trace level prints what they send and receive: the AWS SDK prints whole
+    // responses (task definitions' environment values, log-driver tokens), HTTP clients their
+    // frames. No RUST_LOG may put a secret on stderr, so their trace events are dropped
+    // whatever the filter says; Plimsoll's own never carry values.
+    let no_library_trace = tracing_subscriber::filter::filter_fn(|meta| {
+        *meta.level() != tracing::Level::TRACE || meta.target().starts_with("plimsoll")
+    });
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
-        .without_time()
+        .without_time();
+    let _ = tracing_subscriber::registry()
+        .with(fmt.with_filter(no_library_trace))
+        .with(filter)
         .try_init();
 }
 

@@ -409,6 +409,57 @@ fn access_denied_is_recorded_and_throttling_is_retried() {
     assert!(proxy.injected() >= 5, "five attempts: {}", proxy.injected());
 }
 
+/// No log level prints a secret: the AWS SDK's trace output held whole responses, so the
+/// environment values of task definitions (credentials) reached stderr with RUST_LOG=trace.
+#[test]
+fn no_log_level_prints_collected_secrets() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for level in [
+        "trace",
+        "debug",
+        "plimsoll=trace,aws_smithy_runtime=trace,hyper=trace",
+    ] {
+        let mut c = command(
+            d,
+            d,
+            &[
+                "scan",
+                "--aws",
+                "--endpoint-url",
+                &moto.url,
+                "--region",
+                "eu-west-1",
+                "--no-config",
+                "--no-state",
+                "--format",
+                "json",
+                "-o",
+                "report.json",
+            ],
+        );
+        c.env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("RUST_LOG", level);
+        let out = output(&mut c);
+        assert_eq!(
+            out.code,
+            1,
+            "{level}: {}",
+            &out.stderr[..out.stderr.len().min(3000)]
+        );
+        assert!(!out.stderr.is_empty(), "{level}: something is logged");
+        for secret in ["wJalrXUtnFEMI/K7MDENG", "AKIAIOSFODNN7EXAMPLE"] {
+            assert!(!out.stderr.contains(secret), "{level}: {secret} on stderr");
+            let report = std::fs::read_to_string(d.join("report.json")).unwrap();
+            assert!(!report.contains(secret), "{level}: {secret} in the report");
+        }
+    }
+}
+
 /// A per-resource call that is refused or throttled leaves only the checks needing its data
 /// NOT_ASSESSED, on that resource, in every format: never a pass, and no other check touched.
 #[test]

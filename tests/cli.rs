@@ -379,6 +379,57 @@ fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
     );
 }
 
+/// A user rule that calls itself would recurse until the stack overflows (an abort with no
+/// message): the check is an ERROR naming its file and line, exit 2, and the others report.
+#[test]
+fn a_recursive_user_policy_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "rec/loop/policy.rego",
+        "# METADATA\n# title: Loops\n# custom:\n#   id: ACME-0003\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.loop\nimport rego.v1\n\
+         deny contains \"never\" if {\n  depth(input.metadata.name) > 0\n}\n\
+         depth(x) := n if {\n  n := deeper(x) + 1\n}\n\
+         deeper(x) := depth(x)\n",
+    );
+    write(dir.path(), "bad.yaml", PRIVILEGED);
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "bad.yaml",
+            "--policies",
+            "rec",
+            "--check",
+            "ACME-0003",
+            "--check",
+            "PLM-K8S-0001",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let report = json(&out);
+    let findings = report["findings"].as_array().expect("findings");
+    let error = findings
+        .iter()
+        .find(|f| f["checkId"] == "ACME-0003")
+        .expect("an ACME-0003 finding");
+    assert_eq!(error["status"], "ERROR", "{error}");
+    let message = error["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("rec/loop/policy.rego:") && message.contains("recursive rule"),
+        "{message}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["checkId"] == "PLM-K8S-0001" && f["status"] == "FAIL"),
+        "{findings:?}"
+    );
+}
+
 // ---- exit code 3: input ---------------------------------------------------------------------
 
 #[test]

@@ -379,6 +379,187 @@ fn pipes_devices_and_alias_bombs_do_not_hang_or_exhaust_a_scan() {
     assert!(out.stdout.contains("MiB of text"), "{}", out.stdout);
 }
 
+/// A 30 KB container name, a 1 MB image line and a 3 MB policy message: the table stays the
+/// size of a table (cells cut, with a note), JSON keeps the full text.
+#[test]
+fn huge_names_lines_and_messages_keep_the_table_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let name = "n".repeat(30_000);
+    let image = format!("registry.example/{}:latest", "i".repeat(1 << 20));
+    let pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: big, namespace: shop}}\nspec:\n  containers:\n  - name: {name}\n    image: {image}\n    securityContext: {{privileged: true}}\n"
+    );
+    write(d, "big.yaml", pod.as_bytes());
+    write(
+        d,
+        "loud/msg/policy.rego",
+        b"# METADATA\n# title: Loud\n# custom:\n#   id: ACME-0004\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.loud\nimport rego.v1\n\
+          deny contains msg if {\n  msg := concat(\"\", [\"x\" | some _ in numbers.range(1, 3000000)])\n}\n",
+    );
+    let table = bounded(
+        command(
+            d,
+            d,
+            &[
+                "scan",
+                "big.yaml",
+                "--policies",
+                "loud",
+                "--no-state",
+                "--eval-timeout",
+                "60",
+            ],
+        ),
+        Duration::from_secs(120),
+    );
+    assert_eq!(table.code, 1, "{}", table.stderr);
+    assert!(table.stdout.contains("more characters; see --format json"));
+    assert!(
+        table.stdout.contains("ACME-0004"),
+        "{}",
+        &table.stdout[..2000.min(table.stdout.len())]
+    );
+    assert!(
+        table.stdout.len() < 200_000,
+        "the table is {} bytes",
+        table.stdout.len()
+    );
+    let json = bounded(
+        command(
+            d,
+            d,
+            &["scan", "big.yaml", "--no-state", "--format", "json"],
+        ),
+        Duration::from_secs(120),
+    );
+    assert!(json.stdout.contains(&name), "JSON keeps the full name");
+}
+
+/// Run as a user who may not read one subdirectory: it is reported, and the readable files
+/// beside it, including one whose name is not UTF-8, are scanned.
+#[test]
+fn unreadable_subdirectories_and_non_utf8_names() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "scan/ok.yaml", INSECURE.as_bytes());
+    write(d, "scan/locked/hidden.yaml", INSECURE.as_bytes());
+    let odd = d
+        .join("scan")
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9.yaml"));
+    std::fs::write(
+        &odd,
+        INSECURE.replace("name: bad", "name: latin1").as_bytes(),
+    )
+    .unwrap();
+    for p in [d, &d.join("scan")] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(
+        d.join("scan/locked"),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    // `nobody` (65534) may not list scan/locked; root could.
+    let bin = env!("CARGO_BIN_EXE_plimsoll");
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
+        .args([
+            "scan",
+            "scan",
+            "--no-state",
+            "--no-config",
+            "--format",
+            "json",
+        ])
+        .current_dir(d)
+        .env("HOME", d)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    let out = bounded(cmd, Duration::from_secs(60));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
+    let issues = report["collectionIssues"].to_string();
+    assert!(
+        issues.contains("scan/locked: cannot list directory"),
+        "{issues}"
+    );
+    let failing: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["checkId"] == "PLM-K8S-0001" && f["status"] == "FAIL")
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert!(failing.contains(&"bad"), "{failing:?}");
+    assert!(
+        failing.contains(&"latin1"),
+        "the non-UTF-8 name is read: {failing:?}"
+    );
+}
+
+/// SIGINT, SIGTERM or SIGHUP while a report is being written: the temporary file is removed,
+/// the previous report is left as it was, and the exit status says which signal.
+#[test]
+fn an_interrupted_report_write_leaves_no_temporary_file() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "pod.yaml", INSECURE.as_bytes());
+    write(d, "report.json", b"previous");
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let mut cmd = command(
+            d,
+            d,
+            &[
+                "scan",
+                "pod.yaml",
+                "--no-state",
+                "--format",
+                "json",
+                "-o",
+                "report.json",
+            ],
+        );
+        let mut child = cmd
+            .env("PLIMSOLL_TEST_HOLD_REPORT_WRITE_MS", "60000")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        loop {
+            let line = lines.next().expect("child still running").unwrap();
+            if line.contains("holding the report write") {
+                break;
+            }
+        }
+        let temporary: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert_eq!(temporary.len(), 1, "the write is under way");
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        let left: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+        assert_eq!(std::fs::read(d.join("report.json")).unwrap(), b"previous");
+    }
+}
+
 #[test]
 fn secret_values_stay_out_of_errors_snapshots_and_reports() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 //! CLI edge, for context; library modules have their own error enums.
 
 mod benchmarks;
+mod cleanup;
 mod collect;
 mod diff;
 mod history;
@@ -303,9 +304,18 @@ pub(crate) fn write_output_with(
                 .suffix(".tmp")
                 .tempfile_in(dir)
                 .map_err(fail)?;
+            // Removed by a handler if SIGINT/SIGTERM arrives before the rename (cleanup.rs).
+            let _pending = cleanup::Pending::new(tmp.path());
             {
                 let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
                 once(&mut out).and_then(|_| out.flush()).map_err(fail)?;
+            }
+            if let Some(ms) = std::env::var("PLIMSOLL_TEST_HOLD_REPORT_WRITE_MS")
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                tracing::warn!("holding the report write for {ms} ms (test hook)");
+                std::thread::sleep(std::time::Duration::from_millis(ms));
             }
             tmp.persist(path).map_err(|e| fail(e.error))?;
             Ok(())

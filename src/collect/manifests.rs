@@ -74,9 +74,9 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
     // Files are independent: parse them in parallel, then merge in input order.
     let parsed: Vec<Result<FileResult, CollectError>> = files
         .par_iter()
-        .map(|(name, text)| match text {
-            Some(t) => Ok(parse_text(name, t)),
-            None => parse_file(name),
+        .map(|i| match &i.text {
+            Some(t) => Ok(parse_text(&i.name, t)),
+            None => parse_file(&i.name, &i.path),
         })
         .collect();
     for r in parsed {
@@ -97,8 +97,17 @@ pub fn collect_inputs(paths: &[String]) -> Result<Snapshot, CollectError> {
     Ok(snapshot)
 }
 
+/// One input: the name messages use, the path it is opened by (a file name that is not UTF-8
+/// shows lossily but must still be opened by its real bytes), and the text of standard input
+/// or a pipe, read whole since it cannot be read twice.
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
+    pub(crate) text: Option<String>,
+}
+
 /// The inputs the paths name, in order.
-type Inputs = Vec<(String, Option<String>)>;
+type Inputs = Vec<Input>;
 
 /// The files the paths name, in order: (display name, the text of stdin or a pipe, read
 /// whole since it cannot be read twice), and the problems met walking directories
@@ -117,7 +126,11 @@ fn input_files(paths: &[String]) -> Result<(Inputs, Vec<CollectionIssue>), Colle
     };
     for p in paths {
         if p == "-" {
-            files.push(("-".into(), Some(read_whole("-", &mut std::io::stdin())?)));
+            files.push(Input {
+                name: "-".into(),
+                path: PathBuf::from("-"),
+                text: Some(read_whole("-", &mut std::io::stdin())?),
+            });
             continue;
         }
         let path = Path::new(p);
@@ -132,14 +145,26 @@ fn input_files(paths: &[String]) -> Result<(Inputs, Vec<CollectionIssue>), Colle
                 return Err(CollectError::EmptyDirectory(p.clone()));
             }
             found.sort();
-            files.extend(found.into_iter().map(|f| (f.display().to_string(), None)));
+            files.extend(found.into_iter().map(|f| Input {
+                name: f.display().to_string(),
+                path: f,
+                text: None,
+            }));
         } else if kind.is_file() {
-            files.push((p.clone(), None));
+            files.push(Input {
+                name: p.clone(),
+                path: path.to_path_buf(),
+                text: None,
+            });
         } else if is_fifo(&kind) {
             // `plimsoll scan <(helm template ...)`: a pipe, read once, whole and bounded.
             let mut f = std::fs::File::open(path)
                 .map_err(|e| CollectError::Stdin(p.clone(), e.to_string()))?;
-            files.push((p.clone(), Some(read_whole(p, &mut f)?)));
+            files.push(Input {
+                name: p.clone(),
+                path: path.to_path_buf(),
+                text: Some(read_whole(p, &mut f)?),
+            });
         } else {
             return Err(CollectError::NotAFile(p.clone()));
         }
@@ -252,8 +277,8 @@ fn issue(file: &str, line: Option<u32>, message: String, level: IssueLevel) -> C
     }
 }
 
-fn parse_file(name: &str) -> Result<FileResult, CollectError> {
-    let text = std::fs::File::open(name)
+fn parse_file(name: &str, path: &Path) -> Result<FileResult, CollectError> {
+    let text = std::fs::File::open(path)
         .map_err(|e| format!("cannot read: {e}"))
         .and_then(encoding::read_bounded)
         .and_then(encoding::decode);

@@ -4,6 +4,7 @@
 //! snapshot with only the kinds they ask for. No I/O happens here.
 
 mod input;
+mod recursion;
 
 use crate::policy::{Catalogue, PolicyError};
 use crate::snapshot::{Resource, Snapshot};
@@ -330,6 +331,8 @@ struct Plan {
     compiled: Option<(Program, Vec<usize>)>,
     /// The interpreted batch (an engine with the helpers and these checks) and its positions.
     interpreted: Option<(regorus::Engine, Vec<usize>)>,
+    /// Checks that are never run (recursive rules), with the error each resource gets.
+    failed: Vec<(usize, String)>,
 }
 
 /// A copy of `program` that shares no reference count with it. The VM clones literals and
@@ -397,6 +400,21 @@ fn compile_batch(engine: &regorus::Engine, packages: &[&str]) -> Result<Program,
     let program =
         Compiler::compile_from_policy(&policy, &[BATCH_RULE]).map_err(|e| format!("{e}"))?;
     Ok(Program { program, policy })
+}
+
+/// Why a user check cannot run at all: one of its rules calls itself, directly or through
+/// others, which the interpreter would follow until the stack overflows and the process
+/// aborts (see `recursion.rs`).
+fn recursion(engine: &regorus::Engine, check: &crate::policy::Check) -> Option<String> {
+    let (file, line, chain) = recursion::find_cycle(engine)?;
+    let file = if file.is_empty() {
+        check.file.clone()
+    } else {
+        file
+    };
+    Some(format!(
+        "policy error: {file}:{line}: recursive rule ({chain}); the check is not run"
+    ))
 }
 
 /// The `deny` set of `package` inside a data document returned by `eval_modules`.
@@ -498,9 +516,20 @@ impl<'a> Prepared<'a> {
                 Ok(engine)
             };
         let mut engines = Vec::with_capacity(selected.len());
-        for &i in selected {
+        let mut broken = HashMap::new();
+        for (pos, &i) in selected.iter().enumerate() {
             let check = &catalogue.checks[i];
             let engine = loaded(&mut std::iter::once(i))?;
+            // A rule that calls itself recurses until the stack overflows, which kills the
+            // process (no error can be caught): such a check never runs, it is an ERROR on
+            // every resource, naming the rules and the file.
+            if !check.builtin
+                && let Some(why) = recursion(&engine, check)
+            {
+                broken.insert(pos, why);
+                engines.push(engine);
+                continue;
+            }
             // Surface semantic errors (unknown functions, bad references) now, as a load
             // error, not as one error per resource.
             let mut probe = engine.clone();
@@ -515,6 +544,8 @@ impl<'a> Prepared<'a> {
         }
         let mut plans = HashMap::new();
         for (selector, positions) in &by_selector {
+            let (failed, positions): (Vec<usize>, Vec<usize>) =
+                positions.iter().partition(|pos| broken.contains_key(*pos));
             let (mut builtin, user): (Vec<usize>, Vec<usize>) = positions
                 .iter()
                 .partition(|&&pos| opts.compiled && catalogue.checks[selected[pos]].builtin);
@@ -541,11 +572,16 @@ impl<'a> Prepared<'a> {
                     interpreted,
                 )),
             };
+            let failed = failed
+                .into_iter()
+                .map(|pos| (pos, broken.get(&pos).cloned().unwrap_or_default()))
+                .collect();
             plans.insert(
                 selector.clone(),
                 Plan {
                     compiled,
                     interpreted,
+                    failed,
                 },
             );
         }
@@ -693,8 +729,10 @@ impl<'a> Prepared<'a> {
             // Never evaluated: a check reading a wrong-typed field would find nothing and pass.
             let positions = plan.compiled.iter().map(|(_, p)| p);
             let positions = positions.chain(plan.interpreted.iter().map(|(_, p)| p));
+            let failed = plan.failed.iter().map(|(pos, _)| pos);
             return positions
                 .flatten()
+                .chain(failed)
                 .map(|&pos| Outcome {
                     check: self.checks[pos],
                     resource: ri,
@@ -713,7 +751,11 @@ impl<'a> Prepared<'a> {
             Ok(vs) => Evaluated::Fail(vs),
             Err(e) => Evaluated::Error(e),
         };
-        let mut out = Vec::new();
+        let mut out: Vec<Outcome> = plan
+            .failed
+            .iter()
+            .map(|(pos, why)| outcome(*pos, Evaluated::Error(why.clone())))
+            .collect();
         let mut one_by_one = Vec::new();
         if let Some((compiled, positions)) = &plan.compiled {
             let vm = worker.vms.entry(selector.clone()).or_insert_with(|| {

@@ -46,12 +46,36 @@ fn status_label(f: &FindingOut) -> String {
     }
 }
 
+/// Longest resource name, location or other short cell shown in the table, in characters.
+const SHORT_CELL: usize = 200;
+/// Longest message shown in the table, in characters.
+const LONG_CELL: usize = 2000;
+
+/// `text` made fit for a terminal cell: control characters other than line breaks (escape
+/// sequences in a hostile name could rewrite the screen) shown as `?`, and cut at `max`
+/// characters with a note of how much more the JSON report holds. Without the cut, one 30 KB
+/// name widened every row of the table and a 3 MB message took the layout minutes.
+fn clip(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4));
+    let mut chars = text.chars();
+    for (shown, c) in chars.by_ref().enumerate() {
+        if shown == max {
+            let rest = 1 + chars.count();
+            out.push_str(&format!("… ({rest} more characters; see --format json)"));
+            return out;
+        }
+        out.push(if c.is_control() && c != '\n' { '?' } else { c });
+    }
+    out
+}
+
 /// The message cell; a waived finding shows why.
 fn message_of(f: &FindingOut) -> String {
-    match &f.waiver {
+    let text = match &f.waiver {
         Some(w) => format!("{} [waived: {}]", f.message, w.reason),
         None => f.message.to_string(),
-    }
+    };
+    clip(&text, LONG_CELL)
 }
 
 fn severity_colour(s: Severity) -> Color {
@@ -138,13 +162,21 @@ impl Layout {
 
 fn resource_label(f: &super::model::FindingOut, layout: Layout) -> String {
     let prefix = layout.prefix(f);
-    match &f.resource {
+    let label = match &f.resource {
         Some(r) => match &r.namespace {
             Some(ns) => format!("{prefix}{ns}/{}/{}", r.kind, r.name),
             None => format!("{prefix}{}/{}", r.kind, r.name),
         },
         None => "-".into(),
-    }
+    };
+    clip(&label, SHORT_CELL)
+}
+
+/// `file:line` of a finding, fit for a cell; empty without a location.
+fn location_of(f: &FindingOut) -> String {
+    f.location()
+        .map(|l| clip(&format!("{}:{}", l.file, l.line), SHORT_CELL))
+        .unwrap_or_default()
 }
 
 /// One finding per line, columns aligned: `SEVERITY CHECK STATUS RESOURCE LOCATION MESSAGE`.
@@ -159,9 +191,7 @@ fn render_lines(report: &Report, opts: TableOptions, out: &mut String) {
                 f.check.id.to_string(),
                 status_label(f),
                 resource_label(f, layout),
-                f.location()
-                    .map(|l| format!("{}:{}", l.file, l.line))
-                    .unwrap_or_default(),
+                location_of(f),
             ]
         })
         .collect();
@@ -342,7 +372,11 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
                         Some(severity_colour(f.severity)),
                         opts,
                     ),
-                    Cell::new(format!("{}\n{}", f.check.id, f.check.title)),
+                    Cell::new(format!(
+                        "{}\n{}",
+                        f.check.id,
+                        clip(&f.check.title, SHORT_CELL)
+                    )),
                 )
             } else {
                 (Cell::new(""), Cell::new(""))
@@ -350,15 +384,16 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             let prefix = layout.prefix(f);
             let resource = match &f.resource {
                 Some(r) => match &r.namespace {
-                    Some(ns) => format!("{prefix}{}/{}\n({ns})", r.kind, r.name),
-                    None => format!("{prefix}{}/{}", r.kind, r.name),
+                    Some(ns) => format!(
+                        "{}\n({})",
+                        clip(&format!("{prefix}{}/{}", r.kind, r.name), SHORT_CELL),
+                        clip(ns, SHORT_CELL)
+                    ),
+                    None => clip(&format!("{prefix}{}/{}", r.kind, r.name), SHORT_CELL),
                 },
                 None => "-".into(),
             };
-            let location = f
-                .location()
-                .map(|l| format!("{}:{}", l.file, l.line))
-                .unwrap_or_default();
+            let location = location_of(f);
             let mut row = vec![
                 sev,
                 check,
@@ -518,4 +553,23 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn cells_are_cut_and_control_characters_shown_as_question_marks() {
+        assert_eq!(clip("web", 200), "web");
+        assert_eq!(clip("a\u{1b}[2Jb\nc", 200), "a?[2Jb\nc");
+        let long = "é".repeat(30_000);
+        let cut = clip(&long, 200);
+        assert!(cut.starts_with(&"é".repeat(200)));
+        assert!(
+            cut.ends_with("… (29800 more characters; see --format json)"),
+            "{cut}"
+        );
+        assert_eq!(clip(&"x".repeat(200), 200), "x".repeat(200));
+    }
 }

@@ -40,6 +40,8 @@ struct Deferred {
     file: usize,
     /// The name as given (or found in a directory).
     name: String,
+    /// The path it is opened by.
+    path: std::path::PathBuf,
     /// Standard input's text (it cannot be read twice).
     text: Option<String>,
     /// Indices of the documents left for pass 2, ascending.
@@ -134,9 +136,10 @@ pub fn stream_inputs(
         deferred_kinds: BTreeSet::new(),
         deferred: Vec::new(),
     };
-    for (fi, (name, text)) in files.into_iter().enumerate() {
-        if text.is_none() && is_json(&name) {
-            match parse_file(&name)? {
+    for (fi, input) in files.into_iter().enumerate() {
+        let super::Input { name, path, text } = input;
+        if text.is_none() && is_json(&path) {
+            match parse_file(&name, &path)? {
                 FileResult::Manifests { resources, issues } => {
                     out.push_parsed(fi, 0, resources);
                     out.snapshot.issues.extend(issues);
@@ -169,7 +172,7 @@ pub fn stream_inputs(
                     each(di, line, doc);
                 }
             }
-            None => match open(&name) {
+            None => match open(&path) {
                 Ok(f) => {
                     for (di, doc) in Documents::new(f).enumerate() {
                         match doc {
@@ -205,6 +208,7 @@ pub fn stream_inputs(
             out.deferred.push(Deferred {
                 file: fi,
                 name,
+                path,
                 text,
                 docs: left,
             });
@@ -214,8 +218,8 @@ pub fn stream_inputs(
 }
 
 /// A manifest file as UTF-8 text, whatever encoding kubectl would read it in.
-fn open(name: &str) -> Result<Box<dyn std::io::BufRead + Send>, DocError> {
-    let file = std::fs::File::open(name).map_err(DocError::Io)?;
+fn open(path: &std::path::Path) -> Result<Box<dyn std::io::BufRead + Send>, DocError> {
+    let file = std::fs::File::open(path).map_err(DocError::Io)?;
     super::encoding::utf8_reader(file).map_err(DocError::Encoding)
 }
 
@@ -231,9 +235,9 @@ fn unreadable(name: &str, e: DocError) -> CollectionIssue {
 
 /// A file whose first non-blank character opens a JSON value is read whole (a JSON manifest or
 /// a snapshot is one document).
-fn is_json(name: &str) -> bool {
+fn is_json(path: &std::path::Path) -> bool {
     use std::io::Read;
-    let Ok(f) = std::fs::File::open(name) else {
+    let Ok(f) = std::fs::File::open(path) else {
         return false;
     };
     let mut head = Vec::with_capacity(256);
@@ -305,7 +309,7 @@ impl Streamed {
                         }
                     }
                 }
-                None => match open(&d.name) {
+                None => match open(&d.path) {
                     Ok(file) => {
                         let docs = Documents::new(file);
                         for (di, doc) in docs.enumerate() {
