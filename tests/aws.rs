@@ -409,6 +409,66 @@ fn access_denied_is_recorded_and_throttling_is_retried() {
     assert!(proxy.injected() >= 5, "five attempts: {}", proxy.injected());
 }
 
+/// Scan results come from DescribeImageScanFindings when DescribeImages has no summary (basic
+/// scanning since 2024 and enhanced scanning report only there): a scanned image is judged by
+/// its findings, and only an image without any scan reads as never scanned.
+#[test]
+fn image_scan_results_are_read_where_aws_reports_them() {
+    let moto = Moto::start();
+    moto.python(
+        "eu-west-1",
+        r#"
+ecr = client("ecr")
+manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+    "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + "c" * 64},
+    "layers": []})
+for name in ["scanned", "unscanned"]:
+    ecr.create_repository(repositoryName=name)
+    ecr.put_image(repositoryName=name, imageManifest=manifest, imageTag="v1")
+ecr.start_image_scan(repositoryName="scanned", imageId={"imageTag": "v1"})
+"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = aws(
+        d,
+        &[
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "eu-west-1",
+            "--no-config",
+            "--no-state",
+            "--check",
+            "PLM-ECR-0007",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let message = |repo: &str| -> String {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["resource"]["name"] == repo)
+            .map(|f| format!("{} {}", f["status"], f["message"]))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let scanned = message("scanned");
+    assert!(
+        scanned.contains("FAIL") && scanned.contains("1 HIGH vulnerabilities"),
+        "{scanned}"
+    );
+    assert!(!scanned.contains("never been scanned"), "{scanned}");
+    let unscanned = message("unscanned");
+    assert!(unscanned.contains("never been scanned"), "{unscanned}");
+}
+
 /// No log level prints a secret: the AWS SDK's trace output held whole responses, so the
 /// environment values of task definitions (credentials) reached stderr with RUST_LOG=trace.
 #[test]

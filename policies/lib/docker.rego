@@ -59,8 +59,11 @@ security_opts := object.get(host_config, "SecurityOpt", [])
 mounts := object.get(input, ["data", "Mounts"], [])
 
 # Requested port bindings (all containers) and effective ones (running containers):
-# [{"container": "80/tcp", "ip": "0.0.0.0", "port": "8080"}].
+# [{"container": "80/tcp", "ip": "0.0.0.0", "port": "8080"}]. Docker discards the requested
+# ones of a container on the host network (its ports are the host's; the host-network check
+# reports that), so they are not counted there.
 bindings contains {"container": cport, "ip": object.get(b, "HostIp", ""), "port": object.get(b, "HostPort", "")} if {
+	object.get(host_config, "NetworkMode", "") != "host"
 	some cport, list in object.get(host_config, "PortBindings", {})
 	is_array(list)
 	some b in list

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 
 mod documents;
 mod encoding;
+#[cfg(test)]
+mod fuzz;
 mod stream;
 
 use documents::{DocError, Documents};

@@ -47,6 +47,26 @@ impl Moto {
         moto
     }
 
+    /// Runs Python with `boto3` and `region`, `client(name)` and the moto URL at hand: for a
+    /// test's own resources beyond the shared seed.
+    pub fn python(&self, region: &str, code: &str) {
+        let prelude = format!(
+            "import boto3, json\nregion = {region:?}\n\
+             def client(n):\n    return boto3.client(n, region_name=region, endpoint_url={url:?}, \
+             aws_access_key_id='test', aws_secret_access_key='test')\n",
+            url = self.url
+        );
+        let out = Command::new(venv().join("python"))
+            .args(["-c", &format!("{prelude}{code}")])
+            .output()
+            .expect("python runs");
+        assert!(
+            out.status.success(),
+            "python against moto: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Seeds one region with the test account (tests/support/aws_seed.py).
     pub fn seed(&self, region: &str) {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/aws_seed.py");

@@ -14,8 +14,14 @@ import rego.v1
 
 allowed := {upper(trim_prefix(upper(c), "CAP_")) | some c in object.get(data.config, "dockerAllowedCapabilities", [])}
 
+# Docker's default set: adding one of these explicitly grants nothing the container would
+# not have anyway.
+defaults := {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
+
 deny contains v if {
 	some i, cap in docker.host_config.CapAdd
-	not cap in allowed
+	name := upper(trim_prefix(upper(cap), "CAP_"))
+	not name in allowed
+	not name in defaults
 	v := {"msg": sprintf("%s adds capability %s", [docker.container, cap]), "path": ["data", "HostConfig", "CapAdd", i]}
 }

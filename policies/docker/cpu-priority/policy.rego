@@ -13,8 +13,13 @@ import data.plimsoll.lib.docker
 import rego.v1
 
 deny contains v if {
-	object.get(docker.host_config, "CpuShares", 0) <= 0
+	no_shares
 	object.get(docker.host_config, "NanoCpus", 0) <= 0
 	object.get(docker.host_config, "CpuQuota", 0) <= 0
 	v := {"msg": sprintf("%s has no CPU shares, quota or limit", [docker.container]), "path": ["data", "HostConfig", "CpuShares"]}
 }
+
+# 1024 is the default weight: CIS 5.12 reads it as no shares set.
+no_shares if object.get(docker.host_config, "CpuShares", 0) <= 0
+
+no_shares if object.get(docker.host_config, "CpuShares", 0) == 1024

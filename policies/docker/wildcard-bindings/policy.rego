@@ -12,8 +12,10 @@ package plimsoll.docker.wildcard_bindings
 import data.plimsoll.lib.docker
 import rego.v1
 
+# One finding per container port, whatever the number of addresses Docker lists for it
+# (PortBindings' "" and NetworkSettings' 0.0.0.0 and :: are the same publication).
 deny contains v if {
-	some b in docker.bindings
-	docker.wildcard_ip(b.ip)
-	v := {"msg": sprintf("%s publishes %s on every interface (host port %s, address %q)", [docker.container, b.container, b.port, b.ip]), "path": ["data", "HostConfig", "PortBindings", b.container]}
+	some cport in {b.container | some b in docker.bindings; docker.wildcard_ip(b.ip)}
+	ports := {b.port | some b in docker.bindings; b.container == cport; docker.wildcard_ip(b.ip)}
+	v := {"msg": sprintf("%s publishes %s on every interface (host port %s)", [docker.container, cport, concat(", ", sort(ports))]), "path": ["data", "HostConfig", "PortBindings", cport]}
 }

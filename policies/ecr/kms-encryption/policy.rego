@@ -1,12 +1,13 @@
 # METADATA
 # title: Repositories are encrypted with a KMS key
 # description: >-
-#   The default AES256 encryption uses keys AWS manages for everyone; a KMS key lets access to image layers be controlled and audited separately. Security Hub ECR.5.
+#   The default AES256 encryption uses keys AWS manages for everyone, and so does KMS with the AWS managed aws/ecr key; a customer managed KMS key lets access to image layers be controlled and audited separately. Security Hub ECR.5. A KMS key named by ARN is NOT_ASSESSED until its manager is known (kms:DescribeKey is not called yet).
 # custom:
 #   id: PLM-ECR-0005
 #   severity: low
 #   kinds: [ecr/Repository]
-#   remediation: "Create repositories with encryptionType KMS (the setting cannot be changed later: recreate and push again)."
+#   needs: [data.encryptionConfiguration.keyManager]
+#   remediation: "Create repositories with encryptionType KMS and a customer managed key (the setting cannot be changed later: recreate and push again)."
 package plimsoll.ecr.kms_encryption
 
 import data.plimsoll.lib.aws
@@ -15,5 +16,11 @@ import rego.v1
 deny contains v if {
 	t := object.get(aws.d, ["encryptionConfiguration", "encryptionType"], "AES256")
 	not startswith(t, "KMS")
-	v := {"msg": sprintf("%s is encrypted with %s, not a KMS key", [aws.describe("ECR repository"), t]), "path": ["data", "encryptionConfiguration"]}
+	v := {"msg": sprintf("%s is encrypted with %s, not a customer managed KMS key", [aws.describe("ECR repository"), t]), "path": ["data", "encryptionConfiguration"]}
+}
+
+deny contains v if {
+	startswith(aws.d.encryptionConfiguration.encryptionType, "KMS")
+	aws.d.encryptionConfiguration.keyManager == "AWS"
+	v := {"msg": sprintf("%s is encrypted with the AWS managed key aws/ecr, not a customer managed KMS key", [aws.describe("ECR repository")]), "path": ["data", "encryptionConfiguration"]}
 }

@@ -1,6 +1,7 @@
 //! ECR: repositories (scan on push, tag mutability, encryption, tags), each repository's
 //! lifecycle and repository policies, its most recently pushed image with the summary of that
-//! image's latest scan, and the registry's scanning configuration.
+//! image's latest scan (from DescribeImages, else DescribeImageScanFindings), and the
+//! registry's scanning configuration.
 
 use super::dto::{enum_str, time};
 use super::{Ctx, failure};
@@ -57,6 +58,11 @@ struct Encryption {
     encryption_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     kms_key: Option<String>,
+    /// Who manages the KMS key: `AWS` (the `aws/ecr` key) or `CUSTOMER`; `null` without KMS;
+    /// absent when it is not known (a key ARN says nothing about its manager: that needs
+    /// kms:DescribeKey, recorded as a gap so PLM-ECR-0005 is NOT_ASSESSED, not passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_manager: Option<Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -198,15 +204,41 @@ async fn repository(client: &Client, ctx: &Ctx, r: &t::Repository) -> Snapshot {
         image_scanning_configuration: r.image_scanning_configuration().map(|c| ScanningConfig {
             scan_on_push: c.scan_on_push(),
         }),
-        encryption_configuration: r.encryption_configuration().map(|e| Encryption {
-            encryption_type: e.encryption_type().as_str().to_string(),
-            kms_key: e.kms_key().map(str::to_string),
+        encryption_configuration: r.encryption_configuration().map(|e| {
+            let encryption_type = e.encryption_type().as_str().to_string();
+            let kms_key = e.kms_key().map(str::to_string);
+            let key_manager = if !encryption_type.starts_with("KMS") {
+                Some(None)
+            } else if kms_key
+                .as_deref()
+                .is_none_or(|k| k.ends_with("alias/aws/ecr"))
+            {
+                // KMS without a key named is the AWS managed aws/ecr key.
+                Some(Some("AWS".to_string()))
+            } else {
+                None
+            };
+            Encryption {
+                encryption_type,
+                kms_key,
+                key_manager,
+            }
         }),
         lifecycle_policy: None,
         repository_policy: None,
         latest_image: None,
         tags: None,
     };
+    if dto
+        .encryption_configuration
+        .as_ref()
+        .is_some_and(|e| e.key_manager.is_none())
+    {
+        gaps.insert(
+            "data.encryptionConfiguration.keyManager".into(),
+            "whether the repository's KMS key is customer managed needs kms:DescribeKey, which Plimsoll does not call yet".into(),
+        );
+    }
     let (lifecycle, policy, tags, images) = tokio::join!(
         client.get_lifecycle_policy().repository_name(&name).send(),
         client.get_repository_policy().repository_name(&name).send(),
@@ -300,21 +332,53 @@ async fn latest_image(client: &Client, repo: &str) -> Result<Option<Image>, supe
             }
         }
     }
-    Ok(newest.map(|d| {
-        let summary = d.image_scan_findings_summary();
-        Image {
-            image_digest: d.image_digest().map(str::to_string),
-            image_tags: d.image_tags().to_vec(),
-            image_pushed_at: time(d.image_pushed_at()),
-            image_scan_status: d.image_scan_status().and_then(|st| enum_str(st.status())),
-            image_scan_completed_at: summary.and_then(|x| time(x.image_scan_completed_at())),
-            finding_severity_counts: summary.and_then(|x| {
-                x.finding_severity_counts().map(|m| {
-                    m.iter()
-                        .map(|(k, v)| (k.as_str().to_string(), *v))
-                        .collect()
-                })
-            }),
+    let Some(d) = newest else {
+        return Ok(None);
+    };
+    let summary = d.image_scan_findings_summary();
+    let mut image = Image {
+        image_digest: d.image_digest().map(str::to_string),
+        image_tags: d.image_tags().to_vec(),
+        image_pushed_at: time(d.image_pushed_at()),
+        image_scan_status: d.image_scan_status().and_then(|st| enum_str(st.status())),
+        image_scan_completed_at: summary.and_then(|x| time(x.image_scan_completed_at())),
+        finding_severity_counts: summary.and_then(|x| x.finding_severity_counts().map(counts)),
+    };
+    // Basic scanning since 2024 and enhanced scanning (Inspector) report through
+    // DescribeImageScanFindings, not in DescribeImages' summary: without asking, every image
+    // scanned that way would read as never scanned.
+    if image.finding_severity_counts.is_none()
+        && let Some(digest) = d.image_digest()
+    {
+        let id = t::ImageIdentifier::builder().image_digest(digest).build();
+        match client
+            .describe_image_scan_findings()
+            .repository_name(repo)
+            .image_id(id)
+            .max_results(1)
+            .send()
+            .await
+        {
+            Ok(out) => {
+                if let Some(st) = out.image_scan_status().and_then(|s| enum_str(s.status())) {
+                    image.image_scan_status = Some(st);
+                }
+                if let Some(f) = out.image_scan_findings() {
+                    image.image_scan_completed_at = time(f.image_scan_completed_at());
+                    image.finding_severity_counts = f.finding_severity_counts().map(counts);
+                }
+            }
+            // Never scanned: what the check reports.
+            Err(e) if e.code() == Some("ScanNotFoundException") => {}
+            Err(e) => return Err(failure("ecr:DescribeImageScanFindings", repo, &e)),
         }
-    }))
+    }
+    Ok(Some(image))
+}
+
+/// Severity counts as the checks read them (`CRITICAL` -> n).
+fn counts(m: &std::collections::HashMap<t::FindingSeverity, i32>) -> BTreeMap<String, i32> {
+    m.iter()
+        .map(|(k, v)| (k.as_str().to_string(), *v))
+        .collect()
 }
