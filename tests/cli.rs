@@ -291,9 +291,25 @@ fn bad_policy_directories_exit_2_naming_file_and_line() {
         Some(HARDENED),
     );
     assert_eq!(out.code, 2);
+    // One line naming file, line and column first, then the excerpt.
+    let first = out.stderr.lines().next().unwrap_or("");
     assert!(
-        out.stderr.contains("p4/a/policy.rego:"),
-        "compile errors name the file: {}",
+        first.contains("p4/a/policy.rego:12:1: expecting expression"),
+        "compile errors name the file and line first: {}",
+        out.stderr
+    );
+
+    // `gate.failOn: new` with nothing to compare against names the line that asked for it.
+    write(dir.path(), "gated/plimsoll.yaml", "gate:\n  failOn: new\n");
+    let out = run_in(
+        &dir.path().join("gated"),
+        &["scan", "-", "--no-state"],
+        Some(HARDENED),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("plimsoll.yaml:2") && out.stderr.contains("needs a baseline"),
+        "{}",
         out.stderr
     );
 }

@@ -417,6 +417,33 @@ fn a_run_killed_while_writing_leaves_the_previous_run_intact() {
     );
 }
 
+/// A store the user may read but not write (another user's, a shared directory) is listed.
+#[test]
+fn history_lists_a_store_the_user_may_only_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/web.yaml", WEB);
+    assert_eq!(scan_json(d, &[]).code, 1);
+    // Owned by root, readable by all, in a directory only root may write.
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(d.join("state.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["history", "--state", "state.db", "--format", "json"])
+        .current_dir(d)
+        .env("HOME", d)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let runs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 1, "{runs}");
+    assert_eq!(integrity(&d.join("state.db")), "ok");
+}
+
 #[test]
 fn damaged_and_newer_stores_are_clear_errors_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();

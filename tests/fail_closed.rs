@@ -560,6 +560,26 @@ fn an_interrupted_report_write_leaves_no_temporary_file() {
     }
 }
 
+/// A quoted argument continued on a line indented less than its list dash: kubectl reads it
+/// (and the privileged container after it); so does Plimsoll, both ways.
+#[test]
+fn quoted_continuations_are_read_as_kubectl_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "q.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: bad, namespace: shop}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    args:\n    - \"first line\n  continued\"\n    securityContext:\n      privileged: true\n",
+    );
+    for (out, report) in both_ways(d, "q.yaml") {
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            statuses(&report, "bad").contains(&("PLM-K8S-0001".into(), "FAIL".into())),
+            "{report}"
+        );
+    }
+}
+
 #[test]
 fn secret_values_stay_out_of_errors_snapshots_and_reports() {
     let dir = tempfile::tempdir().unwrap();

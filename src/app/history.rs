@@ -19,7 +19,13 @@ pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> 
             path.display()
         )));
     }
-    let store = Store::open(&path, std::time::Duration::from_secs(10)).map_err(Failure::usage)?;
+    // Read only: listing must work on a store the user may read but not write. An older
+    // schema is upgraded first, which needs write access.
+    let wait = std::time::Duration::from_secs(10);
+    let store = match Store::open_read_only(&path, wait).map_err(Failure::usage)? {
+        Some(store) => store,
+        None => Store::open(&path, wait).map_err(Failure::usage)?,
+    };
     let runs = store
         .history(args.scope.as_deref(), args.limit)
         .map_err(Failure::usage)?;

@@ -742,10 +742,13 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     // second, not after a cluster scan.
     let mut store = open_state(&args.state)?;
     if fail_on.new_only && baseline.is_none() && store.is_none() {
-        return Err(Failure::usage(anyhow!(
-            "--fail-on new needs a baseline: --baseline REPORT (a JSON report of an earlier \
-             scan) or the state store (not with --no-state)"
-        )));
+        let why = "needs a baseline: --baseline REPORT (a JSON report of an earlier scan) or \
+                   the state store (not with --no-state)";
+        // Say where `new` was asked for: the flag, or the line of plimsoll.yaml.
+        return Err(Failure::usage(match args.gate.fail_on {
+            Some(_) => anyhow!("--fail-on new {why}"),
+            None => anyhow!(config.invalid("gate.failOn", format!("`new` {why}"))),
+        }));
     }
     let req = ScanRequest {
         inputs: &args.inputs,

@@ -108,8 +108,91 @@ struct Loader {
     offset: u32,
 }
 
+/// Re-indentations tried on one document before its error stands (each is a full re-parse).
+const MAX_REINDENTS: usize = 64;
+
 /// Loads `text` (one document; `first_line` is the file line of its first line).
+///
+/// A quoted scalar whose continuation lines are indented less than its block is an error to
+/// the YAML spec and to saphyr, but kubectl's parser (go-yaml v2, like libyaml) reads it, and
+/// reads it the same whatever the indentation: leading white space of a continuation line is
+/// folded away. Such a document is read again with those lines indented, so Plimsoll accepts
+/// what kubectl sends, no stricter, no looser (the value and every line number unchanged).
 pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
+    let mut fixed: Option<String> = None;
+    for _ in 0..=MAX_REINDENTS {
+        let current = fixed.as_deref().unwrap_or(text);
+        let mut at = None;
+        match (load_once(current, first_line, &mut at), at) {
+            (Err(e), Some((line, col))) if e.message == QUOTED_INDENT => {
+                match reindent_quoted(current, line, col) {
+                    Some(t) => fixed = Some(t),
+                    None => return Err(e),
+                }
+            }
+            (result, _) => return result,
+        }
+    }
+    load_once(fixed.as_deref().unwrap_or(text), first_line, &mut None)
+}
+
+/// saphyr's message for a quoted scalar's under-indented continuation line.
+const QUOTED_INDENT: &str = "invalid indentation in quoted scalar";
+
+/// `text` with the continuation lines of the quoted scalar that starts at `line` (1-based)
+/// and character column `col` (0-based) indented past its opening quote. None when no quoted
+/// scalar starts there or it never ends.
+fn reindent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let first = lines.get(line.checked_sub(1)?)?;
+    let mut chars = first.chars().skip(col);
+    let quote = chars.next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut rest: String = chars.collect();
+    let mut continuation = Vec::new();
+    let mut i = line - 1;
+    loop {
+        let mut it = rest.chars().peekable();
+        let mut closed = false;
+        while let Some(c) = it.next() {
+            match (quote, c) {
+                ('"', '\\') => {
+                    it.next();
+                }
+                ('\'', '\'') if it.peek() == Some(&'\'') => {
+                    it.next();
+                }
+                (q, c) if c == q => {
+                    closed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if closed {
+            break;
+        }
+        i += 1;
+        rest = lines.get(i)?.to_string();
+        continuation.push(i);
+    }
+    let pad = " ".repeat(col + 1);
+    let mut out = String::with_capacity(text.len() + continuation.len() * pad.len());
+    for (n, l) in lines.iter().enumerate() {
+        if continuation.contains(&n) {
+            out.push_str(&pad);
+        }
+        out.push_str(l);
+    }
+    Some(out)
+}
+
+/// One parse of `text`; a scanner error also sets `at` to its (line, column) for `load`'s
+/// retry.
+fn load_once(
+    text: &str,
+    first_line: u32,
+    at: &mut Option<(usize, usize)>,
+) -> Result<Loaded, LoadError> {
     let mut parser = Parser::new_from_str(text);
     let mut l = Loader {
         stack: Vec::new(),
@@ -123,9 +206,12 @@ pub(crate) fn load(text: &str, first_line: u32) -> Result<Loaded, LoadError> {
     };
     let mut documents = 0;
     while let Some(item) = parser.next_event() {
-        let (event, span) = item.map_err(|e| LoadError {
-            line: e.marker().line() as u32,
-            message: e.info().to_string(),
+        let (event, span) = item.map_err(|e| {
+            *at = Some((e.marker().line(), e.marker().col()));
+            LoadError {
+                line: e.marker().line() as u32,
+                message: e.info().to_string(),
+            }
         })?;
         let rel_line = span.start.line() as u32;
         let pos = Pos {
@@ -716,5 +802,27 @@ mod tests {
     fn empty_and_comment_only_documents_have_no_value() {
         assert!(load("# only a comment\n", 1).unwrap().value.is_none());
         assert_eq!(load("---\n", 1).unwrap().value, Some(Value::Null));
+    }
+
+    /// kubectl's parser reads a quoted scalar whose continuation lines are indented less than
+    /// its list item; so does Plimsoll, with the same value and lines.
+    #[test]
+    fn under_indented_quoted_continuations_read_as_kubectl_reads_them() {
+        for (text, want) in [
+            (
+                "args:\n- \"first line\n continued \\\"here\\\"\"\nafter: 1\n",
+                "first line continued \"here\"",
+            ),
+            ("a:\n  b:\n  - 'it''s\n x'\n  c: 2\n", "it's x"),
+        ] {
+            let loaded = load(text, 1).unwrap_or_else(|e| panic!("{text:?}: {}", e.message));
+            let root = loaded.value.unwrap();
+            let value = root.pointer("/args/0").or_else(|| root.pointer("/a/b/0"));
+            assert_eq!(value.and_then(|v| v.as_str()), Some(want), "{text:?}");
+        }
+        let loaded = load("args:\n- \"x\n y\"\nafter: 1\n", 1).unwrap();
+        assert_eq!(loaded.fields.get("after").map(|p| p.line), Some(4));
+        // Never closed: still an error.
+        assert!(load("args:\n- \"x\n y\n", 1).is_err());
     }
 }

@@ -11,7 +11,7 @@
 //! Plimsoll, or a file that is not a healthy SQLite database, is an error, never treated as
 //! empty.
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -236,6 +236,64 @@ impl Store {
             .map_err(|e| store.error(e))?;
         store.migrate(version)?;
         Ok(store)
+    }
+
+    /// Opens the store for reading only (`plimsoll history`): a store the user may read but
+    /// not write (a shared directory, another user's runs) is listed all the same. None when
+    /// its schema is older than this Plimsoll's: reading it needs the upgrade `open` does.
+    pub fn open_read_only(path: &Path, wait: Duration) -> Result<Option<Store>, StoreError> {
+        let name = path.display().to_string();
+        let open = |uri: String| {
+            Connection::open_with_flags(
+                uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        };
+        let uri = |extra: &str| {
+            let mut u = String::from("file:");
+            for b in path.as_os_str().as_encoded_bytes() {
+                match b {
+                    b'?' | b'#' | b'%' => u.push_str(&format!("%{b:02X}")),
+                    _ => u.push(*b as char),
+                }
+            }
+            format!("{u}?mode=ro{extra}")
+        };
+        let version_of = |conn: &Connection| -> rusqlite::Result<i64> {
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        };
+        // A WAL database opened read-only needs its -shm file, which a reader without write
+        // access to the directory cannot create: then it is read as immutable (this reader
+        // takes no lock; a run writing at that moment is simply not seen).
+        let (conn, version) = match open(uri("")).and_then(|c| version_of(&c).map(|v| (c, v))) {
+            Ok(found) => found,
+            Err(_) => {
+                let conn = open(uri("&immutable=1")).map_err(|e| StoreError::Open {
+                    path: name.clone(),
+                    message: e.to_string(),
+                })?;
+                let v = version_of(&conn).map_err(|e| classify(&name, wait, e))?;
+                (conn, v)
+            }
+        };
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: name,
+                found: version,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Ok(None);
+        }
+        let store = Store {
+            conn,
+            path: name,
+            wait,
+        };
+        store.conn.busy_timeout(wait).map_err(|e| store.error(e))?;
+        Ok(Some(store))
     }
 
     fn error(&self, e: rusqlite::Error) -> StoreError {

@@ -537,7 +537,12 @@ impl<'a> Prepared<'a> {
             if let Err(e) = probe.eval_rule(check.rule.clone()) {
                 let msg = format!("{e}");
                 if !msg.contains("execution") {
-                    return Err(PolicyError::Compile(format!("{}: {msg}", check.file)));
+                    let msg = crate::policy::compile_message(&msg);
+                    return Err(PolicyError::Compile(if msg.starts_with(&check.file) {
+                        msg
+                    } else {
+                        format!("{}: {msg}", check.file)
+                    }));
                 }
             }
             engines.push(engine);

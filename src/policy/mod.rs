@@ -253,7 +253,7 @@ impl Catalogue {
         indices: impl IntoIterator<Item = usize>,
         cache: &mut LibCache,
     ) -> Result<regorus::Engine, PolicyError> {
-        let compile = |e: anyhow::Error| PolicyError::Compile(format!("{e}"));
+        let compile = |e: anyhow::Error| PolicyError::Compile(compile_message(&format!("{e}")));
         let checks: Vec<&Check> = indices
             .into_iter()
             .filter_map(|i| self.checks.get(i))
@@ -314,6 +314,30 @@ impl Catalogue {
     /// Looks a check up by id.
     pub fn get(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.meta.id == id)
+    }
+}
+
+/// regorus's parse errors as one line that names the place first (`file:line:col: message`),
+/// then its source excerpt. regorus writes them rustc-style, the location on a line of its
+/// own after an empty first line and the message last, which read as an error without a file.
+pub(crate) fn compile_message(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("--> "));
+    let msg = lines.iter().rposition(|l| l.starts_with("error: "));
+    match (at, msg) {
+        (Some(a), Some(m)) if a < m => {
+            let place = lines[a].trim_start().trim_start_matches("--> ").trim();
+            let message = lines[m].trim_start_matches("error: ").trim();
+            let mut out = format!("{place}: {message}");
+            for l in &lines[a + 1..m] {
+                out.push('\n');
+                out.push_str(l);
+            }
+            out
+        }
+        _ => text.trim().to_string(),
     }
 }
 
