@@ -196,6 +196,14 @@ fn credentials_and_regions_problems_are_one_clear_line() {
         "{}",
         out.stderr
     );
+    // They came from the environment: the advice is about the environment, not a profile.
+    assert!(
+        out.stderr.contains("credentials in the environment")
+            && !out.stderr.contains("profile default")
+            && !out.stderr.contains("sso login"),
+        "{}",
+        out.stderr
+    );
     // No region from flags, environment or profile.
     let out = aws(d, &["scan", "--aws", "--endpoint-url", &moto.url]);
     assert_eq!(out.code, 2, "{}", out.stderr);

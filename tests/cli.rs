@@ -446,6 +446,79 @@ fn a_recursive_user_policy_is_an_error_not_a_crash() {
     );
 }
 
+/// A user policy that would allocate gigabytes in one call (`numbers.range(1, 2e8)`, a
+/// `sprintf` width of a billion) is an ERROR for its check naming the call or the line, exit 2,
+/// and the others report.
+#[test]
+fn user_policies_cannot_allocate_gigabytes_in_one_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let meta = |id: &str, pkg: &str| {
+        format!(
+            "# METADATA\n# title: Big\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.{pkg}\nimport rego.v1\n"
+        )
+    };
+    write(
+        dir.path(),
+        "big/range/policy.rego",
+        &format!(
+            "{}deny contains \"x\" if {{\n  count(numbers.range(1, 2e8)) > 0\n}}\n",
+            meta("ACME-0005", "range")
+        ),
+    );
+    write(
+        dir.path(),
+        "big/width/policy.rego",
+        &format!(
+            "{}deny contains msg if {{\n  msg := sprintf(\"%0999999999d\", [1])\n}}\n",
+            meta("ACME-0006", "width")
+        ),
+    );
+    write(dir.path(), "bad.yaml", PRIVILEGED);
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "bad.yaml",
+            "--policies",
+            "big",
+            "--check",
+            "ACME-0005",
+            "--check",
+            "ACME-0006",
+            "--check",
+            "PLM-K8S-0001",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let report = json(&out);
+    let findings = report["findings"].as_array().expect("findings");
+    let message = |id: &str| -> String {
+        findings
+            .iter()
+            .filter(|f| f["checkId"] == id && f["status"] == "ERROR")
+            .map(|f| f["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert!(
+        message("ACME-0005").contains("more than the 1000000"),
+        "{findings:?}"
+    );
+    assert!(
+        message("ACME-0006").contains("big/width/policy.rego:11")
+            && message("ACME-0006").contains("999999999"),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["checkId"] == "PLM-K8S-0001" && f["status"] == "FAIL"),
+        "{findings:?}"
+    );
+}
+
 // ---- exit code 3: input ---------------------------------------------------------------------
 
 #[test]

@@ -3,6 +3,7 @@
 //! whose `kinds` match it. Cross-resource checks read `data.inventory`, built once from the
 //! snapshot with only the kinds they ask for. No I/O happens here.
 
+mod bounds;
 mod input;
 mod recursion;
 
@@ -316,6 +317,8 @@ pub struct Prepared<'a> {
     timer: ExecutionTimerConfig,
     /// Workers kept between calls (see `Pooled`).
     workers: std::sync::Mutex<Vec<Worker>>,
+    /// Whether some selected check defines `not_applicable`.
+    any_not_applicable: bool,
 }
 
 /// How the checks of one kind run.
@@ -404,8 +407,16 @@ fn compile_batch(engine: &regorus::Engine, packages: &[&str]) -> Result<Program,
 
 /// Why a user check cannot run at all: one of its rules calls itself, directly or through
 /// others, which the interpreter would follow until the stack overflows and the process
-/// aborts (see `recursion.rs`).
-fn recursion(engine: &regorus::Engine, check: &crate::policy::Check) -> Option<String> {
+/// aborts (see `recursion.rs`); or a format it gives `sprintf` asks for a width that would
+/// allocate gigabytes in one call (`bounds.rs`).
+fn unsafe_to_run(engine: &regorus::Engine, check: &crate::policy::Check) -> Option<String> {
+    if let Some((line, width)) = bounds::oversized_format(&check.source) {
+        return Some(format!(
+            "policy error: {}:{line}: a format width or precision of {width}, over the {} a policy may use; the check is not run",
+            check.file,
+            bounds::MAX_FORMAT_WIDTH
+        ));
+    }
     let (file, line, chain) = recursion::find_cycle(engine)?;
     let file = if file.is_empty() {
         check.file.clone()
@@ -508,7 +519,15 @@ impl<'a> Prepared<'a> {
         let mut libs = crate::policy::LibCache::default();
         let mut loaded =
             |checks: &mut dyn Iterator<Item = usize>| -> Result<regorus::Engine, PolicyError> {
-                let mut engine = catalogue.compile_checks_with(checks, &mut libs)?;
+                let checks: Vec<usize> = checks.collect();
+                let mut engine =
+                    catalogue.compile_checks_with(checks.iter().copied(), &mut libs)?;
+                // Users' checks run with bounded builtins (bounds.rs); the built-in catalogue
+                // is reviewed, and its engines must stay compilable to the RVM.
+                if checks.iter().any(|&i| !catalogue.checks[i].builtin) {
+                    bounds::install(&mut engine)
+                        .map_err(|e| PolicyError::Compile(format!("{e}")))?;
+                }
                 engine
                     .add_data(data.clone())
                     .map_err(|e| PolicyError::Compile(format!("{e}")))?;
@@ -524,7 +543,7 @@ impl<'a> Prepared<'a> {
             // process (no error can be caught): such a check never runs, it is an ERROR on
             // every resource, naming the rules and the file.
             if !check.builtin
-                && let Some(why) = recursion(&engine, check)
+                && let Some(why) = unsafe_to_run(&engine, check)
             {
                 broken.insert(pos, why);
                 engines.push(engine);
@@ -536,6 +555,14 @@ impl<'a> Prepared<'a> {
             probe.set_input(Value::new_object());
             if let Err(e) = probe.eval_rule(check.rule.clone()) {
                 let msg = format!("{e}");
+                // A bound reached (bounds.rs) is the check's own failure, reported as an
+                // ERROR on each resource like any other run of it; the scan goes on.
+                if msg.contains(bounds::BOUND_REACHED) {
+                    let msg = crate::policy::compile_message(&msg);
+                    broken.insert(pos, format!("policy error: {msg}"));
+                    engines.push(engine);
+                    continue;
+                }
                 if !msg.contains("execution") {
                     let msg = crate::policy::compile_message(&msg);
                     return Err(PolicyError::Compile(if msg.starts_with(&check.file) {
@@ -598,6 +625,9 @@ impl<'a> Prepared<'a> {
             data,
             timer,
             workers: std::sync::Mutex::new(Vec::new()),
+            any_not_applicable: selected
+                .iter()
+                .any(|&i| catalogue.checks[i].not_applicable.is_some()),
         })
     }
 
@@ -812,6 +842,23 @@ impl<'a> Prepared<'a> {
                 Err(e) => Evaluated::Error(format!("{e}")),
             };
             out.push(outcome(pos, result));
+        }
+        // A check that does not apply to this resource (a Fargate check on an EC2 service)
+        // neither passes nor fails it: its outcome is dropped. Asked of the few checks that
+        // define `not_applicable`, with their own engine.
+        if self.any_not_applicable {
+            out.retain(|o| {
+                let check = &self.catalogue.checks[o.check];
+                let Some(rule) = &check.not_applicable else {
+                    return true;
+                };
+                let Some(pos) = self.checks.iter().position(|&c| c == o.check) else {
+                    return true;
+                };
+                let engine = &mut worker.engines[pos];
+                engine.set_input(input.clone());
+                !matches!(engine.eval_rule(rule.clone()), Ok(Value::Bool(true)))
+            });
         }
         // A check whose needed data is missing on this resource says nothing about it, whatever
         // its rule made of the absence (evaluated anyway: the batch runs every check at once).

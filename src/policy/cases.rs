@@ -12,8 +12,9 @@
 //!
 //! A `pass-` case must evaluate at least one resource and find nothing; a `fail-` case must
 //! find something; a `not-assessed-` case (a check with `needs`) must judge nothing: every
-//! resource it evaluates is NOT_ASSESSED, never passed. All run through the same loader and
-//! engine as a scan.
+//! resource it evaluates is NOT_ASSESSED, never passed; a `not-applicable-` case (a check with
+//! a `not_applicable` rule) must leave every resource of its kinds unjudged. All run through
+//! the same loader and engine as a scan.
 
 use super::Catalogue;
 use crate::engine::{EvalOptions, Evaluated, Prepared};
@@ -155,6 +156,24 @@ fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<
                 "the compiled check (RVM) and the interpreter disagree: {outcomes:?} vs {reference:?}"
             ));
         }
+    }
+    if case.starts_with("not-applicable-") {
+        // The input holds resources of the check's kinds, and the check judges none of them.
+        let present = snapshot
+            .resources
+            .iter()
+            .any(|r| check.meta.kinds.contains(&r.selector()));
+        return match (present, outcomes.first()) {
+            (false, _) => Err(format!(
+                "no resource in the input matches the check's kinds {:?}",
+                check.meta.kinds
+            )),
+            (true, Some(o)) => Err(format!(
+                "expected the check not to apply, got {:?} on {}",
+                o.result, snapshot.resources[o.resource].id
+            )),
+            (true, None) => Ok(()),
+        };
     }
     if outcomes.is_empty() {
         return Err(format!(

@@ -67,6 +67,9 @@ pub struct Check {
     pub package: String,
     /// The rule evaluated: `data.<package>.deny`.
     pub rule: String,
+    /// `data.<package>.not_applicable` when the policy defines it: a resource for which it is
+    /// true is not judged by the check at all (neither a pass nor a finding).
+    pub not_applicable: Option<String>,
     /// Path of the policy file, as shown in messages.
     pub file: String,
     /// The Rego source.
@@ -199,8 +202,13 @@ impl Catalogue {
         })?;
         let package = package_of(text).ok_or_else(|| PolicyError::NoPackage(path.to_string()))?;
         let builtin = meta.id.starts_with("PLM-");
+        let not_applicable = text
+            .lines()
+            .any(|l| l.starts_with("not_applicable ") || l == "not_applicable")
+            .then(|| format!("data.{package}.not_applicable"));
         self.checks.push(Check {
             rule: format!("data.{package}.deny"),
+            not_applicable,
             meta,
             package,
             file: path.to_string(),

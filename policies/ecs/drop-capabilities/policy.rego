@@ -18,3 +18,6 @@ deny contains v if {
 	not startswith(object.get(aws.d, ["runtimePlatform", "operatingSystemFamily"], ""), "WINDOWS")
 	v := {"msg": sprintf("%s container %s keeps the default capabilities (no drop ALL)", [aws.describe("ECS task definition"), c.name]), "path": ["data", "containerDefinitions", i, "linuxParameters"]}
 }
+
+# Linux capabilities do not exist on Windows.
+not_applicable if startswith(object.get(aws.d, ["runtimePlatform", "operatingSystemFamily"], ""), "WINDOWS")

@@ -21,3 +21,9 @@ deny contains v if {
 	object.get(aws.d, "platformFamily", "Linux") != "Windows"
 	v := {"msg": sprintf("%s runs Fargate platform version %s, not %s", [aws.describe("ECS service"), pv, latest]), "path": ["data", "platformVersion"]}
 }
+
+# Services on EC2 or external instances, and Windows Fargate tasks (their platform versions
+# are numbered apart), are not what this check judges.
+not_applicable if object.get(aws.d, "launchType", "") != "FARGATE"
+
+not_applicable if object.get(aws.d, "platformFamily", "Linux") == "Windows"

@@ -20,3 +20,6 @@ deny contains v if {
 }
 
 fargate if "FARGATE" in object.get(aws.d, "requiresCompatibilities", [])
+
+# Fargate does not accept dockerSecurityOptions: nothing to set there.
+not_applicable if fargate

@@ -20,3 +20,6 @@ deny contains v if {
 }
 
 windows if startswith(object.get(aws.d, ["runtimePlatform", "operatingSystemFamily"], ""), "WINDOWS")
+
+# A Windows container's user is judged by the Windows check (PLM-ECS-0010).
+not_applicable if windows

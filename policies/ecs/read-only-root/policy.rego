@@ -20,3 +20,6 @@ deny contains v if {
 }
 
 windows if startswith(object.get(aws.d, ["runtimePlatform", "operatingSystemFamily"], ""), "WINDOWS")
+
+# Windows containers have no read-only root filesystem or Linux user to judge.
+not_applicable if windows

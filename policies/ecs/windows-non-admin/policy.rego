@@ -18,3 +18,6 @@ deny contains v if {
 	lower(object.get(c, "user", "containeradministrator")) == "containeradministrator"
 	v := {"msg": sprintf("%s container %s runs as ContainerAdministrator", [aws.describe("ECS task definition"), c.name]), "path": ["data", "containerDefinitions", i, "user"]}
 }
+
+# Linux tasks are judged by the Linux user check.
+not_applicable if not startswith(object.get(aws.d, ["runtimePlatform", "operatingSystemFamily"], ""), "WINDOWS")

@@ -434,10 +434,21 @@ fn credentials_hint(profile: &str, explicit: bool, message: &str) -> String {
     let missing = lower.contains("no credentials")
         || lower.contains("credentials provider")
         || lower.contains("provider was not enabled");
+    // The default chain reads environment variables before any profile: advice about a
+    // profile is wrong when those were used.
+    let from_env = !explicit
+        && std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty())
+        && std::env::var_os("AWS_SECRET_ACCESS_KEY").is_some_and(|v| !v.is_empty());
     let hint = if explicit && missing {
         return format!(
             "profile {profile}: not found in the AWS config or credentials files, or it gives no credentials ({message})"
         );
+    } else if from_env && lower.contains("expired") {
+        "the credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) have expired: export new ones, or unset them to use a profile".to_string()
+    } else if from_env
+        && (lower.contains("invalidclienttokenid") || lower.contains("signaturedoesnotmatch"))
+    {
+        "the credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) were rejected".to_string()
     } else if lower.contains("expired") {
         format!(
             "the credentials of profile {profile} have expired: refresh them (aws sso login --profile {profile}, or new keys)"
