@@ -25,7 +25,6 @@ demo: deps ## Scan the bundled demo manifests and print the table (report only: 
 test: ## The whole test suite: unit, integration (real binary), catalogue cases, bench smoke
 	./scripts/install-test-deps.sh
 	$(CARGO) test --all-targets
-	$(CARGO) test --doc
 
 lint: deps ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --check

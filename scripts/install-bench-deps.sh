@@ -4,9 +4,11 @@
 #    Its metadata asks for Python >= 3.14 but its ctypes layer loads on 3.11, so the wheel is
 #    downloaded for 3.14 and unpacked rather than installed.
 #  * Checkov (PyPI), pinned, in its own virtualenv (its pins conflict with moto's).
-# Idempotent: does nothing when both are present. Called by install-test-deps.sh, since the
-# test suite runs the harness once on a small input.
+# Idempotent: does nothing when both are present. install-test-deps.sh calls it with
+# --opa-only: the test suite runs the harness once on a small input against OPA alone.
 set -euo pipefail
+opa_only=false
+[ "${1:-}" = "--opa-only" ] && opa_only=true
 cd "$(dirname "$0")/.."
 tools="${BENCH_TOOLS:-target/bench-tools}"
 mkdir -p "$tools"
@@ -20,7 +22,7 @@ if [ ! -f "$tools/opa/opa_bindings/libopabridge.so" ]; then
   rm -rf "$tmp"
 fi
 
-if [ ! -x "$tools/venv/bin/checkov" ]; then
+if [ "$opa_only" = false ] && [ ! -x "$tools/venv/bin/checkov" ]; then
   if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq python3-venv; else echo "missing: python3-venv" >&2; exit 1; fi
   fi

@@ -58,5 +58,6 @@ if [ ! -x "$venv/bin/moto_server" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
 fi
 
-# tests/compare.rs runs the peer comparison harness once on a small input: OPA and Checkov.
-"$(dirname "$0")/install-bench-deps.sh"
+# tests/compare.rs runs the peer comparison harness once on a small input against OPA (the
+# agreement test); Checkov is installed and run by `make compare` only.
+"$(dirname "$0")/install-bench-deps.sh" --opa-only

@@ -1,7 +1,8 @@
 //! Smoke test of the peer comparison harness (`benches/compare/`): on a small generated
-//! cluster it runs Plimsoll (whole catalogue and the 12-check subset, on two threads and one),
-//! OPA on the same Rego and inputs, and Checkov on the same YAML, and the harness itself fails
-//! when Plimsoll and OPA disagree on a single violation count. No timing is asserted here:
+//! cluster it runs Plimsoll (whole catalogue and the 12-check subset, on two threads and one)
+//! and OPA on the same Rego and inputs, and the harness itself fails when Plimsoll and OPA
+//! disagree on a single violation count. Checkov runs in `make compare` only: installing and
+//! running it took minutes of every CI run and checks nothing about Plimsoll. No timing is asserted here:
 //! performance is measured by `benches/compare/run.sh` and recorded in docs/performance.md.
 
 use serde_json::Value;
@@ -41,7 +42,7 @@ fn the_harness_runs_every_tool_and_plimsoll_agrees_with_opa() {
             "--scaling-at",
             "400",
             "--checkov-max",
-            "400",
+            "0",
         ])
         .arg("--bin")
         .arg(&bin)
@@ -75,9 +76,8 @@ fn the_harness_runs_every_tool_and_plimsoll_agrees_with_opa() {
     assert!(all > row["subset"]["findings"].as_u64().unwrap());
     assert_eq!(row["all_t1"]["findings"], row["all"]["findings"]);
     assert!(row["all"]["parse"].as_f64().is_some() && row["all"]["eval"].as_f64().is_some());
-    // Checkov ran on the same YAML and reported failures.
-    assert!(row["checkov"]["findings"].as_u64().unwrap() > 0, "{row}");
-    for tool in ["all", "subset", "opa", "checkov"] {
+    assert!(row.get("checkov").is_none(), "Checkov is for make compare: {row}");
+    for tool in ["all", "subset", "opa"] {
         assert!(row[tool]["rss"].as_f64().unwrap() > 0.0, "{tool}: {row}");
     }
     // The Markdown section was replaced between its markers, the rest kept.

@@ -395,7 +395,7 @@ fn huge_names_lines_and_messages_keep_the_table_small() {
         d,
         "loud/msg/policy.rego",
         b"# METADATA\n# title: Loud\n# custom:\n#   id: ACME-0004\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.loud\nimport rego.v1\n\
-          deny contains msg if {\n  msg := concat(\"\", [\"x\" | some _ in numbers.range(1, 3000000)])\n}\n",
+          deny contains msg if {\n  msg := concat(\"\", [\"xyz\" | some _ in numbers.range(1, 1000000)])\n}\n",
     );
     let table = bounded(
         command(

@@ -24,6 +24,7 @@ mod ecr;
 mod ecs;
 mod eks;
 mod eks_api;
+mod regions;
 
 use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
 use aws_config::BehaviorVersion;
@@ -342,7 +343,7 @@ async fn collect_async(opts: &AwsOptions) -> Result<Collected, AwsError> {
     let account = identity.account().unwrap_or("unknown").to_string();
 
     let regions = if opts.all_regions {
-        enabled_regions(&base).await?
+        regions::enabled(&base, opts.endpoint_url.as_deref(), opts.timeout).await?
     } else if opts.regions.is_empty() {
         vec![home.clone()]
     } else {
@@ -462,35 +463,6 @@ fn credentials_hint(profile: &str, explicit: bool, message: &str) -> String {
         "cannot identify the AWS account".to_string()
     };
     format!("{hint} ({message})")
-}
-
-/// The regions enabled for the account.
-async fn enabled_regions(base: &aws_config::SdkConfig) -> Result<Vec<String>, AwsError> {
-    let ec2 = aws_sdk_ec2::Client::new(base);
-    let out = ec2
-        .describe_regions()
-        .all_regions(false)
-        .send()
-        .await
-        .map_err(|e| {
-            AwsError::Credentials(format!(
-                "--all-regions: {}",
-                failure("ec2:DescribeRegions", "", &e).message
-            ))
-        })?;
-    let mut regions: Vec<String> = out
-        .regions()
-        .iter()
-        .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
-        .filter_map(|r| r.region_name().map(str::to_string))
-        .collect();
-    regions.sort();
-    if regions.is_empty() {
-        return Err(AwsError::Credentials(
-            "--all-regions: ec2:DescribeRegions returned no region".into(),
-        ));
-    }
-    Ok(regions)
 }
 
 fn progress_bar(opts: &AwsOptions, regions: usize) -> indicatif::ProgressBar {
