@@ -25,11 +25,38 @@ pub fn multitool() -> PathBuf {
     p
 }
 
+/// The Multitool, cut off from the network. Some of its rules look up github.com and
+/// json.schemastore.org; with no network but a DNS server that never answers, each run waited
+/// about 40 s on those lookups, with the same validation results as offline (measured on the
+/// demo's SARIF: 42 s vs 1.8 s, identical output). In a network namespace of its own (root:
+/// `unshare -n`) the lookups fail at once; otherwise resolver timeouts are cut to a second.
+fn offline_multitool() -> Command {
+    static UNSHARE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let unshare = *UNSHARE.get_or_init(|| {
+        Command::new("unshare")
+            .args(["-n", "true"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    let mut c = if unshare {
+        let mut c = Command::new("unshare");
+        c.arg("-n").arg(multitool());
+        c
+    } else {
+        let mut c = Command::new(multitool());
+        c.env("RES_OPTIONS", "timeout:1 attempts:1");
+        c
+    };
+    c.env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1");
+    c
+}
+
 /// Runs the SARIF Multitool with GitHub's and the SARIF spec's rules and returns its
 /// findings (errors and warnings) as `RULE: message` lines; panics on any error.
 pub fn validate_sarif(file: &Path) -> Vec<String> {
     let out_file = file.with_extension("validation.json");
-    let status = Command::new(multitool())
+    let status = offline_multitool()
         .args([
             "validate",
             "--rule-kind",
