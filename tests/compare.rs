@@ -76,7 +76,10 @@ fn the_harness_runs_every_tool_and_plimsoll_agrees_with_opa() {
     assert!(all > row["subset"]["findings"].as_u64().unwrap());
     assert_eq!(row["all_t1"]["findings"], row["all"]["findings"]);
     assert!(row["all"]["parse"].as_f64().is_some() && row["all"]["eval"].as_f64().is_some());
-    assert!(row.get("checkov").is_none(), "Checkov is for make compare: {row}");
+    assert!(
+        row.get("checkov").is_none(),
+        "Checkov is for make compare: {row}"
+    );
     for tool in ["all", "subset", "opa"] {
         assert!(row[tool]["rss"].as_f64().unwrap() > 0.0, "{tool}: {row}");
     }

@@ -22,7 +22,8 @@ pub(crate) async fn enabled(
     endpoint: Option<&str>,
     timeout: Duration,
 ) -> Result<Vec<String>, AwsError> {
-    let fail = |m: String| AwsError::Credentials(format!("--all-regions: ec2:DescribeRegions: {m}"));
+    let fail =
+        |m: String| AwsError::Credentials(format!("--all-regions: ec2:DescribeRegions: {m}"));
     let region = base
         .region()
         .map(|r| r.to_string())
@@ -32,10 +33,7 @@ pub(crate) async fn enabled(
         None => format!("https://ec2.{region}.amazonaws.com/"),
     };
     let credentials = match base.credentials_provider() {
-        Some(p) => p
-            .provide_credentials()
-            .await
-            .map_err(|e| fail(chain(&e)))?,
+        Some(p) => p.provide_credentials().await.map_err(|e| fail(chain(&e)))?,
         None => return Err(fail("no AWS credentials to sign the request with".into())),
     };
     let identity = credentials.into();
@@ -72,9 +70,8 @@ pub(crate) async fn enabled(
         .https_or_http()
         .enable_http1()
         .build();
-    let client =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build(https);
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build(https);
     let answer = tokio::time::timeout(timeout, async {
         let response = client.request(request).await.map_err(|e| chain(&e))?;
         let status = response.status();
