@@ -5,7 +5,7 @@ BIN_DEBUG := target/debug/plimsoll
 BIN_RELEASE := target/release/plimsoll
 N ?= 10000
 
-.PHONY: help deps build release demo test lint fmt docs policy-test bench perf compare clean
+.PHONY: help deps build release demo check test lint fmt docs policy-test bench perf compare clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -21,6 +21,11 @@ release: deps ## Optimised build (target/release/plimsoll)
 
 demo: deps ## Scan the bundled demo manifests and print the table (report only: exit 0)
 	$(CARGO) run --quiet -- scan fixtures/demo --exit-zero
+
+check: deps ## Fast tier for the inner loop: format, unit tests (the fuzz harness included), the catalogue's cases
+	$(CARGO) fmt --check
+	$(CARGO) test --lib
+	$(CARGO) run --quiet -- policies test policies
 
 test: ## The whole test suite: unit, integration (real binary), catalogue cases, bench smoke
 	./scripts/install-test-deps.sh
