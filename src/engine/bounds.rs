@@ -13,6 +13,21 @@ pub(super) const BOUND_REACHED: &str = "a policy may build in one call";
 /// Most elements one `numbers.range` or `numbers.range_step` call may build.
 pub(super) const MAX_RANGE: u64 = 1_000_000;
 
+/// Most elements all the ranges of one check on one resource may build together: a
+/// comprehension calling `numbers.range(1, 1000)` a million times built 6 GB before the time
+/// limit stopped it.
+pub(super) const MAX_RANGE_TOTAL: u64 = 10_000_000;
+
+std::thread_local! {
+    /// Elements built by ranges in the evaluation running on this thread (see [`reset`]).
+    static BUILT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a new evaluation's count on this thread (one check, or one batch, on one resource).
+pub(super) fn reset() {
+    BUILT.with(|b| b.set(0));
+}
+
 /// Registers the bounded functions in an interpreter engine.
 pub(super) fn install(engine: &mut regorus::Engine) -> anyhow::Result<()> {
     engine.add_extension(
@@ -52,6 +67,16 @@ fn range(name: &str, from: &Value, to: &Value, step: i64) -> anyhow::Result<Valu
     if count > MAX_RANGE {
         anyhow::bail!(
             "{name}({a}, {b}) would build {count} numbers, more than the {MAX_RANGE} {BOUND_REACHED}"
+        );
+    }
+    let total = BUILT.with(|b| {
+        let t = b.get().saturating_add(count);
+        b.set(t);
+        t
+    });
+    if total > MAX_RANGE_TOTAL {
+        anyhow::bail!(
+            "{name}: ranges on one resource would build {total} numbers, more than the {MAX_RANGE_TOTAL} {BOUND_REACHED}, all calls together"
         );
     }
     let dir = if b >= a { step } else { -step };
@@ -144,6 +169,21 @@ mod tests {
             let e = eval(q).unwrap_err().to_string();
             assert!(e.contains("more than the 1000000"), "{q}: {e}");
         }
+    }
+
+    #[test]
+    fn ranges_are_bounded_across_calls_of_one_evaluation() {
+        reset();
+        let e =
+            eval("count([x | some _ in numbers.range(1, 100000); x := numbers.range(1, 1000)])")
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("all calls together"), "{e}");
+        reset();
+        assert!(
+            eval("count([x | some _ in numbers.range(1, 100); x := numbers.range(1, 1000)])")
+                .is_ok()
+        );
     }
 
     #[test]

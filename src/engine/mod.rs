@@ -776,6 +776,8 @@ impl<'a> Prepared<'a> {
                 .collect();
         }
         let input = resource_input(r, &mut worker.shared);
+        // Ranges built by users' checks are counted per resource (bounds.rs).
+        bounds::reset();
         let outcome = |pos: usize, result: Evaluated| Outcome {
             check: self.checks[pos],
             resource: ri,
@@ -837,6 +839,8 @@ impl<'a> Prepared<'a> {
             let check = &self.catalogue.checks[self.checks[pos]];
             let engine = &mut worker.engines[pos];
             engine.set_input(input.clone());
+            // Each check on its own gets the whole range budget again.
+            bounds::reset();
             let result = match engine.eval_rule(check.rule.clone()) {
                 Ok(v) => judged(&v, &mut worker.strings),
                 Err(e) => Evaluated::Error(format!("{e}")),
