@@ -501,6 +501,16 @@ fn unreadable_subdirectories_and_non_utf8_names() {
     );
 }
 
+/// Report temporary files (`.NAME.RANDOM.tmp`) in `dir`.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect()
+}
+
 /// SIGINT, SIGTERM or SIGHUP while a report is being written: the temporary file is removed,
 /// the previous report is left as it was, and the exit status says which signal.
 #[test]
@@ -536,12 +546,7 @@ fn an_interrupted_report_write_leaves_no_temporary_file() {
                 break;
             }
         }
-        let temporary: Vec<_> = std::fs::read_dir(d)
-            .unwrap()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert_eq!(temporary.len(), 1, "the write is under way");
+        assert_eq!(temporary_files(d).len(), 1, "the write is under way");
         let sent = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])
             .status()
@@ -549,12 +554,7 @@ fn an_interrupted_report_write_leaves_no_temporary_file() {
         assert!(sent.success());
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(code), "SIG{signal}");
-        let left: Vec<String> = std::fs::read_dir(d)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect();
+        let left = temporary_files(d);
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
         assert_eq!(std::fs::read(d.join("report.json")).unwrap(), b"previous");
     }
@@ -741,11 +741,6 @@ fn output_formats_are_never_guessed_wrong() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(d.join("a=b.json").exists());
     // Reports leave no temporary file behind.
-    let left: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp"))
-        .collect();
+    let left = temporary_files(d);
     assert!(left.is_empty(), "{left:?}");
 }
