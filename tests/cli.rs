@@ -395,6 +395,20 @@ fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
     );
 }
 
+/// A user check on Pods: METADATA with `id`, package `acme.PKG`, then `rules`.
+fn user_check(id: &str, pkg: &str, rules: &str) -> String {
+    format!(
+        "# METADATA\n# title: {pkg}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.{pkg}\nimport rego.v1\n{rules}"
+    )
+}
+
+/// Whether PLM-K8S-0001 still reported its FAIL beside a broken user check.
+fn privileged_still_fails(findings: &[serde_json::Value]) -> bool {
+    findings
+        .iter()
+        .any(|f| f["checkId"] == "PLM-K8S-0001" && f["status"] == "FAIL")
+}
+
 /// A user rule that calls itself would recurse until the stack overflows (an abort with no
 /// message): the check is an ERROR naming its file and line, exit 2, and the others report.
 #[test]
@@ -403,10 +417,13 @@ fn a_recursive_user_policy_is_an_error_not_a_crash() {
     write(
         dir.path(),
         "rec/loop/policy.rego",
-        "# METADATA\n# title: Loops\n# custom:\n#   id: ACME-0003\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.loop\nimport rego.v1\n\
-         deny contains \"never\" if {\n  depth(input.metadata.name) > 0\n}\n\
-         depth(x) := n if {\n  n := deeper(x) + 1\n}\n\
-         deeper(x) := depth(x)\n",
+        &user_check(
+            "ACME-0003",
+            "loop",
+            "deny contains \"never\" if {\n  depth(input.metadata.name) > 0\n}\n\
+             depth(x) := n if {\n  n := deeper(x) + 1\n}\n\
+             deeper(x) := depth(x)\n",
+        ),
     );
     write(dir.path(), "bad.yaml", PRIVILEGED);
     let out = run_in(
@@ -438,12 +455,7 @@ fn a_recursive_user_policy_is_an_error_not_a_crash() {
         message.contains("rec/loop/policy.rego:") && message.contains("recursive rule"),
         "{message}"
     );
-    assert!(
-        findings
-            .iter()
-            .any(|f| f["checkId"] == "PLM-K8S-0001" && f["status"] == "FAIL"),
-        "{findings:?}"
-    );
+    assert!(privileged_still_fails(findings), "{findings:?}");
 }
 
 /// A user policy that would allocate gigabytes in one call (`numbers.range(1, 2e8)`, a
@@ -452,25 +464,22 @@ fn a_recursive_user_policy_is_an_error_not_a_crash() {
 #[test]
 fn user_policies_cannot_allocate_gigabytes_in_one_call() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let meta = |id: &str, pkg: &str| {
-        format!(
-            "# METADATA\n# title: Big\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: [kubernetes/Pod]\n#   remediation: r\npackage acme.{pkg}\nimport rego.v1\n"
-        )
-    };
     write(
         dir.path(),
         "big/range/policy.rego",
-        &format!(
-            "{}deny contains \"x\" if {{\n  count(numbers.range(1, 2e8)) > 0\n}}\n",
-            meta("ACME-0005", "range")
+        &user_check(
+            "ACME-0005",
+            "range",
+            "deny contains \"x\" if {\n  count(numbers.range(1, 2e8)) > 0\n}\n",
         ),
     );
     write(
         dir.path(),
         "big/width/policy.rego",
-        &format!(
-            "{}deny contains msg if {{\n  msg := sprintf(\"%0999999999d\", [1])\n}}\n",
-            meta("ACME-0006", "width")
+        &user_check(
+            "ACME-0006",
+            "width",
+            "deny contains msg if {\n  msg := sprintf(\"%0999999999d\", [1])\n}\n",
         ),
     );
     write(dir.path(), "bad.yaml", PRIVILEGED);
@@ -511,12 +520,7 @@ fn user_policies_cannot_allocate_gigabytes_in_one_call() {
             && message("ACME-0006").contains("999999999"),
         "{findings:?}"
     );
-    assert!(
-        findings
-            .iter()
-            .any(|f| f["checkId"] == "PLM-K8S-0001" && f["status"] == "FAIL"),
-        "{findings:?}"
-    );
+    assert!(privileged_still_fails(findings), "{findings:?}");
 }
 
 // ---- exit code 3: input ---------------------------------------------------------------------
