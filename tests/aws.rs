@@ -122,6 +122,13 @@ fn an_account_is_collected_through_the_sdk_in_every_region_asked() {
     let td1 = find("ecs/123456789012/eu-west-1/TaskDefinition/shop-web:1");
     assert_eq!(td1["usage"]["latestActive"], false);
     assert_eq!(td1["usage"]["services"][0], "legacy/legacy-ext");
+    // Deregistered, but still run: judged. Deregistered and run by nothing: not collected
+    // (moto, unlike AWS, lists INACTIVE families and describes their latest INACTIVE revision).
+    assert_eq!(td1["data"]["status"], "INACTIVE");
+    for region in ["eu-west-1", "us-east-1"] {
+        let id = format!("ecs/123456789012/{region}/TaskDefinition/retired-app:1");
+        assert!(!ids.contains(&id), "{id} is INACTIVE and unused");
+    }
     let td2 = find("ecs/123456789012/eu-west-1/TaskDefinition/shop-web:2");
     assert_eq!(td2["usage"]["latestActive"], true);
     // Tags are labels; absent fields stay absent.

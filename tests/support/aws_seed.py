@@ -264,6 +264,16 @@ ecs.create_service(
     tags=[{"key": "team", "value": "shop"}],
 )
 
+# A retired family: its only revision is deregistered (INACTIVE) and nothing runs it, so it is
+# not collected, whatever it contains. shop-web:1 is deregistered too, but a task set still runs
+# it, so it is collected and judged.
+ecs.register_task_definition(
+    family="retired-app",
+    containerDefinitions=[{"name": "old", "image": "nginx:latest", "memory": 64, "privileged": True}],
+)
+ecs.deregister_task_definition(taskDefinition="retired-app:1")
+ecs.deregister_task_definition(taskDefinition="shop-web:1")
+
 # ---- ECR ----
 ecr.create_repository(repositoryName="legacy-repo")
 ecr.set_repository_policy(

@@ -823,6 +823,7 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
     for (req, r) in &described {
         if let Ok((td, _)) = r
             && !req.contains(':')
+            && td.status() != Some(&t::TaskDefinitionStatus::Inactive)
         {
             latest_of_family.insert(format!(
                 "{}:{}",
@@ -836,7 +837,11 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
             Ok((td, tags)) => {
                 let dto = task_definition_dto(&td, &tags);
                 let name = format!("{}:{}", dto.family, dto.revision);
-                if !seen.insert(name.clone()) {
+                // A deregistered revision that no service or task set runs cannot start a task:
+                // judging it would report what does not run. AWS never answers a family name
+                // with one, but an emulator or a deregistration racing the listing can.
+                let inactive = dto.status.as_deref() == Some("INACTIVE");
+                if (inactive && !wanted.contains_key(&name)) || !seen.insert(name.clone()) {
                     continue;
                 }
                 let mut resource = ctx.resource(
