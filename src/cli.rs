@@ -19,6 +19,16 @@ pub struct Cli {
     /// Never use colour (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Stop with exit 2, naming what was being evaluated, when the process's resident memory
+    /// passes this many MiB (0: no ceiling). A backstop for policies that build huge values.
+    #[arg(
+        long,
+        global = true,
+        value_name = "MIB",
+        default_value_t = 8192,
+        env = "PLIMSOLL_MAX_MEMORY_MIB"
+    )]
+    pub max_memory_mib: u64,
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings; \

@@ -17,6 +17,7 @@ pub mod embedded;
 pub mod engine;
 pub mod exit;
 pub mod finding;
+pub mod memory;
 pub mod policy;
 pub mod report;
 pub mod snapshot;

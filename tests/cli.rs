@@ -523,6 +523,69 @@ fn user_policies_cannot_allocate_gigabytes_in_one_call() {
     assert!(privileged_still_fails(findings), "{findings:?}");
 }
 
+/// What no per-call bound catches, a policy building gigabytes from ordinary builtins over many
+/// calls, is stopped by the process's memory ceiling: exit 2, one line naming the limit and what
+/// was being evaluated (the resource; the check itself when it builds them from no input at all,
+/// while loading), and no report (nor temporary file) from the unfinished run.
+#[test]
+fn the_memory_ceiling_stops_a_policy_that_builds_gigabytes() {
+    for (name, item, names) in [
+        (
+            "[input.metadata.name, i]",
+            "%s%09999d",
+            "k8s/manifests/shop/Pod/bad",
+        ),
+        (
+            "[i]",
+            "%09999d",
+            "ACME-0007 (big/strings/policy.rego) on an empty input",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rule = format!(
+            "deny contains \"x\" if {{\n  parts := [s | some i in numbers.range(1, 90000); s := sprintf(\"{item}\", {name})]\n  count(concat(\"\", parts)) > 0\n}}\n"
+        );
+        write(
+            dir.path(),
+            "big/strings/policy.rego",
+            &user_check("ACME-0007", "strings", &rule),
+        );
+        write(dir.path(), "bad.yaml", PRIVILEGED);
+        let out = run_in(
+            dir.path(),
+            &[
+                "--max-memory-mib",
+                "160",
+                "scan",
+                "bad.yaml",
+                "--policies",
+                "big",
+                "--eval-timeout",
+                "300",
+                "--no-state",
+                "-o",
+                "report.json",
+            ],
+            None,
+        );
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let line = out.stderr.trim();
+        assert!(
+            line.starts_with("error: resident memory reached")
+                && line.contains("--max-memory-mib limit of 160 MiB")
+                && line.contains(names),
+            "{line}"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("report"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
 // ---- exit code 3: input ---------------------------------------------------------------------
 
 #[test]

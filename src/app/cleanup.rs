@@ -42,13 +42,19 @@ fn install() {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            // The lock is kept to the end: no new temporary file is registered meanwhile.
-            if let Ok(pending) = PENDING.lock() {
-                for f in pending.iter() {
-                    let _ = std::fs::remove_file(f);
-                }
-            }
-            std::process::exit(128 + signal);
+            exit_removing_pending(128 + signal);
         }
     });
+}
+
+/// Removes the temporary files still pending and exits with `code`: a run stopped from outside
+/// the thread writing the report (a signal, the memory ceiling) leaves nothing behind.
+pub(crate) fn exit_removing_pending(code: i32) -> ! {
+    // The lock is kept to the end: no new temporary file is registered meanwhile.
+    let _held = PENDING.lock().inspect(|pending| {
+        for f in pending.iter() {
+            let _ = std::fs::remove_file(f);
+        }
+    });
+    std::process::exit(code);
 }

@@ -230,6 +230,16 @@ pub(crate) fn positive_secs(secs: f64, flag: &str) -> Result<std::time::Duration
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // The last bound (src/memory.rs): past it the run stops, naming what it was evaluating.
+    let _ceiling = (cli.max_memory_mib > 0).then(|| {
+        crate::memory::watch(cli.max_memory_mib, |exceeded| {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {exceeded}");
+            }
+            cleanup::exit_removing_pending(ExitCode::Usage.code());
+        })
+    });
     match cli.command {
         Command::Scan(args) => scan::run(*args, colour),
         Command::Collect(args) => collect::run(args),

@@ -553,7 +553,13 @@ impl<'a> Prepared<'a> {
             // error, not as one error per resource.
             let mut probe = engine.clone();
             probe.set_input(Value::new_object());
-            if let Err(e) = probe.eval_rule(check.rule.clone()) {
+            crate::memory::evaluating(&format!(
+                "{} ({}) on an empty input, while loading it",
+                check.meta.id, check.file
+            ));
+            let probed = probe.eval_rule(check.rule.clone());
+            crate::memory::evaluating("");
+            if let Err(e) = probed {
                 let msg = format!("{e}");
                 // A bound reached (bounds.rs) is the check's own failure, reported as an
                 // ERROR on each resource like any other run of it; the scan goes on.
@@ -776,8 +782,10 @@ impl<'a> Prepared<'a> {
                 .collect();
         }
         let input = resource_input(r, &mut worker.shared);
-        // Ranges built by users' checks are counted per resource (bounds.rs).
+        // Ranges built by users' checks are counted per resource (bounds.rs); what else they
+        // build is under the process's memory ceiling, which names this resource if passed.
         bounds::reset();
+        crate::memory::evaluating(&r.id);
         let outcome = |pos: usize, result: Evaluated| Outcome {
             check: self.checks[pos],
             resource: ri,
@@ -864,6 +872,7 @@ impl<'a> Prepared<'a> {
                 !matches!(engine.eval_rule(rule.clone()), Ok(Value::Bool(true)))
             });
         }
+        crate::memory::evaluating("");
         // A check whose needed data is missing on this resource says nothing about it, whatever
         // its rule made of the absence (evaluated anyway: the batch runs every check at once).
         for o in &mut out {
