@@ -546,6 +546,7 @@ fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
         vec![
             ("GetRepositoryPolicy", Fault::Deny),
             ("GetLifecyclePolicy", Fault::Throttle(1000)),
+            ("DescribeKey", Fault::Deny),
         ],
     );
     let dir = tempfile::tempdir().unwrap();
@@ -567,6 +568,8 @@ fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
             "PLM-ECR-0003",
             "--check",
             "PLM-ECR-0004",
+            "--check",
+            "PLM-ECR-0005",
             "--format",
             "json",
             "-o",
@@ -625,6 +628,27 @@ fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
             .iter()
             .all(|m| m.contains("GetRepositoryPolicy") && m.contains("AccessDenied")),
         "{messages:?}"
+    );
+    // Who manages shop-repo's KMS key is KMS's answer, refused here: NOT_ASSESSED, saying so;
+    // legacy-repo (AES256, no call needed) is judged.
+    assert_eq!(
+        by("PLM-ECR-0005", "NOT_ASSESSED"),
+        BTreeSet::from(["shop-repo".to_string()]),
+        "{report}"
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["checkId"] == "PLM-ECR-0005"
+                && f["message"].as_str().unwrap().contains("kms:DescribeKey")
+                && f["message"].as_str().unwrap().contains("AccessDenied")),
+        "{report}"
+    );
+    assert_eq!(
+        by("PLM-ECR-0005", "FAIL"),
+        BTreeSet::from(["legacy-repo".to_string()])
     );
     // The check that needs neither call is judged as usual.
     assert!(by("PLM-ECR-0001", "NOT_ASSESSED").is_empty(), "{report}");
@@ -791,6 +815,19 @@ fn the_insecure_resources_fail_and_the_hardened_ones_pass() {
         "{:?}",
         f.get("Repository/shop-repo")
     );
+    // Its key is customer managed, as KMS answers: judged and passed, not left unassessed.
+    let ecr5 = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "PLM-ECR-0005")
+        .unwrap();
+    assert_eq!(
+        (ecr5["passed"].as_u64(), ecr5["failed"].as_u64()),
+        (Some(1), Some(1)),
+        "{ecr5}"
+    );
+    assert!(ecr5["notAssessed"].is_null(), "{ecr5}");
     // What moto cannot serve is NOT_ASSESSED, with the reason, never a pass.
     let na: BTreeSet<&str> = report["findings"]
         .as_array()

@@ -46,7 +46,8 @@ try:
     )["Role"]["Arn"]
 except iam.exceptions.EntityAlreadyExistsException:
     node_role = iam.get_role(RoleName="eks-nodes")["Role"]["Arn"]
-key_arn = f"arn:aws:kms:{region}:123456789012:key/11111111-2222-3333-4444-555555555555"
+# A customer managed key: PLM-ECR-0005 asks KMS (DescribeKey) who manages a key named by ARN.
+key_arn = client("kms").create_key(Description="shop")["KeyMetadata"]["Arn"]
 
 # ---- EKS ----
 eks.create_cluster(

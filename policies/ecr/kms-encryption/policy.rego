@@ -1,7 +1,7 @@
 # METADATA
 # title: Repositories are encrypted with a KMS key
 # description: >-
-#   The default AES256 encryption uses keys AWS manages for everyone, and so does KMS with the AWS managed aws/ecr key; a customer managed KMS key lets access to image layers be controlled and audited separately. Security Hub ECR.5. A KMS key named by ARN is NOT_ASSESSED until its manager is known (kms:DescribeKey is not called yet).
+#   The default AES256 encryption uses keys AWS manages for everyone, and so does KMS with the AWS managed aws/ecr key; a customer managed KMS key lets access to image layers be controlled and audited separately. Security Hub ECR.5. Who manages a key named by ARN is asked of KMS (DescribeKey); while that is unknown (the call refused or failed) the repository is NOT_ASSESSED.
 # custom:
 #   id: PLM-ECR-0005
 #   severity: low

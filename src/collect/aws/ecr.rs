@@ -59,8 +59,8 @@ struct Encryption {
     #[serde(skip_serializing_if = "Option::is_none")]
     kms_key: Option<String>,
     /// Who manages the KMS key: `AWS` (the `aws/ecr` key) or `CUSTOMER`; `null` without KMS;
-    /// absent when it is not known (a key ARN says nothing about its manager: that needs
-    /// kms:DescribeKey, recorded as a gap so PLM-ECR-0005 is NOT_ASSESSED, not passed).
+    /// absent when it is not known (a key ARN says nothing about its manager: kms:DescribeKey
+    /// tells, and when it fails the gap makes PLM-ECR-0005 NOT_ASSESSED, not passed).
     #[serde(skip_serializing_if = "Option::is_none")]
     key_manager: Option<Option<String>>,
 }
@@ -175,10 +175,12 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
             }
         }
     }
+    let keys = super::kms::KeyManagers::default();
     let parts: Vec<Snapshot> = futures::stream::iter(repos)
         .map(|r| {
             let client = client.clone();
-            async move { repository(&client, ctx, &r).await }
+            let keys = &keys;
+            async move { repository(&client, conf, keys, ctx, &r).await }
         })
         .buffer_unordered(ctx.concurrency * 2)
         .collect()
@@ -189,7 +191,13 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
     s
 }
 
-async fn repository(client: &Client, ctx: &Ctx, r: &t::Repository) -> Snapshot {
+async fn repository(
+    client: &Client,
+    conf: &aws_config::SdkConfig,
+    keys: &super::kms::KeyManagers,
+    ctx: &Ctx,
+    r: &t::Repository,
+) -> Snapshot {
     let mut s = Snapshot::default();
     // What could not be read of this repository: only the checks needing it are NOT_ASSESSED.
     let mut gaps = BTreeMap::new();
@@ -229,15 +237,19 @@ async fn repository(client: &Client, ctx: &Ctx, r: &t::Repository) -> Snapshot {
         latest_image: None,
         tags: None,
     };
-    if dto
-        .encryption_configuration
-        .as_ref()
-        .is_some_and(|e| e.key_manager.is_none())
+    // A key named by ARN or alias: who manages it is KMS's answer. Unanswered, PLM-ECR-0005
+    // is NOT_ASSESSED on this repository (a gap), never passed.
+    if let Some(e) = dto.encryption_configuration.as_mut()
+        && e.key_manager.is_none()
+        && let Some(key) = e.kms_key.clone()
     {
-        gaps.insert(
-            "data.encryptionConfiguration.keyManager".into(),
-            "whether the repository's KMS key is customer managed needs kms:DescribeKey, which Plimsoll does not call yet".into(),
-        );
+        match keys.of(conf, &key).await {
+            Ok(manager) => e.key_manager = Some(Some(manager)),
+            Err(f) => {
+                s.issues
+                    .push(ctx.gap(&mut gaps, "data.encryptionConfiguration.keyManager", &f))
+            }
+        }
     }
     let (lifecycle, policy, tags, images) = tokio::join!(
         client.get_lifecycle_policy().repository_name(&name).send(),

@@ -24,7 +24,9 @@ mod ecr;
 mod ecs;
 mod eks;
 mod eks_api;
+mod kms;
 mod regions;
+mod signed;
 
 use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
 use aws_config::BehaviorVersion;

@@ -1,20 +1,13 @@
 //! The regions enabled for the account (`--all-regions`): EC2 `DescribeRegions`, one signed
-//! HTTPS request. It is the only EC2 call Plimsoll makes; the EC2 SDK crate it replaces was
-//! most of a cold build (docs/development.md). The request is signed with `aws-sigv4` (already
-//! used for EKS tokens) and sent with the hyper client kube and the SDK already build; the
-//! answer is EC2's query-protocol XML, of which only `regionName` and `optInStatus` are read.
+//! HTTPS request (`signed.rs`). It is the only EC2 call Plimsoll makes; the EC2 SDK crate it
+//! replaces was most of a cold build (docs/development.md). The answer is EC2's query-protocol
+//! XML, of which only `regionName` and `optInStatus` are read.
 
-use super::{AwsError, chain};
-use aws_credential_types::provider::ProvideCredentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
-use http_body_util::{BodyExt, Full};
-use std::time::{Duration, SystemTime};
+use super::AwsError;
+use super::signed::{Request, post};
+use std::time::Duration;
 
 const BODY: &str = "Action=DescribeRegions&Version=2016-11-15";
-
-/// Largest answer read: a few KB per partition in practice.
-const MAX_ANSWER: usize = 1 << 20;
 
 /// The enabled regions, sorted. `endpoint` overrides the EC2 endpoint (`--endpoint-url`).
 pub(crate) async fn enabled(
@@ -28,62 +21,21 @@ pub(crate) async fn enabled(
         .region()
         .map(|r| r.to_string())
         .unwrap_or_else(|| "us-east-1".into());
-    let url = match endpoint {
-        Some(u) => format!("{}/", u.trim_end_matches('/')),
-        None => format!("https://ec2.{region}.amazonaws.com/"),
-    };
-    let credentials = match base.credentials_provider() {
-        Some(p) => p.provide_credentials().await.map_err(|e| fail(chain(&e)))?,
-        None => return Err(fail("no AWS credentials to sign the request with".into())),
-    };
-    let identity = credentials.into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&region)
-        .name("ec2")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| fail(e.to_string()))?
-        .into();
-    let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    let headers = [("content-type", content_type)];
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        headers.iter().copied(),
-        SignableBody::Bytes(BODY.as_bytes()),
+    let answer = post(
+        base,
+        Request {
+            service: "ec2",
+            region: &region,
+            endpoint,
+            headers: &[(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )],
+            body: BODY.into(),
+            timeout,
+        },
     )
-    .map_err(|e| fail(e.to_string()))?;
-    let (instructions, _) = sign(signable, &params)
-        .map_err(|e| fail(e.to_string()))?
-        .into_parts();
-    let mut request = http::Request::post(&url)
-        .header("content-type", content_type)
-        .body(Full::new(bytes::Bytes::from_static(BODY.as_bytes())))
-        .map_err(|e| fail(e.to_string()))?;
-    instructions.apply_to_request_http1x(&mut request);
-
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| fail(format!("no TLS root certificates: {e}")))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build(https);
-    let answer = tokio::time::timeout(timeout, async {
-        let response = client.request(request).await.map_err(|e| chain(&e))?;
-        let status = response.status();
-        let body = http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
-        Ok::<_, String>((status, String::from_utf8_lossy(&body).into_owned()))
-    })
     .await
-    .map_err(|_| fail(format!("no answer within {}s", timeout.as_secs_f64())))?
     .map_err(fail)?;
     let (status, text) = answer;
     if !status.is_success() {

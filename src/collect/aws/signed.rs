@@ -1,0 +1,94 @@
+//! One signed AWS request outside the SDK: the calls whose SDK crate would be most of a cold
+//! build for one operation (EC2 `DescribeRegions`, KMS `DescribeKey`). The request is signed
+//! with `aws-sigv4` (already used for EKS tokens) and sent with the hyper client that kube and
+//! the SDK already build; the answer is read through a size limit and a time limit.
+
+use super::chain;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use http_body_util::{BodyExt, Full};
+use std::time::{Duration, SystemTime};
+
+/// Largest answer read: a few KB in practice for the calls made this way.
+const MAX_ANSWER: usize = 1 << 20;
+
+/// A request to sign and send.
+pub(crate) struct Request<'a> {
+    /// The signing name (`ec2`, `kms`).
+    pub(crate) service: &'a str,
+    /// The region signed for (and of the default endpoint).
+    pub(crate) region: &'a str,
+    /// `--endpoint-url`, else `https://{service}.{region}.amazonaws.com/`.
+    pub(crate) endpoint: Option<&'a str>,
+    /// Headers besides the signature's (content type, `x-amz-target`).
+    pub(crate) headers: &'a [(&'a str, &'a str)],
+    /// The body, POSTed.
+    pub(crate) body: String,
+    /// For the whole exchange.
+    pub(crate) timeout: Duration,
+}
+
+/// The HTTP status and body text of the answer; the error is one line.
+pub(crate) async fn post(
+    conf: &aws_config::SdkConfig,
+    req: Request<'_>,
+) -> Result<(http::StatusCode, String), String> {
+    let url = match req.endpoint {
+        Some(u) => format!("{}/", u.trim_end_matches('/')),
+        None => format!("https://{}.{}.amazonaws.com/", req.service, req.region),
+    };
+    let credentials = match conf.credentials_provider() {
+        Some(p) => p.provide_credentials().await.map_err(|e| chain(&e))?,
+        None => return Err("no AWS credentials to sign the request with".into()),
+    };
+    let identity = credentials.into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(req.region)
+        .name(req.service)
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let signable = SignableRequest::new(
+        "POST",
+        &url,
+        req.headers.iter().copied(),
+        SignableBody::Bytes(req.body.as_bytes()),
+    )
+    .map_err(|e| e.to_string())?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| e.to_string())?
+        .into_parts();
+    let mut builder = http::Request::post(&url);
+    for (name, value) in req.headers {
+        builder = builder.header(*name, *value);
+    }
+    let mut request = builder
+        .body(Full::new(bytes::Bytes::from(req.body)))
+        .map_err(|e| e.to_string())?;
+    instructions.apply_to_request_http1x(&mut request);
+
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .map_err(|e| format!("no TLS root certificates: {e}"))?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build(https);
+    tokio::time::timeout(req.timeout, async {
+        let response = client.request(request).await.map_err(|e| chain(&e))?;
+        let status = response.status();
+        let body = http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    })
+    .await
+    .map_err(|_| format!("no answer within {}s", req.timeout.as_secs_f64()))?
+}
