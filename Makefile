@@ -5,7 +5,7 @@ BIN_DEBUG := target/debug/plimsoll
 BIN_RELEASE := target/release/plimsoll
 N ?= 10000
 
-.PHONY: help deps build release demo check test lint fmt docs policy-test bench perf compare clean
+.PHONY: help deps build release demo check test golden lint fmt docs policy-test bench perf compare clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -26,6 +26,9 @@ check: deps ## Fast tier for the inner loop: format, unit tests (the fuzz harnes
 	$(CARGO) fmt --check
 	$(CARGO) test --lib
 	$(CARGO) run --quiet -- policies test policies
+
+golden: ## Regenerate tests/golden/ after a deliberate report change (review the diff)
+	PLIMSOLL_BLESS=1 $(CARGO) test --test golden
 
 test: ## The whole test suite: unit, integration (real binary), catalogue cases, bench smoke
 	./scripts/install-test-deps.sh
