@@ -18,6 +18,7 @@ pub mod engine;
 pub mod exit;
 pub mod finding;
 pub mod memory;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod snapshot;

@@ -100,6 +100,19 @@ pub fn resident_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// ", peak RSS 123 MB" for the phase lines of `-v`, where the OS tells (Linux: `VmHWM`):
+/// memory is a target like time, and this shows which phase reaches the peak.
+pub fn peak() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!(", peak RSS {} MB", kb / 1024))
+        })
+        .unwrap_or_default()
+}
+
 /// The running watch; dropping it stops the thread.
 #[derive(Debug)]
 pub struct Watch {

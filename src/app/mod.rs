@@ -43,6 +43,16 @@ impl Failure {
     }
 }
 
+impl From<crate::pipeline::PipelineError> for Failure {
+    fn from(e: crate::pipeline::PipelineError) -> Failure {
+        use crate::pipeline::PipelineError;
+        match e {
+            PipelineError::Usage(e) => Failure::usage(anyhow::anyhow!(e)),
+            PipelineError::Input(e) => Failure::input(anyhow::anyhow!(e)),
+        }
+    }
+}
+
 /// Collects everything a run asked for: manifest/snapshot inputs and live clusters, in one
 /// snapshot. Fails (exit 3) only when clusters were the only input and none could be read; a
 /// partial collection is returned with its issues recorded.
@@ -58,30 +68,20 @@ pub(crate) fn gather(
     } else {
         crate::collect::collect_inputs(inputs).map_err(Failure::input)?
     };
-    snapshot.merge(gather_live(
-        cluster,
-        docker,
-        aws,
-        progress,
-        !inputs.is_empty(),
-    )?);
+    let sources = sources(inputs, cluster, docker, aws, progress)?;
+    snapshot.merge(crate::pipeline::collect::live(&sources)?);
     snapshot.normalise();
     Ok(snapshot)
 }
 
-/// Collects the live sources a run asked for (clusters, Docker, containerd, AWS, host files),
-/// not the file inputs. `has_inputs`: files were given too, so a live source that yields
-/// nothing is not the end of the run.
-pub(crate) fn gather_live(
+/// How to read live clusters, from the cluster flags (`--request-timeout` also bounds the
+/// other live sources).
+pub(crate) fn cluster_options(
     cluster: &crate::cli::ClusterArgs,
-    docker: &crate::cli::DockerArgs,
-    aws: &crate::cli::AwsArgs,
     progress: bool,
-    has_inputs: bool,
-) -> Result<crate::snapshot::Snapshot, Failure> {
-    use crate::collect::kubernetes::{self, ClusterError, ClusterOptions};
-    let mut snapshot = crate::snapshot::Snapshot::default();
-    let opts = ClusterOptions {
+) -> Result<crate::collect::kubernetes::ClusterOptions, Failure> {
+    use crate::collect::kubernetes::ClusterOptions;
+    Ok(ClusterOptions {
         kubeconfig: cluster.kubeconfig.clone(),
         contexts: cluster.contexts.clone(),
         all_contexts: cluster.all_contexts,
@@ -93,89 +93,46 @@ pub(crate) fn gather_live(
         concurrency: usize::from(cluster.concurrency),
         progress,
         ..ClusterOptions::default()
-    };
-    if opts.wanted() {
-        let live = kubernetes::collect(&opts).map_err(|e| match e {
-            ClusterError::Config(_) => Failure::usage(e),
-            ClusterError::Runtime(_) => Failure::input(e),
-        })?;
-        if !has_inputs && live.resources.is_empty() && live.has_errors() {
-            let messages: Vec<&str> = live.issues.iter().map(|i| i.message.as_str()).collect();
-            return Err(Failure::input(anyhow::anyhow!(
-                "nothing could be collected: {}",
-                messages.join("; ")
-            )));
-        }
-        snapshot.merge(live);
-    }
-    if docker.wanted() {
-        use crate::collect::docker::{self as dk, DockerError, DockerOptions};
-        let opts = DockerOptions {
+    })
+}
+
+/// The sources the flags name, as the pipeline takes them. `progress`: bars on a terminal.
+pub(crate) fn sources(
+    inputs: &[String],
+    cluster: &crate::cli::ClusterArgs,
+    docker: &crate::cli::DockerArgs,
+    aws: &crate::cli::AwsArgs,
+    progress: bool,
+) -> Result<crate::pipeline::Sources, Failure> {
+    let cluster_opts = cluster_options(cluster, progress)?;
+    let timeout = cluster_opts.request_timeout;
+    let docker_opts = docker
+        .wanted()
+        .then(|| crate::collect::docker::DockerOptions {
             host: docker.docker_host.clone(),
             tls_verify: docker.tls_verify,
             cert_path: docker.docker_cert_path.clone(),
-            timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
-        };
-        let engine = dk::collect(&opts).map_err(|e| match e {
-            DockerError::Config { .. } => Failure::usage(e),
-            DockerError::Runtime(_) => Failure::input(e),
-        })?;
-        // Host facts (--host-root) are collected after the engine: they are input too.
-        let others = has_inputs || !snapshot.resources.is_empty() || docker.host_root.is_some();
-        if !others && engine.resources.is_empty() && engine.has_errors() {
-            let messages: Vec<&str> = engine.issues.iter().map(|i| i.message.as_str()).collect();
-            return Err(Failure::input(anyhow::anyhow!(
-                "nothing could be collected: {}",
-                messages.join("; ")
-            )));
-        }
-        snapshot.merge(engine);
-    }
-    if let Some(socket) = &docker.containerd {
-        use crate::collect::containerd::{self as ctd, ContainerdError, ContainerdOptions};
-        let opts = ContainerdOptions {
-            socket: socket.clone(),
-            namespaces: docker.namespaces.clone(),
-            timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
-        };
-        let daemon = ctd::collect(&opts).map_err(|e| match e {
-            ContainerdError::Namespace(_) => Failure::usage(e),
-            ContainerdError::Runtime(_) => Failure::input(e),
-        })?;
-        let others = has_inputs || !snapshot.resources.is_empty() || docker.host_root.is_some();
-        if !others && daemon.resources.is_empty() && daemon.has_errors() {
-            let messages: Vec<&str> = daemon.issues.iter().map(|i| i.message.as_str()).collect();
-            return Err(Failure::input(anyhow::anyhow!(
-                "nothing could be collected: {}",
-                messages.join("; ")
-            )));
-        }
-        snapshot.merge(daemon);
-    }
-    if aws.wanted() {
-        use crate::collect::aws::{self as a, AwsError, AwsOptions};
-        let aws_opts = AwsOptions {
-            profile: aws.profile.clone(),
-            regions: aws.regions.clone(),
-            all_regions: aws.all_regions,
-            endpoint_url: aws.endpoint_url.clone(),
-            timeout: positive_secs(cluster.request_timeout, "--request-timeout")?,
-            concurrency: usize::from(cluster.concurrency),
-            progress,
-            include_kubernetes: aws.include_kubernetes,
-        };
-        let account = a::collect(&aws_opts).map_err(|e| match e {
-            AwsError::Config(_) => Failure::usage(e),
-            AwsError::Credentials(_) | AwsError::Runtime(_) => Failure::input(e),
-        })?;
-        snapshot.merge(account.snapshot);
-        if !account.clusters.is_empty() {
-            // Each EKS cluster's API, read as a kubeconfig context would be.
-            let live =
-                kubernetes::collect_targets(account.clusters, &opts).map_err(Failure::input)?;
-            snapshot.merge(live);
-        }
-    }
+            timeout,
+        });
+    let containerd =
+        docker
+            .containerd
+            .as_ref()
+            .map(|socket| crate::collect::containerd::ContainerdOptions {
+                socket: socket.clone(),
+                namespaces: docker.namespaces.clone(),
+                timeout,
+            });
+    let aws_opts = aws.wanted().then(|| crate::collect::aws::AwsOptions {
+        profile: aws.profile.clone(),
+        regions: aws.regions.clone(),
+        all_regions: aws.all_regions,
+        endpoint_url: aws.endpoint_url.clone(),
+        timeout,
+        concurrency: usize::from(cluster.concurrency),
+        progress,
+        include_kubernetes: aws.include_kubernetes,
+    });
     let host_root = docker.host_root.clone().or_else(|| {
         // A local engine whose dockerd this machine runs: its host facts are here too. Not
         // when the daemon is elsewhere (a container with the socket mounted sees its own
@@ -191,29 +148,14 @@ pub(crate) fn gather_live(
             );
         local.then(|| std::path::PathBuf::from("/"))
     });
-    if let Some(root) = &host_root {
-        if !root.is_dir() {
-            return Err(Failure::input(anyhow::anyhow!(
-                "--host-root {}: not a directory",
-                root.display()
-            )));
-        }
-        snapshot.merge(crate::collect::host::collect(root));
-    }
-    Ok(snapshot)
-}
-
-/// ", peak RSS 123 MB" for the phase lines of `-v`, where the OS tells (Linux: `VmHWM`):
-/// memory is a target like time, and this shows which phase reaches the peak.
-pub(crate) fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(format!(", peak RSS {} MB", kb / 1024))
-        })
-        .unwrap_or_default()
+    Ok(crate::pipeline::Sources {
+        inputs: inputs.to_vec(),
+        cluster: cluster_opts,
+        docker: docker_opts,
+        containerd,
+        aws: aws_opts,
+        host_root,
+    })
 }
 
 /// Validates a duration flag given in seconds.

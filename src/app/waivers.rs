@@ -3,10 +3,12 @@
 //! from a scan of the given inputs or from the JSON report of an earlier scan; without
 //! either, only expiry is judged.
 
-use super::scan::{ScanRequest, evaluate, load_config};
+use super::scan::load_config;
 use super::{Failure, write_output};
-use crate::cli::{AuditArgs, PolicyArgs};
+use crate::cli::AuditArgs;
+use crate::engine::EvalOptions as EngineOptions;
 use crate::exit::ExitCode;
+use crate::pipeline;
 use crate::report::ListFormat;
 use crate::report::model::WaiverUse;
 use crate::waiver::Waivers;
@@ -75,28 +77,39 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             .collect();
         (uses, all_known)
     } else if !args.inputs.is_empty() || has_cluster {
-        let policy = PolicyArgs {
-            policies: args.policies.clone(),
+        // Every check the configuration enables, with its parameters: the scan the waivers
+        // were written for.
+        let params: serde_json::Map<String, serde_json::Value> = config
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let selection =
+            pipeline::select::select(&catalogue, &benchmarks, None, &[], &params, &config)?;
+        let plan = pipeline::Plan {
+            sources: pipeline::Sources {
+                inputs: args.inputs.clone(),
+                cluster: super::cluster_options(&args.cluster, true)?,
+                ..Default::default()
+            },
+            selection,
             benchmark: None,
-            level: None,
-            checks: Vec::new(),
-            params: Vec::new(),
-            eval_timeout: 5.0,
-            interpreter: false,
-        };
-        let req = ScanRequest {
-            inputs: &args.inputs,
-            cluster: &args.cluster,
-            docker: &crate::cli::DockerArgs::default(),
-            aws: &crate::cli::AwsArgs::default(),
-            policy: &policy,
+            eval: EngineOptions {
+                config: params,
+                ..EngineOptions::default()
+            },
+            waivers: Waivers::from_config(&config, today)
+                .map_err(|e| Failure::usage(anyhow!(e)))?,
             fail_on: Default::default(),
             baseline: None,
             keep_passes: false,
             keep_bodies: false,
+            ends_process: true,
+            config,
+            catalogue,
+            benchmarks,
         };
-        let scanned = evaluate(&req, &config, &catalogue, &benchmarks)?;
-        (scanned.report.waivers, true)
+        (pipeline::run(&plan)?.report.waivers, true)
     } else {
         (waivers.usage(&[]), false)
     };

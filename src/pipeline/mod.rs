@@ -1,0 +1,97 @@
+//! The scan pipeline as a library: a validated [`Plan`] in, a [`Scanned`] report out.
+//!
+//! A command builds a plan from its flags and `plimsoll.yaml` (`app/scan.rs`, `app/waivers.rs`)
+//! and calls [`run`]; nothing here knows about clap. The stages are functions a reader can
+//! find, in order:
+//!
+//! 1. [`collect::live`]: the live sources (clusters, engines, AWS, host files) into a snapshot;
+//! 2. [`evaluate::run`]: file inputs streamed in chunks, every resource judged by the prepared
+//!    engine (`engine::Prepared`), resources put in their final order;
+//! 3. waivers decided and the report model built once (`report::build`), compliance rolled up
+//!    (`compliance::roll_up`), the baseline applied;
+//! 4. [`gate::exit_code`]: what the finished report means for the exit status.
+//!
+//! Drift against the state store and writing the outputs stay with the command: they are
+//! about where this run is recorded and shown, not what it found.
+
+pub mod collect;
+pub mod evaluate;
+pub mod gate;
+pub mod select;
+
+use crate::benchmark::Benchmarks;
+use crate::collect::aws::AwsOptions;
+use crate::collect::containerd::ContainerdOptions;
+use crate::collect::docker::DockerOptions;
+use crate::collect::kubernetes::ClusterOptions;
+use crate::config::{Config, FailOn};
+use crate::engine::EvalOptions;
+use crate::policy::Catalogue;
+use crate::report::baseline::Baseline;
+use crate::waiver::Waivers;
+use std::path::PathBuf;
+
+pub use evaluate::{Scanned, run};
+pub use select::Selection;
+
+/// An error that stops a run, by whose fault: the request (2) or the input (3).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// A usage, configuration or policy problem (exit 2).
+    #[error(transparent)]
+    Usage(Box<dyn std::error::Error + Send + Sync>),
+    /// Input that could not be read (exit 3).
+    #[error(transparent)]
+    Input(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Where resources come from.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Manifest and snapshot files, directories, `-` for standard input.
+    pub inputs: Vec<String>,
+    /// Live Kubernetes clusters (read when [`ClusterOptions::wanted`]); also how the EKS
+    /// clusters of `aws` are read with `include_kubernetes`.
+    pub cluster: ClusterOptions,
+    /// A Docker (or Podman) engine.
+    pub docker: Option<DockerOptions>,
+    /// A containerd daemon.
+    pub containerd: Option<ContainerdOptions>,
+    /// An AWS account.
+    pub aws: Option<AwsOptions>,
+    /// Host files under this root (the CIS Docker host section).
+    pub host_root: Option<PathBuf>,
+}
+
+/// Everything a run needs, validated: the configuration file is parsed once, the catalogue
+/// loaded and checked against it, the checks chosen, parameters merged, waivers and baseline
+/// read. Building one can fail (exit 2); running one only on its input.
+pub struct Plan {
+    /// `plimsoll.yaml` (or the defaults), validated against the catalogue.
+    pub config: Config,
+    /// The checks known (built-in and `--policies`), severities remapped by the configuration.
+    pub catalogue: Catalogue,
+    /// The benchmark definitions.
+    pub benchmarks: Benchmarks,
+    /// What to read.
+    pub sources: Sources,
+    /// The checks that run and those left out with a reason.
+    pub selection: Selection,
+    /// `--benchmark`: roll findings up per control of this benchmark, at `level`.
+    pub benchmark: Option<(String, u8)>,
+    /// Time limit, parameters (`data.config`) and engine of the evaluation.
+    pub eval: EvalOptions,
+    /// The waivers in force today.
+    pub waivers: Waivers,
+    /// What fails the run.
+    pub fail_on: FailOn,
+    /// A previous report whose findings are not new.
+    pub baseline: Option<Baseline>,
+    /// Keep every passing (check, resource) pair, for JUnit's test cases; else they are counted.
+    pub keep_passes: bool,
+    /// Keep each resource's digest and body, for the state store.
+    pub keep_bodies: bool,
+    /// The process exits after this run (the CLI): its large intermediate values are left to
+    /// the operating system instead of being freed one allocation at a time.
+    pub ends_process: bool,
+}

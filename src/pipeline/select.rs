@@ -1,0 +1,168 @@
+//! Which checks a run evaluates (by benchmark and level, `--check`, the configuration's
+//! enable and disable lists, parameters configured), and which cannot be assessed because a
+//! kind they read was not (fully) collected.
+
+use super::PipelineError;
+use crate::benchmark::Benchmarks;
+use crate::config::Config;
+use crate::policy::Catalogue;
+use crate::report::model::SkippedCheck;
+use crate::snapshot::Snapshot;
+use std::collections::{BTreeSet, HashSet};
+
+/// The checks a run evaluates, and those it leaves out with a reason.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Catalogue indices of the checks that run.
+    pub run: Vec<usize>,
+    /// Those left out, with why.
+    pub skipped: Vec<SkippedCheck>,
+}
+
+/// Chooses checks from the catalogue: by benchmark and level, by `--check`, by the
+/// configuration's enable/disable lists, and drops those whose parameters are not configured
+/// (templates are off until configured). `--check` is explicit and overrides the
+/// configuration's lists.
+pub fn select(
+    catalogue: &Catalogue,
+    benchmarks: &Benchmarks,
+    benchmark: Option<(&str, u8)>,
+    checks: &[String],
+    config: &serde_json::Map<String, serde_json::Value>,
+    file: &Config,
+) -> Result<Selection, PipelineError> {
+    let mut wanted: Vec<usize> = (0..catalogue.checks.len()).collect();
+    let references = benchmarks.references();
+    let matches = |patterns: &[String], id: &str| {
+        patterns
+            .iter()
+            .filter_map(|p| crate::config::pattern_matcher(p).ok())
+            .any(|m| m.is_match(id))
+    };
+    if let Some((id, level)) = benchmark {
+        let bench = benchmarks
+            .get(id)
+            .map_err(|e| PipelineError::Usage(e.into()))?;
+        let mapped: HashSet<&str> = bench
+            .controls_at(level)
+            .flat_map(|c| c.checks.iter().map(String::as_str))
+            .collect();
+        wanted.retain(|&i| mapped.contains(catalogue.checks[i].meta.id.as_str()));
+    }
+    if !checks.is_empty() {
+        for id in checks {
+            if catalogue.get(id).is_none() {
+                return Err(PipelineError::Usage(
+                    format!("--check {id}: no such check (see `plimsoll policies list`)").into(),
+                ));
+            }
+        }
+        wanted.retain(|&i| checks.contains(&catalogue.checks[i].meta.id));
+    } else {
+        let in_benchmarks = |id: &str, benches: &[String]| {
+            references
+                .get(id)
+                .is_some_and(|refs| refs.iter().any(|r| matches(benches, &r.benchmark)))
+        };
+        let (enable_b, disable_b) = (&file.benchmarks.enable, &file.benchmarks.disable);
+        let (enable_c, disable_c) = (&file.checks.enable, &file.checks.disable);
+        wanted.retain(|&i| {
+            let id = catalogue.checks[i].meta.id.as_str();
+            let enabled = match (enable_b.is_empty(), enable_c.is_empty()) {
+                (true, true) => true,
+                _ => in_benchmarks(id, enable_b) || matches(enable_c, id),
+            };
+            // A check disabled with its benchmark still runs for another benchmark it maps to.
+            let benchmark_off = !disable_b.is_empty()
+                && references
+                    .get(id)
+                    .is_some_and(|refs| refs.iter().all(|r| matches(disable_b, &r.benchmark)));
+            enabled && !benchmark_off && !matches(disable_c, id)
+        });
+    }
+    let mut run = Vec::new();
+    let mut skipped = Vec::new();
+    for i in wanted {
+        let meta = &catalogue.checks[i].meta;
+        // A heuristic for a manual control runs only when named: explicitly with --check, or
+        // by an enable pattern of plimsoll.yaml.
+        if meta.manual && checks.is_empty() && !matches(&file.checks.enable, &meta.id) {
+            skipped.push(SkippedCheck {
+                id: meta.id.clone(),
+                reason: format!(
+                    "a heuristic for a control CIS assesses manually: off by default; run it with --check {} or checks.enable in plimsoll.yaml",
+                    meta.id
+                ),
+                manual: true,
+            });
+            continue;
+        }
+        let missing: Vec<&str> = meta
+            .parameters
+            .iter()
+            .filter(|p| !config.contains_key(p.as_str()))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            run.push(i);
+        } else {
+            skipped.push(SkippedCheck {
+                id: meta.id.clone(),
+                reason: format!(
+                    "not configured: set {} (or parameters in plimsoll.yaml)",
+                    missing
+                        .iter()
+                        .map(|m| format!("--param {m}=..."))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                manual: false,
+            });
+        }
+    }
+    Ok(Selection { run, skipped })
+}
+
+/// Checks that cannot be (fully) assessed because a kind they need was not collected: the
+/// check's index, the reasons, and whether the gap is partial (some objects of the kind were
+/// collected, e.g. one node's kubelet did not answer). A partial check still runs on what was
+/// collected, so its failures are reported, but it can never PASS.
+pub fn not_assessed(
+    catalogue: &Catalogue,
+    selected: &[usize],
+    snapshot: &Snapshot,
+) -> Vec<(usize, String, bool)> {
+    let mut out = Vec::new();
+    for &i in selected {
+        let meta = &catalogue.checks[i].meta;
+        let needs: BTreeSet<&str> = meta
+            .kinds
+            .iter()
+            .chain(&meta.inventory)
+            .map(String::as_str)
+            .collect();
+        let issues: Vec<&crate::snapshot::CollectionIssue> = snapshot
+            .issues
+            .iter()
+            .filter(|issue| issue.kinds.iter().any(|k| needs.contains(k.as_str())))
+            .collect();
+        // Unreadable resources are left out of the inventory: a check reading it cannot PASS.
+        let unread = snapshot
+            .resources
+            .iter()
+            .filter(|r| r.unreadable.is_some())
+            .filter(|r| meta.inventory.iter().any(|k| *k == r.selector()))
+            .count();
+        let mut reasons: Vec<String> = issues.iter().map(|i| i.message.clone()).collect();
+        if unread > 0 {
+            reasons.push(format!(
+                "{unread} resource(s) of the kinds it reads from the inventory could not be read"
+            ));
+        }
+        if !reasons.is_empty() {
+            let partial = issues.iter().all(|i| i.partial);
+            out.push((i, reasons.join("; "), partial));
+        }
+    }
+    out
+}
