@@ -8,7 +8,7 @@
 //! example lives in `docs/configuration.md` and is parsed by a test.
 
 use crate::finding::Severity;
-use crate::report::ReportFormat;
+use crate::output::ReportFormat;
 use crate::snapshot::Pos;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
@@ -337,7 +337,7 @@ impl Config {
             ids_match(&format!("severity.{id}"), id, check_ids, CHECK)?;
         }
         for (i, spec) in self.output.files.iter().enumerate() {
-            crate::report::OutputSpec::parse(spec)
+            crate::output::OutputSpec::parse(spec)
                 .map_err(|e| self.invalid(&format!("output.files[{i}]"), e))?;
         }
         if let Some(f) = &self.gate.fail_on {

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod benchmark;
+pub mod cases;
 pub mod cli;
 pub mod collect;
 pub mod compliance;
@@ -18,6 +19,7 @@ pub mod engine;
 pub mod exit;
 pub mod finding;
 pub mod memory;
+pub mod output;
 pub mod pipeline;
 pub mod policy;
 pub mod report;

@@ -7,10 +7,10 @@
 use crate::config::{Config, ResourceSelector, parse_date, pattern_matcher};
 use crate::engine::{Evaluated, Outcome};
 use crate::policy::Catalogue;
-use crate::report::model::{WaiverRef, WaiverSource, WaiverUse};
 use crate::snapshot::{Resource, Snapshot};
 use chrono::NaiveDate;
 use globset::GlobMatcher;
+use serde::Serialize;
 use std::collections::HashMap;
 
 /// The annotation prefix; the check id follows it.
@@ -202,6 +202,53 @@ impl Rule {
 /// The resource's annotations, if it has any (a shrunk resource keeps only Plimsoll's).
 fn annotations(r: &Resource) -> Option<&serde_json::Map<String, serde_json::Value>> {
     r.annotations()
+}
+
+/// How one configured waiver fared in this scan.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaiverUse {
+    /// The waiver's name (or `waivers[N]`).
+    pub name: String,
+    /// The check id (or pattern) it waives.
+    pub check: String,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Expiry date (YYYY-MM-DD), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Past its expiry date: it no longer applies.
+    pub expired: bool,
+    /// Findings it waived (or, when expired, would have waived).
+    pub matched: usize,
+    /// Where it is defined (`plimsoll.yaml:12`).
+    pub defined_at: String,
+}
+
+/// Why a finding is waived.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct WaiverRef {
+    /// The justification.
+    pub reason: String,
+    /// `config` (plimsoll.yaml) or `annotation` (on the resource).
+    pub source: WaiverSource,
+    /// The configured waiver's name, for config waivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Expiry date, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// Where a waiver comes from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverSource {
+    /// A waiver in the configuration file.
+    Config,
+    /// A `plimsoll.io/waive.<check-id>` annotation on the resource.
+    Annotation,
 }
 
 #[cfg(test)]

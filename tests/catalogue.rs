@@ -6,7 +6,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use plimsoll::benchmark::Benchmarks;
-use plimsoll::policy::{Catalogue, IdRule, cases};
+use plimsoll::cases;
+use plimsoll::policy::{Catalogue, IdRule};
 use std::collections::HashSet;
 use std::path::PathBuf;
 

@@ -2,8 +2,9 @@
 
 use super::{Failure, write_output};
 use crate::benchmark::Benchmarks;
+use crate::cases;
 use crate::exit::ExitCode;
-use crate::policy::{Catalogue, IdRule, cases};
+use crate::policy::{Catalogue, IdRule};
 use crate::report::ListFormat;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub(super) fn list(
     format: ListFormat,
     colour: bool,
 ) -> Result<ExitCode, Failure> {
-    let catalogue = Catalogue::load(dirs).map_err(Failure::usage)?;
+    let catalogue = crate::engine::compile::load(dirs).map_err(Failure::usage)?;
     let refs = Benchmarks::builtin().map_err(Failure::usage)?.references();
     let rows: Vec<CheckOut> = catalogue
         .checks

@@ -52,7 +52,7 @@ pub(crate) fn load_config(
     let mut dirs: Vec<std::path::PathBuf> =
         config.policies.iter().map(|p| config.resolve(p)).collect();
     dirs.extend(catalogue_dirs.iter().cloned());
-    let mut catalogue = Catalogue::load(&dirs).map_err(Failure::usage)?;
+    let mut catalogue = crate::engine::compile::load(&dirs).map_err(Failure::usage)?;
     let benchmarks = Benchmarks::builtin().map_err(Failure::usage)?;
     let check_ids: Vec<&str> = catalogue
         .checks

@@ -9,7 +9,6 @@ pub mod docker;
 pub mod host;
 pub mod kubernetes;
 pub mod manifests;
-pub(crate) mod yaml_lines;
 pub(crate) mod yaml_load;
 
 pub use manifests::{CollectError, collect_inputs};

@@ -22,8 +22,8 @@
 //! document cannot exhaust the stack or memory. Content reached through an alias has no lines
 //! of its own; lookups fall back to the alias (see `Location::pos_of`).
 
-use super::yaml_lines::push_key;
 use crate::snapshot::Pos;
+use crate::snapshot::push_key;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};

@@ -46,7 +46,7 @@ pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
-                flatten(child, &crate::collect::yaml_lines::push_key(prefix, k), out);
+                flatten(child, &crate::snapshot::push_key(prefix, k), out);
             }
         }
         Value::Array(a) if !a.is_empty() => {
@@ -64,7 +64,7 @@ pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
 pub fn leaves(body: &serde_json::Map<String, Value>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (k, v) in body {
-        flatten(v, &crate::collect::yaml_lines::push_key("", k), &mut out);
+        flatten(v, &crate::snapshot::push_key("", k), &mut out);
     }
     out
 }

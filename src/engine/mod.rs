@@ -4,6 +4,7 @@
 //! snapshot with only the kinds they ask for. No I/O happens here.
 
 mod bounds;
+pub mod compile;
 mod input;
 mod recursion;
 
@@ -516,12 +517,12 @@ impl<'a> Prepared<'a> {
         };
         // Helpers + the given checks, with the shared data (values are reference-counted: every
         // engine shares the same inventory) and the time limit.
-        let mut libs = crate::policy::LibCache::default();
+        let mut libs = compile::LibCache::default();
         let mut loaded =
             |checks: &mut dyn Iterator<Item = usize>| -> Result<regorus::Engine, PolicyError> {
                 let checks: Vec<usize> = checks.collect();
                 let mut engine =
-                    catalogue.compile_checks_with(checks.iter().copied(), &mut libs)?;
+                    compile::compile_checks_with(catalogue, checks.iter().copied(), &mut libs)?;
                 // Users' checks run with bounded builtins (bounds.rs); the built-in catalogue
                 // is reviewed, and its engines must stay compilable to the RVM.
                 if checks.iter().any(|&i| !catalogue.checks[i].builtin) {
@@ -564,13 +565,13 @@ impl<'a> Prepared<'a> {
                 // A bound reached (bounds.rs) is the check's own failure, reported as an
                 // ERROR on each resource like any other run of it; the scan goes on.
                 if msg.contains(bounds::BOUND_REACHED) {
-                    let msg = crate::policy::compile_message(&msg);
+                    let msg = compile::compile_message(&msg);
                     broken.insert(pos, format!("policy error: {msg}"));
                     engines.push(engine);
                     continue;
                 }
                 if !msg.contains("execution") {
-                    let msg = crate::policy::compile_message(&msg);
+                    let msg = compile::compile_message(&msg);
                     return Err(PolicyError::Compile(if msg.starts_with(&check.file) {
                         msg
                     } else {

@@ -5,6 +5,7 @@
 use crate::compliance::Compliance;
 use crate::finding::{CisRef, Fingerprint, Severity, Status};
 use crate::snapshot::{CollectionIssue, SourceInfo, ToolInfo};
+pub use crate::waiver::{WaiverRef, WaiverSource, WaiverUse};
 use arcstr::ArcStr;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -90,27 +91,6 @@ pub struct CheckOut {
     /// Why the check could not be (fully) assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_assessed: Option<String>,
-}
-
-/// How one configured waiver fared in this scan.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WaiverUse {
-    /// The waiver's name (or `waivers[N]`).
-    pub name: String,
-    /// The check id (or pattern) it waives.
-    pub check: String,
-    /// Why the finding is accepted.
-    pub reason: String,
-    /// Expiry date (YYYY-MM-DD), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-    /// Past its expiry date: it no longer applies.
-    pub expired: bool,
-    /// Findings it waived (or, when expired, would have waived).
-    pub matched: usize,
-    /// Where it is defined (`plimsoll.yaml:12`).
-    pub defined_at: String,
 }
 
 /// The `--baseline` comparison.
@@ -218,32 +198,6 @@ pub enum BaselineState {
     New,
     /// Also in the baseline.
     Unchanged,
-}
-
-/// Why a finding is waived.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct WaiverRef {
-    /// The justification.
-    pub reason: String,
-    /// `config` (plimsoll.yaml) or `annotation` (on the resource).
-    pub source: WaiverSource,
-    /// The configured waiver's name, for config waivers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Expiry date, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-}
-
-/// Where a waiver comes from.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum WaiverSource {
-    /// A waiver in the configuration file.
-    Config,
-    /// A `plimsoll.io/waive.<check-id>` annotation on the resource.
-    Annotation,
 }
 
 /// Scan metadata.

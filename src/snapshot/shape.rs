@@ -452,7 +452,7 @@ fn path_text(steps: &[Step]) -> String {
     for step in steps {
         match step {
             Step::Index(i) => s.push_str(&format!("[{i}]")),
-            Step::Key(k) => s = crate::collect::yaml_lines::push_key(&s, k),
+            Step::Key(k) => s = crate::snapshot::push_key(&s, k),
         }
     }
     s

@@ -16,8 +16,8 @@
 //! a `not_applicable` rule) must leave every resource of its kinds unjudged. All run through
 //! the same loader and engine as a scan.
 
-use super::Catalogue;
 use crate::engine::{EvalOptions, Evaluated, Prepared};
+use crate::policy::Catalogue;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
