@@ -86,6 +86,42 @@ pub struct Config {
     /// Line and column of every key, for messages (set by [`load`]).
     #[serde(skip)]
     positions: BTreeMap<String, Pos>,
+    /// What the strings above mean, parsed once when the file is read: commands use these,
+    /// never the strings.
+    #[serde(skip)]
+    pub parsed: Parsed,
+}
+
+/// The values of `plimsoll.yaml` that are written as strings, parsed: patterns compiled,
+/// outputs and the gate read, paths resolved against the file. Empty without a file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// `checks.enable` / `checks.disable`.
+    pub checks: Matchers,
+    /// `benchmarks.enable` / `benchmarks.disable`.
+    pub benchmarks: Matchers,
+    /// `severity`: patterns first, exact ids last, so an id wins over a pattern.
+    pub severity: Vec<(GlobMatcher, Severity)>,
+    /// `output.files`, paths resolved.
+    pub outputs: Vec<crate::output::OutputSpec>,
+    /// `gate.failOn`.
+    pub fail_on: Option<FailOn>,
+    /// `gate.baseline`, resolved.
+    pub baseline: Option<PathBuf>,
+}
+
+/// Compiled `enable` and `disable` patterns.
+#[derive(Debug, Default)]
+pub struct Matchers {
+    /// Run only what these match (empty: everything).
+    pub enable: Vec<GlobMatcher>,
+    /// Never run what these match.
+    pub disable: Vec<GlobMatcher>,
+}
+
+/// Whether any of `patterns` matches `id`.
+pub fn any_match(patterns: &[GlobMatcher], id: &str) -> bool {
+    patterns.iter().any(|m| m.is_match(id))
 }
 
 fn yes() -> bool {
@@ -107,6 +143,7 @@ impl Default for Config {
             allow_annotation_waivers: true,
             path: None,
             positions: BTreeMap::new(),
+            parsed: Parsed::default(),
         }
     }
 }
@@ -250,6 +287,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             format!("version {v} is not supported (this plimsoll reads version 1)"),
         ));
     }
+    config.parsed = config.parse_values()?;
     Ok(config)
 }
 
@@ -297,6 +335,55 @@ impl Config {
         }
     }
 
+    /// Parses the values written as strings, each error at its key's line.
+    fn parse_values(&self) -> Result<Parsed, ConfigError> {
+        let matchers = |list: &[String], name: &str| -> Result<Vec<GlobMatcher>, ConfigError> {
+            list.iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    pattern_matcher(p).map_err(|e| self.invalid(&format!("{name}[{i}]"), e))
+                })
+                .collect()
+        };
+        let mut severity = Vec::new();
+        // Patterns first, exact ids last so they win when applied in order.
+        let mut remaps: Vec<(&String, &Severity)> = self.severity.iter().collect();
+        remaps.sort_by_key(|(k, _)| !k.contains(['*', '?', '[']));
+        for (pattern, sev) in remaps {
+            let m = pattern_matcher(pattern)
+                .map_err(|e| self.invalid(&format!("severity.{pattern}"), e))?;
+            severity.push((m, *sev));
+        }
+        let mut outputs = Vec::new();
+        for (i, spec) in self.output.files.iter().enumerate() {
+            let mut o = crate::output::OutputSpec::parse(spec)
+                .map_err(|e| self.invalid(&format!("output.files[{i}]"), e))?;
+            o.path = self.resolve(&o.path);
+            outputs.push(o);
+        }
+        let fail_on = match &self.gate.fail_on {
+            Some(f) => Some(
+                f.parse::<FailOn>()
+                    .map_err(|e| self.invalid("gate.failOn", e))?,
+            ),
+            None => None,
+        };
+        Ok(Parsed {
+            checks: Matchers {
+                enable: matchers(&self.checks.enable, "checks.enable")?,
+                disable: matchers(&self.checks.disable, "checks.disable")?,
+            },
+            benchmarks: Matchers {
+                enable: matchers(&self.benchmarks.enable, "benchmarks.enable")?,
+                disable: matchers(&self.benchmarks.disable, "benchmarks.disable")?,
+            },
+            severity,
+            outputs,
+            fail_on,
+            baseline: self.gate.baseline.as_ref().map(|p| self.resolve(p)),
+        })
+    }
+
     /// Checks what parsing cannot: every id and pattern names something that exists, every
     /// waiver has a reason, a selector and a valid date.
     pub fn validate(&self, check_ids: &[&str], benchmark_ids: &[&str]) -> Result<(), ConfigError> {
@@ -335,14 +422,6 @@ impl Config {
         }
         for id in self.severity.keys() {
             ids_match(&format!("severity.{id}"), id, check_ids, CHECK)?;
-        }
-        for (i, spec) in self.output.files.iter().enumerate() {
-            crate::output::OutputSpec::parse(spec)
-                .map_err(|e| self.invalid(&format!("output.files[{i}]"), e))?;
-        }
-        if let Some(f) = &self.gate.fail_on {
-            f.parse::<FailOn>()
-                .map_err(|e| self.invalid("gate.failOn", e))?;
         }
         for (i, w) in self.waivers.iter().enumerate() {
             let at = |field: &str| format!("waivers[{i}].{field}");
@@ -490,6 +569,36 @@ mod tests {
         .unwrap();
         assert!(!c.allow_annotation_waivers);
         assert_eq!(c.parameters["allowedRegistries"][0], "ghcr.io/acme");
+    }
+
+    #[test]
+    fn string_values_are_parsed_once_when_the_file_is_read() {
+        let c = parse(
+            Path::new("conf/plimsoll.yaml"),
+            "checks:\n  enable: ['PLM-K8S-*']\nseverity:\n  PLM-K8S-0001: low\n  'PLM-*': high\n\
+             output:\n  files: [sarif=out/r.sarif]\ngate:\n  failOn: new,high\n  baseline: old.json\n",
+        )
+        .unwrap();
+        let p = &c.parsed;
+        assert!(any_match(&p.checks.enable, "PLM-K8S-0002"));
+        assert!(!any_match(&p.checks.enable, "PLM-DKR-0001"));
+        assert!(p.checks.disable.is_empty());
+        // The pattern first, the exact id last: applied in order, the id wins.
+        let order: Vec<Severity> = p.severity.iter().map(|(_, s)| *s).collect();
+        assert_eq!(order, [Severity::High, Severity::Low]);
+        assert_eq!(p.outputs[0].path, Path::new("conf/out/r.sarif"));
+        assert_eq!(
+            p.fail_on.map(|f| (f.severity, f.new_only)),
+            Some((Severity::High, true))
+        );
+        assert_eq!(p.baseline.as_deref(), Some(Path::new("conf/old.json")));
+        // A bad value fails when the file is read, at its line.
+        let e = parse(Path::new("p.yaml"), "output:\n  files:\n  - 'sairf=x'\n").unwrap_err();
+        assert!(e.to_string().starts_with("p.yaml:3:"), "{e}");
+        let e = parse(Path::new("p.yaml"), "benchmarks:\n  disable: ['cis-[']\n").unwrap_err();
+        assert!(e.to_string().starts_with("p.yaml:2:"), "{e}");
+        // No file, nothing parsed: no pattern to ignore.
+        assert!(Config::default().parsed.outputs.is_empty());
     }
 
     #[test]

@@ -63,18 +63,14 @@ pub(crate) fn load_config(
     config
         .validate(&check_ids, &bench_ids)
         .map_err(Failure::usage)?;
-    // Severity remaps: patterns first, exact ids last so they win.
-    let mut remaps: Vec<(&String, &crate::finding::Severity)> = config.severity.iter().collect();
-    remaps.sort_by_key(|(k, _)| !k.contains(['*', '?', '[']));
-    for (pattern, severity) in remaps {
-        if let Ok(m) = crate::config::pattern_matcher(pattern) {
-            for c in catalogue
-                .checks
-                .iter_mut()
-                .filter(|c| m.is_match(&c.meta.id))
-            {
-                c.meta.severity = *severity;
-            }
+    // Severity remaps, in the order that lets an exact id win over a pattern.
+    for (m, severity) in &config.parsed.severity {
+        for c in catalogue
+            .checks
+            .iter_mut()
+            .filter(|c| m.is_match(&c.meta.id))
+        {
+            c.meta.severity = *severity;
         }
     }
     Ok((config, catalogue, benchmarks))
@@ -87,19 +83,7 @@ fn plan_outputs(
     config: &Config,
 ) -> Result<Vec<(ReportFormat, Option<std::path::PathBuf>)>, Failure> {
     let specs: Vec<OutputSpec> = if args.outputs.is_empty() {
-        config
-            .output
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let mut o = OutputSpec::parse(s).map_err(|e| {
-                    Failure::usage(config.invalid(&format!("output.files[{i}]"), e))
-                })?;
-                o.path = config.resolve(&o.path);
-                Ok(o)
-            })
-            .collect::<Result<_, Failure>>()?
+        config.parsed.outputs.clone()
     } else {
         args.outputs
             .iter()
@@ -158,7 +142,7 @@ pub(crate) struct PlanRequest<'a> {
     pub(crate) fail_on: FailOn,
     pub(crate) baseline: Option<std::path::PathBuf>,
     pub(crate) keep_passes: bool,
-    pub(crate) keep_bodies: bool,
+    pub(crate) store: Option<Store>,
 }
 
 /// Validates a request into a plan: the time limit, parameters (the configuration's, then
@@ -208,7 +192,8 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         fail_on: req.fail_on,
         baseline,
         keep_passes: req.keep_passes,
-        keep_bodies: req.keep_bodies,
+        keep_bodies: req.store.is_some(),
+        store: req.store,
         ends_process: true,
     })
 }
@@ -222,25 +207,20 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             "--view controls needs --benchmark ID (see `plimsoll benchmarks list`)"
         )));
     }
-    let fail_on = match args.gate.fail_on {
-        Some(f) => f,
-        None => match &config.gate.fail_on {
-            // Validated with the configuration.
-            Some(s) => s
-                .parse()
-                .map_err(|e: String| Failure::usage(config.invalid("gate.failOn", e)))?,
-            None => FailOn::default(),
-        },
-    };
+    let fail_on = args
+        .gate
+        .fail_on
+        .or(config.parsed.fail_on)
+        .unwrap_or_default();
     let baseline = args
         .gate
         .baseline
         .clone()
-        .or_else(|| config.gate.baseline.as_ref().map(|p| config.resolve(p)));
+        .or_else(|| config.parsed.baseline.clone());
     let exit_zero = args.gate.exit_zero || config.gate.exit_zero.unwrap_or(false);
     // The state store is opened before collecting: a locked or damaged store fails in a
     // second, not after a cluster scan.
-    let mut store = open_state(&args.state)?;
+    let store = open_state(&args.state)?;
     if fail_on.new_only && baseline.is_none() && store.is_none() {
         let why = "needs a baseline: --baseline REPORT (a JSON report of an earlier scan) or \
                    the state store (not with --no-state)";
@@ -251,7 +231,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         }));
     }
     let sources = super::sources(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
-    let plan = plan(PlanRequest {
+    let mut plan = plan(PlanRequest {
         config,
         catalogue,
         benchmarks,
@@ -260,40 +240,14 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         fail_on,
         baseline,
         keep_passes: outputs.iter().any(|(f, _)| *f == ReportFormat::Junit),
-        keep_bodies: store.is_some(),
+        store,
     })?;
     let Scanned {
         mut report,
         input_errors,
         snapshot,
+        pending,
     } = pipeline::run(&plan)?;
-    let pending = match &store {
-        Some(s) => {
-            let mark = report.baseline.is_none();
-            let phase = Instant::now();
-            let pending =
-                crate::drift::compare(s, &mut report, &snapshot, mark).map_err(Failure::usage)?;
-            tracing::info!(
-                "compared with the previous run in {:.2}s",
-                phase.elapsed().as_secs_f64()
-            );
-            if mark
-                && fail_on.new_only
-                && report
-                    .drift
-                    .as_ref()
-                    .is_some_and(|d| d.previous_run.is_none())
-            {
-                tracing::warn!(
-                    "no earlier run of this scope in {}: every finding counts as new",
-                    s.path()
-                );
-            }
-            Some(pending)
-        }
-        None => None,
-    };
-
     let phase = Instant::now();
     // Input errors also go to stderr when the table is not what the user is looking at.
     let table_on_stdout = outputs
@@ -342,7 +296,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         phase.elapsed().as_secs_f64(),
         crate::memory::peak()
     );
-    if let (Some(s), Some(pending)) = (store.as_mut(), pending) {
+    if let (Some(s), Some(pending)) = (plan.store.as_mut(), pending) {
         if input_errors {
             // A run that could not read part of its input would show that part as removed,
             // and as added again next time: it is reported, not recorded.
@@ -369,6 +323,9 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             report.summary.errors
         );
     }
+    // The store is closed properly (SQLite checkpoints its log on close); the rest of the plan
+    // (the catalogue and its compiled engines) is left to the operating system.
+    drop(plan.store.take());
     std::mem::forget(plan);
     std::mem::forget(report);
     std::mem::forget(snapshot);

@@ -102,6 +102,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
                 .map_err(|e| Failure::usage(anyhow!(e)))?,
             fail_on: Default::default(),
             baseline: None,
+            store: None,
             keep_passes: false,
             keep_bodies: false,
             ends_process: true,

@@ -360,7 +360,6 @@ pub fn compare(
         }
     }
     report.drift = Some(drift);
-    crate::report::gate(report);
     Ok(Pending {
         scope,
         resources,

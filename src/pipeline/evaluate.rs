@@ -21,6 +21,8 @@ pub struct Scanned {
     pub input_errors: bool,
     /// What was collected, bodies dropped unless the plan keeps them.
     pub snapshot: Snapshot,
+    /// What the store records of this run, when the plan has a store.
+    pub pending: Option<crate::drift::Pending>,
 }
 
 /// Runs a plan: collects, evaluates, applies waivers, builds the report once, rolls up
@@ -270,6 +272,11 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     if let Some(b) = baseline {
         b.apply(&mut report);
     }
+    let pending = match &plan.store {
+        Some(store) => Some(drift(plan, store, &mut report, &snapshot)?),
+        None => None,
+    };
+    report.summary.failed_at_threshold = super::gate::failing_at_threshold(&report);
     tracing::info!(
         "report model built in {:.2}s{}",
         phase.elapsed().as_secs_f64(),
@@ -288,7 +295,39 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         report,
         input_errors,
         snapshot,
+        pending,
     })
+}
+
+/// Compares the report with the previous run of its scope in the store; without a baseline,
+/// that run decides which findings are new.
+fn drift(
+    plan: &Plan,
+    store: &crate::drift::store::Store,
+    report: &mut Report,
+    snapshot: &Snapshot,
+) -> Result<crate::drift::Pending, PipelineError> {
+    let mark = report.baseline.is_none();
+    let phase = Instant::now();
+    let pending = crate::drift::compare(store, report, snapshot, mark)
+        .map_err(|e| PipelineError::Usage(e.into()))?;
+    tracing::info!(
+        "compared with the previous run in {:.2}s",
+        phase.elapsed().as_secs_f64()
+    );
+    if mark
+        && plan.fail_on.new_only
+        && report
+            .drift
+            .as_ref()
+            .is_some_and(|d| d.previous_run.is_none())
+    {
+        tracing::warn!(
+            "no earlier run of this scope in {}: every finding counts as new",
+            store.path()
+        );
+    }
+    Ok(pending)
 }
 
 /// Documents parsed and judged at a time in a streamed scan: enough for both cores to stay

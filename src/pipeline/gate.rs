@@ -1,10 +1,23 @@
-//! Stage 4: what a finished report means for the exit status (docs/exit-codes.md). One pure
-//! function: whether findings fail the run was decided when the report was built
-//! (`summary.failedAtThreshold`, with `--fail-on` and the baseline); here it is combined with
-//! input and policy errors, the most serious winning.
+//! Stage 4: what a finished report means for the gate. Two pure functions: which failing
+//! findings count against `--fail-on` (once the baseline or the previous run has marked the new
+//! ones), and the exit status (docs/exit-codes.md), the most serious outcome winning.
 
 use crate::exit::ExitCode;
-use crate::report::model::Summary;
+use crate::finding::Status;
+use crate::report::model::{BaselineState, Report, Summary};
+
+/// The failing findings the gate judges: FAIL (not waived), at or above the threshold, and
+/// with `--fail-on new` only those the baseline (or previous run) does not have.
+pub fn failing_at_threshold(report: &Report) -> usize {
+    let threshold = report.scan.fail_on;
+    let new_only = report.scan.fail_on_new;
+    report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.severity >= threshold)
+        .filter(|f| !new_only || f.baseline_state == Some(BaselineState::New))
+        .count()
+}
 
 /// The exit code of a scan: 1 for failing findings at the threshold (never with `exit_zero`),
 /// 3 when part of the input could not be read, 2 when a policy failed to evaluate.

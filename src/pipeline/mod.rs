@@ -8,11 +8,12 @@
 //! 2. [`evaluate::run`]: file inputs streamed in chunks, every resource judged by the prepared
 //!    engine (`engine::Prepared`), resources put in their final order;
 //! 3. waivers decided and the report model built once (`report::build`), compliance rolled up
-//!    (`compliance::roll_up`), the baseline applied;
+//!    (`compliance::roll_up`), the baseline applied or drift against the state store compared
+//!    (`drift::compare`), then the gate counted once ([`gate::failing_at_threshold`]);
 //! 4. [`gate::exit_code`]: what the finished report means for the exit status.
 //!
-//! Drift against the state store and writing the outputs stay with the command: they are
-//! about where this run is recorded and shown, not what it found.
+//! Writing the outputs and recording the run in the store stay with the command: they are
+//! about where this run is shown and kept, not what it found.
 
 pub mod collect;
 pub mod evaluate;
@@ -25,6 +26,7 @@ use crate::collect::containerd::ContainerdOptions;
 use crate::collect::docker::DockerOptions;
 use crate::collect::kubernetes::ClusterOptions;
 use crate::config::{Config, FailOn};
+use crate::drift::store::Store;
 use crate::engine::EvalOptions;
 use crate::policy::Catalogue;
 use crate::report::baseline::Baseline;
@@ -87,6 +89,9 @@ pub struct Plan {
     pub fail_on: FailOn,
     /// A previous report whose findings are not new.
     pub baseline: Option<Baseline>,
+    /// The state store: drift against the previous run of the same scope (and, without a
+    /// baseline, which findings are new). The command records the run after its outputs.
+    pub store: Option<Store>,
     /// Keep every passing (check, resource) pair, for JUnit's test cases; else they are counted.
     pub keep_passes: bool,
     /// Keep each resource's digest and body, for the state store.

@@ -33,12 +33,7 @@ pub fn select(
 ) -> Result<Selection, PipelineError> {
     let mut wanted: Vec<usize> = (0..catalogue.checks.len()).collect();
     let references = benchmarks.references();
-    let matches = |patterns: &[String], id: &str| {
-        patterns
-            .iter()
-            .filter_map(|p| crate::config::pattern_matcher(p).ok())
-            .any(|m| m.is_match(id))
-    };
+    let matches = crate::config::any_match;
     if let Some((id, level)) = benchmark {
         let bench = benchmarks
             .get(id)
@@ -59,13 +54,14 @@ pub fn select(
         }
         wanted.retain(|&i| checks.contains(&catalogue.checks[i].meta.id));
     } else {
-        let in_benchmarks = |id: &str, benches: &[String]| {
+        let in_benchmarks = |id: &str, benches: &[globset::GlobMatcher]| {
             references
                 .get(id)
                 .is_some_and(|refs| refs.iter().any(|r| matches(benches, &r.benchmark)))
         };
-        let (enable_b, disable_b) = (&file.benchmarks.enable, &file.benchmarks.disable);
-        let (enable_c, disable_c) = (&file.checks.enable, &file.checks.disable);
+        let parsed = &file.parsed;
+        let (enable_b, disable_b) = (&parsed.benchmarks.enable, &parsed.benchmarks.disable);
+        let (enable_c, disable_c) = (&parsed.checks.enable, &parsed.checks.disable);
         wanted.retain(|&i| {
             let id = catalogue.checks[i].meta.id.as_str();
             let enabled = match (enable_b.is_empty(), enable_c.is_empty()) {
@@ -86,7 +82,7 @@ pub fn select(
         let meta = &catalogue.checks[i].meta;
         // A heuristic for a manual control runs only when named: explicitly with --check, or
         // by an enable pattern of plimsoll.yaml.
-        if meta.manual && checks.is_empty() && !matches(&file.checks.enable, &meta.id) {
+        if meta.manual && checks.is_empty() && !matches(&file.parsed.checks.enable, &meta.id) {
             skipped.push(SkippedCheck {
                 id: meta.id.clone(),
                 reason: format!(

@@ -117,6 +117,5 @@ impl Baseline {
         }
         info.absent = self.known.len() - present.len() + self.unreadable;
         report.baseline = Some(info);
-        super::gate(report);
     }
 }

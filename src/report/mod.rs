@@ -384,7 +384,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         .iter()
         .filter_map(|&ci| counts.get_mut(ci).and_then(Option::take))
         .collect();
-    let mut report = Report {
+    Report {
         schema_version: model::REPORT_SCHEMA_VERSION,
         tool: Default::default(),
         scan: input.scan,
@@ -397,9 +397,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         baseline: None,
         drift: None,
         passes,
-    };
-    gate(&mut report);
-    report
+    }
 }
 
 /// A finding to build: which outcome (or check not assessed), which of the outcome's
@@ -466,17 +464,4 @@ fn not_assessed(catalogue: &Catalogue, shared: &[Shared], ci: usize, reason: &st
         baseline_state: None,
         first_seen: None,
     }
-}
-
-/// Counts the failing findings the gate judges: FAIL (not waived), at or above the threshold,
-/// and with `--fail-on new` only those the baseline does not have.
-pub fn gate(report: &mut Report) {
-    let threshold = report.scan.fail_on;
-    let new_only = report.scan.fail_on_new;
-    report.summary.failed_at_threshold = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail && f.severity >= threshold)
-        .filter(|f| !new_only || f.baseline_state == Some(model::BaselineState::New))
-        .count();
 }
