@@ -8,7 +8,8 @@ use crate::snapshot::IssueLevel;
 /// Collects and writes the snapshot. Collection problems are recorded inside it; the exit code
 /// is 3 if any was an error, so a pipeline notices before evaluating elsewhere.
 pub(super) fn run(args: CollectArgs) -> Result<ExitCode, Failure> {
-    let snapshot = super::gather(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
+    let sources = super::sources(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
+    let snapshot = super::gather(&sources)?;
     for issue in &snapshot.issues {
         match issue.level {
             IssueLevel::Error => tracing::error!("{}", issue.message),

@@ -53,23 +53,19 @@ impl From<crate::pipeline::PipelineError> for Failure {
     }
 }
 
-/// Collects everything a run asked for: manifest/snapshot inputs and live clusters, in one
-/// snapshot. Fails (exit 3) only when clusters were the only input and none could be read; a
-/// partial collection is returned with its issues recorded.
+/// Collects everything a run asked for, files whole and live sources, into one snapshot (what
+/// `plimsoll collect` writes; a scan streams its files instead). Fails (exit 3) only when a
+/// live source was the only input and nothing could be read; a partial collection is returned
+/// with its issues recorded.
 pub(crate) fn gather(
-    inputs: &[String],
-    cluster: &crate::cli::ClusterArgs,
-    docker: &crate::cli::DockerArgs,
-    aws: &crate::cli::AwsArgs,
-    progress: bool,
+    sources: &crate::pipeline::Sources,
 ) -> Result<crate::snapshot::Snapshot, Failure> {
-    let mut snapshot = if inputs.is_empty() {
+    let mut snapshot = if sources.inputs.is_empty() {
         crate::snapshot::Snapshot::default()
     } else {
-        crate::collect::collect_inputs(inputs).map_err(Failure::input)?
+        crate::collect::collect_inputs(&sources.inputs).map_err(Failure::input)?
     };
-    let sources = sources(inputs, cluster, docker, aws, progress)?;
-    snapshot.merge(crate::pipeline::collect::live(&sources)?);
+    snapshot.merge(crate::pipeline::collect::live(sources)?);
     snapshot.normalise();
     Ok(snapshot)
 }
