@@ -6,6 +6,47 @@ use super::{PipelineError, Sources};
 use crate::collect::kubernetes;
 use crate::snapshot::Snapshot;
 
+/// Whose fault a collector's error is: the request (a bad flag or configuration: exit 2) or
+/// the input (unreachable, refused, unreadable: exit 3). One implementation per collector
+/// error type, so the mapping is stated once per collector, next to its variants.
+trait Fault: std::error::Error + Send + Sync + Sized + 'static {
+    fn is_usage(&self) -> bool;
+
+    fn into_pipeline(self) -> PipelineError {
+        match self.is_usage() {
+            true => PipelineError::Usage(self.into()),
+            false => PipelineError::Input(self.into()),
+        }
+    }
+}
+
+impl Fault for kubernetes::ClusterError {
+    fn is_usage(&self) -> bool {
+        matches!(self, kubernetes::ClusterError::Config(_))
+    }
+}
+
+impl Fault for crate::collect::docker::DockerError {
+    fn is_usage(&self) -> bool {
+        matches!(self, crate::collect::docker::DockerError::Config { .. })
+    }
+}
+
+impl Fault for crate::collect::containerd::ContainerdError {
+    fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            crate::collect::containerd::ContainerdError::Namespace(_)
+        )
+    }
+}
+
+impl Fault for crate::collect::aws::AwsError {
+    fn is_usage(&self) -> bool {
+        matches!(self, crate::collect::aws::AwsError::Config(_))
+    }
+}
+
 /// Fails the run when a source was the only input and gave nothing but errors: a report of
 /// zero resources would read as a clean bill of health.
 fn nothing_collected(part: &Snapshot, others: bool) -> Result<(), PipelineError> {
@@ -25,41 +66,25 @@ pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
     let mut snapshot = Snapshot::default();
     let cluster = &sources.cluster;
     if cluster.wanted() {
-        use kubernetes::ClusterError;
-        let live = kubernetes::collect(cluster).map_err(|e| match e {
-            ClusterError::Config(_) => PipelineError::Usage(e.into()),
-            ClusterError::Runtime(_) => PipelineError::Input(e.into()),
-        })?;
+        let live = kubernetes::collect(cluster).map_err(Fault::into_pipeline)?;
         nothing_collected(&live, has_inputs)?;
         snapshot.merge(live);
     }
     if let Some(opts) = &sources.docker {
-        use crate::collect::docker::{self as dk, DockerError};
-        let engine = dk::collect(opts).map_err(|e| match e {
-            DockerError::Config { .. } => PipelineError::Usage(e.into()),
-            DockerError::Runtime(_) => PipelineError::Input(e.into()),
-        })?;
+        let engine = crate::collect::docker::collect(opts).map_err(Fault::into_pipeline)?;
         // Host facts (--host-root) are collected after the engine: they are input too.
         let others = has_inputs || !snapshot.resources.is_empty() || sources.host_root.is_some();
         nothing_collected(&engine, others)?;
         snapshot.merge(engine);
     }
     if let Some(opts) = &sources.containerd {
-        use crate::collect::containerd::{self as ctd, ContainerdError};
-        let daemon = ctd::collect(opts).map_err(|e| match e {
-            ContainerdError::Namespace(_) => PipelineError::Usage(e.into()),
-            ContainerdError::Runtime(_) => PipelineError::Input(e.into()),
-        })?;
+        let daemon = crate::collect::containerd::collect(opts).map_err(Fault::into_pipeline)?;
         let others = has_inputs || !snapshot.resources.is_empty() || sources.host_root.is_some();
         nothing_collected(&daemon, others)?;
         snapshot.merge(daemon);
     }
     if let Some(opts) = &sources.aws {
-        use crate::collect::aws::{self as a, AwsError};
-        let account = a::collect(opts).map_err(|e| match e {
-            AwsError::Config(_) => PipelineError::Usage(e.into()),
-            AwsError::Credentials(_) | AwsError::Runtime(_) => PipelineError::Input(e.into()),
-        })?;
+        let account = crate::collect::aws::collect(opts).map_err(Fault::into_pipeline)?;
         snapshot.merge(account.snapshot);
         if !account.clusters.is_empty() {
             // Each EKS cluster's API, read as a kubeconfig context would be.
