@@ -22,6 +22,23 @@ fn aws(dir: &Path, args: &[&str]) -> Out {
     output(&mut c)
 }
 
+/// `plimsoll scan --aws` against `endpoint` in eu-west-1, without configuration or history,
+/// then `extra`.
+fn scan_account(dir: &Path, endpoint: &str, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "scan",
+        "--aws",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "eu-west-1",
+        "--no-config",
+        "--no-state",
+    ];
+    args.extend_from_slice(extra);
+    aws(dir, &args)
+}
+
 fn snapshot(dir: &Path, file: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
 }
@@ -375,17 +392,10 @@ fn access_denied_is_recorded_and_throttling_is_retried() {
         &moto.url,
         vec![("DescribeRepositories", Fault::Throttle(1000))],
     );
-    let out = aws(
+    let out = scan_account(
         d,
+        &proxy.url,
         &[
-            "scan",
-            "--aws",
-            "--endpoint-url",
-            &proxy.url,
-            "--region",
-            "eu-west-1",
-            "--no-config",
-            "--no-state",
             "--check",
             "PLM-ECR-0001",
             "--format",
@@ -445,22 +455,10 @@ ecr.start_image_scan(repositoryName="scanned", imageId={"imageTag": "v1"})
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = aws(
+    let out = scan_account(
         d,
-        &[
-            "scan",
-            "--aws",
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "eu-west-1",
-            "--no-config",
-            "--no-state",
-            "--check",
-            "PLM-ECR-0007",
-            "--format",
-            "json",
-        ],
+        &moto.url,
+        &["--check", "PLM-ECR-0007", "--format", "json"],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -551,17 +549,10 @@ fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = aws(
+    let out = scan_account(
         d,
+        &proxy.url,
         &[
-            "scan",
-            "--aws",
-            "--endpoint-url",
-            &proxy.url,
-            "--region",
-            "eu-west-1",
-            "--no-config",
-            "--no-state",
             "--check",
             "PLM-ECR-0001",
             "--check",
@@ -699,23 +690,7 @@ fn the_insecure_resources_fail_and_the_hardened_ones_pass() {
     moto.seed("eu-west-1");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = aws(
-        d,
-        &[
-            "scan",
-            "--aws",
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "eu-west-1",
-            "--no-config",
-            "--no-state",
-            "--format",
-            "json",
-            "-o",
-            "report.json",
-        ],
-    );
+    let out = scan_account(d, &moto.url, &["--format", "json", "-o", "report.json"]);
     // Findings fail the run; moto's missing EKS routes are warnings, not input errors.
     assert_eq!(out.code, 1, "{}", out.stderr);
     let report = snapshot(d, "report.json");

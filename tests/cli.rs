@@ -324,24 +324,12 @@ fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
          deny contains \"never\" if {\n  r := numbers.range(1, 20000)\n  count([1 | some i in r; some j in r; i * j == -1]) > 0\n}\n",
     );
     write(dir.path(), "pod.yaml", HARDENED);
-    let out = run_in(
+    let report = broken_user_checks(
         dir.path(),
-        &[
-            "scan",
-            "pod.yaml",
-            "--policies",
-            "slow",
-            "--check",
-            "ACME-0002",
-            "--eval-timeout",
-            "0.2",
-            "--format",
-            "json",
-        ],
-        None,
+        "pod.yaml",
+        "slow",
+        &["--check", "ACME-0002", "--eval-timeout", "0.2"],
     );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    let report = json(&out);
     let f = &report["findings"][0];
     assert_eq!(f["status"], "ERROR");
     assert_eq!(f["checkId"], "ACME-0002");
@@ -354,26 +342,19 @@ fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
     // Evaluated together with another check on the same resource, the runaway one must not
     // mask it: the other check still reports its finding.
     write(dir.path(), "bad.yaml", PRIVILEGED);
-    let out = run_in(
+    let report = broken_user_checks(
         dir.path(),
+        "bad.yaml",
+        "slow",
         &[
-            "scan",
-            "bad.yaml",
-            "--policies",
-            "slow",
             "--check",
             "ACME-0002",
             "--check",
             "PLM-K8S-0001",
             "--eval-timeout",
             "0.2",
-            "--format",
-            "json",
         ],
-        None,
     );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    let report = json(&out);
     let statuses: Vec<(String, String)> = report["findings"]
         .as_array()
         .expect("findings")
@@ -393,6 +374,17 @@ fn a_runaway_policy_becomes_an_error_finding_and_exit_2() {
         statuses.contains(&("ACME-0002".into(), "ERROR".into())),
         "{statuses:?}"
     );
+}
+
+/// `plimsoll scan FILE --policies DIR EXTRA... --format json` where a user check breaks: exit 2,
+/// and the JSON report (every other check still reports in it).
+fn broken_user_checks(dir: &Path, file: &str, policies: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["scan", file, "--policies", policies];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--format", "json"]);
+    let out = run_in(dir, &args, None);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    json(&out)
 }
 
 /// A user check on Pods: METADATA with `id`, package `acme.PKG`, then `rules`.
@@ -426,24 +418,12 @@ fn a_recursive_user_policy_is_an_error_not_a_crash() {
         ),
     );
     write(dir.path(), "bad.yaml", PRIVILEGED);
-    let out = run_in(
+    let report = broken_user_checks(
         dir.path(),
-        &[
-            "scan",
-            "bad.yaml",
-            "--policies",
-            "rec",
-            "--check",
-            "ACME-0003",
-            "--check",
-            "PLM-K8S-0001",
-            "--format",
-            "json",
-        ],
-        None,
+        "bad.yaml",
+        "rec",
+        &["--check", "ACME-0003", "--check", "PLM-K8S-0001"],
     );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    let report = json(&out);
     let findings = report["findings"].as_array().expect("findings");
     let error = findings
         .iter()
@@ -483,26 +463,19 @@ fn user_policies_cannot_allocate_gigabytes_in_one_call() {
         ),
     );
     write(dir.path(), "bad.yaml", PRIVILEGED);
-    let out = run_in(
+    let report = broken_user_checks(
         dir.path(),
+        "bad.yaml",
+        "big",
         &[
-            "scan",
-            "bad.yaml",
-            "--policies",
-            "big",
             "--check",
             "ACME-0005",
             "--check",
             "ACME-0006",
             "--check",
             "PLM-K8S-0001",
-            "--format",
-            "json",
         ],
-        None,
     );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    let report = json(&out);
     let findings = report["findings"].as_array().expect("findings");
     let message = |id: &str| -> String {
         findings
