@@ -533,6 +533,53 @@ fn no_log_level_prints_collected_secrets() {
     }
 }
 
+/// Live sources are read together and judged together: an engine that cannot be reached
+/// beside an account that can is one error among the account's findings (exit 3, a report
+/// written), not "nothing could be collected" because the engine happened to be read first.
+#[test]
+fn an_unreachable_engine_beside_a_readable_account_still_reports_the_account() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = scan_account(
+        d,
+        &moto.url,
+        &[
+            "--docker-host",
+            "tcp://127.0.0.1:1",
+            "--request-timeout",
+            "5",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let issues: Vec<&str> = report["collectionIssues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        issues.iter().any(
+            |m| m.contains("tcp://127.0.0.1:1") && m.contains("cannot reach the Docker engine")
+        ),
+        "{issues:?}"
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["checkId"] == "PLM-ECR-0001" && f["status"] == "FAIL"),
+        "the account's findings are reported"
+    );
+}
+
 /// A per-resource call that is refused or throttled leaves only the checks needing its data
 /// NOT_ASSESSED, on that resource, in every format: never a pass, and no other check touched.
 #[test]

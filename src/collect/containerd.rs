@@ -62,21 +62,10 @@ pub enum ContainerdError {
     /// A namespace name that containerd would refuse.
     #[error("--namespace {0:?}: not a containerd namespace name (letters, digits, '.', '_', '-')")]
     Namespace(String),
-    /// The async runtime could not start.
-    #[error("cannot start the containerd collector: {0}")]
-    Runtime(String),
 }
 
 fn issue(level: IssueLevel, message: String, kinds: &[&str], partial: bool) -> CollectionIssue {
-    CollectionIssue {
-        level,
-        collector: COLLECTOR.into(),
-        message,
-        file: None,
-        line: None,
-        kinds: kinds.iter().map(|k| k.to_string()).collect(),
-        partial,
-    }
+    CollectionIssue::new(COLLECTOR, level, message, kinds, partial)
 }
 
 /// containerd's rule for namespace names (`pkg/identifiers`): also what makes a valid gRPC
@@ -92,7 +81,7 @@ fn valid_namespace(ns: &str) -> bool {
 
 /// Collects one containerd. Never fails for an unreachable or refusing daemon: that is
 /// recorded as an error issue covering every containerd kind, so the checks are NOT_ASSESSED.
-pub fn collect(opts: &ContainerdOptions) -> Result<Snapshot, ContainerdError> {
+pub async fn collect(opts: &ContainerdOptions) -> Result<Snapshot, ContainerdError> {
     if let Some(bad) = opts.namespaces.iter().find(|n| !valid_namespace(n)) {
         return Err(ContainerdError::Namespace(bad.clone()));
     }
@@ -103,12 +92,7 @@ pub fn collect(opts: &ContainerdOptions) -> Result<Snapshot, ContainerdError> {
             format!("{target}: cannot reach containerd (no socket at {target})"),
         ));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| ContainerdError::Runtime(e.to_string()))?;
-    Ok(runtime.block_on(read_daemon(opts, &target)))
+    Ok(read_daemon(opts, &target).await)
 }
 
 /// A snapshot recording the daemon as the source and why nothing could be read from it.

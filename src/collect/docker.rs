@@ -63,9 +63,6 @@ pub enum DockerError {
         /// Why.
         message: String,
     },
-    /// The async runtime could not start.
-    #[error("cannot start the Docker collector: {0}")]
-    Runtime(String),
 }
 
 /// The host the options resolve to.
@@ -116,15 +113,7 @@ fn connect(opts: &DockerOptions, host: &str) -> Result<Docker, DockerError> {
 }
 
 fn issue(level: IssueLevel, message: String, kinds: &[&str], partial: bool) -> CollectionIssue {
-    CollectionIssue {
-        level,
-        collector: COLLECTOR.into(),
-        message,
-        file: None,
-        line: None,
-        kinds: kinds.iter().map(|k| k.to_string()).collect(),
-        partial,
-    }
+    CollectionIssue::new(COLLECTOR, level, message, kinds, partial)
 }
 
 /// Explains a bollard error in one line.
@@ -173,7 +162,7 @@ fn describe(host: &str, e: &bollard::errors::Error) -> String {
 
 /// Collects one engine. Never fails for an unreachable or refusing engine: that is recorded as
 /// an error issue covering every Docker kind, so the checks are NOT_ASSESSED.
-pub fn collect(opts: &DockerOptions) -> Result<Snapshot, DockerError> {
+pub async fn collect(opts: &DockerOptions) -> Result<Snapshot, DockerError> {
     let host = resolve_host(opts);
     // No socket file means no engine here: an input problem, not a configuration one.
     if let Some(path) = host.strip_prefix("unix://") {
@@ -197,12 +186,7 @@ pub fn collect(opts: &DockerOptions) -> Result<Snapshot, DockerError> {
         }
     }
     let docker = connect(opts, &host)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| DockerError::Runtime(e.to_string()))?;
-    Ok(runtime.block_on(read_engine(docker, &host)))
+    Ok(read_engine(docker, &host).await)
 }
 
 /// A snapshot that records the engine as the source and why nothing could be read from it:

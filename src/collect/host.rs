@@ -247,16 +247,10 @@ pub fn collect(root: &Path) -> Snapshot {
     snapshot
 }
 
+/// Host facts are read file by file: a file that cannot be read leaves its kinds partly
+/// collected.
 fn issue(level: IssueLevel, message: String, kinds: &[&str]) -> CollectionIssue {
-    CollectionIssue {
-        level,
-        collector: COLLECTOR.into(),
-        message,
-        file: None,
-        line: None,
-        kinds: kinds.iter().map(|k| k.to_string()).collect(),
-        partial: true,
-    }
+    CollectionIssue::new(COLLECTOR, level, message, kinds, true)
 }
 
 /// Whether a `dockerd` running under `root` serves the unix socket `url` (`unix:///path`):

@@ -59,47 +59,107 @@ fn nothing_collected(part: &Snapshot, others: bool) -> Result<(), PipelineError>
     Ok(())
 }
 
-/// Collects every live source of `sources`. `has_inputs`: files were given too, so a live
+/// Collects every live source of `sources`, concurrently on one async runtime (each source
+/// also reads its own parts concurrently), and merges them in a fixed order so the snapshot
+/// does not depend on which answered first. `has_inputs`: files were given too, so a live
 /// source that yields nothing is not the end of the run.
 pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
     let has_inputs = !sources.inputs.is_empty();
-    let mut snapshot = Snapshot::default();
     let cluster = &sources.cluster;
-    if cluster.wanted() {
-        let live = kubernetes::collect(cluster).map_err(Fault::into_pipeline)?;
-        nothing_collected(&live, has_inputs)?;
-        snapshot.merge(live);
+    // Checked before anything is read: a wrong path fails in a moment, not after a cluster.
+    if let Some(root) = &sources.host_root
+        && !root.is_dir()
+    {
+        return Err(PipelineError::Input(
+            format!("--host-root {}: not a directory", root.display()).into(),
+        ));
     }
-    if let Some(opts) = &sources.docker {
-        let engine = crate::collect::docker::collect(opts).map_err(Fault::into_pipeline)?;
-        // Host facts (--host-root) are collected after the engine: they are input too.
-        let others = has_inputs || !snapshot.resources.is_empty() || sources.host_root.is_some();
-        nothing_collected(&engine, others)?;
-        snapshot.merge(engine);
-    }
-    if let Some(opts) = &sources.containerd {
-        let daemon = crate::collect::containerd::collect(opts).map_err(Fault::into_pipeline)?;
-        let others = has_inputs || !snapshot.resources.is_empty() || sources.host_root.is_some();
-        nothing_collected(&daemon, others)?;
-        snapshot.merge(daemon);
-    }
-    if let Some(opts) = &sources.aws {
-        let account = crate::collect::aws::collect(opts).map_err(Fault::into_pipeline)?;
-        snapshot.merge(account.snapshot);
-        if !account.clusters.is_empty() {
-            // Each EKS cluster's API, read as a kubeconfig context would be.
-            let live = kubernetes::collect_targets(account.clusters, cluster)
-                .map_err(|e| PipelineError::Input(e.into()))?;
-            snapshot.merge(live);
+    let wanted = cluster.wanted()
+        || sources.docker.is_some()
+        || sources.containerd.is_some()
+        || sources.aws.is_some();
+    let (clusters, engine, daemon, account) = if wanted {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                PipelineError::Input(format!("cannot start the collectors' runtime: {e}").into())
+            })?;
+        runtime.block_on(async {
+            tokio::join!(
+                async {
+                    match cluster.wanted() {
+                        true => Some(kubernetes::collect(cluster).await),
+                        false => None,
+                    }
+                },
+                async {
+                    match &sources.docker {
+                        Some(o) => Some(crate::collect::docker::collect(o).await),
+                        None => None,
+                    }
+                },
+                async {
+                    match &sources.containerd {
+                        Some(o) => Some(crate::collect::containerd::collect(o).await),
+                        None => None,
+                    }
+                },
+                async {
+                    match &sources.aws {
+                        Some(o) => Some(account_and_clusters(o, cluster).await),
+                        None => None,
+                    }
+                },
+            )
+        })
+    } else {
+        (None, None, None, None)
+    };
+
+    // Errors first, in a fixed order (clusters, engine, containerd, account): the same one
+    // wins whichever source answered first.
+    let clusters = clusters.transpose().map_err(Fault::into_pipeline)?;
+    let engine = engine.transpose().map_err(Fault::into_pipeline)?;
+    let daemon = daemon.transpose().map_err(Fault::into_pipeline)?;
+    let account = account.transpose().map_err(Fault::into_pipeline)?;
+    // A cluster, engine or containerd that gave nothing but errors ends the run, unless
+    // something else is input: files, host facts, or what another source read.
+    let parts = [clusters.as_ref(), engine.as_ref(), daemon.as_ref()];
+    let read = |s: Option<&Snapshot>| s.is_some_and(|s| !s.resources.is_empty());
+    for (i, part) in parts.iter().enumerate() {
+        if let Some(part) = part {
+            let others = has_inputs
+                || sources.host_root.is_some()
+                || read(account.as_ref())
+                || parts
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && read(*other));
+            nothing_collected(part, others)?;
         }
+    }
+    let mut snapshot = Snapshot::default();
+    for part in [clusters, engine, daemon, account].into_iter().flatten() {
+        snapshot.merge(part);
     }
     if let Some(root) = &sources.host_root {
-        if !root.is_dir() {
-            return Err(PipelineError::Input(
-                format!("--host-root {}: not a directory", root.display()).into(),
-            ));
-        }
         snapshot.merge(crate::collect::host::collect(root));
+    }
+    Ok(snapshot)
+}
+
+/// An AWS account, then (with `include_kubernetes`) the API of each of its EKS clusters, read
+/// as a kubeconfig context would be.
+async fn account_and_clusters(
+    opts: &crate::collect::aws::AwsOptions,
+    cluster: &kubernetes::ClusterOptions,
+) -> Result<Snapshot, crate::collect::aws::AwsError> {
+    let account = crate::collect::aws::collect(opts).await?;
+    let mut snapshot = account.snapshot;
+    if !account.clusters.is_empty() {
+        snapshot.merge(kubernetes::collect_targets(account.clusters, cluster).await);
     }
     Ok(snapshot)
 }

@@ -124,6 +124,28 @@ pub struct CollectionIssue {
     pub partial: bool,
 }
 
+impl CollectionIssue {
+    /// An issue a live collector met: not tied to a file, about the `kinds` it could not (or
+    /// could only partly, `partial`) collect. One constructor for every collector.
+    pub fn new(
+        collector: &str,
+        level: IssueLevel,
+        message: String,
+        kinds: &[&str],
+        partial: bool,
+    ) -> CollectionIssue {
+        CollectionIssue {
+            level,
+            collector: collector.into(),
+            message,
+            file: None,
+            line: None,
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            partial,
+        }
+    }
+}
+
 /// Checks the shape of a Kubernetes resource as the API server would decode it (see
 /// [`shape`]): null values are removed, and a field of the wrong type marks the resource
 /// unreadable (its checks are NOT_ASSESSED) and gives the error issue that names its file and

@@ -98,9 +98,6 @@ pub enum AwsError {
     /// endpoint reachable (exit 3).
     #[error("{0}")]
     Credentials(String),
-    /// The async runtime could not start.
-    #[error("cannot start the AWS collector: {0}")]
-    Runtime(String),
 }
 
 /// Where the collector is, shared by the per-service readers.
@@ -263,21 +260,12 @@ fn chain(e: &dyn std::error::Error) -> String {
 
 /// Collects the account. Fails only when nothing can be read at all (bad flags, no
 /// credentials, no region); a failing call is recorded as an issue instead.
-pub fn collect(opts: &AwsOptions) -> Result<Collected, AwsError> {
+pub async fn collect(opts: &AwsOptions) -> Result<Collected, AwsError> {
     if opts.all_regions && !opts.regions.is_empty() {
         return Err(AwsError::Config(
             "--all-regions and --region exclude each other".into(),
         ));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| AwsError::Runtime(e.to_string()))?;
-    runtime.block_on(collect_async(opts))
-}
-
-async fn collect_async(opts: &AwsOptions) -> Result<Collected, AwsError> {
     use aws_smithy_http_client::tls;
     // rustls with ring, as the Kubernetes and Docker clients (no aws-lc build).
     let http = aws_smithy_http_client::Builder::new()

@@ -91,9 +91,6 @@ pub enum ClusterError {
     /// The kubeconfig or the context selection is wrong.
     #[error("{0}")]
     Config(String),
-    /// The async runtime could not start.
-    #[error("cannot start the network runtime: {0}")]
-    Runtime(String),
 }
 
 /// Makes a target's connection settings usable right before it is contacted: signs a
@@ -119,29 +116,15 @@ pub struct Target {
 
 /// Collects every requested cluster into one snapshot. Per-cluster failures (unreachable,
 /// rejected credentials) are recorded as error issues and the other clusters still collected.
-pub fn collect(opts: &ClusterOptions) -> Result<Snapshot, ClusterError> {
-    let runtime = runtime()?;
-    runtime.block_on(async {
-        let targets = resolve_targets(opts).await?;
-        Ok(collect_all(targets, opts).await)
-    })
+pub async fn collect(opts: &ClusterOptions) -> Result<Snapshot, ClusterError> {
+    let targets = resolve_targets(opts).await?;
+    Ok(collect_all(targets, opts).await)
 }
 
 /// Collects clusters another collector found (EKS clusters of an AWS account), with the same
 /// settings and the same handling of failures as kubeconfig contexts.
-pub fn collect_targets(
-    targets: Vec<Target>,
-    opts: &ClusterOptions,
-) -> Result<Snapshot, ClusterError> {
-    Ok(runtime()?.block_on(collect_all(targets, opts)))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, ClusterError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| ClusterError::Runtime(e.to_string()))
+pub async fn collect_targets(targets: Vec<Target>, opts: &ClusterOptions) -> Snapshot {
+    collect_all(targets, opts).await
 }
 
 /// The clusters one after the other (each already reads its kinds concurrently). When several
