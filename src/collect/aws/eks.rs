@@ -3,7 +3,7 @@
 //! identity associations. Clusters are read concurrently (bounded), their sub-resources too.
 
 use super::dto::{enum_str, strings, tags, time};
-use super::{Ctx, failure};
+use super::{CallFailure, Ctx, failure};
 use crate::snapshot::{Snapshot, Source};
 use aws_sdk_eks::Client;
 use aws_sdk_eks::types as t;
@@ -488,193 +488,190 @@ fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
-    let mut s = Snapshot::default();
-    let kind = ["eks/Nodegroup"];
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_nodegroups()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => names.extend(p.nodegroups().iter().cloned()),
-            Err(e) => {
-                s.issues
-                    .push(ctx.issue(&failure("eks:ListNodegroups", cluster, &e), &kind));
-                return s;
+/// Every page of a list call, the names each page gives, or the failure of the first page
+/// that fails (then nothing of the list is used: a partial list would read as complete).
+macro_rules! all_pages {
+    ($pages:expr, $op:literal, $what:expr, |$p:ident| $names:expr) => {
+        async {
+            let mut pages = $pages.into_paginator().send();
+            let mut out = Vec::new();
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok($p) => out.extend($names),
+                    Err(e) => return Err(failure($op, $what, &e)),
+                }
             }
+            Ok::<_, CallFailure>(out)
+        }
+    };
+}
+
+/// One described sub-resource of a cluster: its name (after the region), tags and body.
+struct Described {
+    name: String,
+    tags: Option<BTreeMap<String, String>>,
+    data: serde_json::Value,
+}
+
+/// A cluster's sub-resources of one kind, read as EKS serves them: the list (every page),
+/// then each item described. A failed list is one issue for the kind (nothing of it read);
+/// a failed describe is one issue naming the item, and the others are still read. `Ok(None)`:
+/// EKS answered without the resource.
+async fn list_then_describe<I, DF>(
+    ctx: &Ctx,
+    kind: &str,
+    list: impl Future<Output = Result<Vec<I>, CallFailure>>,
+    describe: impl Fn(I) -> DF,
+) -> Snapshot
+where
+    DF: Future<Output = Result<Option<Described>, CallFailure>>,
+{
+    let mut s = Snapshot::default();
+    let selector = format!("eks/{kind}");
+    let items = match list.await {
+        Ok(items) => items,
+        Err(f) => {
+            s.issues.push(ctx.issue(&f, &[&selector]));
+            return s;
+        }
+    };
+    for item in items {
+        match describe(item).await {
+            Ok(Some(d)) => {
+                s.resources
+                    .push(ctx.resource(Source::Eks, kind, &d.name, d.tags.as_ref(), d.data))
+            }
+            Ok(None) => {}
+            Err(f) => s.issues.push(ctx.issue(&f, &[&selector])),
         }
     }
-    for n in names {
-        match client
+    s
+}
+
+async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
+    let list = all_pages!(
+        client.list_nodegroups().cluster_name(cluster),
+        "eks:ListNodegroups",
+        cluster,
+        |p| p.nodegroups().iter().cloned()
+    );
+    list_then_describe(ctx, "Nodegroup", list, |n: String| async move {
+        let name = format!("{cluster}/{n}");
+        let out = client
             .describe_nodegroup()
             .cluster_name(cluster)
             .nodegroup_name(&n)
             .send()
             .await
-        {
-            Ok(out) => {
-                if let Some(ng) = out.nodegroup() {
-                    let dto = nodegroup_dto(cluster, ng);
-                    s.resources.push(ctx.resource(
-                        Source::Eks,
-                        "Nodegroup",
-                        &format!("{cluster}/{n}"),
-                        dto.tags.as_ref(),
-                        to_value(&dto),
-                    ));
-                }
+            .map_err(|e| failure("eks:DescribeNodegroup", &name, &e))?;
+        Ok(out.nodegroup().map(|ng| {
+            let dto = nodegroup_dto(cluster, ng);
+            Described {
+                name,
+                tags: dto.tags.clone(),
+                data: to_value(&dto),
             }
-            Err(e) => s.issues.push(ctx.issue(
-                &failure("eks:DescribeNodegroup", &format!("{cluster}/{n}"), &e),
-                &kind,
-            )),
-        }
-    }
-    s
+        }))
+    })
+    .await
 }
 
 async fn fargate_profiles(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
-    let mut s = Snapshot::default();
-    let kind = ["eks/FargateProfile"];
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_fargate_profiles()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => names.extend(p.fargate_profile_names().iter().cloned()),
-            Err(e) => {
-                s.issues
-                    .push(ctx.issue(&failure("eks:ListFargateProfiles", cluster, &e), &kind));
-                return s;
-            }
-        }
-    }
-    for n in names {
-        match client
+    let list = all_pages!(
+        client.list_fargate_profiles().cluster_name(cluster),
+        "eks:ListFargateProfiles",
+        cluster,
+        |p| p.fargate_profile_names().iter().cloned()
+    );
+    list_then_describe(ctx, "FargateProfile", list, |n: String| async move {
+        let name = format!("{cluster}/{n}");
+        let out = client
             .describe_fargate_profile()
             .cluster_name(cluster)
             .fargate_profile_name(&n)
             .send()
             .await
-        {
-            Ok(out) => {
-                if let Some(p) = out.fargate_profile() {
-                    let dto = FargateProfile {
-                        fargate_profile_name: n.clone(),
-                        cluster_name: cluster.to_string(),
-                        pod_execution_role_arn: p.pod_execution_role_arn().map(str::to_string),
-                        subnets: strings(p.subnets()),
-                        selectors: p
-                            .selectors()
-                            .iter()
-                            .map(|sel| FargateSelector {
-                                namespace: sel.namespace().map(str::to_string),
-                                labels: tags(sel.labels()),
-                            })
-                            .collect(),
-                        status: enum_str(p.status()),
-                        tags: tags(p.tags()),
-                    };
-                    s.resources.push(ctx.resource(
-                        Source::Eks,
-                        "FargateProfile",
-                        &format!("{cluster}/{n}"),
-                        dto.tags.as_ref(),
-                        to_value(&dto),
-                    ));
-                }
+            .map_err(|e| failure("eks:DescribeFargateProfile", &name, &e))?;
+        Ok(out.fargate_profile().map(|p| {
+            let dto = FargateProfile {
+                fargate_profile_name: n.clone(),
+                cluster_name: cluster.to_string(),
+                pod_execution_role_arn: p.pod_execution_role_arn().map(str::to_string),
+                subnets: strings(p.subnets()),
+                selectors: p
+                    .selectors()
+                    .iter()
+                    .map(|sel| FargateSelector {
+                        namespace: sel.namespace().map(str::to_string),
+                        labels: tags(sel.labels()),
+                    })
+                    .collect(),
+                status: enum_str(p.status()),
+                tags: tags(p.tags()),
+            };
+            Described {
+                name,
+                tags: dto.tags.clone(),
+                data: to_value(&dto),
             }
-            Err(e) => s.issues.push(ctx.issue(
-                &failure("eks:DescribeFargateProfile", &format!("{cluster}/{n}"), &e),
-                &kind,
-            )),
-        }
-    }
-    s
+        }))
+    })
+    .await
 }
 
 async fn addons(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
-    let mut s = Snapshot::default();
-    let kind = ["eks/Addon"];
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_addons()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => names.extend(p.addons().iter().cloned()),
-            Err(e) => {
-                s.issues
-                    .push(ctx.issue(&failure("eks:ListAddons", cluster, &e), &kind));
-                return s;
-            }
-        }
-    }
-    for n in names {
-        match client
+    let list = all_pages!(
+        client.list_addons().cluster_name(cluster),
+        "eks:ListAddons",
+        cluster,
+        |p| p.addons().iter().cloned()
+    );
+    list_then_describe(ctx, "Addon", list, |n: String| async move {
+        let name = format!("{cluster}/{n}");
+        let out = client
             .describe_addon()
             .cluster_name(cluster)
             .addon_name(&n)
             .send()
             .await
-        {
-            Ok(out) => {
-                if let Some(a) = out.addon() {
-                    let dto = Addon {
-                        addon_name: n.clone(),
-                        cluster_name: cluster.to_string(),
-                        addon_version: a.addon_version().map(str::to_string),
-                        status: enum_str(a.status()),
-                        service_account_role_arn: a.service_account_role_arn().map(str::to_string),
-                        configuration_values: a.configuration_values().map(str::to_string),
-                        pod_identity_associations: strings(a.pod_identity_associations()),
-                        tags: tags(a.tags()),
-                    };
-                    s.resources.push(ctx.resource(
-                        Source::Eks,
-                        "Addon",
-                        &format!("{cluster}/{n}"),
-                        dto.tags.as_ref(),
-                        to_value(&dto),
-                    ));
-                }
+            .map_err(|e| failure("eks:DescribeAddon", &name, &e))?;
+        Ok(out.addon().map(|a| {
+            let dto = Addon {
+                addon_name: n.clone(),
+                cluster_name: cluster.to_string(),
+                addon_version: a.addon_version().map(str::to_string),
+                status: enum_str(a.status()),
+                service_account_role_arn: a.service_account_role_arn().map(str::to_string),
+                configuration_values: a.configuration_values().map(str::to_string),
+                pod_identity_associations: strings(a.pod_identity_associations()),
+                tags: tags(a.tags()),
+            };
+            Described {
+                name,
+                tags: dto.tags.clone(),
+                data: to_value(&dto),
             }
-            Err(e) => s.issues.push(ctx.issue(
-                &failure("eks:DescribeAddon", &format!("{cluster}/{n}"), &e),
-                &kind,
-            )),
-        }
-    }
-    s
+        }))
+    })
+    .await
 }
 
 async fn access_entries(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
     let mut s = Snapshot::default();
     let kind = ["eks/AccessEntry"];
-    let mut arns = Vec::new();
-    let mut pages = client
-        .list_access_entries()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => arns.extend(p.access_entries().iter().cloned()),
-            Err(e) => {
-                s.issues
-                    .push(ctx.issue(&failure("eks:ListAccessEntries", cluster, &e), &kind));
-                return s;
-            }
+    let listed = all_pages!(
+        client.list_access_entries().cluster_name(cluster),
+        "eks:ListAccessEntries",
+        cluster,
+        |p| p.access_entries().iter().cloned()
+    );
+    let arns = match listed.await {
+        Ok(arns) => arns,
+        Err(f) => {
+            s.issues.push(ctx.issue(&f, &kind));
+            return s;
         }
-    }
+    };
     for arn in arns {
         let entry = match client
             .describe_access_entry()
@@ -752,138 +749,104 @@ async fn access_entries(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
 }
 
 async fn identity_providers(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
-    let mut s = Snapshot::default();
-    let kind = ["eks/IdentityProviderConfig"];
-    let mut configs = Vec::new();
-    let mut pages = client
-        .list_identity_provider_configs()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => configs.extend(p.identity_provider_configs().iter().cloned()),
-            Err(e) => {
-                s.issues.push(ctx.issue(
-                    &failure("eks:ListIdentityProviderConfigs", cluster, &e),
-                    &kind,
-                ));
-                return s;
-            }
-        }
-    }
-    for c in configs {
-        let req = t::IdentityProviderConfig::builder()
-            .r#type(c.r#type())
-            .name(c.name())
-            .build();
-        let Ok(req) = req else { continue };
-        match client
-            .describe_identity_provider_config()
-            .cluster_name(cluster)
-            .identity_provider_config(req)
-            .send()
-            .await
-        {
-            Ok(out) => {
-                let oidc = out.identity_provider_config().and_then(|r| r.oidc());
-                let dto = IdentityProviderConfig {
-                    identity_provider_config_name: c.name().to_string(),
-                    cluster_name: cluster.to_string(),
-                    r#type: c.r#type().to_string(),
-                    issuer_url: oidc.and_then(|o| o.issuer_url()).map(str::to_string),
-                    client_id: oidc.and_then(|o| o.client_id()).map(str::to_string),
-                    status: oidc.and_then(|o| enum_str(o.status())),
-                    tags: oidc.and_then(|o| tags(o.tags())),
-                };
-                s.resources.push(ctx.resource(
-                    Source::Eks,
-                    "IdentityProviderConfig",
-                    &format!("{cluster}/{}", c.name()),
-                    dto.tags.as_ref(),
-                    to_value(&dto),
-                ));
-            }
-            Err(e) => s.issues.push(ctx.issue(
-                &failure(
-                    "eks:DescribeIdentityProviderConfig",
-                    &format!("{cluster}/{}", c.name()),
-                    &e,
-                ),
-                &kind,
-            )),
-        }
-    }
-    s
+    let list = all_pages!(
+        client
+            .list_identity_provider_configs()
+            .cluster_name(cluster),
+        "eks:ListIdentityProviderConfigs",
+        cluster,
+        |p| p.identity_provider_configs().iter().cloned()
+    );
+    list_then_describe(
+        ctx,
+        "IdentityProviderConfig",
+        list,
+        |c: t::IdentityProviderConfig| async move {
+            let name = format!("{cluster}/{}", c.name());
+            let req = t::IdentityProviderConfig::builder()
+                .r#type(c.r#type())
+                .name(c.name())
+                .build();
+            let Ok(req) = req else { return Ok(None) };
+            let out = client
+                .describe_identity_provider_config()
+                .cluster_name(cluster)
+                .identity_provider_config(req)
+                .send()
+                .await
+                .map_err(|e| failure("eks:DescribeIdentityProviderConfig", &name, &e))?;
+            let oidc = out.identity_provider_config().and_then(|r| r.oidc());
+            let dto = IdentityProviderConfig {
+                identity_provider_config_name: c.name().to_string(),
+                cluster_name: cluster.to_string(),
+                r#type: c.r#type().to_string(),
+                issuer_url: oidc.and_then(|o| o.issuer_url()).map(str::to_string),
+                client_id: oidc.and_then(|o| o.client_id()).map(str::to_string),
+                status: oidc.and_then(|o| enum_str(o.status())),
+                tags: oidc.and_then(|o| tags(o.tags())),
+            };
+            Ok(Some(Described {
+                name,
+                tags: dto.tags.clone(),
+                data: to_value(&dto),
+            }))
+        },
+    )
+    .await
 }
 
 async fn pod_identities(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
-    let mut s = Snapshot::default();
-    let kind = ["eks/PodIdentityAssociation"];
-    let mut ids = Vec::new();
-    let mut pages = client
-        .list_pod_identity_associations()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => ids.extend(
-                p.associations()
-                    .iter()
-                    .filter_map(|a| a.association_id().map(str::to_string)),
-            ),
-            Err(e) => {
-                s.issues.push(ctx.issue(
-                    &failure("eks:ListPodIdentityAssociations", cluster, &e),
-                    &kind,
-                ));
-                return s;
-            }
-        }
-    }
-    for id in ids {
-        match client
-            .describe_pod_identity_association()
-            .cluster_name(cluster)
-            .association_id(&id)
-            .send()
-            .await
-        {
-            Ok(out) => {
-                if let Some(a) = out.association() {
-                    let dto = PodIdentityAssociation {
-                        association_id: id.clone(),
-                        cluster_name: cluster.to_string(),
-                        namespace: a.namespace().map(str::to_string),
-                        service_account: a.service_account().map(str::to_string),
-                        role_arn: a.role_arn().map(str::to_string),
-                        tags: tags(a.tags()),
-                    };
-                    // Namespace and service account name it; the id is random.
-                    let name = format!(
-                        "{cluster}/{}/{}",
-                        dto.namespace.as_deref().unwrap_or("-"),
-                        dto.service_account.as_deref().unwrap_or(&id)
-                    );
-                    s.resources.push(ctx.resource(
-                        Source::Eks,
-                        "PodIdentityAssociation",
-                        &name,
-                        dto.tags.as_ref(),
-                        to_value(&dto),
-                    ));
+    let list = all_pages!(
+        client
+            .list_pod_identity_associations()
+            .cluster_name(cluster),
+        "eks:ListPodIdentityAssociations",
+        cluster,
+        |p| p
+            .associations()
+            .iter()
+            .filter_map(|a| a.association_id().map(str::to_string))
+    );
+    list_then_describe(
+        ctx,
+        "PodIdentityAssociation",
+        list,
+        |id: String| async move {
+            let out = client
+                .describe_pod_identity_association()
+                .cluster_name(cluster)
+                .association_id(&id)
+                .send()
+                .await
+                .map_err(|e| {
+                    failure(
+                        "eks:DescribePodIdentityAssociation",
+                        &format!("{cluster} {id}"),
+                        &e,
+                    )
+                })?;
+            Ok(out.association().map(|a| {
+                let dto = PodIdentityAssociation {
+                    association_id: id.clone(),
+                    cluster_name: cluster.to_string(),
+                    namespace: a.namespace().map(str::to_string),
+                    service_account: a.service_account().map(str::to_string),
+                    role_arn: a.role_arn().map(str::to_string),
+                    tags: tags(a.tags()),
+                };
+                // Namespace and service account name it; the id is random.
+                let name = format!(
+                    "{cluster}/{}/{}",
+                    dto.namespace.as_deref().unwrap_or("-"),
+                    dto.service_account.as_deref().unwrap_or(&id)
+                );
+                Described {
+                    name,
+                    tags: dto.tags.clone(),
+                    data: to_value(&dto),
                 }
-            }
-            Err(e) => s.issues.push(ctx.issue(
-                &failure(
-                    "eks:DescribePodIdentityAssociation",
-                    &format!("{cluster} {id}"),
-                    &e,
-                ),
-                &kind,
-            )),
-        }
-    }
-    s
+            }))
+        },
+    )
+    .await
 }
