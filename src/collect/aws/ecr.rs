@@ -161,20 +161,19 @@ pub(crate) async fn collect(conf: &aws_config::SdkConfig, ctx: &Ctx) -> Snapshot
         )),
     }
 
-    let mut repos = Vec::new();
-    let mut pages = client.describe_repositories().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => repos.extend(p.repositories().iter().cloned()),
-            Err(e) => {
-                s.issues.push(ctx.issue(
-                    &failure("ecr:DescribeRepositories", "", &e),
-                    &["ecr/Repository"],
-                ));
-                return s;
-            }
+    let listed = all_pages!(
+        client.describe_repositories(),
+        "ecr:DescribeRepositories",
+        "",
+        |p| p.repositories().iter().cloned()
+    );
+    let repos = match listed.await {
+        Ok(repos) => repos,
+        Err(f) => {
+            s.issues.push(ctx.issue(&f, &["ecr/Repository"]));
+            return s;
         }
-    }
+    };
     let keys = super::kms::KeyManagers::default();
     let parts: Vec<Snapshot> = futures::stream::iter(repos)
         .map(|r| {

@@ -488,24 +488,6 @@ fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-/// Every page of a list call, the names each page gives, or the failure of the first page
-/// that fails (then nothing of the list is used: a partial list would read as complete).
-macro_rules! all_pages {
-    ($pages:expr, $op:literal, $what:expr, |$p:ident| $names:expr) => {
-        async {
-            let mut pages = $pages.into_paginator().send();
-            let mut out = Vec::new();
-            while let Some(page) = pages.next().await {
-                match page {
-                    Ok($p) => out.extend($names),
-                    Err(e) => return Err(failure($op, $what, &e)),
-                }
-            }
-            Ok::<_, CallFailure>(out)
-        }
-    };
-}
-
 /// One described sub-resource of a cluster: its name (after the region), tags and body.
 struct Described {
     name: String,

@@ -19,6 +19,25 @@
 //! tell "not returned" from "false". `metadata.namespace` is the region, `metadata.labels` the
 //! resource's tags. Ids: `<service>/<account>/<region>/<Kind>/<name>`.
 
+/// Every page of a list call (`$pages`: the request, before `into_paginator`), the items each
+/// page gives, or the failure of the first page that fails (then nothing of the list is used:
+/// a partial list would read as complete). Defined before the service modules, which use it.
+macro_rules! all_pages {
+    ($pages:expr, $op:literal, $what:expr, |$p:ident| $names:expr) => {
+        async {
+            let mut pages = $pages.into_paginator().send();
+            let mut out = Vec::new();
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok($p) => out.extend($names),
+                    Err(e) => return Err($crate::collect::aws::failure($op, $what, &e)),
+                }
+            }
+            Ok::<_, $crate::collect::aws::CallFailure>(out)
+        }
+    };
+}
+
 mod dto;
 mod ecr;
 mod ecs;
