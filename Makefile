@@ -5,7 +5,7 @@ BIN_DEBUG := target/debug/plimsoll
 BIN_RELEASE := target/release/plimsoll
 N ?= 10000
 
-.PHONY: help deps build release demo check test golden lint fmt docs policy-test bench perf compare clean
+.PHONY: help deps build release dist demo check test golden lint fmt docs policy-test bench perf compare clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -18,6 +18,9 @@ build: deps ## Debug build
 
 release: deps ## Optimised build (target/release/plimsoll)
 	$(CARGO) build --release
+
+dist: deps ## The binary we ship: stripped, LTO (target/dist/plimsoll; docs/development.md)
+	$(CARGO) build --profile dist --bin plimsoll
 
 demo: deps ## Scan the bundled demo manifests and print the table (report only: exit 0)
 	$(CARGO) run --quiet -- scan fixtures/demo --exit-zero
