@@ -7,7 +7,7 @@
 use crate::config::{Config, ResourceSelector, parse_date, pattern_matcher};
 use crate::engine::{Evaluated, Outcome};
 use crate::policy::Catalogue;
-use crate::snapshot::{Resource, Snapshot};
+use crate::snapshot::{Assessed, Snapshot};
 use chrono::NaiveDate;
 use globset::GlobMatcher;
 use serde::Serialize;
@@ -98,7 +98,7 @@ impl Waivers {
     pub fn decide_all(
         &self,
         catalogue: &Catalogue,
-        snapshot: &Snapshot,
+        snapshot: &Snapshot<Assessed>,
         outcomes: &[Outcome],
     ) -> Decisions {
         let mut d = Decisions {
@@ -111,7 +111,7 @@ impl Waivers {
         let annotated: Vec<bool> = snapshot
             .resources
             .iter()
-            .map(|r| annotations(r).is_some())
+            .map(|r| r.annotations().is_some())
             .collect();
         for (i, o) in outcomes.iter().enumerate() {
             if !matches!(o.result, Evaluated::Fail(_))
@@ -128,7 +128,7 @@ impl Waivers {
         d
     }
 
-    fn decide(&self, check: &str, r: &Resource, d: &mut Decisions) -> Option<WaiverRef> {
+    fn decide(&self, check: &str, r: &Assessed, d: &mut Decisions) -> Option<WaiverRef> {
         let mut found = None;
         for (i, rule) in self.rules.iter().enumerate() {
             if !rule.check.is_match(check) || !rule.selects(r) {
@@ -147,7 +147,7 @@ impl Waivers {
         if found.is_some() {
             return found;
         }
-        let annotations = annotations(r)?;
+        let annotations = r.annotations()?;
         let key = format!("{ANNOTATION_PREFIX}{check}");
         let reason = annotations.get(&key)?;
         let reason = reason.as_str().unwrap_or("").trim();
@@ -186,7 +186,7 @@ impl Waivers {
 }
 
 impl Rule {
-    fn selects(&self, r: &Resource) -> bool {
+    fn selects(&self, r: &Assessed) -> bool {
         let ok = |m: &Option<GlobMatcher>, v: Option<&str>| match m {
             None => true,
             Some(m) => v.is_some_and(|v| m.is_match(v)),
@@ -195,13 +195,8 @@ impl Rule {
             && ok(&self.kind, Some(r.kind()))
             && ok(&self.namespace, r.namespace())
             && ok(&self.name_pattern, Some(r.name()))
-            && ok(&self.file, r.location.as_ref().map(|l| l.file.as_str()))
+            && ok(&self.file, r.origin.as_ref().map(|o| o.file.as_str()))
     }
-}
-
-/// The resource's annotations, if it has any (a shrunk resource keeps only Plimsoll's).
-fn annotations(r: &Resource) -> Option<&serde_json::Map<String, serde_json::Value>> {
-    r.annotations()
 }
 
 /// How one configured waiver fared in this scan.
@@ -254,10 +249,10 @@ pub enum WaiverSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::Source;
+    use crate::snapshot::{Resource, Source};
     use std::path::Path;
 
-    fn resource(ns: &str, name: &str, annotations: serde_json::Value) -> Resource {
+    fn resource(ns: &str, name: &str, annotations: serde_json::Value) -> Assessed {
         let obj = serde_json::json!({
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": name, "namespace": ns, "annotations": annotations}
@@ -270,6 +265,7 @@ mod tests {
             Source::Kubernetes,
             obj,
         )
+        .assess(None)
     }
 
     fn waivers(text: &str, today: &str) -> Waivers {

@@ -192,7 +192,6 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         fail_on: req.fail_on,
         baseline,
         keep_passes: req.keep_passes,
-        keep_bodies: req.store.is_some(),
         store: req.store,
         ends_process: true,
     })

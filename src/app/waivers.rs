@@ -104,7 +104,6 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             baseline: None,
             store: None,
             keep_passes: false,
-            keep_bodies: false,
             ends_process: true,
             config,
             catalogue,

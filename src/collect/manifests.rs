@@ -9,8 +9,8 @@
 //! * Unknown kinds are kept: user policies may target them.
 
 use crate::snapshot::{
-    CollectionIssue, IssueLevel, Location, Resource, Snapshot, SnapshotError, Source, SourceInfo,
-    redact_kubernetes,
+    CollectionIssue, Identified, IssueLevel, Location, Resource, Snapshot, SnapshotError, Source,
+    SourceInfo, redact_kubernetes,
 };
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -588,34 +588,34 @@ fn disambiguate_ids(snapshot: &mut Snapshot) {
 }
 
 /// [`disambiguate_ids`] over resources in input order; returns the warnings.
-pub fn disambiguate(resources: &mut [Resource]) -> Vec<CollectionIssue> {
+pub fn disambiguate<R: Identified>(resources: &mut [R]) -> Vec<CollectionIssue> {
     let mut seen: HashMap<String, (usize, String)> = HashMap::new();
     let mut warnings = Vec::new();
     for r in resources.iter_mut() {
-        let here = r
-            .location
+        let at = r.file_line().map(|(f, l)| (f.to_string(), l));
+        let here = at
             .as_ref()
-            .map(|l| format!("{}:{}", l.file, l.line))
+            .map(|(f, l)| format!("{f}:{l}"))
             .unwrap_or_default();
-        match seen.get_mut(&r.id) {
+        match seen.get_mut(r.id()) {
             None => {
-                seen.insert(r.id.clone(), (1, here));
+                seen.insert(r.id().to_string(), (1, here));
             }
             Some((count, first)) => {
                 *count += 1;
+                let id = r.id().to_string();
                 warnings.push(CollectionIssue {
                     level: IssueLevel::Warning,
                     collector: COLLECTOR.into(),
                     message: format!(
-                        "{here}: {} is also defined at {first}; reported as {}~{count}",
-                        r.id, r.id
+                        "{here}: {id} is also defined at {first}; reported as {id}~{count}"
                     ),
-                    file: r.location.as_ref().map(|l| l.file.clone()),
-                    line: r.location.as_ref().map(|l| l.line),
+                    file: at.as_ref().map(|(f, _)| f.clone()),
+                    line: at.map(|(_, l)| l),
                     kinds: Vec::new(),
                     partial: false,
                 });
-                r.id = format!("{}~{count}", r.id);
+                r.set_id(format!("{id}~{count}"));
             }
         }
     }

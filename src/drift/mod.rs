@@ -13,7 +13,7 @@ use crate::report::model::{
     BaselineState, ChangedResource, Drift, FieldChange, PreviousRun, Report, ResolvedFinding,
     ResourceDrift,
 };
-use crate::snapshot::{REDACTED, Resource, Snapshot, SourceInfo};
+use crate::snapshot::{Assessed, REDACTED, Resource, Retained, Snapshot, SourceInfo};
 use arcstr::ArcStr;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -225,7 +225,7 @@ pub struct Pending {
 pub fn compare(
     store: &Store,
     report: &mut Report,
-    snapshot: &Snapshot,
+    snapshot: &Snapshot<Assessed>,
     mark: bool,
 ) -> Result<Pending, StoreError> {
     let scope = scope_key(&report.scan.inputs);
@@ -314,18 +314,16 @@ pub fn compare(
     // Resources: digests now; bodies are stored once per distinct digest.
     let mut resources = Vec::with_capacity(snapshot.resources.len());
     let mut after: HashMap<String, (String, String)> = HashMap::new();
-    let mut by_id: HashMap<&str, &Resource> = HashMap::new();
-    for r in &snapshot.resources {
-        let (d, body) = match &r.retained {
-            Some(kept) => (kept.digest.clone(), kept.body.clone()),
-            None => (
-                digest(r),
-                serde_json::to_string(&r.object).unwrap_or_default(),
-            ),
-        };
-        after.insert(r.id.clone(), (r.kind().to_string(), d.clone()));
-        by_id.insert(&r.id, r);
-        resources.push((r.id.clone(), r.kind().to_string(), d, body));
+    let mut by_id: HashMap<&str, &Retained> = HashMap::new();
+    for (r, kept) in recordable(snapshot)? {
+        after.insert(r.id.clone(), (r.kind().to_string(), kept.digest.clone()));
+        by_id.insert(&r.id, kept);
+        resources.push((
+            r.id.clone(),
+            r.kind().to_string(),
+            kept.digest.clone(),
+            kept.body.clone(),
+        ));
     }
     if let Some(p) = &previous {
         let before_res = store.resources(p.id)?;
@@ -344,15 +342,10 @@ pub fn compare(
                 }
             },
             |id| {
-                let r = by_id.get(id)?;
-                match &r.retained {
-                    Some(kept) => {
-                        serde_json::from_str::<serde_json::Map<String, Value>>(&kept.body)
-                            .ok()
-                            .map(|m| leaves(&m))
-                    }
-                    None => Some(leaves(&r.object)),
-                }
+                let kept = by_id.get(id)?;
+                serde_json::from_str::<serde_json::Map<String, Value>>(&kept.body)
+                    .ok()
+                    .map(|m| leaves(&m))
             },
         );
         if let Some(e) = failure {
@@ -365,6 +358,19 @@ pub fn compare(
         resources,
         findings,
     })
+}
+
+/// Each resource with the digest and body the store records of it. Without its body a resource
+/// would be recorded as changed to nothing: that is an error, not an empty body.
+fn recordable(snapshot: &Snapshot<Assessed>) -> Result<Vec<(&Assessed, &Retained)>, StoreError> {
+    snapshot
+        .resources
+        .iter()
+        .map(|r| match r.retained.as_deref() {
+            Some(kept) => Ok((r, kept)),
+            None => Err(StoreError::NoBody { id: r.id.clone() }),
+        })
+        .collect()
 }
 
 /// Records the run (one transaction; retention applied).
@@ -441,6 +447,33 @@ mod tests {
         assert_eq!(c[2].before.as_deref(), Some("\"x:1\""));
         assert_eq!(c[2].after.as_deref(), Some("\"x:2\""));
         assert!(c[0].before.is_none());
+    }
+
+    #[test]
+    fn a_judged_resource_without_its_body_is_not_recordable() {
+        let judged = |id: &str, kept: bool| {
+            let r = Resource::new(
+                id.into(),
+                crate::snapshot::Source::Kubernetes,
+                obj(json!({"kind": "Node", "metadata": {"name": id}})),
+            );
+            let retained = kept.then(|| Retained {
+                digest: digest(&r),
+                body: serde_json::to_string(&r.object).unwrap(),
+            });
+            r.assess(retained)
+        };
+        let whole = Snapshot::<Resource>::default()
+            .with_resources(vec![judged("a", true), judged("b", true)]);
+        let ok = recordable(&whole).unwrap();
+        assert_eq!(ok.len(), 2);
+        assert!(ok[1].1.body.contains("\"name\":\"b\""));
+        let bare = Snapshot::<Resource>::default()
+            .with_resources(vec![judged("a", true), judged("b", false)]);
+        match recordable(&bare) {
+            Err(StoreError::NoBody { id }) => assert_eq!(id, "b"),
+            other => panic!("expected NoBody, got {other:?}"),
+        }
     }
 
     #[test]

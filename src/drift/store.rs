@@ -76,6 +76,15 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// A state store problem.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A judged resource reached the store without the body it records (a bug: the pipeline
+    /// keeps bodies whenever a store is open).
+    #[error(
+        "internal error: {id} reached the state store without its body; the run is not recorded"
+    )]
+    NoBody {
+        /// The resource.
+        id: String,
+    },
     /// The directory or file cannot be created or opened.
     #[error("state store {path}: cannot open: {message}")]
     Open {

@@ -85,9 +85,9 @@ impl Judged {
 
 /// What [`Prepared::judge_made`] made and judged.
 #[derive(Debug)]
-pub struct Made<X> {
-    /// The resources of all items, in item order.
-    pub resources: Vec<Resource>,
+pub struct Made<T, X> {
+    /// The judged resources of all items (what `after` made of them), in item order.
+    pub resources: Vec<T>,
     /// What `make` returned besides the resources, one per item.
     pub extras: Vec<X>,
     /// Their outcomes; resource indices are into `resources`.
@@ -646,56 +646,59 @@ impl<'a> Prepared<'a> {
         outcomes
     }
 
-    /// Evaluates `resources` (outcomes index into this slice), keeping passes as bare pairs.
-    /// `after` is called with each resource and its outcomes on the worker that judged it,
-    /// before the next resource: a streamed scan resolves its findings' file positions and
-    /// drops the body there, so that freeing 100,000s of bodies is spread over the workers
-    /// rather than done on one thread after each chunk.
-    pub fn judge(
+    /// Evaluates `resources` (outcomes index into this vector), keeping passes as bare pairs.
+    /// `after` is given each resource and its outcomes on the worker that judged it, before
+    /// the next resource, and returns the judged form kept of it: a scan resolves its findings'
+    /// file positions and drops the body there, so that freeing 100,000s of bodies is spread
+    /// over the workers rather than done on one thread after each chunk.
+    pub fn judge<T: Send>(
         &self,
-        resources: &mut [Resource],
-        after: &(dyn Fn(&mut Resource, &mut [Outcome]) + Sync),
-    ) -> Judged {
-        let per_resource: Vec<Vec<Outcome>> = resources
-            .par_iter_mut()
+        resources: Vec<Resource>,
+        after: &(dyn Fn(Resource, &mut [Outcome]) -> T + Sync),
+    ) -> (Vec<T>, Judged) {
+        let (kept, per_resource): (Vec<T>, Vec<Vec<Outcome>>) = resources
+            .into_par_iter()
             .enumerate()
             .map_init(
                 || self.pooled(),
                 |pooled, (ri, r)| self.judge_one(pooled, ri, r, after),
             )
-            .collect();
-        Judged::sorted(per_resource.into_iter().flatten())
+            .unzip();
+        (kept, Judged::sorted(per_resource.into_iter().flatten()))
     }
 
     /// Makes the resources of each item (`make`: parsing a document) and judges them on the
-    /// same worker, `after` as in [`Prepared::judge`]. Returns the resources of all items in
-    /// item order (outcomes index into them), what `make` said besides of each item, and the
-    /// time spent making and judging summed over the workers.
+    /// same worker, `after` as in [`Prepared::judge`]. Returns the judged resources of all
+    /// items in item order (outcomes index into them), what `make` said besides of each item,
+    /// and the time spent making and judging summed over the workers.
     ///
     /// Parsing and judging apart (two parallel passes per chunk) sent a resource parsed on one
     /// worker to be judged and freed on the other: glibc then frees into the other thread's
     /// arena under its lock, 6 % of a 10,000-resource scan's samples waited on that lock.
-    pub fn judge_made<I: Sync, X: Send>(
+    pub fn judge_made<I: Sync, T: Send, X: Send>(
         &self,
         items: &[I],
         make: &(dyn Fn(&I) -> (Vec<Resource>, X) + Sync),
-        after: &(dyn Fn(&mut Resource, &mut [Outcome]) + Sync),
-    ) -> Made<X> {
-        type PerItem<X> = (Vec<Resource>, X, Vec<Outcome>, Duration, Duration);
-        let per_item: Vec<PerItem<X>> = items
+        after: &(dyn Fn(Resource, &mut [Outcome]) -> T + Sync),
+    ) -> Made<T, X> {
+        type PerItem<T, X> = (Vec<T>, X, Vec<Outcome>, Duration, Duration);
+        let per_item: Vec<PerItem<T, X>> = items
             .par_iter()
             .map_init(
                 || self.pooled(),
                 |pooled, item| {
                     let started = std::time::Instant::now();
-                    let (mut resources, extra) = make(item);
+                    let (resources, extra) = make(item);
                     let made = started.elapsed();
                     let mut outcomes = Vec::new();
-                    for (ri, r) in resources.iter_mut().enumerate() {
-                        outcomes.append(&mut self.judge_one(pooled, ri, r, after));
+                    let mut kept = Vec::with_capacity(resources.len());
+                    for (ri, r) in resources.into_iter().enumerate() {
+                        let (k, mut out) = self.judge_one(pooled, ri, r, after);
+                        kept.push(k);
+                        outcomes.append(&mut out);
                     }
                     (
-                        resources,
+                        kept,
                         extra,
                         outcomes,
                         made,
@@ -708,13 +711,13 @@ impl<'a> Prepared<'a> {
         let mut extras = Vec::with_capacity(per_item.len());
         let (mut making, mut judging) = (Duration::ZERO, Duration::ZERO);
         let mut outcomes = Vec::new();
-        for (resources, extra, mut out, made, judged) in per_item {
+        for (kept, extra, mut out, made, judged) in per_item {
             let offset = all.len();
             for o in &mut out {
                 o.resource += offset;
             }
             outcomes.append(&mut out);
-            all.extend(resources);
+            all.extend(kept);
             extras.push(extra);
             making += made;
             judging += judged;
@@ -729,16 +732,16 @@ impl<'a> Prepared<'a> {
     }
 
     /// One resource's outcomes, then `after` on it (see [`Prepared::judge`]).
-    fn judge_one(
+    fn judge_one<T>(
         &self,
         pooled: &mut Pooled<'_>,
         ri: usize,
-        r: &mut Resource,
-        after: &(dyn Fn(&mut Resource, &mut [Outcome]) + Sync),
-    ) -> Vec<Outcome> {
-        let mut out = self.evaluate_one(pooled.worker(self), ri, r);
-        after(r, &mut out);
-        out
+        r: Resource,
+        after: &(dyn Fn(Resource, &mut [Outcome]) -> T + Sync),
+    ) -> (T, Vec<Outcome>) {
+        let mut out = self.evaluate_one(pooled.worker(self), ri, &r);
+        let kept = after(r, &mut out);
+        (kept, out)
     }
 
     /// Every resource's outcomes, in resource order, evaluated in parallel.

@@ -6,10 +6,9 @@
 
 use super::{PipelineError, Plan};
 use crate::collect::manifests;
-use crate::compliance;
 use crate::engine::{Judged, Outcome, Prepared};
 use crate::report::{self, ReportInput, model::Report, model::ScanInfo};
-use crate::snapshot::{IssueLevel, Resource, Snapshot};
+use crate::snapshot::{Assessed, Identified, IssueLevel, Resource, Snapshot};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -19,8 +18,8 @@ pub struct Scanned {
     pub report: Report,
     /// Part of the input could not be read (exit 3; the run is not recorded).
     pub input_errors: bool,
-    /// What was collected, bodies dropped unless the plan keeps them.
-    pub snapshot: Snapshot,
+    /// What was collected, judged: bodies dropped (kept as JSON when the plan has a store).
+    pub snapshot: Snapshot<Assessed>,
     /// What the store records of this run, when the plan has a store.
     pub pending: Option<crate::drift::Pending>,
 }
@@ -111,9 +110,10 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     );
     let phase = Instant::now();
     let mut judged = Judged::default();
-    let keep_bodies = plan.keep_bodies;
-    let shrunk = move |r: &mut Resource, outcomes: &mut [Outcome]| shrink(r, outcomes, keep_bodies);
-    let first = prepared.judge(&mut snapshot.resources, &shrunk);
+    let for_store = plan.store.is_some();
+    let assessed = move |r: Resource, outcomes: &mut [Outcome]| assess(r, outcomes, for_store);
+    let (resources, first) = prepared.judge(std::mem::take(&mut snapshot.resources), &assessed);
+    let mut snapshot = snapshot.with_resources(resources);
     // Without JUnit, passes are only counted: 1.5 million pairs at 100,000 resources.
     let mut passes_counted: Option<Vec<usize>> =
         (!plan.keep_passes).then(|| vec![0; catalogue.checks.len()]);
@@ -132,7 +132,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
             let made = prepared.judge_made(&chunk.docs, &|d| {
                 let (resources, order, issues) = d.parse();
                 (resources, (order, issues))
-            }, &shrunk);
+            }, &assessed);
             let wall = started.elapsed();
             let busy = (made.making + made.judging).as_secs_f64();
             let parsing = match busy > 0.0 {
@@ -147,7 +147,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
             for r in &resources {
                 let sel = r.selector();
                 if inventory_kinds.contains(sel.as_str()) || !present.contains(&sel) {
-                    let at = r.location.as_ref().map(|l| (l.file.clone(), l.line));
+                    let at = r.file_line().map(|(f, l)| (f.to_string(), l));
                     snapshot.issues.push(crate::snapshot::CollectionIssue {
                         level: IssueLevel::Error,
                         collector: "manifests".into(),
@@ -233,6 +233,25 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
                 .collect::<Vec<_>>(),
         ),
     };
+    let usage = waivers.usage(&decisions.matched);
+    for w in usage.iter().filter(|w| w.expired && w.matched > 0) {
+        tracing::warn!(
+            "waiver {} ({}) expired on {}: its {} finding(s) count again",
+            w.name,
+            w.defined_at,
+            w.expires.as_deref().unwrap_or("?"),
+            w.matched
+        );
+    }
+    let benchmark = match &plan.benchmark {
+        Some((id, level)) => Some((
+            benchmarks
+                .get(id)
+                .map_err(|e| PipelineError::Usage(e.into()))?,
+            *level,
+        )),
+        None => None,
+    };
     let input = ReportInput {
         catalogue,
         snapshot: &snapshot,
@@ -245,33 +264,11 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         references: &references,
         keep_passes: plan.keep_passes,
         scan,
+        waivers: usage,
+        benchmark,
+        baseline: baseline.as_ref(),
     };
     let mut report = report::build(input);
-    report.waivers = waivers.usage(&decisions.matched);
-    for w in report.waivers.iter().filter(|w| w.expired && w.matched > 0) {
-        tracing::warn!(
-            "waiver {} ({}) expired on {}: its {} finding(s) count again",
-            w.name,
-            w.defined_at,
-            w.expires.as_deref().unwrap_or("?"),
-            w.matched
-        );
-    }
-    if let Some((id, level)) = &plan.benchmark {
-        let mut tallies = report::tallies(&report);
-        for s in &selection.skipped {
-            let t = tallies.entry(s.id.clone()).or_default();
-            t.not_assessed = Some(s.reason.clone());
-            t.manual_off = s.manual;
-        }
-        let bench = benchmarks
-            .get(id)
-            .map_err(|e| PipelineError::Usage(e.into()))?;
-        report.compliance = Some(compliance::roll_up(bench, *level, &tallies));
-    }
-    if let Some(b) = baseline {
-        b.apply(&mut report);
-    }
     let pending = match &plan.store {
         Some(store) => Some(drift(plan, store, &mut report, &snapshot)?),
         None => None,
@@ -305,7 +302,7 @@ fn drift(
     plan: &Plan,
     store: &crate::drift::store::Store,
     report: &mut Report,
-    snapshot: &Snapshot,
+    snapshot: &Snapshot<Assessed>,
 ) -> Result<crate::drift::Pending, PipelineError> {
     let mark = report.baseline.is_none();
     let phase = Instant::now();
@@ -354,10 +351,10 @@ fn append(all: &mut Judged, more: Judged, offset: usize, counted: Option<&mut [u
     }
 }
 
-/// Drops the body of a judged resource (see `Resource::shrink`) once the file positions of its
-/// findings' fields are resolved, keeping with `keep_bodies` (a state store is open) the digest
-/// and body the store records. Runs on the worker that judged the resource.
-fn shrink(r: &mut Resource, outcomes: &mut [Outcome], keep_bodies: bool) {
+/// The judged form of a resource (`Resource::assess`), once the file positions of its
+/// findings' fields are resolved, keeping with `for_store` (a state store records the run) the
+/// digest and body the store records. Runs on the worker that judged the resource.
+fn assess(r: Resource, outcomes: &mut [Outcome], for_store: bool) -> Assessed {
     use crate::engine::Evaluated;
     if let Some(l) = &r.location {
         for o in outcomes.iter_mut() {
@@ -372,19 +369,21 @@ fn shrink(r: &mut Resource, outcomes: &mut [Outcome], keep_bodies: bool) {
             }
         }
     }
-    if keep_bodies && r.retained.is_none() {
-        r.retained = Some(Box::new(crate::snapshot::Retained {
-            digest: crate::drift::digest(r),
-            body: serde_json::to_string(&r.object).unwrap_or_default(),
-        }));
-    }
-    r.shrink();
+    let retained = for_store.then(|| crate::snapshot::Retained {
+        digest: crate::drift::digest(&r),
+        body: serde_json::to_string(&r.object).unwrap_or_default(),
+    });
+    r.assess(retained)
 }
 
 /// Puts the resources in the order of a whole collection: the files' resources in input order
 /// get the same unique ids as `collect_inputs` gives them, then everything is sorted by id
 /// (outcome indices follow the resources).
-fn arrange(snapshot: &mut Snapshot, judged: &mut Judged, order: &[Option<manifests::Order>]) {
+fn arrange(
+    snapshot: &mut Snapshot<Assessed>,
+    judged: &mut Judged,
+    order: &[Option<manifests::Order>],
+) {
     let n = snapshot.resources.len();
     let (mut live, mut files): (Vec<usize>, Vec<usize>) =
         (0..n).partition(|&i| order.get(i).copied().flatten().is_none());
@@ -401,7 +400,7 @@ fn arrange(snapshot: &mut Snapshot, judged: &mut Judged, order: &[Option<manifes
 }
 
 /// Reorders the resources so that new position `i` holds old position `perm[i]`.
-fn permute(snapshot: &mut Snapshot, judged: &mut Judged, perm: &[usize]) {
+fn permute(snapshot: &mut Snapshot<Assessed>, judged: &mut Judged, perm: &[usize]) {
     let mut new_of = vec![0usize; perm.len()];
     for (new, &old) in perm.iter().enumerate() {
         new_of[old] = new;
@@ -444,7 +443,10 @@ mod tests {
         let perm = [3usize, 0, 4, 1, 2, 5, 7, 6];
         let mut snapshot = Snapshot {
             resources: (0..perm.len())
-                .map(|i| Resource::new(format!("r{i}"), Source::Kubernetes, Default::default()))
+                .map(|i| {
+                    Resource::new(format!("r{i}"), Source::Kubernetes, Default::default())
+                        .assess(None)
+                })
                 .collect(),
             ..Default::default()
         };

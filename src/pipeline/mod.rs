@@ -6,10 +6,13 @@
 //!
 //! 1. [`collect::live`]: the live sources (clusters, engines, AWS, host files) into a snapshot;
 //! 2. [`evaluate::run`]: file inputs streamed in chunks, every resource judged by the prepared
-//!    engine (`engine::Prepared`), resources put in their final order;
-//! 3. waivers decided and the report model built once (`report::build`), compliance rolled up
-//!    (`compliance::roll_up`), the baseline applied or drift against the state store compared
-//!    (`drift::compare`), then the gate counted once ([`gate::failing_at_threshold`]);
+//!    engine (`engine::Prepared::judge`), which turns each [`Resource`](crate::snapshot::Resource)
+//!    into its bodiless judged form ([`Assessed`](crate::snapshot::Assessed)); resources put in
+//!    their final order;
+//! 3. waivers decided (`waiver::Waivers::decide_all`), then the report model built once from
+//!    complete inputs (`report::build`: findings, waiver usage, the compliance roll-up, the
+//!    baseline comparison); drift against the state store compared (`drift::compare`, which
+//!    needs the built findings), then the gate counted once ([`gate::failing_at_threshold`]);
 //! 4. [`gate::exit_code`]: what the finished report means for the exit status.
 //!
 //! Writing the outputs and recording the run in the store stay with the command: they are
@@ -94,8 +97,6 @@ pub struct Plan {
     pub store: Option<Store>,
     /// Keep every passing (check, resource) pair, for JUnit's test cases; else they are counted.
     pub keep_passes: bool,
-    /// Keep each resource's digest and body, for the state store.
-    pub keep_bodies: bool,
     /// The process exits after this run (the CLI): its large intermediate values are left to
     /// the operating system instead of being freed one allocation at a time.
     pub ends_process: bool,

@@ -12,7 +12,7 @@ use crate::compliance::CheckTally;
 use crate::engine::{Evaluated, Outcome};
 use crate::finding::{CisRef, Fingerprint, Severity, Status};
 use crate::policy::Catalogue;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Assessed, Snapshot};
 use crate::waiver::Decisions;
 use arcstr::ArcStr;
 use model::{CheckOut, FindingOut, Passed, Report, ResourceRef, ScanInfo, Spot, Summary};
@@ -27,7 +27,7 @@ pub struct ReportInput<'a> {
     /// The catalogue the outcomes index into (severities already remapped).
     pub catalogue: &'a Catalogue,
     /// The evaluated snapshot.
-    pub snapshot: &'a Snapshot,
+    pub snapshot: &'a Snapshot<Assessed>,
     /// The checks selected for the run, evaluated or not (catalogue indices).
     pub selected: &'a [usize],
     /// Engine outcomes other than passes.
@@ -46,11 +46,18 @@ pub struct ReportInput<'a> {
     pub keep_passes: bool,
     /// Scan metadata.
     pub scan: ScanInfo,
+    /// How each configured waiver fared.
+    pub waivers: Vec<crate::waiver::WaiverUse>,
+    /// The benchmark and level the checks roll up into (`--benchmark`).
+    pub benchmark: Option<(&'a crate::benchmark::Benchmark, u8)>,
+    /// An earlier report whose findings mark this one's as new or unchanged (`--baseline`).
+    pub baseline: Option<&'a baseline::Baseline>,
 }
 
-/// Per-check tallies for the compliance roll-up, from the report's check list.
-pub fn tallies(report: &Report) -> HashMap<String, CheckTally> {
-    report
+/// Per-check tallies for the compliance roll-up, from the report's check list and the checks
+/// skipped.
+fn tallies(report: &Report) -> HashMap<String, CheckTally> {
+    let mut tallies: HashMap<String, CheckTally> = report
         .checks
         .iter()
         .map(|c| {
@@ -67,11 +74,34 @@ pub fn tallies(report: &Report) -> HashMap<String, CheckTally> {
                 },
             )
         })
-        .collect()
+        .collect();
+    for s in &report.scan.checks_skipped {
+        let t = tallies.entry(s.id.clone()).or_default();
+        t.not_assessed = Some(s.reason.clone());
+        t.manual_off = s.manual;
+    }
+    tallies
 }
 
-/// Builds the report model (compliance, baseline and gate are added afterwards).
+/// Builds the report model from everything it says: findings, counts, waiver usage, the
+/// compliance roll-up and the baseline comparison. Only the state store's comparison
+/// (`drift::compare`, which needs the built findings' fingerprints and the store) and the gate
+/// count that depends on it are added afterwards, by the pipeline.
 pub fn build(input: ReportInput<'_>) -> Report {
+    let (waivers, benchmark, baseline) = (input.waivers.clone(), input.benchmark, input.baseline);
+    let mut report = findings(input);
+    report.waivers = waivers;
+    if let Some((bench, level)) = benchmark {
+        report.compliance = Some(crate::compliance::roll_up(bench, level, &tallies(&report)));
+    }
+    if let Some(b) = baseline {
+        b.apply(&mut report);
+    }
+    report
+}
+
+/// The report's findings, checks and counts.
+fn findings(input: ReportInput<'_>) -> Report {
     // Findings are built in their report order, most serious first: (severity descending,
     // check, resource, then line, path and message within one outcome). Catalogue and
     // snapshot are sorted by id, so indices order like ids. Only the outcome indices are
@@ -154,7 +184,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         })
         .collect();
     let mut passes = Vec::new();
-    let resource_ref = |r: &crate::snapshot::Resource| ResourceRef {
+    let resource_ref = |r: &Assessed| ResourceRef {
         id: r.id.clone(),
         kind: r.kind().to_string(),
         namespace: r.namespace().map(str::to_string),
@@ -187,7 +217,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
             continue;
         }
         let mut reference = resource_ref(r);
-        if let Some(l) = &r.location {
+        if let Some(l) = &r.origin {
             // Resources of one file are neighbours: one shared name per file.
             let file = match &last_file {
                 Some(f) if **f == *l.file => f.clone(),
@@ -283,9 +313,9 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 outcome: oi as u32,
                 violation: 0,
                 pos: r
-                    .location
+                    .origin
                     .as_ref()
-                    .map(|l| crate::snapshot::Pos::line(l.line)),
+                    .map(|o| crate::snapshot::Pos::line(o.line)),
             });
             continue;
         }
@@ -305,12 +335,12 @@ pub fn build(input: ReportInput<'_>) -> Report {
             (Evaluated::Fail(_), false) => count.failed += 1,
             _ => count.errors += 1,
         }
-        let pos_of = |path: Option<&str>, pos: Option<crate::snapshot::Pos>| {
-            r.location.as_ref().map(|l| {
-                pos.unwrap_or_else(|| {
-                    path.map_or(crate::snapshot::Pos::line(l.line), |p| l.pos_of(p))
-                })
-            })
+        // Field positions were resolved when the resource was judged (its body and their
+        // positions are gone); a violation without one points at the document.
+        let pos_of = |pos: Option<crate::snapshot::Pos>| {
+            r.origin
+                .as_ref()
+                .map(|o| pos.unwrap_or(crate::snapshot::Pos::line(o.line)))
         };
         match &o.result {
             Evaluated::Pass | Evaluated::NotAssessed(_) => {}
@@ -329,7 +359,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                     slots.push(Slot {
                         outcome: oi as u32,
                         violation: k as u32,
-                        pos: pos_of(v.path.as_deref(), v.pos),
+                        pos: pos_of(v.pos),
                     });
                 }
                 // Unstable: slots equal in all of these are the same violation.
@@ -346,7 +376,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
                 slots.push(Slot {
                     outcome: oi as u32,
                     violation: 0,
-                    pos: pos_of(None, None),
+                    pos: pos_of(None),
                 });
             }
         }

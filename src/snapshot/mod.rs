@@ -9,7 +9,7 @@ mod resource;
 pub mod shape;
 
 pub use redact::{REDACTED, redact_kubernetes};
-pub use resource::{Location, Pos, Resource, Retained, Source};
+pub use resource::{Assessed, Identified, Location, Origin, Pos, Resource, Retained, Source};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -185,10 +185,12 @@ pub fn admit(r: &mut Resource, collector: &str) -> Option<CollectionIssue> {
     })
 }
 
-/// A collected snapshot: resources plus the problems met collecting them.
+/// A collected snapshot: resources plus the problems met collecting them. Collected resources
+/// carry their bodies ([`Resource`], the default); once judged, the pipeline holds a
+/// `Snapshot<Assessed>` whose resources no longer have one.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct Snapshot {
+pub struct Snapshot<R = Resource> {
     /// Always [`SNAPSHOT_KIND`].
     pub kind: String,
     /// Schema version, [`SCHEMA_VERSION`] when written by this build.
@@ -200,13 +202,13 @@ pub struct Snapshot {
     /// The inputs collected.
     pub sources: Vec<SourceInfo>,
     /// Collected resources, sorted by id.
-    pub resources: Vec<Resource>,
+    pub resources: Vec<R>,
     /// Collection problems.
     #[serde(default)]
     pub issues: Vec<CollectionIssue>,
 }
 
-impl Default for Snapshot {
+impl<R> Default for Snapshot<R> {
     fn default() -> Self {
         Snapshot {
             kind: SNAPSHOT_KIND.into(),
@@ -225,16 +227,16 @@ pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-impl Snapshot {
+impl<R: Identified> Snapshot<R> {
     /// Sorts resources and issues so the file is deterministic whatever order collection ran in.
     pub fn normalise(&mut self) {
-        self.resources.sort_by(|a, b| a.id.cmp(&b.id));
+        self.resources.sort_by(|a, b| a.id().cmp(b.id()));
         self.issues
             .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     }
 
     /// Appends another snapshot's content (several inputs in one scan).
-    pub fn merge(&mut self, other: Snapshot) {
+    pub fn merge(&mut self, other: Snapshot<R>) {
         self.sources.extend(other.sources);
         self.resources.extend(other.resources);
         self.issues.extend(other.issues);
@@ -245,6 +247,21 @@ impl Snapshot {
         self.issues.iter().any(|i| i.level == IssueLevel::Error)
     }
 
+    /// The same snapshot holding `resources` instead (the judged form of its resources).
+    pub fn with_resources<T>(self, resources: Vec<T>) -> Snapshot<T> {
+        Snapshot {
+            kind: self.kind,
+            schema_version: self.schema_version,
+            tool: self.tool,
+            created_at: self.created_at,
+            sources: self.sources,
+            resources,
+            issues: self.issues,
+        }
+    }
+}
+
+impl Snapshot {
     /// Serialises to pretty JSON.
     pub fn to_json(&self) -> String {
         // Serialising plain data with string keys cannot fail.

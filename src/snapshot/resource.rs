@@ -109,8 +109,6 @@ impl Location {
     }
 }
 
-/// Keeps the entries of `map` whose key passes `keep`, in a map of just their size (`retain`
-/// would keep the body's capacity, and 100,000s of shrunk resources are held).
 /// `a.b[0].c` -> `a.b[0]` -> `a.b` -> `a` -> None. Bracketed keys (`a["x.y"]`) are one segment.
 pub(crate) fn parent_path(path: &str) -> Option<&str> {
     let bytes = path.as_bytes();
@@ -159,17 +157,9 @@ pub struct Resource {
     /// The object body.
     #[serde(flatten)]
     pub object: serde_json::Map<String, serde_json::Value>,
-    /// What drift needs of the body once it is dropped ([`Resource::shrink`]); never
-    /// serialised.
-    #[serde(skip)]
-    pub retained: Option<Box<Retained>>,
-    /// What a shrunk resource keeps of its body ([`Resource::shrink`]), which is then empty;
-    /// never serialised.
-    #[serde(skip)]
-    head: Option<Head>,
 }
 
-/// The parts of a body that waivers and reports read, kept by a shrunk resource in one
+/// The parts of a body that waivers and reports read, kept by an [`Assessed`] resource in one
 /// allocation: `apiVersion`, `kind`, `metadata.name` and `metadata.namespace` as one text, and
 /// Plimsoll's own annotations when there are any. A streamed scan holds 100,000s of these; as
 /// JSON maps they took about 900 bytes each.
@@ -194,7 +184,7 @@ impl Head {
     }
 }
 
-/// The parts of a shrunk resource's body the state store needs: its digest, and the body as
+/// The parts of a judged resource's body the state store needs: its digest, and the body as
 /// JSON (stored once per digest, and compared field by field when the digest changed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retained {
@@ -237,69 +227,59 @@ impl Resource {
             unreadable: None,
             gaps: BTreeMap::new(),
             object,
-            retained: None,
-            head: None,
         }
     }
 
-    /// Drops the body of a judged resource, keeping what waivers and reports read: the id,
-    /// source, file and line, `apiVersion`, `kind`, and of `metadata` the name, namespace and
-    /// Plimsoll's own annotations (`plimsoll.io/...`, waivers), in a compact [`Head`]. The
-    /// positions of its findings' fields must have been resolved before (`Violation::pos`). A
-    /// streamed scan holds 100,000s of resources this way instead of their bodies and the
-    /// position of every field.
-    pub fn shrink(&mut self) {
-        if self.head.is_none() {
-            let parts = [
-                self.api_version(),
-                self.kind(),
-                self.name(),
-                self.namespace().unwrap_or(""),
-            ];
-            let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-            let mut starts = [0u32; 3];
-            for (i, p) in parts.iter().enumerate() {
-                if i > 0 {
-                    starts[i - 1] = text.len() as u32;
-                }
-                text.push_str(p);
+    /// The resource once judged: its body dropped, keeping what waivers, reports and the state
+    /// store read (see [`Assessed`]). The positions of its findings' fields must have been
+    /// resolved before (`Violation::pos`): the field positions go with the body.
+    pub fn assess(self, retained: Option<Retained>) -> Assessed {
+        let parts = [
+            self.api_version(),
+            self.kind(),
+            self.name(),
+            self.namespace().unwrap_or(""),
+        ];
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut starts = [0u32; 3];
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                starts[i - 1] = text.len() as u32;
             }
-            let annotations = self.annotations().and_then(|a| {
-                let kept: serde_json::Map<String, serde_json::Value> = a
-                    .iter()
-                    .filter(|(k, _)| k.starts_with("plimsoll.io/"))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                (!kept.is_empty()).then(|| Box::new(kept))
-            });
-            self.head = Some(Head {
-                text: text.into_boxed_str(),
-                starts,
-                annotations,
-            });
+            text.push_str(p);
         }
-        self.object = serde_json::Map::new();
-        if let Some(l) = &mut self.location {
-            l.fields = BTreeMap::new();
+        let annotations = self.annotations().and_then(|a| {
+            let kept: serde_json::Map<String, serde_json::Value> = a
+                .iter()
+                .filter(|(k, _)| k.starts_with("plimsoll.io/"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            (!kept.is_empty()).then(|| Box::new(kept))
+        });
+        let head = Head {
+            text: text.into_boxed_str(),
+            starts,
+            annotations,
+        };
+        Assessed {
+            origin: self.location.map(|l| Origin {
+                file: l.file,
+                line: l.line,
+            }),
+            id: self.id,
+            source: self.source,
+            head,
+            retained: retained.map(Box::new),
         }
     }
 
-    /// Whether [`Resource::shrink`] dropped the body.
-    pub fn is_shrunk(&self) -> bool {
-        self.head.is_some()
-    }
-
-    /// `metadata.annotations`, if there are any (a shrunk resource keeps only Plimsoll's).
+    /// `metadata.annotations`, if there are any.
     pub fn annotations(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
-        match &self.head {
-            Some(h) => h.annotations.as_deref(),
-            None => self
-                .object
-                .get("metadata")
-                .and_then(|m| m.get("annotations"))
-                .and_then(|a| a.as_object()),
-        }
-        .filter(|a| !a.is_empty())
+        self.object
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.as_object())
+            .filter(|a| !a.is_empty())
     }
 
     fn str_field(&self, key: &str) -> &str {
@@ -315,35 +295,22 @@ impl Resource {
 
     /// The object's kind (`Deployment`), or empty.
     pub fn kind(&self) -> &str {
-        match &self.head {
-            Some(h) => h.part(1),
-            None => self.str_field("kind"),
-        }
+        self.str_field("kind")
     }
 
     /// The object's `apiVersion`, or empty.
     pub fn api_version(&self) -> &str {
-        match &self.head {
-            Some(h) => h.part(0),
-            None => self.str_field("apiVersion"),
-        }
+        self.str_field("apiVersion")
     }
 
     /// `metadata.name`, or empty.
     pub fn name(&self) -> &str {
-        match &self.head {
-            Some(h) => h.part(2),
-            None => self.metadata_str("name").unwrap_or(""),
-        }
+        self.metadata_str("name").unwrap_or("")
     }
 
     /// `metadata.namespace`, if set.
     pub fn namespace(&self) -> Option<&str> {
-        match &self.head {
-            Some(h) => Some(h.part(3)),
-            None => self.metadata_str("namespace"),
-        }
-        .filter(|s| !s.is_empty())
+        self.metadata_str("namespace").filter(|s| !s.is_empty())
     }
 
     /// The selector policies use: `kubernetes/Deployment`.
@@ -352,12 +319,105 @@ impl Resource {
     }
 }
 
+/// Where a judged resource's document starts in its file (manifests only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file as given on the command line (or `-` for stdin).
+    pub file: String,
+    /// 1-based line where the document (or `kind: List` item) starts.
+    pub line: u32,
+}
+
+/// A resource after evaluation ([`Resource::assess`]): what waivers, reports and the state
+/// store read of it, without its body. A type of its own so that nothing after evaluation can
+/// read a body that is no longer there: a streamed scan holds 100,000s of these, and an empty
+/// body read by mistake would answer "no such field" about every resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessed {
+    /// Stable id ([`Resource::id`]); duplicates within files get a `~N` suffix.
+    pub id: String,
+    /// The platform.
+    pub source: Source,
+    /// File and line, for manifests (field positions are resolved into the findings).
+    pub origin: Option<Origin>,
+    /// `apiVersion`, `kind`, name, namespace and Plimsoll's annotations.
+    head: Head,
+    /// The body's digest and JSON, kept when a state store records the run.
+    pub retained: Option<Box<Retained>>,
+}
+
+impl Assessed {
+    /// The object's kind (`Deployment`), or empty.
+    pub fn kind(&self) -> &str {
+        self.head.part(1)
+    }
+
+    /// The object's `apiVersion`, or empty.
+    pub fn api_version(&self) -> &str {
+        self.head.part(0)
+    }
+
+    /// `metadata.name`, or empty.
+    pub fn name(&self) -> &str {
+        self.head.part(2)
+    }
+
+    /// `metadata.namespace`, if set.
+    pub fn namespace(&self) -> Option<&str> {
+        Some(self.head.part(3)).filter(|s| !s.is_empty())
+    }
+
+    /// Plimsoll's own annotations (`plimsoll.io/...`: waivers), if there are any.
+    pub fn annotations(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.head.annotations.as_deref()
+    }
+
+    /// The selector policies use: `kubernetes/Deployment`.
+    pub fn selector(&self) -> String {
+        format!("{}/{}", self.source.as_str(), self.kind())
+    }
+}
+
+/// What sorting and de-duplicating read of both forms of a resource.
+pub trait Identified {
+    /// The resource id.
+    fn id(&self) -> &str;
+    /// Gives the resource another id (duplicates within files: `~N`).
+    fn set_id(&mut self, id: String);
+    /// The file and line it came from, for manifests.
+    fn file_line(&self) -> Option<(&str, u32)>;
+}
+
+impl Identified for Resource {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+    fn file_line(&self) -> Option<(&str, u32)> {
+        self.location.as_ref().map(|l| (l.file.as_str(), l.line))
+    }
+}
+
+impl Identified for Assessed {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+    fn file_line(&self) -> Option<(&str, u32)> {
+        self.origin.as_ref().map(|o| (o.file.as_str(), o.line))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_shrunk_resource_keeps_what_reports_and_waivers_read() {
+    fn an_assessed_resource_keeps_what_reports_and_waivers_read() {
         let body = serde_json::json!({
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": "web", "namespace": "shop", "labels": {"a": "b"},
@@ -373,38 +433,43 @@ mod tests {
             line: 3,
             fields: BTreeMap::from([("spec".to_string(), Pos::line(9))]),
         });
-        let before = r.clone();
-        r.shrink();
-        assert!(r.is_shrunk() && !before.is_shrunk());
-        assert!(r.object.is_empty());
-        assert!(r.location.as_ref().unwrap().fields.is_empty());
-        assert_eq!(r.location.as_ref().unwrap().line, 3);
-        for x in [&before, &r] {
-            assert_eq!(x.api_version(), "apps/v1");
-            assert_eq!(x.kind(), "Deployment");
-            assert_eq!(x.name(), "web");
-            assert_eq!(x.namespace(), Some("shop"));
-            assert_eq!(x.selector(), "kubernetes/Deployment");
-        }
-        let kept = r.annotations().unwrap();
-        assert_eq!(kept.len(), 1);
+        let a = r.clone().assess(None);
+        assert_eq!(a.file_line(), Some(("f.yaml", 3)));
+        assert_eq!(
+            (a.id(), r.id()),
+            ("k/Deployment/shop/web", "k/Deployment/shop/web")
+        );
+        assert_eq!(a.api_version(), r.api_version());
+        assert_eq!(a.api_version(), "apps/v1");
+        assert_eq!((a.kind(), r.kind()), ("Deployment", "Deployment"));
+        assert_eq!((a.name(), r.name()), ("web", "web"));
+        assert_eq!((a.namespace(), r.namespace()), (Some("shop"), Some("shop")));
+        assert_eq!(a.selector(), r.selector());
+        assert_eq!(r.annotations().map(|m| m.len()), Some(2));
+        let kept = a.annotations().unwrap();
+        assert_eq!(kept.len(), 1, "only Plimsoll's own annotations are kept");
         assert_eq!(kept["plimsoll.io/waive"], "PLM-1: ok");
-        // Shrinking twice changes nothing; a resource without namespace or annotations.
-        let once = r.clone();
-        r.shrink();
-        assert_eq!(r, once);
-        let mut bare = Resource::new(
+        let stored = Retained {
+            digest: "d".into(),
+            body: "{}".into(),
+        };
+        assert_eq!(
+            r.assess(Some(stored.clone())).retained.as_deref(),
+            Some(&stored)
+        );
+        // A resource without apiVersion, namespace or annotations.
+        let bare = Resource::new(
             "x".into(),
             Source::Kubernetes,
             serde_json::from_str(r#"{"kind":"Namespace","metadata":{"name":"n"}}"#).unwrap(),
-        );
-        bare.shrink();
+        )
+        .assess(None);
         assert_eq!(
             (bare.kind(), bare.name(), bare.api_version()),
             ("Namespace", "n", "")
         );
         assert_eq!(bare.namespace(), None);
-        assert!(bare.annotations().is_none());
+        assert!(bare.annotations().is_none() && bare.file_line().is_none());
     }
 
     #[test]
