@@ -303,8 +303,7 @@ fn credentials_and_regions_problems_are_one_clear_line() {
 
 #[test]
 fn access_denied_is_recorded_and_throttling_is_retried() {
-    let moto = Moto::start();
-    moto.seed("eu-west-1");
+    let moto = Moto::seeded();
     let proxy = FaultProxy::start(
         &moto.url,
         vec![
@@ -486,8 +485,7 @@ ecr.start_image_scan(repositoryName="scanned", imageId={"imageTag": "v1"})
 /// environment values of task definitions (credentials) reached stderr with RUST_LOG=trace.
 #[test]
 fn no_log_level_prints_collected_secrets() {
-    let moto = Moto::start();
-    moto.seed("eu-west-1");
+    let moto = Moto::seeded();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for level in [
@@ -538,8 +536,7 @@ fn no_log_level_prints_collected_secrets() {
 /// written), not "nothing could be collected" because the engine happened to be read first.
 #[test]
 fn an_unreachable_engine_beside_a_readable_account_still_reports_the_account() {
-    let moto = Moto::start();
-    moto.seed("eu-west-1");
+    let moto = Moto::seeded();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let out = scan_account(
@@ -584,8 +581,7 @@ fn an_unreachable_engine_beside_a_readable_account_still_reports_the_account() {
 /// NOT_ASSESSED, on that resource, in every format: never a pass, and no other check touched.
 #[test]
 fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
-    let moto = Moto::start();
-    moto.seed("eu-west-1");
+    let moto = Moto::seeded();
     let proxy = FaultProxy::start(
         &moto.url,
         vec![
@@ -733,8 +729,7 @@ fn failing(report: &Value) -> std::collections::BTreeMap<String, BTreeSet<String
 
 #[test]
 fn the_insecure_resources_fail_and_the_hardened_ones_pass() {
-    let moto = Moto::start();
-    moto.seed("eu-west-1");
+    let moto = Moto::seeded();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let out = scan_account(d, &moto.url, &["--format", "json", "-o", "report.json"]);
@@ -900,8 +895,7 @@ fn the_insecure_resources_fail_and_the_hardened_ones_pass() {
 fn include_kubernetes_scans_each_eks_cluster_api_with_an_eks_token() {
     use std::sync::{Arc, OnceLock};
     use support::apiserver::{ApiServer, Behaviour, Cluster, EksAuth};
-    let moto = Moto::start();
-    moto.seed("eu-west-1");
+    let moto = Moto::seeded();
     let server_at: Arc<OnceLock<(String, String)>> = Arc::new(OnceLock::new());
     let at = server_at.clone();
     let point_at_server = Fault::Rewrite(Arc::new(move |v: &mut Value| {

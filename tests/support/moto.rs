@@ -8,8 +8,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 fn venv() -> PathBuf {
@@ -17,34 +17,59 @@ fn venv() -> PathBuf {
 }
 
 pub struct Moto {
+    /// `sh`, which runs moto_server and stops it when its stdin closes.
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
 }
 
 impl Moto {
-    /// Starts moto_server and waits until it answers.
+    /// Starts moto_server and waits until it answers. It runs under a shell that stops it when
+    /// the shell's stdin closes: on drop, or when the test process exits (a shared instance is
+    /// a static, never dropped).
     pub fn start() -> Moto {
         let port = {
             let l = TcpListener::bind("127.0.0.1:0").expect("free port");
             l.local_addr().expect("addr").port()
         };
-        let child = Command::new(venv().join("moto_server"))
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                r#""$0" "$@" & moto=$!; read -r _; kill $moto; wait $moto"#,
+            ])
+            .arg(venv().join("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("moto_server starts (scripts/install-test-deps.sh installs it)");
-        let moto = Moto {
+            .expect("sh runs moto_server (scripts/install-test-deps.sh installs it)");
+        let mut moto = Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                moto.child.try_wait().ok().flatten().is_none(),
+                "moto_server exited"
+            );
             assert!(Instant::now() < deadline, "moto_server did not come up");
             std::thread::sleep(Duration::from_millis(100));
         }
         moto
+    }
+
+    /// One moto_server per test binary, seeded in eu-west-1 (tests/support/aws_seed.py), for
+    /// the tests that only read that seed: each of them starting and seeding its own took
+    /// about 3 s. A test that adds resources, or reads other regions, starts its own.
+    pub fn seeded() -> &'static Moto {
+        static SHARED: OnceLock<Moto> = OnceLock::new();
+        SHARED.get_or_init(|| {
+            let moto = Moto::start();
+            moto.seed("eu-west-1");
+            moto
+        })
     }
 
     /// Runs Python with `boto3` and `region`, `client(name)` and the moto URL at hand: for a
@@ -85,7 +110,8 @@ impl Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // Closing the shell's stdin makes it stop moto_server.
+        drop(self.child.stdin.take());
         let _ = self.child.wait();
     }
 }
