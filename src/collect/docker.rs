@@ -17,6 +17,7 @@
 //! empty `State.Health` is dropped when no healthcheck is configured. Environment values are
 //! redacted (names kept).
 
+use crate::collect::to_value;
 use crate::snapshot::{
     CollectionIssue, IssueLevel, REDACTED, Resource, Snapshot, Source, SourceInfo,
 };
@@ -405,10 +406,6 @@ async fn read_engine(docker: Docker, host: &str) -> Snapshot {
         )),
     }
     snapshot
-}
-
-fn to_value<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// `docker/<engine>/-/<Kind>/<name>`: stable while the engine and the name are (a container

@@ -12,3 +12,10 @@ pub mod manifests;
 pub(crate) mod yaml_load;
 
 pub use manifests::{CollectError, collect_inputs};
+
+/// A collector's own record type as the JSON body of a resource. The record types are plain
+/// data with string keys, which serde_json always serialises; `null` is only the type
+/// system's other branch.
+pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}

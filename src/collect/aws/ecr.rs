@@ -5,6 +5,7 @@
 
 use super::dto::{enum_str, time};
 use super::{Ctx, failure};
+use crate::collect::to_value;
 use crate::snapshot::{Snapshot, Source};
 use aws_sdk_ecr::Client;
 use aws_sdk_ecr::error::ProvideErrorMetadata;
@@ -103,10 +104,6 @@ struct ScanRule {
 struct RepoFilter {
     filter: String,
     filter_type: String,
-}
-
-fn to_value<T: Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// A policy document as JSON (its text if it is not JSON).

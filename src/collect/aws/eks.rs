@@ -4,6 +4,7 @@
 
 use super::dto::{enum_str, strings, tags, time};
 use super::{CallFailure, Ctx, failure};
+use crate::collect::to_value;
 use crate::snapshot::{Snapshot, Source};
 use aws_sdk_eks::Client;
 use aws_sdk_eks::types as t;
@@ -484,15 +485,21 @@ async fn read_cluster(client: &Client, ctx: &Ctx, name: &str) -> Snapshot {
     s
 }
 
-fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
 /// One described sub-resource of a cluster: its name (after the region), tags and body.
 struct Described {
     name: String,
     tags: Option<BTreeMap<String, String>>,
     data: serde_json::Value,
+}
+
+impl Described {
+    fn of(name: String, tags: Option<BTreeMap<String, String>>, dto: &impl Serialize) -> Self {
+        Described {
+            name,
+            tags,
+            data: to_value(dto),
+        }
+    }
 }
 
 /// A cluster's sub-resources of one kind, read as EKS serves them: the list (every page),
@@ -548,11 +555,7 @@ async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
             .map_err(|e| failure("eks:DescribeNodegroup", &name, &e))?;
         Ok(out.nodegroup().map(|ng| {
             let dto = nodegroup_dto(cluster, ng);
-            Described {
-                name,
-                tags: dto.tags.clone(),
-                data: to_value(&dto),
-            }
+            Described::of(name, dto.tags.clone(), &dto)
         }))
     })
     .await
@@ -591,11 +594,7 @@ async fn fargate_profiles(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot
                 status: enum_str(p.status()),
                 tags: tags(p.tags()),
             };
-            Described {
-                name,
-                tags: dto.tags.clone(),
-                data: to_value(&dto),
-            }
+            Described::of(name, dto.tags.clone(), &dto)
         }))
     })
     .await
@@ -628,11 +627,7 @@ async fn addons(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
                 pod_identity_associations: strings(a.pod_identity_associations()),
                 tags: tags(a.tags()),
             };
-            Described {
-                name,
-                tags: dto.tags.clone(),
-                data: to_value(&dto),
-            }
+            Described::of(name, dto.tags.clone(), &dto)
         }))
     })
     .await
@@ -767,11 +762,7 @@ async fn identity_providers(client: &Client, ctx: &Ctx, cluster: &str) -> Snapsh
                 status: oidc.and_then(|o| enum_str(o.status())),
                 tags: oidc.and_then(|o| tags(o.tags())),
             };
-            Ok(Some(Described {
-                name,
-                tags: dto.tags.clone(),
-                data: to_value(&dto),
-            }))
+            Ok(Some(Described::of(name, dto.tags.clone(), &dto)))
         },
     )
     .await
@@ -822,11 +813,7 @@ async fn pod_identities(client: &Client, ctx: &Ctx, cluster: &str) -> Snapshot {
                     dto.namespace.as_deref().unwrap_or("-"),
                     dto.service_account.as_deref().unwrap_or(&id)
                 );
-                Described {
-                    name,
-                    tags: dto.tags.clone(),
-                    data: to_value(&dto),
-                }
+                Described::of(name, dto.tags.clone(), &dto)
             }))
         },
     )

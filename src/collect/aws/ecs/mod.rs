@@ -14,6 +14,7 @@ mod task_definition;
 
 use super::dto::enum_str;
 use super::{Ctx, failure};
+use crate::collect::to_value;
 use crate::snapshot::{Snapshot, Source};
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types as t;
@@ -68,10 +69,6 @@ pub(super) fn strategy(items: &[t::CapacityProviderStrategyItem]) -> Vec<Strateg
             base: i.base(),
         })
         .collect()
-}
-
-pub(super) fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 /// Reads the region's ECS resources.
