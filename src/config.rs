@@ -108,6 +108,27 @@ pub struct Parsed {
     pub fail_on: Option<FailOn>,
     /// `gate.baseline`, resolved.
     pub baseline: Option<PathBuf>,
+    /// `waivers`, one per entry, in order.
+    pub waivers: Vec<WaiverMatch>,
+}
+
+/// One waiver's patterns compiled and its expiry date read.
+#[derive(Debug, Clone)]
+pub struct WaiverMatch {
+    /// `check`.
+    pub check: GlobMatcher,
+    /// `resources.id`.
+    pub id: Option<GlobMatcher>,
+    /// `resources.kind`.
+    pub kind: Option<GlobMatcher>,
+    /// `resources.namespace`.
+    pub namespace: Option<GlobMatcher>,
+    /// `resources.name`.
+    pub name: Option<GlobMatcher>,
+    /// `resources.file`.
+    pub file: Option<GlobMatcher>,
+    /// `expires`.
+    pub expires: Option<chrono::NaiveDate>,
 }
 
 /// Compiled `enable` and `disable` patterns.
@@ -368,7 +389,45 @@ impl Config {
             ),
             None => None,
         };
+        let mut waivers = Vec::with_capacity(self.waivers.len());
+        for (i, w) in self.waivers.iter().enumerate() {
+            let at = |field: &str| format!("waivers[{i}].{field}");
+            if w.reason.trim().is_empty() {
+                return Err(self.invalid(&at("reason"), "a waiver needs a reason"));
+            }
+            let s = &w.resources;
+            if [&s.id, &s.kind, &s.namespace, &s.name, &s.file]
+                .iter()
+                .all(|f| f.is_none())
+            {
+                return Err(self.invalid(
+                    &at("resources"),
+                    "select resources with at least one of id, kind, namespace, name, file \
+                     (use id: \"*\" to waive the check everywhere)",
+                ));
+            }
+            let pattern = |field: &str, value: &Option<String>| {
+                value
+                    .as_deref()
+                    .map(|v| pattern_matcher(v).map_err(|e| self.invalid(&at(field), e)))
+                    .transpose()
+            };
+            waivers.push(WaiverMatch {
+                check: pattern_matcher(&w.check).map_err(|e| self.invalid(&at("check"), e))?,
+                id: pattern("resources.id", &s.id)?,
+                kind: pattern("resources.kind", &s.kind)?,
+                namespace: pattern("resources.namespace", &s.namespace)?,
+                name: pattern("resources.name", &s.name)?,
+                file: pattern("resources.file", &s.file)?,
+                expires: w
+                    .expires
+                    .as_deref()
+                    .map(|e| parse_date(e).map_err(|m| self.invalid(&at("expires"), m)))
+                    .transpose()?,
+            });
+        }
         Ok(Parsed {
+            waivers,
             checks: Matchers {
                 enable: matchers(&self.checks.enable, "checks.enable")?,
                 disable: matchers(&self.checks.disable, "checks.disable")?,
@@ -384,72 +443,55 @@ impl Config {
         })
     }
 
-    /// Checks what parsing cannot: every id and pattern names something that exists, every
-    /// waiver has a reason, a selector and a valid date.
+    /// Checks what parsing cannot: every id and pattern names a check or benchmark that
+    /// exists. Reads the patterns [`Config::parsed`] compiled.
     pub fn validate(&self, check_ids: &[&str], benchmark_ids: &[&str]) -> Result<(), ConfigError> {
         // `what` is the thing and the subcommand that lists them.
-        let ids_match = |key: &str, pattern: &str, known: &[&str], what: (&str, &str)| {
-            let m = pattern_matcher(pattern).map_err(|e| self.invalid(key, e))?;
+        let ids_match = |key: &str, m: &GlobMatcher, known: &[&str], what: (&str, &str)| {
             if known.iter().any(|id| m.is_match(id)) {
                 Ok(())
             } else {
                 Err(self.invalid(
                     key,
                     format!(
-                        "{pattern:?} matches no {} (see `plimsoll {} list`)",
-                        what.0, what.1
+                        "{:?} matches no {} (see `plimsoll {} list`)",
+                        m.glob().glob(),
+                        what.0,
+                        what.1
                     ),
                 ))
             }
         };
         const CHECK: (&str, &str) = ("check", "policies");
         const BENCHMARK: (&str, &str) = ("benchmark", "benchmarks");
-        for (list, name) in [
-            (&self.checks.enable, "checks.enable"),
-            (&self.checks.disable, "checks.disable"),
+        let p = &self.parsed;
+        for (list, name, known, what) in [
+            (&p.checks.enable, "checks.enable", check_ids, CHECK),
+            (&p.checks.disable, "checks.disable", check_ids, CHECK),
+            (
+                &p.benchmarks.enable,
+                "benchmarks.enable",
+                benchmark_ids,
+                BENCHMARK,
+            ),
+            (
+                &p.benchmarks.disable,
+                "benchmarks.disable",
+                benchmark_ids,
+                BENCHMARK,
+            ),
         ] {
-            for (i, id) in list.iter().enumerate() {
-                ids_match(&format!("{name}[{i}]"), id, check_ids, CHECK)?;
-            }
-        }
-        for (list, name) in [
-            (&self.benchmarks.enable, "benchmarks.enable"),
-            (&self.benchmarks.disable, "benchmarks.disable"),
-        ] {
-            for (i, id) in list.iter().enumerate() {
-                ids_match(&format!("{name}[{i}]"), id, benchmark_ids, BENCHMARK)?;
+            for (i, m) in list.iter().enumerate() {
+                ids_match(&format!("{name}[{i}]"), m, known, what)?;
             }
         }
         for id in self.severity.keys() {
-            ids_match(&format!("severity.{id}"), id, check_ids, CHECK)?;
+            if let Some((m, _)) = p.severity.iter().find(|(m, _)| m.glob().glob() == id) {
+                ids_match(&format!("severity.{id}"), m, check_ids, CHECK)?;
+            }
         }
-        for (i, w) in self.waivers.iter().enumerate() {
-            let at = |field: &str| format!("waivers[{i}].{field}");
-            ids_match(&at("check"), &w.check, check_ids, CHECK)?;
-            if w.reason.trim().is_empty() {
-                return Err(self.invalid(&at("reason"), "a waiver needs a reason"));
-            }
-            if let Some(e) = &w.expires {
-                parse_date(e).map_err(|m| self.invalid(&at("expires"), m))?;
-            }
-            let s = &w.resources;
-            let given = [&s.id, &s.kind, &s.namespace, &s.name, &s.file];
-            if given.iter().all(|f| f.is_none()) {
-                return Err(self.invalid(
-                    &at("resources"),
-                    "select resources with at least one of id, kind, namespace, name, file \
-                     (use id: \"*\" to waive the check everywhere)",
-                ));
-            }
-            for (field, value) in ["id", "kind", "namespace", "name", "file"]
-                .iter()
-                .zip(given)
-            {
-                if let Some(v) = value {
-                    pattern_matcher(v)
-                        .map_err(|e| self.invalid(&at(&format!("resources.{field}")), e))?;
-                }
-            }
+        for (i, w) in p.waivers.iter().enumerate() {
+            ids_match(&format!("waivers[{i}].check"), &w.check, check_ids, CHECK)?;
         }
         Ok(())
     }
@@ -544,6 +586,18 @@ mod tests {
 
         let e = cfg("waivers:\n- check: PLM-K8S-0001\n  resources: {}\n  reason: r\n").unwrap_err();
         assert!(e.to_string().contains("at least one of"), "{e}");
+
+        // A waiver's patterns are compiled once, when the file is read: errors at their line.
+        let e = cfg("waivers:\n- check: PLM-K8S-0001\n  reason: r\n  resources:\n    name: '[a'\n")
+            .unwrap_err();
+        assert!(e.to_string().starts_with("plimsoll.yaml:5:"), "{e}");
+        assert!(e.to_string().contains("invalid pattern"), "{e}");
+        let e = parse(
+            Path::new("plimsoll.yaml"),
+            "waivers:\n- check: 'PLM-[x'\n  reason: r\n  resources: {id: '*'}\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("plimsoll.yaml:2:"), "{e}");
 
         let e = cfg("waivers:\n- check: PLM-K8S-0001\n  reason: r\n").unwrap_err();
         assert!(e.to_string().contains("missing field `resources`"), "{e}");

@@ -4,7 +4,7 @@
 //! configuration can forbid. A waived finding keeps its place in JSON and SARIF with status
 //! WAIVED and does not count for the gate; an expired waiver no longer applies and is reported.
 
-use crate::config::{Config, ResourceSelector, parse_date, pattern_matcher};
+use crate::config::{Config, WaiverMatch};
 use crate::engine::{Evaluated, Outcome};
 use crate::policy::Catalogue;
 use crate::snapshot::{Assessed, Snapshot};
@@ -19,12 +19,7 @@ pub const ANNOTATION_PREFIX: &str = "plimsoll.io/waive.";
 struct Rule {
     name: String,
     check_pattern: String,
-    check: GlobMatcher,
-    id: Option<GlobMatcher>,
-    kind: Option<GlobMatcher>,
-    namespace: Option<GlobMatcher>,
-    name_pattern: Option<GlobMatcher>,
-    file: Option<GlobMatcher>,
+    matcher: WaiverMatch,
     reason: String,
     expires: Option<String>,
     expired: bool,
@@ -60,38 +55,27 @@ impl Waivers {
     }
 
     /// The configuration's waivers as of `today` (a waiver applies up to and including its
-    /// expiry date). The configuration has been validated, so patterns and dates parse.
-    pub fn from_config(config: &Config, today: NaiveDate) -> Result<Waivers, String> {
-        let mut rules = Vec::new();
-        for (i, w) in config.waivers.iter().enumerate() {
-            let opt = |p: &Option<String>| p.as_deref().map(pattern_matcher).transpose();
-            let ResourceSelector {
-                id,
-                kind,
-                namespace,
-                name,
-                file,
-            } = &w.resources;
-            let expires_date = w.expires.as_deref().map(parse_date).transpose()?;
-            rules.push(Rule {
+    /// expiry date), from the patterns and dates [`Config::parsed`] read.
+    pub fn from_config(config: &Config, today: NaiveDate) -> Waivers {
+        let rules = config
+            .waivers
+            .iter()
+            .zip(&config.parsed.waivers)
+            .enumerate()
+            .map(|(i, (w, m))| Rule {
                 name: w.name.clone().unwrap_or_else(|| format!("waivers[{i}]")),
                 check_pattern: w.check.clone(),
-                check: pattern_matcher(&w.check)?,
-                id: opt(id)?,
-                kind: opt(kind)?,
-                namespace: opt(namespace)?,
-                name_pattern: opt(name)?,
-                file: opt(file)?,
+                matcher: m.clone(),
                 reason: w.reason.trim().to_string(),
                 expires: w.expires.clone(),
-                expired: expires_date.is_some_and(|d| d < today),
+                expired: m.expires.is_some_and(|d| d < today),
                 defined_at: config.where_is(&format!("waivers[{i}]")),
-            });
-        }
-        Ok(Waivers {
+            })
+            .collect();
+        Waivers {
             rules,
             allow_annotations: config.allow_annotation_waivers,
-        })
+        }
     }
 
     /// Decides every failing outcome.
@@ -131,7 +115,7 @@ impl Waivers {
     fn decide(&self, check: &str, r: &Assessed, d: &mut Decisions) -> Option<WaiverRef> {
         let mut found = None;
         for (i, rule) in self.rules.iter().enumerate() {
-            if !rule.check.is_match(check) || !rule.selects(r) {
+            if !rule.matcher.check.is_match(check) || !rule.selects(r) {
                 continue;
             }
             d.matched[i] += 1;
@@ -191,11 +175,12 @@ impl Rule {
             None => true,
             Some(m) => v.is_some_and(|v| m.is_match(v)),
         };
-        ok(&self.id, Some(&r.id))
-            && ok(&self.kind, Some(r.kind()))
-            && ok(&self.namespace, r.namespace())
-            && ok(&self.name_pattern, Some(r.name()))
-            && ok(&self.file, r.origin.as_ref().map(|o| o.file.as_str()))
+        let m = &self.matcher;
+        ok(&m.id, Some(&r.id))
+            && ok(&m.kind, Some(r.kind()))
+            && ok(&m.namespace, r.namespace())
+            && ok(&m.name, Some(r.name()))
+            && ok(&m.file, r.origin.as_ref().map(|o| o.file.as_str()))
     }
 }
 
@@ -270,7 +255,7 @@ mod tests {
 
     fn waivers(text: &str, today: &str) -> Waivers {
         let c = crate::config::parse(Path::new("p.yaml"), text).unwrap();
-        Waivers::from_config(&c, parse_date(today).unwrap()).unwrap()
+        Waivers::from_config(&c, crate::config::parse_date(today).unwrap())
     }
 
     #[test]

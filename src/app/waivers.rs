@@ -12,7 +12,7 @@ use crate::pipeline;
 use crate::report::ListFormat;
 use crate::report::model::WaiverUse;
 use crate::waiver::Waivers;
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 /// Days before expiry at which a waiver is flagged as expiring soon.
@@ -45,7 +45,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
         return Ok(ExitCode::Success);
     }
     let today = chrono::Local::now().date_naive();
-    let waivers = Waivers::from_config(&config, today).map_err(|e| Failure::usage(anyhow!(e)))?;
+    let waivers = Waivers::from_config(&config, today);
     let has_cluster = args.cluster.kubeconfig.is_some()
         || !args.cluster.contexts.is_empty()
         || args.cluster.all_contexts
@@ -98,8 +98,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
                 config: params,
                 ..EngineOptions::default()
             },
-            waivers: Waivers::from_config(&config, today)
-                .map_err(|e| Failure::usage(anyhow!(e)))?,
+            waivers: Waivers::from_config(&config, today),
             fail_on: Default::default(),
             baseline: None,
             store: None,
