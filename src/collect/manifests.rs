@@ -268,15 +268,7 @@ enum FileResult {
 }
 
 fn issue(file: &str, line: Option<u32>, message: String, level: IssueLevel) -> CollectionIssue {
-    CollectionIssue {
-        level,
-        collector: COLLECTOR.into(),
-        message,
-        file: Some(file.to_string()),
-        line,
-        kinds: Vec::new(),
-        partial: false,
-    }
+    CollectionIssue::at(COLLECTOR, level, message, Some(file.to_string()), line)
 }
 
 fn parse_file(name: &str, path: &Path) -> Result<FileResult, CollectError> {
@@ -604,17 +596,14 @@ pub fn disambiguate<R: Identified>(resources: &mut [R]) -> Vec<CollectionIssue> 
             Some((count, first)) => {
                 *count += 1;
                 let id = r.id().to_string();
-                warnings.push(CollectionIssue {
-                    level: IssueLevel::Warning,
-                    collector: COLLECTOR.into(),
-                    message: format!(
-                        "{here}: {id} is also defined at {first}; reported as {id}~{count}"
-                    ),
-                    file: at.as_ref().map(|(f, _)| f.clone()),
-                    line: at.map(|(_, l)| l),
-                    kinds: Vec::new(),
-                    partial: false,
-                });
+                let (file, line) = at.unzip();
+                warnings.push(CollectionIssue::at(
+                    COLLECTOR,
+                    IssueLevel::Warning,
+                    format!("{here}: {id} is also defined at {first}; reported as {id}~{count}"),
+                    file,
+                    line,
+                ));
                 r.set_id(format!("{id}~{count}"));
             }
         }

@@ -148,19 +148,19 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
                 let sel = r.selector();
                 if inventory_kinds.contains(sel.as_str()) || !present.contains(&sel) {
                     let at = r.file_line().map(|(f, l)| (f.to_string(), l));
-                    snapshot.issues.push(crate::snapshot::CollectionIssue {
-                        level: IssueLevel::Error,
-                        collector: "manifests".into(),
-                        message: format!(
-                            "{}: {} was not recognised before parsing; its checks may be incomplete (please report this)",
-                            at.as_ref().map(|(f, l)| format!("{f}:{l}")).unwrap_or_default(),
-                            r.id
-                        ),
-                        file: at.as_ref().map(|(f, _)| f.clone()),
-                        line: at.map(|(_, l)| l),
-                        kinds: Vec::new(),
-                        partial: false,
-                    });
+                    let message = format!(
+                        "{}: {} was not recognised before parsing; its checks may be incomplete (please report this)",
+                        at.as_ref().map(|(f, l)| format!("{f}:{l}")).unwrap_or_default(),
+                        r.id
+                    );
+                    let (file, line) = at.unzip();
+                    snapshot.issues.push(crate::snapshot::CollectionIssue::at(
+                        "manifests",
+                        IssueLevel::Error,
+                        message,
+                        file,
+                        line,
+                    ));
                 }
             }
             append(&mut judged, made.judged, offset, passes_counted.as_deref_mut());

@@ -144,6 +144,22 @@ impl CollectionIssue {
             partial,
         }
     }
+
+    /// An issue about one place in the input: a file and line, or (`file` None) a live
+    /// resource named in the message. It names no kind: the rest of the input is judged.
+    pub fn at(
+        collector: &str,
+        level: IssueLevel,
+        message: String,
+        file: Option<String>,
+        line: Option<u32>,
+    ) -> CollectionIssue {
+        CollectionIssue {
+            file,
+            line,
+            ..CollectionIssue::new(collector, level, message, &[], false)
+        }
+    }
 }
 
 /// Checks the shape of a Kubernetes resource as the API server would decode it (see
@@ -174,15 +190,14 @@ pub fn admit(r: &mut Resource, collector: &str) -> Option<CollectionIssue> {
         },
     );
     r.unreadable = Some(e.to_string());
-    Some(CollectionIssue {
-        level: IssueLevel::Error,
-        collector: collector.into(),
+    let (file, line) = at.unzip();
+    Some(CollectionIssue::at(
+        collector,
+        IssueLevel::Error,
         message,
-        file: at.as_ref().map(|(f, _)| f.clone()),
-        line: at.map(|(_, l)| l),
-        kinds: Vec::new(),
-        partial: false,
-    })
+        file,
+        line,
+    ))
 }
 
 /// A collected snapshot: resources plus the problems met collecting them. Collected resources

@@ -111,15 +111,13 @@ pub(crate) fn targets(
             (other, _) => Some(format!("it is {other}")),
         };
         if let Some(why) = skip {
-            issues.push(CollectionIssue {
-                level: IssueLevel::Warning,
-                collector: "kubernetes".into(),
-                message: format!("{label}: Kubernetes API not scanned: {why}"),
-                file: None,
-                line: None,
-                kinds: Vec::new(),
-                partial: false,
-            });
+            issues.push(CollectionIssue::new(
+                "kubernetes",
+                IssueLevel::Warning,
+                format!("{label}: Kubernetes API not scanned: {why}"),
+                &[],
+                false,
+            ));
             continue;
         }
         let scope = match data["arn"].as_str() {

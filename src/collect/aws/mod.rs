@@ -175,19 +175,12 @@ impl Ctx {
     }
 
     pub(crate) fn issue(&self, failure: &CallFailure, kinds: &[&str]) -> CollectionIssue {
-        CollectionIssue {
-            level: if failure.expected {
-                IssueLevel::Warning
-            } else {
-                IssueLevel::Error
-            },
-            collector: COLLECTOR.into(),
-            message: format!("{}: {}", self.region, failure.message),
-            file: None,
-            line: None,
-            kinds: kinds.iter().map(|k| k.to_string()).collect(),
-            partial: true,
-        }
+        let level = match failure.expected {
+            true => IssueLevel::Warning,
+            false => IssueLevel::Error,
+        };
+        let message = format!("{}: {}", self.region, failure.message);
+        CollectionIssue::new(COLLECTOR, level, message, kinds, true)
     }
 }
 

@@ -251,13 +251,8 @@ async fn resolve_targets(opts: &ClusterOptions) -> Result<Vec<Target>, ClusterEr
 
 fn issue(level: IssueLevel, message: String, kinds: Vec<String>) -> CollectionIssue {
     CollectionIssue {
-        level,
-        collector: "kubernetes".into(),
-        message,
-        file: None,
-        line: None,
         kinds,
-        partial: false,
+        ..CollectionIssue::new("kubernetes", level, message, &[], false)
     }
 }
 
