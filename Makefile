@@ -10,7 +10,7 @@ N ?= 10000
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
-deps: ## Install the build dependencies (protoc for the containerd client) if missing
+deps: ## Install the build dependencies (a C compiler) if missing
 	./scripts/install-build-deps.sh
 
 build: deps ## Debug build

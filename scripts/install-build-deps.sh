@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# Installs what building Plimsoll needs beyond the Rust toolchain on a fresh Debian machine:
-# protoc, because the containerd client (containerd-client) compiles containerd's .proto files
-# in its build script. Called by every make target that builds.
+# Installs what building Plimsoll needs beyond the Rust toolchain on a fresh Debian machine: a C
+# compiler (ring, SQLite and mimalloc build C code). No protoc: containerd's messages are
+# declared in Rust (src/collect/containerd_api.rs). Called by every make target that builds.
 set -euo pipefail
 
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
-command -v protoc >/dev/null 2>&1 || [ -n "${PROTOC:-}" ] || need_apt+=(protobuf-compiler)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"
   else
-    echo "missing: ${need_apt[*]} (sudo apt-get install ${need_apt[*]}, or set PROTOC)" >&2
+    echo "missing: ${need_apt[*]} (sudo apt-get install ${need_apt[*]})" >&2
     exit 1
   fi
 fi

@@ -1,6 +1,6 @@
 //! The module layering `docs/architecture.md` describes, checked on the sources: the top-level
 //! modules of `src/` import one another without cycles, and regorus is used only in
-//! `src/engine/`. A cycle is how a library stops being layered: each one found so far
+//! `src/engine/` (and no dependency needs protoc to build). A cycle is how a library stops being layered: each one found so far
 //! (configuration -> report -> waivers -> configuration, engine <-> catalogue) was an accident
 //! of convenience, and nothing else would catch the next one.
 //!
@@ -198,5 +198,22 @@ fn regorus_is_used_only_in_the_engine() {
     assert!(
         outside.is_empty(),
         "regorus used outside src/engine/: {outside:?}"
+    );
+}
+
+/// `cargo install` needs nothing but the Rust toolchain and a C compiler: no crate in the
+/// build runs protoc (containerd's messages are declared in `src/collect/containerd_api.rs`).
+#[test]
+fn no_dependency_compiles_protocol_buffers_at_build_time() {
+    let lock = std::fs::read_to_string(root().join("../Cargo.lock")).expect("Cargo.lock");
+    let generators: Vec<&str> = lock
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|n| n.trim_end_matches('"'))
+        .filter(|n| n.ends_with("-build") && (n.contains("prost") || n.contains("tonic")))
+        .collect();
+    assert!(
+        generators.is_empty(),
+        "these crates run protoc when they build: {generators:?}"
     );
 }

@@ -20,19 +20,17 @@
 //! when a container starts, so a Docker container that was created but never started is only
 //! visible through the Docker Engine API (`--docker`).
 
+use super::containerd_api::{
+    Api, ListContainersRequest, ListNamespacesRequest, ListTasksRequest, status_name,
+};
 use crate::snapshot::{
     CollectionIssue, IssueLevel, REDACTED, Resource, Snapshot, Source, SourceInfo,
 };
-use containerd_client::services::v1::{
-    ListContainersRequest, ListNamespacesRequest, ListTasksRequest,
-    containers_client::ContainersClient, introspection_client::IntrospectionClient,
-    namespaces_client::NamespacesClient, tasks_client::TasksClient, version_client::VersionClient,
-};
-use containerd_client::tonic::{self, Code, Request, transport::Channel};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tonic::{Code, Request};
 
 /// The kinds this collector produces (`containerd/<Kind>`).
 pub const KINDS: [&str; 2] = ["containerd/Daemon", "containerd/Container"];
@@ -141,8 +139,8 @@ fn plain<T>(message: T, timeout: Duration) -> Request<T> {
     req
 }
 
-async fn connect(socket: &Path, timeout: Duration) -> Result<Channel, String> {
-    match tokio::time::timeout(timeout, containerd_client::connect(socket)).await {
+async fn connect(socket: &Path, timeout: Duration) -> Result<Api, String> {
+    match tokio::time::timeout(timeout, Api::connect(socket.to_path_buf())).await {
         Ok(Ok(channel)) => Ok(channel),
         Ok(Err(e)) => {
             // tonic's transport error hides the io::Error in its source chain.
@@ -164,22 +162,19 @@ async fn connect(socket: &Path, timeout: Duration) -> Result<Channel, String> {
 
 async fn read_daemon(opts: &ContainerdOptions, target: &str) -> Snapshot {
     let t = opts.timeout;
-    let channel = match connect(&opts.socket, t).await {
+    let api = match connect(&opts.socket, t).await {
         Ok(c) => c,
         Err(m) => return unreachable(target, format!("{target}: {m}")),
     };
-    let version = match VersionClient::new(channel.clone())
-        .version(plain((), t))
-        .await
-    {
-        Ok(v) => v.into_inner(),
+    let version = match api.version(plain((), t)).await {
+        Ok(v) => v,
         Err(s) => return unreachable(target, describe(target, &s)),
     };
     // Server() (containerd 1.5+) gives a UUID that survives restarts: the daemon's identity.
-    let uuid = IntrospectionClient::new(channel.clone())
+    let uuid = api
         .server(plain((), t))
         .await
-        .map(|r| r.into_inner().uuid)
+        .map(|r| r.uuid)
         .unwrap_or_default();
     let mut snapshot = Snapshot::default();
     let identity = if uuid.is_empty() {
@@ -190,17 +185,12 @@ async fn read_daemon(opts: &ContainerdOptions, target: &str) -> Snapshot {
     let scope = format!("containerd/{}", identity.replace('/', "_"));
 
     let mut namespaces = opts.namespaces.clone();
-    match NamespacesClient::new(channel.clone())
-        .list(plain(ListNamespacesRequest::default(), t))
+    match api
+        .namespaces(plain(ListNamespacesRequest::default(), t))
         .await
     {
         Ok(r) => {
-            let existing: Vec<String> = r
-                .into_inner()
-                .namespaces
-                .into_iter()
-                .map(|n| n.name)
-                .collect();
+            let existing: Vec<String> = r.namespaces.into_iter().map(|n| n.name).collect();
             if namespaces.is_empty() {
                 namespaces = existing;
             } else {
@@ -251,24 +241,24 @@ async fn read_daemon(opts: &ContainerdOptions, target: &str) -> Snapshot {
     ));
 
     for ns in &namespaces {
-        read_namespace(&channel, ns, t, target, &scope, &mut snapshot).await;
+        read_namespace(&api, ns, t, target, &scope, &mut snapshot).await;
     }
     snapshot
 }
 
 async fn read_namespace(
-    channel: &Channel,
+    api: &Api,
     ns: &str,
     t: Duration,
     target: &str,
     scope: &str,
     snapshot: &mut Snapshot,
 ) {
-    let containers = match ContainersClient::new(channel.clone())
-        .list(in_namespace(ListContainersRequest::default(), ns, t))
+    let containers = match api
+        .containers(in_namespace(ListContainersRequest::default(), ns, t))
         .await
     {
-        Ok(r) => r.into_inner().containers,
+        Ok(r) => r.containers,
         Err(s) => {
             snapshot.issues.push(issue(
                 IssueLevel::Error,
@@ -283,18 +273,15 @@ async fn read_namespace(
         }
     };
     // Tasks give the status; without them the containers are still judged by their specs.
-    let tasks: HashMap<String, Value> = match TasksClient::new(channel.clone())
-        .list(in_namespace(ListTasksRequest::default(), ns, t))
+    let tasks: HashMap<String, Value> = match api
+        .tasks(in_namespace(ListTasksRequest::default(), ns, t))
         .await
     {
         Ok(r) => r
-            .into_inner()
             .tasks
             .into_iter()
             .map(|p| {
-                let status = containerd_client::types::v1::Status::try_from(p.status)
-                    .map(|s| s.as_str_name().to_ascii_lowercase())
-                    .unwrap_or_else(|_| "unknown".into());
+                let status = status_name(p.status);
                 (p.id, json!({"status": status, "pid": p.pid}))
             })
             .collect(),

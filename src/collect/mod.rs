@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod containerd;
+pub(crate) mod containerd_api;
 pub mod docker;
 pub mod host;
 pub mod kubernetes;
