@@ -324,8 +324,8 @@ pub struct OutputArgs {
     /// Files are written atomically.
     #[arg(short, long = "output", value_name = "[FORMAT=]FILE")]
     pub outputs: Vec<String>,
-    /// Table sections: findings, controls (needs --benchmark), or all
-    /// [default: all with --benchmark, else findings].
+    /// Table sections: findings, controls (needs --benchmark), summary, or all
+    /// [default: all].
     #[arg(long, value_enum)]
     pub view: Option<View>,
 }
@@ -337,7 +337,10 @@ pub enum View {
     Findings,
     /// The benchmark's controls (compliance report).
     Controls,
-    /// Both.
+    /// The summary alone: severity counts, pass rate, failing checks with their fix,
+    /// namespaces.
+    Summary,
+    /// Everything.
     All,
 }
 

@@ -695,7 +695,7 @@ fn stdin_input_like_helm_template_pipe() {
         .find(|f| f["checkId"] == "PLM-K8S-0001")
         .cloned();
     let f = f.expect("privileged finding");
-    assert_eq!(f["location"]["file"], "-");
+    assert_eq!(f["location"]["file"], "<stdin>");
     assert_eq!(f["location"]["line"], 9);
     assert_eq!(f["path"], "spec.containers[0].securityContext.privileged");
 }

@@ -13,7 +13,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::bin::{Out, assert_exit, root};
+use support::bin::{Out, assert_exit, command, in_terminal, root};
 use support::sarif::{assert_github_ready, validate_sarif};
 
 fn run_in(dir: &Path, args: &[&str]) -> Out {
@@ -751,4 +751,119 @@ fn configuration_example_in_the_docs_is_valid() {
         .find(|c| c["id"] == "PLM-K8S-0004")
         .unwrap();
     assert_eq!(host_net["severity"], "critical");
+}
+
+/// The table is laid out for the terminal it is printed on, read from the terminal itself
+/// (bash does not export `COLUMNS`): in 80 columns, one line per finding under its check,
+/// wrapped at words; in 200, the bordered table. Both end with the summary (severity counts,
+/// pass rate, failing checks with their fix, namespaces). `COLUMNS` still overrides.
+#[test]
+fn the_table_fits_the_terminal_it_is_printed_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("fixtures/demo");
+    let demo = demo.to_str().unwrap();
+    let args = ["scan", demo, "--no-state", "--no-color", "--exit-zero"];
+    let cmd = command(dir.path(), dir.path(), &args);
+    let width = |s: &str| s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let longest_word = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+
+    let narrow = in_terminal(&cmd, 80);
+    assert_eq!(narrow.code, 0, "{}", narrow.stderr);
+    let text = &narrow.stdout;
+    assert!(
+        !text.contains('│'),
+        "no bordered table in 80 columns:\n{text}"
+    );
+    for line in text.lines().filter(|l| l.chars().count() > 80) {
+        // Only a line that is one unbreakable word plus its indent may be longer.
+        assert!(
+            longest_word(line) + 14 > line.chars().count(),
+            "line wider than the terminal: {line:?}"
+        );
+    }
+    assert!(
+        text.contains("HIGH PLM-K8S-0001 Containers do not run privileged (1 finding)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  FAIL legacy/Deployment/billing (fixtures/demo/legacy.yaml:32): container")
+            || text.contains("legacy/Deployment/billing ("),
+        "{text}"
+    );
+    assert!(!text.contains("ServiceAccou\n"), "no word cut at the edge");
+    for needle in [
+        "\nSummary\n",
+        "  Failed:    1 critical, 7 high,",
+        "  Pass rate: ",
+        "             fix: Remove securityContext.privileged",
+        "  By namespace: legacy ",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in:\n{text}");
+    }
+
+    let wide = in_terminal(&cmd, 200);
+    assert_eq!(wide.code, 0, "{}", wide.stderr);
+    assert!(wide.stdout.contains('│'), "a table in 200 columns");
+    assert!(width(&wide.stdout) <= 200, "{}", wide.stdout);
+    assert!(width(&wide.stdout) > 120, "the table uses the width");
+    assert!(wide.stdout.contains("\nSummary\n"));
+
+    // COLUMNS, when set, is the user's choice; piped output is laid out for 160 columns.
+    let mut forced = command(dir.path(), dir.path(), &args);
+    forced.env("COLUMNS", "90");
+    let forced = in_terminal(&forced, 200);
+    assert!(!forced.stdout.contains('│') && width(&forced.stdout) < 120);
+    let piped = support::bin::output(&mut command(dir.path(), dir.path(), &args));
+    assert!(piped.stdout.contains('│') && width(&piped.stdout) <= 160);
+
+    // --view summary: the summary and footer alone.
+    let summary = support::bin::output(&mut command(
+        dir.path(),
+        dir.path(),
+        &[&args[..], &["--view", "summary"]].concat(),
+    ));
+    assert!(
+        summary.stdout.starts_with("\nSummary\n"),
+        "{}",
+        summary.stdout
+    );
+    assert!(!summary.stdout.contains("FAIL legacy/"));
+}
+
+/// A run that read nothing does not say "No findings." above its input errors: that read as a
+/// clean result.
+#[test]
+fn a_run_that_read_nothing_does_not_claim_no_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.yaml"), b"kind: Pod\n\xff\xfe oops\n").unwrap();
+    let out = support::bin::run(dir.path(), &["scan", "bad.yaml", "--no-state"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(!out.stdout.contains("No findings"), "{}", out.stdout);
+    assert!(out.stdout.contains("Input errors (1):"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Scanned 0 resources with "),
+        "{}",
+        out.stdout
+    );
+    // With something read and nothing wrong, it is said.
+    std::fs::write(
+        dir.path().join("ok.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: quiet\n",
+    )
+    .unwrap();
+    let out = support::bin::run(
+        dir.path(),
+        &["scan", "ok.yaml", "--no-state", "--check", "PLM-K8S-0001"],
+    );
+    assert!(out.stdout.starts_with("No findings.\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Scanned 1 resource with 1 check in"),
+        "{}",
+        out.stdout
+    );
 }

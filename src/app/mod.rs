@@ -272,7 +272,7 @@ pub(crate) fn write_output_with(
 }
 
 /// The table the listing subcommands print: condensed borders, the terminal's width
-/// (`COLUMNS`, else 160), colour only on a terminal.
+/// ([`terminal_width`], else 160), colour only on a terminal.
 pub(crate) fn list_table(colour: bool) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
@@ -289,7 +289,13 @@ pub(crate) fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// Terminal width from `COLUMNS`, when set.
+/// The width to lay text out for: `COLUMNS` when set (an explicit choice), else the width of
+/// the terminal on standard output (bash does not export `COLUMNS`), else None (not a
+/// terminal).
 pub(crate) fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w| w > 0)
+        .or_else(|| terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0))
 }

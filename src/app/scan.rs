@@ -277,9 +277,14 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
                     &report,
                     TableOptions {
                         colour: colour && to_terminal,
-                        width: if to_terminal { terminal_width() } else { None },
-                        findings: view != Some(View::Controls),
-                        controls: view != Some(View::Findings),
+                        width: if path.is_none() {
+                            terminal_width()
+                        } else {
+                            None
+                        },
+                        findings: !matches!(view, Some(View::Controls | View::Summary)),
+                        controls: !matches!(view, Some(View::Findings | View::Summary)),
+                        summary: !matches!(view, Some(View::Findings | View::Controls)),
                     },
                 );
                 write_output(path, &text)?;

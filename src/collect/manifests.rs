@@ -26,6 +26,9 @@ mod stream;
 
 use documents::{DocError, Documents};
 
+/// How standard input (`-` on the command line) is named in reports, messages and locations.
+pub const STDIN: &str = "<stdin>";
+
 pub use stream::{Chunk, Order, Streamed, stream_inputs};
 
 const COLLECTOR: &str = "manifests";
@@ -129,9 +132,9 @@ fn input_files(paths: &[String]) -> Result<(Inputs, Vec<CollectionIssue>), Colle
     for p in paths {
         if p == "-" {
             files.push(Input {
-                name: "-".into(),
+                name: STDIN.into(),
                 path: PathBuf::from("-"),
-                text: Some(read_whole("-", &mut std::io::stdin())?),
+                text: Some(read_whole(STDIN, &mut std::io::stdin())?),
             });
             continue;
         }

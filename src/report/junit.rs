@@ -105,7 +105,7 @@ pub fn render(report: &Report) -> String {
                 tests += 1;
                 let file_attr = case
                     .file
-                    .filter(|(f, _)| *f != "-")
+                    .filter(|(f, _)| *f != crate::collect::manifests::STDIN)
                     .map(|(f, l)| format!(" file=\"{}\" line=\"{l}\"", escape(f)))
                     .unwrap_or_default();
                 let _ = writeln!(

@@ -136,7 +136,7 @@ fn rule(c: &super::model::CheckOut) -> Value {
 fn locations(f: &FindingOut) -> Vec<Value> {
     let mut loc = serde_json::Map::new();
     match (&f.location(), &f.resource) {
-        (Some(l), _) if l.file != "-" => {
+        (Some(l), _) if l.file != crate::collect::manifests::STDIN => {
             loc.insert(
                 "physicalLocation".into(),
                 json!({
@@ -311,7 +311,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             "descriptor": {"id": "COLLECTION"},
         });
         if let (Some(file), Some(line)) = (&issue.file, issue.line)
-            && file != "-"
+            && file != crate::collect::manifests::STDIN
         {
             n["locations"] = json!([{"physicalLocation": {
                 "artifactLocation": {"uri": file_uri(file)},

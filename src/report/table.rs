@@ -1,18 +1,41 @@
 //! Table output for people: findings sorted by severity and grouped by check (the severity and
 //! check columns are printed once per group), the benchmark controls when one was selected,
-//! collection problems, and a summary footer. Colour only when writing to a terminal.
+//! collection problems, a summary a person reads at a glance (severity counts, the pass rate,
+//! the failing checks with their fix, the namespaces), and a footer. Colour only when writing
+//! to a terminal.
+//!
+//! Three layouts for the findings, chosen by width and count: a bordered table when the
+//! terminal is wide (at least [`WIDE`] columns) and the findings few (at most [`MANY`]); below
+//! that, one line per finding grouped under its check, wrapped at word boundaries with a
+//! hanging indent (a table squeezed into 80 columns broke words mid-way); past
+//! [`LARGE_TABLE`], aligned lines with no grouping, to grep.
 
 use super::model::{BaselineState, FindingOut, Report};
 use crate::finding::{Severity, Status};
 use comfy_table::{
     Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
 };
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Above this many findings they are printed one per line instead of as a table: laying out a
 /// table measures and wraps every cell (over 2 s for 100,000 rows, more than the scan itself),
 /// and nobody reads such a table on screen; aligned lines stay greppable.
 const LARGE_TABLE: usize = 2_000;
+
+/// Narrower than this, findings are listed one per line instead of as a bordered table: six
+/// columns need about this much before words break inside cells.
+pub const WIDE: usize = 120;
+
+/// More findings than this are listed one per line: a table of hundreds of rows is thousands
+/// of lines nobody reads on screen.
+pub const MANY: usize = 200;
+
+/// Failing checks listed in the summary, most serious first.
+const SUMMARY_CHECKS: usize = 10;
+
+/// Namespaces listed in the summary, most findings first.
+const SUMMARY_NAMESPACES: usize = 8;
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +48,8 @@ pub struct TableOptions {
     pub findings: bool,
     /// Show the benchmark controls (when a benchmark was selected).
     pub controls: bool,
+    /// Show the summary block.
+    pub summary: bool,
 }
 
 impl Default for TableOptions {
@@ -34,8 +59,57 @@ impl Default for TableOptions {
             width: None,
             findings: true,
             controls: true,
+            summary: true,
         }
     }
+}
+
+impl TableOptions {
+    fn columns(self) -> usize {
+        self.width.map_or(160, usize::from)
+    }
+}
+
+/// `1 check`, `2 checks`.
+fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// `text` wrapped at spaces to `width` columns, the first line starting at column `first`, the
+/// others indented by `indent` spaces. Runs of spaces (aligned labels) are kept; a line break
+/// in the text starts an indented line. A word longer than a line is left whole: cutting a
+/// name or an id is worse than a long line.
+fn wrap(text: &str, width: usize, first: usize, indent: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut col = first;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+        }
+        let mut line_start = true;
+        for word in line.split(' ') {
+            let w = word.chars().count();
+            if !line_start && w > 0 && col + 1 + w > width {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+                line_start = true;
+            }
+            if !line_start {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += w;
+            line_start = false;
+        }
+    }
+    out
 }
 
 /// The status cell: `FAIL`, `FAIL (new)` against a baseline, `WAIVED`.
@@ -343,16 +417,233 @@ fn ansi(c: Color) -> u8 {
     }
 }
 
+/// Findings one per line under a line naming their check, wrapped to the width (see the module
+/// documentation).
+fn render_compact(report: &Report, opts: TableOptions, out: &mut String) {
+    let width = opts.columns();
+    let layout = Layout::of(report);
+    let mut last_check: Option<&str> = None;
+    for f in &report.findings {
+        if last_check != Some(&*f.check.id) {
+            last_check = Some(&f.check.id);
+            let n = report
+                .findings
+                .iter()
+                .skip_while(|g| g.check.id != f.check.id)
+                .take_while(|g| g.check.id == f.check.id)
+                .count();
+            let sev = f.severity.as_str().to_uppercase();
+            let sev = match opts.colour {
+                true => format!(
+                    "\u{1b}[1;{}m{sev}\u{1b}[0m",
+                    ansi(severity_colour(f.severity))
+                ),
+                false => sev,
+            };
+            let head = format!(
+                "{} {} ({})",
+                f.check.id,
+                clip(&f.check.title, SHORT_CELL),
+                count(n, "finding")
+            );
+            let _ = writeln!(out, "{sev} {}", wrap(&head, width, 9, 4));
+        }
+        let mut line = format!("{} {}", status_label(f), resource_label(f, layout));
+        let location = location_of(f);
+        if !location.is_empty() {
+            let _ = write!(line, " ({location})");
+        }
+        let _ = write!(line, ": {}", message_of(f));
+        let _ = writeln!(out, "  {}", wrap(&line, width, 2, 6));
+    }
+}
+
+/// The summary block: severity counts first, the pass rate, the failing checks with their fix,
+/// the namespaces with the most findings.
+fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
+    let width = opts.columns();
+    let s = &report.summary;
+    let _ = writeln!(out, "\nSummary");
+    let by_sev: Vec<String> = Severity::DESCENDING
+        .iter()
+        .map(|sev| {
+            format!(
+                "{} {}",
+                s.failed_by_severity.get(sev).copied().unwrap_or(0),
+                sev
+            )
+        })
+        .collect();
+    let resources: std::collections::BTreeSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .filter_map(|f| f.resource.as_ref().map(|r| r.id.as_str()))
+        .collect();
+    // A line of the block, wrapped under its label.
+    let mut say = |text: String| {
+        let _ = writeln!(out, "  {}", wrap(&text, width, 2, 13));
+    };
+    say(format!(
+        "Failed:    {} ({} on {})",
+        by_sev.join(", "),
+        count(s.failed, "finding"),
+        count(resources.len(), "resource")
+    ));
+    let (passed, evaluated) = report
+        .checks
+        .iter()
+        .fold((0, 0), |(p, e), c| (p + c.passed, e + c.evaluated));
+    if evaluated > 0 {
+        say(format!(
+            "Pass rate: {:.1}% ({passed} of {} passed)",
+            100.0 * passed as f64 / evaluated as f64,
+            count(evaluated, "check result")
+        ));
+    }
+    if let Some(c) = &report.compliance {
+        let cs = &c.summary;
+        say(format!(
+            "Benchmark: {} {} level {}: score {} ({} pass, {} fail); assessed coverage {:.1}%",
+            c.title,
+            c.version,
+            c.level,
+            score(cs.pass, cs.fail),
+            cs.pass,
+            cs.fail,
+            cs.assessed_coverage
+        ));
+    }
+    let mut other = Vec::new();
+    if s.not_assessed > 0 {
+        other.push(format!("{} not assessed", s.not_assessed));
+    }
+    if s.waived > 0 {
+        other.push(format!("{} waived", s.waived));
+    }
+    if s.errors > 0 {
+        other.push(count(s.errors, "policy error"));
+    }
+    if !other.is_empty() {
+        say(format!("Also:      {}", other.join(", ")));
+    }
+    // Failing checks, most serious first, then most findings.
+    let mut failing: Vec<&super::model::CheckOut> =
+        report.checks.iter().filter(|c| c.failed > 0).collect();
+    failing.sort_by(|a, b| (b.severity, b.failed, &a.id).cmp(&(a.severity, a.failed, &b.id)));
+    if !failing.is_empty() {
+        let _ = writeln!(out, "  Failing checks and how to fix them:");
+        for c in failing.iter().take(SUMMARY_CHECKS) {
+            let sev = format!("{:8}", c.severity.as_str().to_uppercase());
+            let head = format!(
+                "{} {} (on {})",
+                c.id,
+                clip(&c.title, SHORT_CELL),
+                count(c.failed, "resource")
+            );
+            let _ = writeln!(out, "    {sev} {}", wrap(&head, width, 13, 13));
+            if !c.remediation.trim().is_empty() {
+                let fix = format!("fix: {}", clip(c.remediation.trim(), LONG_CELL));
+                let _ = writeln!(out, "             {}", wrap(&fix, width, 13, 18));
+            }
+        }
+        if failing.len() > SUMMARY_CHECKS {
+            let _ = writeln!(
+                out,
+                "    … and {} more failing (the JSON report lists every check)",
+                failing.len() - SUMMARY_CHECKS
+            );
+        }
+    }
+    let mut by_ns: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
+        if let Some(ns) = f.resource.as_ref().and_then(|r| r.namespace.as_deref()) {
+            *by_ns.entry(ns).or_default() += 1;
+        }
+    }
+    if !by_ns.is_empty() {
+        let mut ns: Vec<(&str, usize)> = by_ns.into_iter().collect();
+        ns.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| natural_cmp(a.0, b.0)));
+        let shown: Vec<String> = ns
+            .iter()
+            .take(SUMMARY_NAMESPACES)
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect();
+        let more = match ns.len().saturating_sub(SUMMARY_NAMESPACES) {
+            0 => String::new(),
+            n => format!(", and {} more", count(n, "namespace")),
+        };
+        let line = format!("By namespace: {}{more}", shown.join(", "));
+        let _ = writeln!(out, "  {}", wrap(&line, width, 2, 16));
+    }
+}
+
+/// Passed controls over judged ones (pass and fail), as a percentage; `-` when none was judged.
+fn score(pass: usize, fail: usize) -> String {
+    match pass + fail {
+        0 => "-".into(),
+        n => format!("{:.1}%", 100.0 * pass as f64 / n as f64),
+    }
+}
+
+/// Orders names as people do: runs of digits by their value (`billing2` before `billing10`).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let dx = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let dy = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (nx, ny) = (&x[..dx], &y[..dy]);
+                // Leading zeros aside, a longer run of digits is a larger number.
+                let tx = nx
+                    .iter()
+                    .position(|&c| c != b'0')
+                    .map_or(&nx[dx..], |i| &nx[i..]);
+                let ty = ny
+                    .iter()
+                    .position(|&c| c != b'0')
+                    .map_or(&ny[dy..], |i| &ny[i..]);
+                let o = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = &x[dx..];
+                y = &y[dy..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
 /// Renders the report.
 pub fn render(report: &Report, opts: TableOptions) -> String {
     let mut out = String::new();
-    let controls = opts.controls && report.compliance.is_some();
-    if !opts.findings && controls {
-        // Controls only (`--view controls`).
+    // A run that read nothing and met input errors has no findings to speak of: saying "No
+    // findings." above the errors read as a clean result.
+    let read_nothing = report.scan.resources == 0
+        && report
+            .collection_issues
+            .iter()
+            .any(|i| i.level == crate::snapshot::IssueLevel::Error);
+    if !opts.findings || (report.findings.is_empty() && read_nothing) {
+        // Controls or the summary only (`--view controls`, `--view summary`).
     } else if report.findings.is_empty() {
         out.push_str("No findings.\n");
     } else if report.findings.len() > LARGE_TABLE {
         render_lines(report, opts, &mut out);
+    } else if opts.columns() < WIDE || report.findings.len() > MANY {
+        render_compact(report, opts, &mut out);
     } else {
         let layout = Layout::of(report);
         let mut t = new_table(opts);
@@ -444,8 +735,14 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         let s = &c.summary;
         let _ = writeln!(
             out,
-            "Controls: {} total — {} pass, {} fail, {} manual, {} not assessed; assessed coverage {:.1}%",
-            s.total, s.pass, s.fail, s.manual, s.not_assessed, s.assessed_coverage
+            "Controls: {} total — {} pass, {} fail, {} manual, {} not assessed; score {}; assessed coverage {:.1}%",
+            s.total,
+            s.pass,
+            s.fail,
+            s.manual,
+            s.not_assessed,
+            score(s.pass, s.fail),
+            s.assessed_coverage
         );
     }
 
@@ -467,6 +764,9 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             .filter(|i| i.level == crate::snapshot::IssueLevel::Error)
             .count();
 
+    if opts.summary {
+        render_summary(report, opts, &mut out);
+    }
     let s = &report.summary;
     let by_sev: Vec<String> = Severity::DESCENDING
         .iter()
@@ -478,11 +778,10 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             )
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "\nScanned {} resources with {} checks in {:.2}s: {} failed ({}), {} passed{}{}{}{}.",
-        report.scan.resources,
-        report.scan.checks_run,
+    let footer = format!(
+        "Scanned {} with {} in {:.2}s: {} failed ({}), {} passed{}{}{}{}.",
+        count(report.scan.resources, "resource"),
+        count(report.scan.checks_run, "check"),
         report.scan.duration_ms as f64 / 1000.0,
         s.failed,
         by_sev.join(", "),
@@ -508,6 +807,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             String::new()
         },
     );
+    let _ = writeln!(out, "\n{}", wrap(&footer, opts.columns(), 0, 2));
     if !report.scan.checks_skipped.is_empty() {
         let ids: Vec<&str> = report
             .scan
@@ -515,7 +815,8 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             .iter()
             .map(|c| c.id.as_str())
             .collect();
-        let _ = writeln!(out, "Not run (not configured): {}.", ids.join(", "));
+        let line = format!("Not run (not configured): {}.", ids.join(", "));
+        let _ = writeln!(out, "{}", wrap(&line, opts.columns(), 0, 2));
     }
     if let Some(b) = &report.baseline {
         let _ = writeln!(
@@ -557,7 +858,28 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::clip;
+    use super::{clip, natural_cmp, wrap};
+
+    #[test]
+    fn names_sort_as_people_read_them_and_lines_wrap_at_words() {
+        let mut names = vec!["billing10", "billing2", "api", "billing02x", "billing1"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            ["api", "billing1", "billing2", "billing02x", "billing10"]
+        );
+        let w = wrap("container web runs as root in namespace shop", 20, 2, 6);
+        assert_eq!(
+            w,
+            "container web runs\n      as root in\n      namespace shop"
+        );
+        assert!(w.lines().all(|l| l.chars().count() <= 20));
+        // A word longer than the line stays whole.
+        assert_eq!(
+            wrap("ServiceAccount/a-very-long-name x", 10, 0, 2),
+            "ServiceAccount/a-very-long-name\n  x"
+        );
+    }
 
     #[test]
     fn cells_are_cut_and_control_characters_shown_as_question_marks() {

@@ -47,6 +47,7 @@ pub fn command(dir: &Path, home: &Path, args: &[&str]) -> Command {
         "AWS_CONFIG_FILE",
         "AWS_SHARED_CREDENTIALS_FILE",
         "AWS_ENDPOINT_URL",
+        "COLUMNS",
     ] {
         c.env_remove(var);
     }
@@ -61,6 +62,48 @@ pub fn output(cmd: &mut Command) -> Out {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs a command with its standard output on a pseudo-terminal `columns` wide (Python's pty
+/// module does the terminal work), as a person at a terminal of that size runs it. Standard
+/// error stays a pipe. The terminal's `\r\n` line ends are read back as `\n`.
+pub fn in_terminal(cmd: &Command, columns: u16) -> Out {
+    const DRIVER: &str = r#"
+import fcntl, os, pty, struct, subprocess, sys, termios
+cols = int(sys.argv[1])
+master, slave = pty.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
+p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=slave)
+os.close(slave)
+out = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+sys.stdout.buffer.write(out)
+sys.exit(p.wait())
+"#;
+    let mut py = Command::new("python3");
+    py.args(["-c", DRIVER, &columns.to_string()])
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdin(Stdio::null());
+    if let Some(dir) = cmd.get_current_dir() {
+        py.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => py.env(k, v),
+            None => py.env_remove(k),
+        };
+    }
+    let mut out = output(&mut py);
+    out.stdout = out.stdout.replace("\r\n", "\n");
+    out
 }
 
 /// `plimsoll ARGS` in `dir`, which is also its HOME.
