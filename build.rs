@@ -1,6 +1,9 @@
 //! Embeds the built-in catalogue (`policies/**/*.rego`, without `cases/`) and the benchmark
 //! definitions (`benchmarks/*.yaml`) into the binary, so a single file carries everything a scan
-//! needs. The generated module lists `(relative path, contents)` pairs in sorted order.
+//! needs. The generated module lists `(relative path, contents)` pairs in sorted order. Also
+//! embeds one failing and one passing case input per check (`plimsoll explain` shows them), a
+//! digest of the catalogue and benchmarks, and the commit the binary was built from (both in
+//! `--version`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -47,6 +50,76 @@ fn emit(name: &str, root: &Path, exts: &[&str], code: &mut String) {
     let _ = writeln!(code, "];");
 }
 
+/// The first `fail-*` and the first `pass-*` case of every check directory under `dir`: their
+/// `input.*` file.
+fn examples(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries.iter().filter(|p| p.is_dir()) {
+        if path.file_name().is_some_and(|n| n == "cases") {
+            for prefix in ["fail-", "pass-"] {
+                let first = entries_of(path).into_iter().find(|c| {
+                    c.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(prefix))
+                });
+                if let Some(input) = first.and_then(|c| {
+                    entries_of(&c)
+                        .into_iter()
+                        .find(|f| f.file_stem().is_some_and(|s| s == "input"))
+                }) {
+                    out.push(input);
+                }
+            }
+        } else {
+            examples(path, out);
+        }
+    }
+}
+
+fn entries_of(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// FNV-1a, 64 bits: names the catalogue a binary carries (not a security digest: the files
+/// are compiled in, nothing is verified against it).
+fn fnv(bytes: &[u8], mut h: u64) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+/// The commit HEAD names, when built from a git checkout with git at hand.
+fn commit(manifest_dir: &Path) -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(manifest_dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
+        // Rebuild when HEAD moves: the file HEAD, and the branch it names.
+        let dir = manifest_dir.join(dir);
+        println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
+        if let Some(r) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            println!("cargo:rerun-if-changed={}", dir.join(r).display());
+        }
+    }
+    git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into())
+}
+
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
@@ -62,6 +135,50 @@ fn main() {
         &manifest_dir.join("benchmarks"),
         &["yaml"],
         &mut code,
+    );
+    let mut inputs = Vec::new();
+    examples(&manifest_dir.join("policies"), &mut inputs);
+    let _ = writeln!(
+        code,
+        "pub(crate) static EXAMPLE_FILES: &[(&str, &str)] = &["
+    );
+    for file in inputs {
+        let rel = file
+            .strip_prefix(&manifest_dir)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_str!({:?})),",
+            file.display().to_string()
+        );
+    }
+    let _ = writeln!(code, "];");
+    // The digest of what the binary carries: every embedded catalogue and benchmark file.
+    let mut files = Vec::new();
+    collect(&manifest_dir.join("policies"), &["rego"], &mut files);
+    collect(&manifest_dir.join("benchmarks"), &["yaml"], &mut files);
+    files.sort();
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for f in &files {
+        let rel = f.strip_prefix(&manifest_dir).unwrap_or(f);
+        h = fnv(rel.to_string_lossy().as_bytes(), h);
+        h = fnv(&std::fs::read(f).unwrap_or_default(), h);
+    }
+    let _ = writeln!(
+        code,
+        "pub(crate) const CATALOGUE_DIGEST: &str = \"{h:016x}\";"
+    );
+    let commit = commit(&manifest_dir);
+    let _ = writeln!(code, "pub(crate) const COMMIT: &str = {commit:?};");
+    let version = format!(
+        "{} (commit {commit}, catalogue {h:016x})",
+        std::env::var("CARGO_PKG_VERSION").unwrap_or_default()
+    );
+    let _ = writeln!(
+        code,
+        "/// The crate version, the commit and the catalogue digest (`--version`).\npub const VERSION: &str = {version:?};"
     );
     if let Err(e) = std::fs::write(out_dir.join("embedded.rs"), code) {
         panic!("cannot write embedded.rs: {e}");

@@ -8,7 +8,13 @@ use std::path::PathBuf;
 
 /// Compliance scanner for Kubernetes, EKS, ECS and Docker against CIS benchmarks.
 #[derive(Debug, Parser)]
-#[command(name = "plimsoll", version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(
+    name = "plimsoll",
+    version = crate::embedded::VERSION,
+    about,
+    long_about = None,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
@@ -52,6 +58,17 @@ pub enum Command {
     Waivers(WaiversCommand),
     /// List recorded runs with their counts (the state store).
     History(HistoryArgs),
+    /// Describe one check: what it looks for, how to fix it, its benchmark controls, and an
+    /// input that fails and one that passes.
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard
+    /// output.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `plimsoll man | man -l -`.
+    Man,
     /// Compare two snapshots (resources) or two JSON reports (findings); no store needed.
     /// Exit 0 when they do not differ, 1 when they do.
     Diff(DiffArgs),
@@ -381,6 +398,29 @@ pub struct CollectArgs {
     /// Write the snapshot to FILE (atomically) instead of standard output.
     #[arg(short, long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `plimsoll explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The check id (`PLM-K8S-0001`; case does not matter).
+    #[arg(value_name = "CHECK-ID")]
+    pub id: String,
+    /// Also look in the checks in DIR (repeatable).
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// How `explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// For a person.
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 /// `plimsoll policies ...`.

@@ -1285,3 +1285,66 @@ fn builtin_cases_run_from_any_directory() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains(" 0 failed"), "{}", out.stdout);
 }
+
+/// `explain` describes a check for a person (and as JSON): severity, kinds, benchmark
+/// controls, what it checks, the fix, and a failing and a passing input from its cases.
+/// Completions, the manual page and `--version` (commit and catalogue digest) come from the
+/// same binary.
+#[test]
+fn explain_completions_man_and_version() {
+    let out = run(&["explain", "plm-k8s-0001"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for needle in [
+        "PLM-K8S-0001  Containers do not run privileged\n",
+        "Severity:    high\n",
+        "cis-kubernetes-1.12 5.2.2 (Level 1)",
+        "How to fix it:\n  Remove securityContext.privileged",
+        "An input that fails (policies/kubernetes/privileged-container/cases/fail-",
+        "An input that passes (policies/kubernetes/privileged-container/cases/pass-",
+        "privileged: true",
+    ] {
+        assert!(
+            out.stdout.contains(needle),
+            "{needle:?} in:\n{}",
+            out.stdout
+        );
+    }
+    let json = run(&["explain", "PLM-K8S-0001", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["id"], "PLM-K8S-0001");
+    let outcomes: Vec<&str> = v["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["fail", "pass"]);
+
+    let missing = run(&["explain", "PLM-K8S-9"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no check PLM-K8S-9") && missing.stderr.contains("PLM-K8S-0001"),
+        "{}",
+        missing.stderr
+    );
+
+    let bash = run(&["completions", "bash"]);
+    assert_eq!(bash.code, 0);
+    assert!(bash.stdout.contains("_plimsoll()") && bash.stdout.contains("explain"));
+    let man = run(&["man"]);
+    assert!(man.stdout.contains(".TH plimsoll 1") && man.stdout.contains("explain"));
+
+    let version = run(&["--version"]);
+    let line = version.stdout.trim();
+    assert!(
+        line.starts_with(concat!("plimsoll ", env!("CARGO_PKG_VERSION"), " (commit ")),
+        "{line}"
+    );
+    let digest = line
+        .rsplit_once("catalogue ")
+        .map(|(_, d)| d.trim_end_matches(')'));
+    assert!(
+        digest.is_some_and(|d| d.len() == 16 && d.chars().all(|c| c.is_ascii_hexdigit())),
+        "{line}"
+    );
+}

@@ -189,6 +189,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Waivers(WaiversCommand::Audit(args)) => waivers::audit(args, colour),
         Command::History(args) => history::run(args, colour),
         Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => policies::explain(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "plimsoll", &mut out);
+            write_output(None, &String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::Success)
+        }
+        Command::Man => {
+            let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| Failure::usage(anyhow::anyhow!("cannot render the manual: {e}")))?;
+            write_output(None, &String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::Success)
+        }
     }
 }
 

@@ -201,3 +201,185 @@ pub(super) fn test(dirs: &[PathBuf]) -> Result<ExitCode, Failure> {
         ExitCode::Success
     })
 }
+
+/// What `explain` prints as JSON: the check as `policies list` gives it, with its benchmark
+/// controls and examples.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Explained<'a> {
+    #[serde(flatten)]
+    check: CheckOut<'a>,
+    examples: Vec<Example>,
+}
+
+/// A case input of a check.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Example {
+    /// `fail` or `pass`.
+    outcome: &'static str,
+    /// Where it is (`policies/.../cases/fail-x/input.yaml`).
+    file: String,
+    /// Its text.
+    input: String,
+}
+
+/// Lines of an example shown before "…".
+const EXAMPLE_LINES: usize = 60;
+
+/// `plimsoll explain CHECK-ID`.
+pub(super) fn explain(args: &crate::cli::ExplainArgs) -> Result<ExitCode, Failure> {
+    let catalogue = crate::engine::compile::load(&args.policies).map_err(Failure::usage)?;
+    let Some(c) = catalogue
+        .checks
+        .iter()
+        .find(|c| c.meta.id.eq_ignore_ascii_case(&args.id))
+    else {
+        let near: Vec<&str> = catalogue
+            .checks
+            .iter()
+            .map(|c| c.meta.id.as_str())
+            .filter(|id| {
+                let (a, b) = (id.to_ascii_uppercase(), args.id.to_ascii_uppercase());
+                a.starts_with(b.get(..b.len().min(8)).unwrap_or(""))
+            })
+            .take(5)
+            .collect();
+        return Err(Failure::usage(anyhow::anyhow!(
+            "no check {} (see `plimsoll policies list`){}",
+            args.id,
+            match near.is_empty() {
+                true => String::new(),
+                false => format!("; similar: {}", near.join(", ")),
+            }
+        )));
+    };
+    let refs = Benchmarks::builtin().map_err(Failure::usage)?.references();
+    let examples = examples_of(c);
+    let check = CheckOut {
+        id: &c.meta.id,
+        title: &c.meta.title,
+        description: &c.meta.description,
+        severity: c.meta.severity,
+        kinds: &c.meta.kinds,
+        inventory: &c.meta.inventory,
+        parameters: &c.meta.parameters,
+        manual: c.meta.manual,
+        cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
+        remediation: &c.meta.remediation,
+        builtin: c.builtin,
+        file: &c.file,
+    };
+    let text = match args.format {
+        crate::cli::ExplainFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&Explained { check, examples }).unwrap_or_default()
+        ),
+        crate::cli::ExplainFormat::Text => explain_text(&check, &examples),
+    };
+    write_output(None, &text)?;
+    Ok(ExitCode::Success)
+}
+
+fn explain_text(c: &CheckOut<'_>, examples: &[Example]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  {}", c.id, c.title);
+    let _ = writeln!(out, "Severity:    {}", c.severity);
+    let _ = writeln!(out, "Applies to:  {}", c.kinds.join(", "));
+    if !c.parameters.is_empty() {
+        let _ = writeln!(
+            out,
+            "Parameters:  {} (set them in plimsoll.yaml `parameters:` or with --param)",
+            c.parameters.join(", ")
+        );
+    }
+    if c.manual {
+        let _ = writeln!(
+            out,
+            "Manual:      a person decides; the check reports MANUAL"
+        );
+    }
+    let _ = writeln!(out, "Defined in:  {}", c.file);
+    if !c.cis.is_empty() {
+        let _ = writeln!(out, "Benchmarks:");
+        for r in &c.cis {
+            let _ = writeln!(out, "  {} {} (Level {})", r.benchmark, r.control, r.level);
+        }
+    }
+    let _ = writeln!(out, "\nWhat it checks:\n  {}", c.description.trim());
+    let _ = writeln!(out, "\nHow to fix it:\n  {}", c.remediation.trim());
+    for e in examples {
+        let _ = writeln!(
+            out,
+            "\nAn input that {} ({}):",
+            match e.outcome {
+                "fail" => "fails",
+                _ => "passes",
+            },
+            e.file
+        );
+        let lines: Vec<&str> = e.input.lines().collect();
+        for l in lines.iter().take(EXAMPLE_LINES) {
+            let _ = writeln!(out, "  {l}");
+        }
+        if lines.len() > EXAMPLE_LINES {
+            let _ = writeln!(out, "  … ({} more lines)", lines.len() - EXAMPLE_LINES);
+        }
+    }
+    out
+}
+
+/// The first failing and the first passing case of a check: embedded for built-in checks, read
+/// from its `cases/` directory for a user's.
+fn examples_of(c: &crate::policy::Check) -> Vec<Example> {
+    let mut found = Vec::new();
+    if c.builtin {
+        let dir = c.file.rsplit_once('/').map_or("", |(d, _)| d);
+        let prefix = format!("{dir}/cases/");
+        for (path, text) in crate::embedded::example_files() {
+            if let Some(rest) = path.strip_prefix(&prefix)
+                && !rest.contains("/cases/")
+            {
+                found.push((path.to_string(), text.to_string()));
+            }
+        }
+    } else if let Some(dir) = &c.dir {
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        cases.sort();
+        for prefix in ["fail-", "pass-"] {
+            let case = cases.iter().find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+            });
+            let input = case.and_then(|c| {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(c)
+                    .map(|r| r.flatten().map(|e| e.path()).collect())
+                    .unwrap_or_default();
+                files.sort();
+                files
+                    .into_iter()
+                    .find(|f| f.file_stem().is_some_and(|s| s == "input"))
+            });
+            if let Some(f) = input
+                && let Ok(text) = std::fs::read_to_string(&f)
+            {
+                found.push((f.display().to_string(), text));
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(file, input)| Example {
+            outcome: match file.contains("/cases/fail-") {
+                true => "fail",
+                false => "pass",
+            },
+            file,
+            input,
+        })
+        .collect()
+}

@@ -550,7 +550,7 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
         if failing.len() > SUMMARY_CHECKS {
             let _ = writeln!(
                 out,
-                "    … and {} more failing (the JSON report lists every check)",
+                "    … and {} more failing (`plimsoll explain CHECK-ID` describes any check)",
                 failing.len() - SUMMARY_CHECKS
             );
         }
