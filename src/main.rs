@@ -14,10 +14,14 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn init_tracing(verbose: u8) {
+/// Logging on stderr. Without `-v`, only Plimsoll's own warnings and errors: a library's log
+/// lines are about its internals (an unreachable API server made kube print five `ERROR` lines
+/// before Plimsoll's one clear message), so they appear from `-v` on. Colour only when stderr
+/// is a terminal and colour is allowed: log files got escape codes.
+fn init_tracing(verbose: u8, colour: bool) {
     let default = match verbose {
-        0 => "warn",
-        1 => "info",
+        0 => "plimsoll=warn",
+        1 => "warn,plimsoll=info",
         2 => "debug",
         _ => "trace",
     };
@@ -34,6 +38,7 @@ fn init_tracing(verbose: u8) {
     });
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(colour && std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .without_time();
     let _ = tracing_subscriber::registry()
@@ -60,7 +65,8 @@ fn quiet_library_backtraces() {
 fn main() -> std::process::ExitCode {
     quiet_library_backtraces();
     let cli = Cli::parse();
-    init_tracing(cli.verbose);
+    let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    init_tracing(cli.verbose, colour);
     // One TLS crypto provider for the whole process, chosen before any client is built:
     // with more than one compiled in (kube uses ring; the AWS SDK brings aws-lc-rs) rustls
     // cannot choose and the first connection would panic.

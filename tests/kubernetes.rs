@@ -546,6 +546,28 @@ fn rejected_credentials_unreachable_servers_and_tls_failures_exit_3() {
         "{}",
         out.stderr
     );
+    // One message: kube's own log lines (five `ERROR failed with error` here) only with -v,
+    // and no colour codes in a stderr that is not a terminal, even when colour is allowed.
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    let args = [
+        "-v",
+        "scan",
+        "--kubeconfig",
+        good.to_str().unwrap(),
+        "--request-timeout",
+        "2",
+    ];
+    let verbose = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .env_remove("KUBECONFIG")
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(stderr.contains("failed with error"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
 }
 
 #[test]
