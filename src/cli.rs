@@ -78,8 +78,9 @@ pub enum Command {
 #[derive(Debug, Args, Default)]
 #[command(next_help_heading = "State (run history and drift)")]
 pub struct StateArgs {
-    /// The state store (SQLite) [default: $XDG_STATE_HOME/plimsoll/state.db, or
-    /// ~/.local/state/plimsoll/state.db].
+    /// The state store (SQLite). Default, for runs that read a cluster, an engine, an account
+    /// or a host: $XDG_STATE_HOME/plimsoll/state.db, or ~/.local/state/plimsoll/state.db.
+    /// File scans record history only when this (or PLIMSOLL_STATE) is given.
     #[arg(long = "state", value_name = "PATH", env = "PLIMSOLL_STATE")]
     pub state: Option<PathBuf>,
     /// Do not read or record run history (no drift).
@@ -128,8 +129,9 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Manifest files, directories (recursive), snapshot files, or - for standard input.
-    /// Optional when a cluster is given (--kubeconfig, --context, --all-contexts, --in-cluster).
-    #[arg(value_name = "INPUT", required_unless_present_any = CLUSTER_FLAGS)]
+    /// Without any input or source flag: the current context of the kubeconfig (KUBECONFIG or
+    /// ~/.kube/config), as kubectl would.
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
     /// Live clusters.
     #[command(flatten)]
@@ -168,22 +170,6 @@ pub struct ConfigArgs {
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
 }
-
-/// The flags that select a live cluster; any of them makes INPUT optional.
-const CLUSTER_FLAGS: [&str; 12] = [
-    "kubeconfig",
-    "contexts",
-    "all_contexts",
-    "in_cluster",
-    "docker",
-    "docker_host",
-    "host_root",
-    "containerd",
-    "aws",
-    "profile",
-    "regions",
-    "all_regions",
-];
 
 /// Which Docker engine (or Podman's compatible API) to read.
 #[derive(Debug, Args, Default, Clone)]
@@ -313,9 +299,17 @@ pub struct PolicyArgs {
     /// Benchmark profile level: 1, or 2 (Level 2 includes Level 1). Default: 2 (all controls).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2), requires = "benchmark")]
     pub level: Option<u8>,
-    /// Run only these checks (repeatable).
+    /// Run only these checks (repeatable; a pattern such as `PLM-K8S-00*` selects several;
+    /// case does not matter). Overrides the configuration's check lists.
     #[arg(long = "check", value_name = "ID")]
     pub checks: Vec<String>,
+    /// Never run these checks (repeatable; patterns; case does not matter).
+    #[arg(long = "skip-check", value_name = "ID")]
+    pub skip_checks: Vec<String>,
+    /// Run only the checks of these severities (comma-separated or repeated, e.g.
+    /// `--severity critical,high`; after plimsoll.yaml's severity changes).
+    #[arg(long = "severity", value_name = "LEVEL", value_delimiter = ',', value_parser = clap::value_parser!(crate::finding::Severity))]
+    pub severities: Vec<crate::finding::Severity>,
     /// Set a policy parameter, visible as data.config.KEY; VALUE is YAML
     /// (e.g. allowedRegistries='[ghcr.io/acme, registry.example.com]').
     #[arg(long = "param", value_name = "KEY=VALUE")]
@@ -382,9 +376,9 @@ pub struct GateArgs {
 /// `plimsoll collect`.
 #[derive(Debug, Args)]
 pub struct CollectArgs {
-    /// Manifest files, directories (recursive), or - for standard input. Optional when a
-    /// cluster is given.
-    #[arg(value_name = "INPUT", required_unless_present_any = CLUSTER_FLAGS)]
+    /// Manifest files, directories (recursive), or - for standard input. Without any input or
+    /// source flag: the current context of the kubeconfig.
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
     /// Live clusters.
     #[command(flatten)]

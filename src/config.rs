@@ -504,6 +504,16 @@ pub fn pattern_matcher(pattern: &str) -> Result<GlobMatcher, String> {
         .map_err(|e| format!("invalid pattern {pattern:?}: {e}"))
 }
 
+/// A glob as [`pattern_matcher`], ignoring case: check ids on the command line
+/// (`--check plm-k8s-0001`), where typing the case of an id is friction, not meaning.
+pub fn id_matcher(pattern: &str) -> Result<GlobMatcher, String> {
+    globset::GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| format!("invalid pattern {pattern:?}: {e}"))
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")

@@ -1348,3 +1348,58 @@ fn explain_completions_man_and_version() {
         "{line}"
     );
 }
+
+/// Choosing checks from the command line: `--check` patterns in any case, `--skip-check`,
+/// `--severity`; a pattern that matches nothing is a usage error, not an empty run.
+#[test]
+fn checks_are_chosen_by_pattern_severity_and_skip() {
+    let demo = root().join("fixtures/demo");
+    let demo = demo.to_str().unwrap();
+    let ids = |extra: &[&str]| -> Vec<(String, String)> {
+        let args = [
+            &[
+                "scan",
+                demo,
+                "--no-state",
+                "--format",
+                "json",
+                "--exit-zero",
+            ],
+            extra,
+        ]
+        .concat();
+        let out = run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    c["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let some = ids(&["--check", "plm-k8s-000*"]);
+    assert_eq!(some.len(), 9, "{some:?}");
+    assert!(some.iter().all(|(id, _)| id.starts_with("PLM-K8S-000")));
+    let fewer = ids(&["--check", "plm-k8s-000*", "--skip-check", "PLM-K8S-0001"]);
+    assert_eq!(fewer.len(), 8);
+    assert!(!fewer.iter().any(|(id, _)| id == "PLM-K8S-0001"));
+    let serious = ids(&["--severity", "critical,high"]);
+    assert!(!serious.is_empty());
+    assert!(
+        serious.iter().all(|(_, s)| s == "critical" || s == "high"),
+        "{serious:?}"
+    );
+    let all = ids(&[]);
+    assert!(all.len() > serious.len() + 50);
+    for (flag, pattern) in [("--check", "PLM-NOPE-*"), ("--skip-check", "plm-x")] {
+        let out = run(&["scan", demo, "--no-state", flag, pattern]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("no such check"), "{}", out.stderr);
+    }
+}

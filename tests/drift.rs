@@ -257,18 +257,45 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
 }
 
 #[test]
-fn the_first_run_of_a_scope_counts_every_finding_as_new() {
+fn the_first_recorded_run_of_a_scope_is_its_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "k8s/web.yaml", WEB);
+    // No history: nothing can be called new, so the gate on new findings passes, and says why.
     let out = scan_json(d, &["--fail-on", "new"]);
-    assert_eq!(out.code, 1, "no history is not a pass");
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("every finding counts as new"),
+        out.stderr
+            .contains("this run is its baseline, so no finding counts as new"),
         "{}",
         out.stderr
     );
-    // The default store lives under XDG_STATE_HOME (here HOME/.local/state).
+    let first = report(&out);
+    assert!(!first["findings"].as_array().unwrap().is_empty());
+    assert!(
+        first["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f.get("baselineState").is_none()),
+        "no finding is marked on the first run"
+    );
+    assert_eq!(first["drift"]["new"], 0);
+    // The same input again: nothing new. A new finding afterwards fails the gate.
+    assert_eq!(scan_json(d, &["--fail-on", "new"]).code, 0);
+    write(d, "k8s/job.yaml", JOB);
+    let third = scan_json(d, &["--fail-on", "new"]);
+    assert_eq!(third.code, 1, "{}", third.stderr);
+    assert!(
+        report(&third)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["baselineState"] == "new" && f["resource"]["name"] == "once")
+    );
+
+    // A scan of files keeps no history unless asked: no default store, and `--fail-on new`
+    // then needs a baseline or --state.
     let default = run(
         d,
         &[
@@ -281,7 +308,29 @@ fn the_first_run_of_a_scope_counts_every_finding_as_new() {
         ],
     );
     assert_eq!(default.code, 0, "{}", default.stderr);
-    assert!(d.join(".local/state/plimsoll/state.db").is_file());
+    assert!(!d.join(".local/state/plimsoll/state.db").exists());
+    let unasked = run(d, &["scan", "k8s", "--no-config", "--fail-on", "new"]);
+    assert_eq!(unasked.code, 2);
+    assert!(
+        unasked.stderr.contains("--state PATH"),
+        "{}",
+        unasked.stderr
+    );
+    // PLIMSOLL_STATE asks for it.
+    let mut asked = bin_command(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--exit-zero",
+            "-o",
+            "/dev/null",
+        ],
+    );
+    asked.env("PLIMSOLL_STATE", d.join("asked.db"));
+    assert_eq!(support::bin::output(&mut asked).code, 0);
+    assert!(d.join("asked.db").is_file());
     let none = run(
         d,
         &[
@@ -694,10 +743,11 @@ fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let first = run(d, &args);
     assert_eq!(
-        first.code, 1,
-        "first run: every high finding is new\n{}",
+        first.code, 0,
+        "the first night is the scope's baseline: no history is not a failure\n{}",
         first.stderr
     );
+    assert!(first.stderr.contains("this run is its baseline"), "{}", first.stderr);
     let second = run(d, &args);
     assert_eq!(
         second.code, 0,

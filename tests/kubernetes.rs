@@ -990,3 +990,39 @@ fn proxy_url_in_the_kubeconfig_is_used() {
     assert!(proxy.tunnels() >= 1, "no CONNECT tunnel through the proxy");
     assert!(!server.log().is_empty());
 }
+
+/// `plimsoll scan` with nothing named scans the current context of the kubeconfig, as kubectl
+/// would, and says so; with no kubeconfig either, it is a usage error naming what can be
+/// scanned. The cluster's run is recorded by default (live), with the current context's scope.
+#[test]
+fn a_scan_with_no_input_reads_the_current_context() {
+    let (_server, home, kubeconfig) = start(Behaviour::default());
+    std::fs::create_dir_all(home.path().join(".kube")).unwrap();
+    std::fs::copy(&kubeconfig, home.path().join(".kube/config")).unwrap();
+    let out = plimsoll(home.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no input given: scanning the current context of")
+            && out.stderr.contains(".kube/config"),
+        "{}",
+        out.stderr
+    );
+    let report = json(&out);
+    assert!(
+        failures(&report)
+            .iter()
+            .any(|(_, id)| id.starts_with("k8s/prod/")),
+        "the cluster's findings"
+    );
+    assert!(home.path().join(".local/state/plimsoll/state.db").is_file());
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = plimsoll(empty.path(), &["scan"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nothing to scan") && out.stderr.contains("--context"),
+        "{}",
+        out.stderr
+    );
+}

@@ -92,7 +92,18 @@ pub(crate) fn cluster_options(
     })
 }
 
+/// The kubeconfig kubectl would read: the first existing file of `KUBECONFIG`, else
+/// `~/.kube/config` when it exists.
+fn default_kubeconfig() -> Option<std::path::PathBuf> {
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        return std::env::split_paths(&list).find(|p| p.is_file());
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    Some(std::path::Path::new(&home).join(".kube/config")).filter(|p| p.is_file())
+}
+
 /// The sources the flags name, as the pipeline takes them. `progress`: bars on a terminal.
+/// Naming none scans the kubeconfig's current context (or is a usage error without one).
 pub(crate) fn sources(
     inputs: &[String],
     cluster: &crate::cli::ClusterArgs,
@@ -100,7 +111,32 @@ pub(crate) fn sources(
     aws: &crate::cli::AwsArgs,
     progress: bool,
 ) -> Result<crate::pipeline::Sources, Failure> {
-    let cluster_opts = cluster_options(cluster, progress)?;
+    let mut cluster_opts = cluster_options(cluster, progress)?;
+    let nothing_named = inputs.is_empty()
+        && !cluster_opts.wanted()
+        && !docker.wanted()
+        && docker.containerd.is_none()
+        && docker.host_root.is_none()
+        && !aws.wanted();
+    if nothing_named {
+        // As kubectl: no input means the current context of the kubeconfig, when there is one.
+        match default_kubeconfig() {
+            Some(path) => {
+                tracing::warn!(
+                    "no input given: scanning the current context of {} (name files, --context or --all-contexts to choose)",
+                    path.display()
+                );
+                cluster_opts.current_context = true;
+            }
+            None => {
+                return Err(Failure::usage(anyhow::anyhow!(
+                    "nothing to scan: name manifest files or directories (- for standard input), \
+                     a cluster (--context, --kubeconfig, --in-cluster; no kubeconfig was found in \
+                     KUBECONFIG or ~/.kube/config), --docker, --containerd or --aws"
+                )));
+            }
+        }
+    }
     let timeout = cluster_opts.request_timeout;
     let docker_opts = docker
         .wanted()

@@ -166,7 +166,11 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         &req.catalogue,
         &req.benchmarks,
         benchmark.as_ref().map(|(id, level)| (id.as_str(), *level)),
-        &req.policy.checks,
+        &pipeline::select::Filters {
+            only: req.policy.checks.clone(),
+            skip: req.policy.skip_checks.clone(),
+            severities: req.policy.severities.clone(),
+        },
         &params,
         &req.config,
     )?;
@@ -216,19 +220,20 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         .clone()
         .or_else(|| config.parsed.baseline.clone());
     let exit_zero = args.gate.exit_zero || config.gate.exit_zero.unwrap_or(false);
+    let sources = super::sources(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
     // The state store is opened before collecting: a locked or damaged store fails in a
     // second, not after a cluster scan.
-    let store = open_state(&args.state)?;
+    let store = open_state(&args.state, sources.live())?;
     if fail_on.new_only && baseline.is_none() && store.is_none() {
-        let why = "needs a baseline: --baseline REPORT (a JSON report of an earlier scan) or \
-                   the state store (not with --no-state)";
+        let why = "needs a baseline: --baseline REPORT (a JSON report of an earlier scan), or \
+                   run history: --state PATH (file scans keep none unless asked; not with \
+                   --no-state)";
         // Say where `new` was asked for: the flag, or the line of plimsoll.yaml.
         return Err(Failure::usage(match args.gate.fail_on {
             Some(_) => anyhow!("--fail-on new {why}"),
             None => anyhow!(config.invalid("gate.failOn", format!("`new` {why}"))),
         }));
     }
-    let sources = super::sources(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
     let mut plan = plan(PlanRequest {
         config,
         catalogue,
@@ -335,10 +340,12 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     Ok(code)
 }
 
-/// Opens the state store the flags point at; None with `--no-state`, or when no default
-/// location exists (no HOME).
-pub(crate) fn open_state(args: &StateArgs) -> Result<Option<Store>, Failure> {
-    if args.no_state {
+/// Opens the state store the flags point at. By default (no `--state`, no `PLIMSOLL_STATE`)
+/// only for a run that reads something live: a cluster, an engine, an account, a host. A file
+/// scan keeps no history unless asked (a pre-commit hook made a new scope for every set of
+/// staged files). None with `--no-state`, or when no default location exists (no HOME).
+pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Option<Store>, Failure> {
+    if args.no_state || (args.state.is_none() && !live) {
         return Ok(None);
     }
     let path = match args.state.clone().or_else(store::default_path) {

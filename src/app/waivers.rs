@@ -84,8 +84,14 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let selection =
-            pipeline::select::select(&catalogue, &benchmarks, None, &[], &params, &config)?;
+        let selection = pipeline::select::select(
+            &catalogue,
+            &benchmarks,
+            None,
+            &pipeline::select::Filters::default(),
+            &params,
+            &config,
+        )?;
         let plan = pipeline::Plan {
             sources: pipeline::Sources {
                 inputs: args.inputs.clone(),

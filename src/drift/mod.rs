@@ -243,6 +243,10 @@ pub fn compare(
         }),
         ..Drift::default()
     };
+    // The first recorded run of a scope is its baseline: without history nothing can be said
+    // to be new, so nothing is marked new, and `--fail-on new` passes (a scheduled job must
+    // not fail its first night for having no history).
+    let first = previous.is_none();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut findings = Vec::new();
     // First-seen times are few: one shared copy each.
@@ -260,14 +264,14 @@ pub fn compare(
         if let Some((fp, _)) = known {
             seen.insert(fp.as_str());
         }
-        if f.status == Status::Fail {
+        if f.status == Status::Fail && !first {
             if known.is_some() {
                 drift.persisting += 1;
             } else {
                 drift.new += 1;
             }
         }
-        if mark {
+        if mark && !first {
             f.baseline_state = Some(if known.is_some() {
                 BaselineState::Unchanged
             } else {

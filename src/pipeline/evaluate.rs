@@ -320,7 +320,7 @@ fn drift(
             .is_some_and(|d| d.previous_run.is_none())
     {
         tracing::warn!(
-            "no earlier run of this scope in {}: every finding counts as new",
+            "no earlier run of this scope in {}: this run is its baseline, so no finding counts as new",
             store.path()
         );
     }

@@ -68,6 +68,18 @@ pub struct Sources {
     pub host_root: Option<PathBuf>,
 }
 
+impl Sources {
+    /// Whether anything live is read (a cluster, an engine, an account, a host): what run
+    /// history is kept for by default. Files alone are not: their drift is their diff.
+    pub fn live(&self) -> bool {
+        self.cluster.wanted()
+            || self.docker.is_some()
+            || self.containerd.is_some()
+            || self.aws.is_some()
+            || self.host_root.is_some()
+    }
+}
+
 /// Everything a run needs, validated: the configuration file is parsed once, the catalogue
 /// loaded and checked against it, the checks chosen, parameters merged, waivers and baseline
 /// read. Building one can fail (exit 2); running one only on its input.

@@ -19,18 +19,50 @@ pub struct Selection {
     pub skipped: Vec<SkippedCheck>,
 }
 
+/// The command line's choice of checks.
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    /// `--check`: run only the checks these match (ids or patterns, any case). Explicit: it
+    /// overrides the configuration's lists, and a manual heuristic named by its exact id runs.
+    pub only: Vec<String>,
+    /// `--skip-check`: never the checks these match.
+    pub skip: Vec<String>,
+    /// `--severity`: only checks of these severities (after the configuration's remapping).
+    pub severities: Vec<crate::finding::Severity>,
+}
+
 /// Chooses checks from the catalogue: by benchmark and level, by `--check`, by the
-/// configuration's enable/disable lists, and drops those whose parameters are not configured
-/// (templates are off until configured). `--check` is explicit and overrides the
-/// configuration's lists.
+/// configuration's enable/disable lists, by `--skip-check` and `--severity`, and drops those
+/// whose parameters are not configured (templates are off until configured). `--check` is
+/// explicit and overrides the configuration's lists. A pattern that matches no check is a
+/// usage error: a misspelt id must not quietly select nothing.
 pub fn select(
     catalogue: &Catalogue,
     benchmarks: &Benchmarks,
     benchmark: Option<(&str, u8)>,
-    checks: &[String],
+    filters: &Filters,
     config: &serde_json::Map<String, serde_json::Value>,
     file: &Config,
 ) -> Result<Selection, PipelineError> {
+    let compile = |flag: &str, patterns: &[String]| {
+        patterns
+            .iter()
+            .map(|p| {
+                let m = crate::config::id_matcher(p)
+                    .map_err(|e| PipelineError::Usage(format!("{flag} {p}: {e}").into()))?;
+                if !catalogue.checks.iter().any(|c| m.is_match(&c.meta.id)) {
+                    return Err(PipelineError::Usage(
+                        format!("{flag} {p}: no such check (see `plimsoll policies list`)").into(),
+                    ));
+                }
+                Ok(m)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let only = compile("--check", &filters.only)?;
+    let skip = compile("--skip-check", &filters.skip)?;
+    let named = |id: &str| filters.only.iter().any(|p| p.eq_ignore_ascii_case(id));
+    let checks = &filters.only;
     let mut wanted: Vec<usize> = (0..catalogue.checks.len()).collect();
     let references = benchmarks.references();
     let matches = crate::config::any_match;
@@ -44,15 +76,8 @@ pub fn select(
             .collect();
         wanted.retain(|&i| mapped.contains(catalogue.checks[i].meta.id.as_str()));
     }
-    if !checks.is_empty() {
-        for id in checks {
-            if catalogue.get(id).is_none() {
-                return Err(PipelineError::Usage(
-                    format!("--check {id}: no such check (see `plimsoll policies list`)").into(),
-                ));
-            }
-        }
-        wanted.retain(|&i| checks.contains(&catalogue.checks[i].meta.id));
+    if !only.is_empty() {
+        wanted.retain(|&i| matches(&only, &catalogue.checks[i].meta.id));
     } else {
         let in_benchmarks = |id: &str, benches: &[globset::GlobMatcher]| {
             references
@@ -76,13 +101,22 @@ pub fn select(
             enabled && !benchmark_off && !matches(disable_c, id)
         });
     }
+    wanted.retain(|&i| {
+        let meta = &catalogue.checks[i].meta;
+        !matches(&skip, &meta.id)
+            && (filters.severities.is_empty() || filters.severities.contains(&meta.severity))
+    });
     let mut run = Vec::new();
     let mut skipped = Vec::new();
     for i in wanted {
         let meta = &catalogue.checks[i].meta;
-        // A heuristic for a manual control runs only when named: explicitly with --check, or
+        // A heuristic for a manual control runs only when named: by its id with --check, or
         // by an enable pattern of plimsoll.yaml.
-        if meta.manual && checks.is_empty() && !matches(&file.parsed.checks.enable, &meta.id) {
+        let asked = match checks.is_empty() {
+            true => matches(&file.parsed.checks.enable, &meta.id),
+            false => named(&meta.id),
+        };
+        if meta.manual && !asked {
             skipped.push(SkippedCheck {
                 id: meta.id.clone(),
                 reason: format!(

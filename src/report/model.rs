@@ -113,8 +113,8 @@ pub struct BaselineInfo {
 pub struct Drift {
     /// The scope runs are grouped by (sources: cluster context and server, manifest paths).
     pub scope: String,
-    /// The run compared with; absent on the first recorded run of the scope (every finding
-    /// is then new).
+    /// The run compared with; absent on the first recorded run of the scope, which is its
+    /// baseline (no finding is then new, and none carries a `baselineState`).
     pub previous_run: Option<PreviousRun>,
     /// Failing findings not in the previous run.
     pub new: usize,

@@ -54,6 +54,9 @@ pub struct ClusterOptions {
     pub backoff: Duration,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Scan the default kubeconfig's current context though no flag named a cluster (a scan
+    /// given no input at all, as kubectl would).
+    pub current_context: bool,
 }
 
 impl Default for ClusterOptions {
@@ -71,6 +74,7 @@ impl Default for ClusterOptions {
             retries: 4,
             backoff: Duration::from_millis(250),
             progress: false,
+            current_context: false,
         }
     }
 }
@@ -82,6 +86,7 @@ impl ClusterOptions {
             || !self.contexts.is_empty()
             || self.all_contexts
             || self.in_cluster
+            || self.current_context
     }
 }
 
