@@ -142,6 +142,9 @@ pub struct ScanArgs {
     /// An AWS account.
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Which namespaces.
+    #[command(flatten)]
+    pub namespaces: NamespaceArgs,
     /// Policy selection.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -204,7 +207,11 @@ pub struct DockerArgs {
     pub containerd: Option<PathBuf>,
     /// Only this containerd namespace (repeatable): moby (Docker), k8s.io (Kubernetes),
     /// default (nerdctl).
-    #[arg(long = "namespace", value_name = "NS", requires = "containerd")]
+    #[arg(
+        long = "containerd-namespace",
+        value_name = "NS",
+        requires = "containerd"
+    )]
     pub namespaces: Vec<String>,
 }
 
@@ -284,6 +291,19 @@ pub struct ClusterArgs {
     /// API requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+}
+
+/// Which namespaces' Kubernetes objects are judged.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Namespaces (Kubernetes)")]
+pub struct NamespaceArgs {
+    /// Judge only the objects of this namespace (repeatable; patterns such as `team-*`).
+    /// Cluster-scoped objects (ClusterRoles, Nodes, Namespaces) are still judged.
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    pub include: Vec<String>,
+    /// Leave out the objects of this namespace (repeatable; patterns).
+    #[arg(long = "exclude-namespace", value_name = "NS")]
+    pub exclude: Vec<String>,
 }
 
 /// Which checks run and with what parameters.

@@ -1403,3 +1403,66 @@ fn checks_are_chosen_by_pattern_severity_and_skip() {
         assert!(out.stderr.contains("no such check"), "{}", out.stderr);
     }
 }
+
+/// `-n/--namespace` and `--exclude-namespace` (patterns) choose the namespaces whose objects
+/// are judged, in the first pass (kinds other checks read) and the streamed rest alike;
+/// cluster-scoped objects are still judged.
+#[test]
+fn namespaces_are_chosen_with_n_and_exclude_namespace() {
+    let cluster = root().join("fixtures/cluster");
+    let cluster = cluster.to_str().unwrap();
+    let scan = |extra: &[&str]| -> serde_json::Value {
+        let args = [
+            &[
+                "scan",
+                cluster,
+                "--no-state",
+                "--format",
+                "json",
+                "--exit-zero",
+            ],
+            extra,
+        ]
+        .concat();
+        let out = run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let namespaces = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["resource"]["namespace"].as_str().map(str::to_string))
+            .collect()
+    };
+    // Cluster-scoped findings other than about Namespace objects: (check, resource id).
+    let cluster_scoped = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["resource"]["id"].is_string() && f["resource"]["namespace"].is_null())
+            .filter(|f| f["resource"]["kind"] != "Namespace")
+            .map(|f| format!("{} {}", f["checkId"], f["resource"]["id"]))
+            .collect()
+    };
+    let all = scan(&[]);
+    assert!(namespaces(&all).len() >= 3, "{:?}", namespaces(&all));
+    let legacy = scan(&["-n", "legacy"]);
+    assert_eq!(namespaces(&legacy), ["legacy".to_string()].into());
+    // Namespace objects count as their own namespace's.
+    let namespace_objects: Vec<&str> = legacy["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource"]["kind"] == "Namespace")
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert!(namespace_objects.iter().all(|n| *n == "legacy"), "{namespace_objects:?}");
+    assert!(legacy["scan"]["resources"].as_u64() < all["scan"]["resources"].as_u64());
+    assert_eq!(cluster_scoped(&legacy), cluster_scoped(&all));
+    let no_kube = scan(&["--exclude-namespace", "kube-*"]);
+    assert!(!namespaces(&no_kube).iter().any(|n| n.starts_with("kube-")));
+    assert!(namespaces(&no_kube).contains("legacy"));
+}

@@ -233,7 +233,7 @@ fn containerd_specs_are_judged_and_agree_with_the_engine_api() {
             "--no-host-facts",
             "--containerd",
             socket,
-            "--namespace",
+            "--containerd-namespace",
             "moby",
             "--no-config",
             "--no-state",
@@ -303,7 +303,7 @@ fn a_missing_namespace_is_reported_and_a_missing_socket_is_an_input_error() {
             "scan",
             "--containerd",
             socket,
-            "--namespace",
+            "--containerd-namespace",
             "k8s.io",
             "--no-config",
             "--no-state",
@@ -317,9 +317,22 @@ fn a_missing_namespace_is_reported_and_a_missing_socket_is_an_input_error() {
         "{}",
         out.stderr
     );
-    let bad = plimsoll(d, &["scan", "--containerd", socket, "--namespace", "a/b"]);
+    let bad = plimsoll(
+        d,
+        &[
+            "scan",
+            "--containerd",
+            socket,
+            "--containerd-namespace",
+            "a/b",
+        ],
+    );
     assert_eq!(bad.code, 2, "{}", bad.stderr);
-    assert!(bad.stderr.contains("--namespace \"a/b\""), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("--containerd-namespace \"a/b\""),
+        "{}",
+        bad.stderr
+    );
 
     let gone = d.join("gone.sock");
     let gone = gone.to_str().unwrap();

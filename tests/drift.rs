@@ -747,7 +747,11 @@ fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
         "the first night is the scope's baseline: no history is not a failure\n{}",
         first.stderr
     );
-    assert!(first.stderr.contains("this run is its baseline"), "{}", first.stderr);
+    assert!(
+        first.stderr.contains("this run is its baseline"),
+        "{}",
+        first.stderr
+    );
     let second = run(d, &args);
     assert_eq!(
         second.code, 0,

@@ -143,6 +143,7 @@ pub(crate) struct PlanRequest<'a> {
     pub(crate) baseline: Option<std::path::PathBuf>,
     pub(crate) keep_passes: bool,
     pub(crate) store: Option<Store>,
+    pub(crate) namespaces: pipeline::Namespaces,
 }
 
 /// Validates a request into a plan: the time limit, parameters (the configuration's, then
@@ -197,6 +198,7 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         keep_passes: req.keep_passes,
         store: req.store,
         ends_process: true,
+        namespaces: req.namespaces,
     })
 }
 
@@ -244,6 +246,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         baseline,
         keep_passes: outputs.iter().any(|(f, _)| *f == ReportFormat::Junit),
         store,
+        namespaces: pipeline::Namespaces::new(&args.namespaces.include, &args.namespaces.exclude)?,
     })?;
     let Scanned {
         mut report,

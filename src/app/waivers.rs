@@ -110,6 +110,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             store: None,
             keep_passes: false,
             ends_process: true,
+            namespaces: Default::default(),
             config,
             catalogue,
             benchmarks,

@@ -58,7 +58,9 @@ pub struct ContainerdOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ContainerdError {
     /// A namespace name that containerd would refuse.
-    #[error("--namespace {0:?}: not a containerd namespace name (letters, digits, '.', '_', '-')")]
+    #[error(
+        "--containerd-namespace {0:?}: not a containerd namespace name (letters, digits, '.', '_', '-')"
+    )]
     Namespace(String),
 }
 

@@ -80,6 +80,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         snapshot.merge(std::mem::take(&mut s.snapshot));
         present.extend(s.deferred_kinds.iter().cloned());
     }
+    let namespaces = &plan.namespaces;
     present.extend(snapshot.resources.iter().map(|r| r.selector()));
     let mut parse_time = phase.elapsed();
 
@@ -108,6 +109,11 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         phase.elapsed().as_secs_f64(),
         crate::memory::peak()
     );
+    // Other namespaces' objects stay in the inventory (a NetworkPolicy elsewhere still
+    // decides what a cross-namespace check says) but are not judged.
+    if !namespaces.all() {
+        keep_namespaces(namespaces, &mut snapshot.resources, &mut order);
+    }
     let phase = Instant::now();
     let mut judged = Judged::default();
     let for_store = plan.store.is_some();
@@ -130,7 +136,10 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
             let started = Instant::now();
             let offset = snapshot.resources.len();
             let made = prepared.judge_made(&chunk.docs, &|d| {
-                let (resources, order, issues) = d.parse();
+                let (mut resources, mut order, issues) = d.parse();
+                if !namespaces.all() {
+                    keep_namespaces(namespaces, &mut resources, &mut order);
+                }
                 (resources, (order, issues))
             }, &assessed);
             let wall = started.elapsed();
@@ -325,6 +334,19 @@ fn drift(
         );
     }
     Ok(pending)
+}
+
+/// Drops the resources (and their input order, kept beside them) of the namespaces the plan
+/// leaves out.
+fn keep_namespaces<T>(
+    namespaces: &super::Namespaces,
+    resources: &mut Vec<Resource>,
+    order: &mut Vec<T>,
+) {
+    let keep: Vec<bool> = resources.iter().map(|r| namespaces.keeps(r)).collect();
+    let (mut a, mut b) = (keep.iter(), keep.iter());
+    order.retain(|_| a.next().copied().unwrap_or(true));
+    resources.retain(|_| b.next().copied().unwrap_or(true));
 }
 
 /// Documents parsed and judged at a time in a streamed scan: enough for both cores to stay

@@ -112,4 +112,55 @@ pub struct Plan {
     /// The process exits after this run (the CLI): its large intermediate values are left to
     /// the operating system instead of being freed one allocation at a time.
     pub ends_process: bool,
+    /// Which namespaces' Kubernetes objects are judged (`-n`, `--exclude-namespace`).
+    pub namespaces: Namespaces,
+}
+
+/// `-n/--namespace` and `--exclude-namespace`: the namespaces whose Kubernetes objects a run
+/// judges. Objects of other namespaces are not judged nor counted as scanned, but stay in the
+/// inventory cross-resource checks read; a Namespace object belongs to the namespace it
+/// names; other cluster-scoped objects and other sources are always judged.
+#[derive(Debug, Default)]
+pub struct Namespaces {
+    /// Keep only these (empty: every namespace).
+    pub include: Vec<globset::GlobMatcher>,
+    /// Never these.
+    pub exclude: Vec<globset::GlobMatcher>,
+}
+
+impl Namespaces {
+    /// The filter the flags describe; a pattern that does not compile is a usage error.
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Namespaces, PipelineError> {
+        let compile = |flag: &str, list: &[String]| {
+            list.iter()
+                .map(|p| {
+                    crate::config::pattern_matcher(p)
+                        .map_err(|e| PipelineError::Usage(format!("{flag} {p}: {e}").into()))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Namespaces {
+            include: compile("--namespace", include)?,
+            exclude: compile("--exclude-namespace", exclude)?,
+        })
+    }
+
+    /// Whether nothing is filtered.
+    pub fn all(&self) -> bool {
+        self.include.is_empty() && self.exclude.is_empty()
+    }
+
+    /// Whether `r` is judged.
+    pub fn keeps(&self, r: &crate::snapshot::Resource) -> bool {
+        if r.source != crate::snapshot::Source::Kubernetes {
+            return true;
+        }
+        let ns = match (r.kind(), r.namespace()) {
+            ("Namespace", _) => r.name(),
+            (_, Some(ns)) => ns,
+            (_, None) => return true,
+        };
+        let any = crate::config::any_match;
+        (self.include.is_empty() || any(&self.include, ns)) && !any(&self.exclude, ns)
+    }
 }
