@@ -84,11 +84,50 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     present.extend(snapshot.resources.iter().map(|r| r.selector()));
     let mut parse_time = phase.elapsed();
 
+    // Only the checks of the platforms the run read appear in its outputs: a manifest scan
+    // has no Docker, ECS or EKS checks. They stay in a benchmark's roll-up, NOT_ASSESSED.
+    let platforms = super::select::scanned_platforms(sources, &present, &snapshot.issues);
+    let applies = |i: &usize| super::select::applies(&catalogue.checks[*i].meta, &platforms);
+    let selected: Vec<usize> = selection.run.iter().copied().filter(applies).collect();
+    let skipped: Vec<_> = selection
+        .skipped
+        .iter()
+        .filter(|s| {
+            catalogue
+                .get(&s.id)
+                .is_none_or(|c| super::select::applies(&c.meta, &platforms))
+        })
+        .cloned()
+        .collect();
+    let not_scanned: Vec<(String, String)> = selection
+        .run
+        .iter()
+        .filter(|i| !applies(i))
+        .map(|&i| &catalogue.checks[i].meta)
+        .chain(
+            selection
+                .skipped
+                .iter()
+                .filter_map(|s| catalogue.get(&s.id).map(|c| &c.meta))
+                .filter(|m| !super::select::applies(m, &platforms)),
+        )
+        .map(|m| {
+            let wanted: BTreeSet<&str> = m
+                .kinds
+                .iter()
+                .filter_map(|k| k.split_once('/').map(|(p, _)| p))
+                .collect();
+            let wanted: Vec<&str> = wanted.into_iter().collect();
+            (
+                m.id.clone(),
+                format!("nothing from {} was scanned", wanted.join(" or ")),
+            )
+        })
+        .collect();
     // Collection issues that make checks NOT_ASSESSED name kinds; only live sources and
     // snapshot files (read in the first pass) record those.
-    let gaps = super::select::not_assessed(catalogue, &selection.run, &snapshot);
-    let evaluated: Vec<usize> = selection
-        .run
+    let gaps = super::select::not_assessed(catalogue, &selected, &snapshot);
+    let evaluated: Vec<usize> = selected
         .iter()
         .copied()
         .filter(|i| !gaps.iter().any(|(n, _, partial)| n == i && !partial))
@@ -230,7 +269,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         fail_on_new: plan.fail_on.new_only,
         resources: snapshot.resources.len(),
         checks_run: evaluated.len(),
-        checks_skipped: selection.skipped.clone(),
+        checks_skipped: skipped,
         policy_digest: crate::finding::fingerprint(
             &selection
                 .run
@@ -264,7 +303,8 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     let input = ReportInput {
         catalogue,
         snapshot: &snapshot,
-        selected: &selection.run,
+        selected: &selected,
+        not_scanned: &not_scanned,
         outcomes,
         passes: &judged.passes,
         passes_counted: passes_counted.as_deref().unwrap_or_default(),

@@ -153,6 +153,60 @@ pub fn select(
     Ok(Selection { run, skipped })
 }
 
+/// The platforms a run reads (`kubernetes`, `eks`, `docker`, ...): those of the sources it
+/// was asked to read (files are Kubernetes manifests or snapshots), of every kind present in
+/// its input (`present`: selectors, snapshot files included), and of the kinds its collection
+/// problems name. A check of another platform does not apply to the run.
+pub fn scanned_platforms(
+    sources: &super::Sources,
+    present: &BTreeSet<String>,
+    issues: &[crate::snapshot::CollectionIssue],
+) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    let mut add = |p: &str| {
+        out.insert(p.to_string());
+    };
+    if !sources.inputs.is_empty() || sources.cluster.wanted() {
+        add("kubernetes");
+    }
+    if sources.docker.is_some() {
+        add("docker");
+    }
+    if sources.containerd.is_some() {
+        add("containerd");
+    }
+    if let Some(aws) = &sources.aws {
+        for p in ["eks", "ecs", "ecr"] {
+            add(p);
+        }
+        if aws.include_kubernetes {
+            add("kubernetes");
+        }
+    }
+    if sources.host_root.is_some() {
+        add("host");
+    }
+    let selectors = present.iter().map(String::as_str).chain(
+        issues
+            .iter()
+            .flat_map(|i| i.kinds.iter().map(String::as_str)),
+    );
+    for sel in selectors {
+        if let Some((platform, _)) = sel.split_once('/') {
+            add(platform);
+        }
+    }
+    out
+}
+
+/// Whether a check reads a kind of one of the `platforms` a run scanned.
+pub fn applies(meta: &crate::policy::Metadata, platforms: &BTreeSet<String>) -> bool {
+    meta.kinds.iter().any(|k| {
+        k.split_once('/')
+            .is_some_and(|(p, _)| platforms.contains(p))
+    })
+}
+
 /// Checks that cannot be (fully) assessed because a kind they need was not collected: the
 /// check's index, the reasons, and whether the gap is partial (some objects of the kind were
 /// collected, e.g. one node's kubelet did not answer). A partial check still runs on what was

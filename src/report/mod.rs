@@ -28,8 +28,12 @@ pub struct ReportInput<'a> {
     pub catalogue: &'a Catalogue,
     /// The evaluated snapshot.
     pub snapshot: &'a Snapshot<Assessed>,
-    /// The checks selected for the run, evaluated or not (catalogue indices).
+    /// The checks selected for the run that apply to what it scanned, evaluated or not
+    /// (catalogue indices).
     pub selected: &'a [usize],
+    /// Checks selected but of a platform the run did not scan: (id, why). Not in the report's
+    /// checks; a benchmark's controls count them NOT_ASSESSED with the reason.
+    pub not_scanned: &'a [(String, String)],
     /// Engine outcomes other than passes.
     pub outcomes: &'a [Outcome],
     /// Passing (check, resource) pairs, when `keep_passes`.
@@ -89,10 +93,15 @@ fn tallies(report: &Report) -> HashMap<String, CheckTally> {
 /// count that depends on it are added afterwards, by the pipeline.
 pub fn build(input: ReportInput<'_>) -> Report {
     let (waivers, benchmark, baseline) = (input.waivers.clone(), input.benchmark, input.baseline);
+    let not_scanned = input.not_scanned;
     let mut report = findings(input);
     report.waivers = waivers;
     if let Some((bench, level)) = benchmark {
-        report.compliance = Some(crate::compliance::roll_up(bench, level, &tallies(&report)));
+        let mut tallies = tallies(&report);
+        for (id, why) in not_scanned {
+            tallies.entry(id.clone()).or_default().not_assessed = Some(why.clone());
+        }
+        report.compliance = Some(crate::compliance::roll_up(bench, level, &tallies));
     }
     if let Some(b) = baseline {
         b.apply(&mut report);
