@@ -1396,7 +1396,12 @@ fn checks_are_chosen_by_pattern_severity_and_skip() {
         "{serious:?}"
     );
     let all = ids(&[]);
-    assert!(all.len() > serious.len() + 10, "{} {}", all.len(), serious.len());
+    assert!(
+        all.len() > serious.len() + 10,
+        "{} {}",
+        all.len(),
+        serious.len()
+    );
     for (flag, pattern) in [("--check", "PLM-NOPE-*"), ("--skip-check", "plm-x")] {
         let out = run(&["scan", demo, "--no-state", flag, pattern]);
         assert_eq!(out.code, 2, "{}", out.stderr);
@@ -1525,5 +1530,74 @@ fn outputs_list_the_checks_of_the_platforms_scanned() {
             .unwrap()
             .contains("nothing from eks was scanned"),
         "{eks_control}"
+    );
+}
+
+/// Parameters are checked against what the checks declare: a name no check reads (with the
+/// closest known name), or a value of another type (a string where a list belongs flagged the
+/// very registry it meant to allow), is one clear line and exit 2; in plimsoll.yaml it names
+/// the line.
+#[test]
+fn parameters_are_checked_against_the_checks_that_read_them() {
+    let demo = root().join("fixtures/demo");
+    let demo = demo.to_str().unwrap();
+    let scalar = run(&[
+        "scan",
+        demo,
+        "--no-state",
+        "--param",
+        "allowedRegistries=ghcr.io/acme",
+    ]);
+    assert_eq!(scalar.code, 2);
+    assert_eq!(
+        scalar.stderr.trim(),
+        "error: --param allowedRegistries: must be a list (e.g. allowedRegistries='[a, b]'), not \"ghcr.io/acme\""
+    );
+    let typo = run(&[
+        "scan",
+        demo,
+        "--no-state",
+        "--param",
+        "allowedRegistry=[ghcr.io/acme]",
+    ]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("--param allowedRegistry: no check reads this parameter (did you mean allowedRegistries?)"),
+        "{}",
+        typo.stderr
+    );
+    let good = run(&[
+        "scan",
+        demo,
+        "--no-state",
+        "--format",
+        "json",
+        "--exit-zero",
+        "--param",
+        "allowedRegistries=[ghcr.io/acme]",
+    ]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let v: serde_json::Value = serde_json::from_str(&good.stdout).unwrap();
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "PLM-K8S-0026"),
+        "the template runs once configured"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plimsoll.yaml"),
+        "parameters:\n  eksMinimumVersion: 1.33\n",
+    )
+    .unwrap();
+    let file = run_in(dir.path(), &["scan", demo, "--no-state"], None);
+    assert_eq!(file.code, 2);
+    assert!(
+        file.stderr
+            .contains("plimsoll.yaml:2:3: parameters.eksMinimumVersion: must be a string"),
+        "{}",
+        file.stderr
     );
 }

@@ -63,6 +63,14 @@ pub(crate) fn load_config(
     config
         .validate(&check_ids, &bench_ids)
         .map_err(Failure::usage)?;
+    for (name, value) in &config.parameters {
+        if let Some(problem) = pipeline::select::parameter_problem(&catalogue, name, value) {
+            return Err(Failure::usage(config.invalid(
+                &format!("parameters.{name}"),
+                format!("parameters.{name}: {problem}"),
+            )));
+        }
+    }
     // Severity remaps, in the order that lets an exact id win over a pattern.
     for (m, severity) in &config.parsed.severity {
         for c in catalogue
@@ -157,7 +165,13 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    params.extend(parse_params(&req.policy.params)?);
+    let given = parse_params(&req.policy.params)?;
+    for (name, value) in &given {
+        if let Some(problem) = pipeline::select::parameter_problem(&req.catalogue, name, value) {
+            return Err(Failure::usage(anyhow!("--param {name}: {problem}")));
+        }
+    }
+    params.extend(given);
     let benchmark = req
         .policy
         .benchmark

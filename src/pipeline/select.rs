@@ -153,6 +153,93 @@ pub fn select(
     Ok(Selection { run, skipped })
 }
 
+/// What is wrong with one given parameter, against the checks of the catalogue: a name no
+/// check declares (in `parameters` or `options`), or a value of another type than declared.
+/// A misspelt name was accepted silently, and `allowedRegistries=ghcr.io/acme` (a string where
+/// a list belongs) flagged the very registry it meant to allow.
+pub fn parameter_problem(
+    catalogue: &Catalogue,
+    name: &str,
+    value: &serde_json::Value,
+) -> Option<String> {
+    let declared = catalogue
+        .checks
+        .iter()
+        .map(|c| &c.meta)
+        .filter(|m| m.parameters.iter().chain(&m.options).any(|p| p == name))
+        .collect::<Vec<_>>();
+    if declared.is_empty() {
+        let mut known: Vec<&str> = catalogue
+            .checks
+            .iter()
+            .flat_map(|c| c.meta.parameters.iter().chain(&c.meta.options))
+            .map(String::as_str)
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        let near = known.iter().find(|k| {
+            let common = k
+                .chars()
+                .zip(name.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            k.eq_ignore_ascii_case(name)
+                || strsim_close(k, name)
+                || common + 2 >= k.chars().count().min(name.chars().count())
+        });
+        return Some(format!(
+            "no check reads this parameter{}; known: {}",
+            near.map(|n| format!(" (did you mean {n}?)"))
+                .unwrap_or_default(),
+            known.join(", ")
+        ));
+    }
+    let ty = declared.iter().find_map(|m| m.parameter_types.get(name))?;
+    (!ty.admits(value)).then(|| {
+        let example = match ty.as_str() {
+            "list" => format!("{name}='[a, b]'"),
+            "object" => format!("{name}='{{key: value}}'"),
+            "number" => format!("{name}=3"),
+            "boolean" => format!("{name}=true"),
+            _ => format!("{name}=text"),
+        };
+        format!(
+            "must be a {} (e.g. {example}), not {}",
+            ty.as_str(),
+            serde_json::to_string(value).unwrap_or_default()
+        )
+    })
+}
+
+/// Whether two names differ by at most one edit (a typo).
+fn strsim_close(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
 /// The platforms a run reads (`kubernetes`, `eks`, `docker`, ...): those of the sources it
 /// was asked to read (files are Kubernetes manifests or snapshots), of every kind present in
 /// its input (`present`: selectors, snapshot files included), and of the kinds its collection

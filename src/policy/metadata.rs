@@ -4,6 +4,7 @@
 use crate::finding::Severity;
 use crate::snapshot::Source;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Metadata of one check, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,11 @@ pub struct Metadata {
     pub remediation: String,
     /// `data.config` keys the check needs; it is not run until all are configured.
     pub parameters: Vec<String>,
+    /// `data.config` keys the check reads when set, with a default otherwise.
+    pub options: Vec<String>,
+    /// The type declared for a parameter or option (`allowedRegistries: list`); a value of
+    /// another type is a usage error, not a silently different verdict.
+    pub parameter_types: BTreeMap<String, ParamType>,
     /// A heuristic for a control CIS assesses manually: off unless named (`--check`,
     /// `checks.enable`), so a judgement call never fails a hardened cluster by default.
     pub manual: bool,
@@ -54,11 +60,95 @@ struct RawCustom {
     inventory: Vec<String>,
     remediation: String,
     #[serde(default)]
-    parameters: Vec<String>,
+    parameters: Vec<RawParam>,
+    #[serde(default)]
+    options: Vec<RawParam>,
     #[serde(default)]
     manual: bool,
     #[serde(default)]
     needs: Vec<String>,
+}
+
+/// A parameter declaration: `name`, or `name: type`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawParam {
+    Name(String),
+    Typed(BTreeMap<String, String>),
+}
+
+/// The type of a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// true or false.
+    Boolean,
+    /// A list (`[a, b]`).
+    List,
+    /// A mapping (`{key: value}`).
+    Object,
+}
+
+impl ParamType {
+    /// The word used in metadata and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Number => "number",
+            ParamType::Boolean => "boolean",
+            ParamType::List => "list",
+            ParamType::Object => "object",
+        }
+    }
+
+    /// Whether `v` is of this type.
+    pub fn admits(self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        matches!(
+            (self, v),
+            (ParamType::String, V::String(_))
+                | (ParamType::Number, V::Number(_))
+                | (ParamType::Boolean, V::Bool(_))
+                | (ParamType::List, V::Array(_))
+                | (ParamType::Object, V::Object(_))
+        )
+    }
+}
+
+/// Splits declarations into names and the types given.
+fn params(
+    raw: Vec<RawParam>,
+    key: &str,
+    types: &mut BTreeMap<String, ParamType>,
+) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    for p in raw {
+        match p {
+            RawParam::Name(n) => names.push(n),
+            RawParam::Typed(m) => {
+                for (n, t) in m {
+                    let ty = match t.as_str() {
+                        "string" => ParamType::String,
+                        "number" => ParamType::Number,
+                        "boolean" => ParamType::Boolean,
+                        "list" => ParamType::List,
+                        "object" => ParamType::Object,
+                        other => {
+                            return Err(format!(
+                                "custom.{key}: {n}: unknown type {other:?} (string, number, boolean, list, object)"
+                            ));
+                        }
+                    };
+                    types.insert(n.clone(), ty);
+                    names.push(n);
+                }
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// A metadata problem, with the file line it concerns.
@@ -236,6 +326,17 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             });
         }
     }
+    let mut parameter_types = BTreeMap::new();
+    let parameters =
+        params(c.parameters, "parameters", &mut parameter_types).map_err(|m| MetadataError {
+            line: at("parameters"),
+            message: m,
+        })?;
+    let options =
+        params(c.options, "options", &mut parameter_types).map_err(|m| MetadataError {
+            line: at("options"),
+            message: m,
+        })?;
     Ok(Metadata {
         title: raw.title.trim().to_string(),
         description: raw.description.trim().to_string(),
@@ -244,7 +345,9 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
         kinds: c.kinds,
         inventory: c.inventory,
         remediation: c.remediation.trim().to_string(),
-        parameters: c.parameters,
+        parameters,
+        options,
+        parameter_types,
         manual: c.manual,
         needs: c.needs,
         id_line: at("id"),

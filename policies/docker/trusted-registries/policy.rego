@@ -6,7 +6,7 @@
 #   id: PLM-DKR-0027
 #   severity: high
 #   kinds: [docker/Container]
-#   parameters: [allowedRegistries]
+#   parameters: [allowedRegistries: list]
 #   remediation: "Mirror the image into an allowed registry and run it from there, or add the registry to allowedRegistries."
 package plimsoll.docker.trusted_registries
 

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecr/Repository]
 #   needs: [data.latestImage]
+#   options: [ecrFailOnSeverities: list]
 #   remediation: "Rebuild the image on patched bases and push it; scan on push so the next image is checked."
 package plimsoll.ecr.latest_image_findings
 

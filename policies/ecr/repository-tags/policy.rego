@@ -7,7 +7,7 @@
 #   severity: low
 #   kinds: [ecr/Repository]
 #   needs: [data.tags]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the repository with every key in awsRequiredTags."
 package plimsoll.ecr.repository_tags
 

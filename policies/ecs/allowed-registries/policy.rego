@@ -6,7 +6,7 @@
 #   id: PLM-ECS-0028
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
-#   parameters: [allowedRegistries]
+#   parameters: [allowedRegistries: list]
 #   remediation: "Mirror the image into an allowed registry (your ECR)."
 package plimsoll.ecs.allowed_registries
 

@@ -6,7 +6,7 @@
 #   id: PLM-ECS-0051
 #   severity: low
 #   kinds: [ecs/Cluster]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the cluster with every key in awsRequiredTags."
 package plimsoll.ecs.cluster_tags
 

@@ -6,6 +6,7 @@
 #   id: PLM-ECS-0041
 #   severity: medium
 #   kinds: [ecs/Service]
+#   options: [ecsFargatePlatformVersion: string]
 #   remediation: "Set platformVersion to LATEST and redeploy."
 package plimsoll.ecs.fargate_platform_version
 

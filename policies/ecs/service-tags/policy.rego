@@ -6,7 +6,7 @@
 #   id: PLM-ECS-0042
 #   severity: low
 #   kinds: [ecs/Service]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the service with every key in awsRequiredTags."
 package plimsoll.ecs.service_tags
 

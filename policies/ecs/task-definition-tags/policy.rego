@@ -6,7 +6,7 @@
 #   id: PLM-ECS-0030
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the task definition with every key in awsRequiredTags."
 package plimsoll.ecs.task_definition_tags
 

@@ -6,6 +6,7 @@
 #   id: PLM-EKS-0050
 #   severity: high
 #   kinds: [eks/AccessEntry]
+#   options: [eksAdminPrincipals: list]
 #   remediation: "Associate a narrower access policy (AmazonEKSEditPolicy, namespace-scoped), or list the principal in eksAdminPrincipals with the reason."
 package plimsoll.eks.access_cluster_admin
 

@@ -6,7 +6,7 @@
 #   id: PLM-EKS-0008
 #   severity: low
 #   kinds: [eks/Cluster]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the cluster with every key in awsRequiredTags."
 package plimsoll.eks.cluster_tags
 

@@ -6,7 +6,7 @@
 #   id: PLM-EKS-0031
 #   severity: low
 #   kinds: [eks/FargateProfile]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the profile with every key in awsRequiredTags."
 package plimsoll.eks.fargate_tags
 

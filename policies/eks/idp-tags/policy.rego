@@ -6,7 +6,7 @@
 #   id: PLM-EKS-0060
 #   severity: low
 #   kinds: [eks/IdentityProviderConfig]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the identity provider config with every key in awsRequiredTags."
 package plimsoll.eks.idp_tags
 

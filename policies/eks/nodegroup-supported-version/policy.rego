@@ -6,6 +6,7 @@
 #   id: PLM-EKS-0023
 #   severity: high
 #   kinds: [eks/Nodegroup]
+#   options: [eksMinimumVersion: string]
 #   remediation: "Update the node group (and first the control plane if needed)."
 package plimsoll.eks.nodegroup_supported_version
 

@@ -6,7 +6,7 @@
 #   id: PLM-EKS-0024
 #   severity: low
 #   kinds: [eks/Nodegroup]
-#   parameters: [awsRequiredTags]
+#   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the node group with every key in awsRequiredTags."
 package plimsoll.eks.nodegroup_tags
 

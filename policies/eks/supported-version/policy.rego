@@ -6,6 +6,7 @@
 #   id: PLM-EKS-0007
 #   severity: high
 #   kinds: [eks/Cluster]
+#   options: [eksMinimumVersion: string]
 #   remediation: "Upgrade the control plane (one minor version at a time), then the node groups."
 package plimsoll.eks.supported_version
 

@@ -9,7 +9,7 @@
 #   id: PLM-K8S-0027
 #   severity: high
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
-#   parameters: [allowedRegistries]
+#   parameters: [allowedRegistries: list]
 #   remediation: Mirror the image into an allowed registry and reference it there, or add the registry to allowedRegistries.
 package plimsoll.kubernetes.allowed_registries
 
