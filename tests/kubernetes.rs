@@ -246,14 +246,21 @@ fn scans_a_cluster_from_a_kubeconfig() {
             .any(|r| r.starts_with("GET /api/v1/pods?limit=2&continue=")),
         "{log:?}"
     );
-    // Secrets as a Table, ConfigMaps as metadata: their values never crossed the wire.
+    // Secrets as a Table, ConfigMaps as metadata, both in the default namespace only (the
+    // one check reading them looks there): their values never crossed the wire.
+    assert!(log.iter().any(|r| {
+        r.contains("/api/v1/namespaces/default/secrets?limit=2&includeObject=Metadata")
+    }));
     assert!(
-        log.iter()
-            .any(|r| r.contains("/api/v1/secrets?limit=2&includeObject=Metadata"))
+        !log.iter().any(
+            |r| r.starts_with("GET /api/v1/secrets") || r.starts_with("GET /api/v1/configmaps")
+        ),
+        "Secrets and ConfigMaps are not listed cluster-wide: {log:?}"
     );
     for secret in [
         "SECRETVALUE",
         "c3VwZXItc2VjcmV0",
+        "dG9rZW4tU0VD",
         "CONFIGMAPSECRETVALUE",
         "sk-live-",
     ] {
@@ -301,7 +308,12 @@ fn collect_then_scan_offline_gives_the_same_findings() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"k8s/prod/-/KubeletConfiguration/node-b"));
-    assert!(ids.contains(&"k8s/prod/shop/Secret/db-password"));
+    assert!(ids.contains(&"k8s/prod/default/Secret/registry-token"));
+    assert!(ids.contains(&"k8s/prod/default/ConfigMap/legacy-settings"));
+    assert!(
+        !ids.contains(&"k8s/prod/shop/Secret/db-password"),
+        "not listed outside default"
+    );
     // aws-auth is read in full; other ConfigMaps are metadata only.
     let aws_auth = snapshot["resources"]
         .as_array()
@@ -319,7 +331,7 @@ fn collect_then_scan_offline_gives_the_same_findings() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "k8s/prod/shop/Secret/db-password")
+        .find(|r| r["id"] == "k8s/prod/default/Secret/registry-token")
         .unwrap();
     assert_eq!(secret["type"], "Opaque");
 
@@ -721,56 +733,102 @@ fn endless_lists_and_oversized_answers_are_stopped() {
 }
 
 #[test]
-fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
-    let text = std::fs::read_to_string(root().join("deploy/kubernetes/rbac.yaml")).unwrap();
-    let role = text
-        .split("\n---")
-        .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
-        .find(|d| d["kind"] == "ClusterRole")
-        .expect("a ClusterRole");
-    let mut granted: Vec<(String, String, String)> = Vec::new();
-    for rule in role["rules"].as_array().unwrap() {
-        let list = |k: &str| -> Vec<String> {
-            rule[k]
-                .as_array()
-                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
-                .unwrap_or_default()
-        };
-        for verb in list("verbs") {
-            assert!(
-                verb == "list" || verb == "get",
-                "read-only role grants {verb}"
-            );
-            for group in list("apiGroups") {
-                for resource in list("resources") {
-                    assert_ne!(resource, "*", "wildcard resource");
-                    granted.push((group.clone(), resource, verb.clone()));
+fn the_deployed_roles_grant_exactly_what_the_collector_reads() {
+    // Grants as (namespace, group, resource, verb); `*` for a ClusterRole's (cluster-wide).
+    type Grant = (String, String, String, String);
+    let grants_in = |file: &str| -> Vec<Grant> {
+        let text = std::fs::read_to_string(root().join("deploy/kubernetes").join(file)).unwrap();
+        let mut granted = Vec::new();
+        for role in text
+            .split("\n---")
+            .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
+            .filter(|d| d["kind"] == "ClusterRole" || d["kind"] == "Role")
+        {
+            let ns = role["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("*")
+                .to_string();
+            assert_eq!(ns == "*", role["kind"] == "ClusterRole");
+            for rule in role["rules"].as_array().unwrap() {
+                let list = |k: &str| -> Vec<String> {
+                    rule[k]
+                        .as_array()
+                        .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                        .unwrap_or_default()
+                };
+                for verb in list("verbs") {
+                    assert!(
+                        verb == "list" || verb == "get",
+                        "read-only role grants {verb}"
+                    );
+                    for group in list("apiGroups") {
+                        for resource in list("resources") {
+                            assert_ne!(resource, "*", "wildcard resource");
+                            // A `get` on ConfigMaps is for named objects only.
+                            if resource == "configmaps" && verb == "get" {
+                                assert_eq!(list("resourceNames"), ["aws-auth"]);
+                            }
+                            granted.push((ns.clone(), group.clone(), resource, verb.clone()));
+                        }
+                    }
                 }
             }
         }
+        granted
+    };
+    let base = grants_in("rbac.yaml");
+    // The default role grants no node proxy (it reaches every kubelet's API: exec included)
+    // and no cluster-wide ConfigMaps or Secrets (whose list returns their data).
+    for (ns, _, resource, _) in &base {
+        assert_ne!(
+            resource, "nodes/proxy",
+            "configz is the opt-in rbac-kubelet.yaml"
+        );
+        if resource == "configmaps" || resource == "secrets" {
+            assert_ne!(ns, "*", "{resource} granted cluster-wide");
+        }
     }
-    let mut needed: Vec<(String, String, String)> =
-        plimsoll::collect::kubernetes::collected_kinds()
-            .into_iter()
-            .map(|k| {
-                (
-                    k.group.to_string(),
-                    k.resource.to_string(),
-                    "list".to_string(),
-                )
-            })
-            .collect();
-    needed.push(("".into(), "nodes/proxy".into(), "get".into()));
-    needed.push(("".into(), "configmaps".into(), "get".into()));
+    let kubelet = grants_in("rbac-kubelet.yaml");
+    assert_eq!(
+        kubelet,
+        [(
+            "*".to_string(),
+            String::new(),
+            "nodes/proxy".to_string(),
+            "get".to_string()
+        )]
+    );
+    let mut granted: Vec<Grant> = base.into_iter().chain(kubelet).collect();
+    let mut needed: Vec<Grant> = plimsoll::collect::kubernetes::collected_kinds()
+        .into_iter()
+        .map(|k| {
+            (
+                k.namespace.unwrap_or("*").to_string(),
+                k.group.to_string(),
+                k.resource.to_string(),
+                "list".to_string(),
+            )
+        })
+        .collect();
+    let grant = |ns: &str, resource: &str, verb: &str| {
+        (
+            ns.to_string(),
+            String::new(),
+            resource.to_string(),
+            verb.to_string(),
+        )
+    };
+    needed.push(grant("*", "nodes/proxy", "get"));
+    needed.push(grant("kube-system", "configmaps", "get"));
     granted.sort();
     needed.sort();
     assert_eq!(
         granted, needed,
-        "deploy/kubernetes/rbac.yaml vs the collector"
+        "deploy/kubernetes/rbac*.yaml vs the collector"
     );
 
     // And the collector really works with only that: every request the scan makes is one of
-    // the granted (group, resource, verb) triples.
+    // the granted (namespace, group, resource, verb), a cluster-wide grant covering them all.
     let (server, home, kubeconfig) = start(Behaviour::default());
     let (out, _) = scan_json(home.path(), &kubeconfig, &[]);
     assert_eq!(out.code, 1, "{}", out.stderr);
@@ -790,14 +848,23 @@ fn the_deployed_cluster_role_grants_exactly_what_the_collector_reads() {
             ["apis", group, "v1" | "v2", rest @ ..] => (*group, rest),
             _ => panic!("unexpected request {request}"),
         };
-        let (resource, verb) = match rest {
-            [plural] => (plural.to_string(), "list"),
-            ["nodes", _, "proxy", "configz"] => ("nodes/proxy".to_string(), "get"),
-            ["namespaces", _, plural, _] => (plural.to_string(), "get"),
+        let (ns, resource, verb) = match rest {
+            [plural] => ("*", plural.to_string(), "list"),
+            ["nodes", _, "proxy", "configz"] => ("*", "nodes/proxy".to_string(), "get"),
+            ["namespaces", ns, plural] => (*ns, plural.to_string(), "list"),
+            ["namespaces", ns, plural, _] => (*ns, plural.to_string(), "get"),
             _ => panic!("unexpected request {request}"),
         };
+        let allowed = |scope: &str| {
+            granted.contains(&(
+                scope.to_string(),
+                group.to_string(),
+                resource.clone(),
+                verb.to_string(),
+            ))
+        };
         assert!(
-            granted.contains(&(group.to_string(), resource.clone(), verb.to_string())),
+            allowed(ns) || allowed("*"),
             "{request} needs {verb} {resource} in group {group:?}, not granted"
         );
     }

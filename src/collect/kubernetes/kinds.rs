@@ -28,6 +28,9 @@ pub(crate) struct KindSpec {
     pub(crate) kind: &'static str,
     /// How it is listed.
     pub(crate) mode: ListMode,
+    /// Listed in this namespace only, not cluster-wide: a kind whose checks look at one
+    /// namespace, so the RBAC grants it there and nowhere else.
+    pub(crate) namespace: Option<&'static str>,
     /// Why Plimsoll reads it (docs and error messages).
     pub(crate) purpose: &'static str,
 }
@@ -42,12 +45,16 @@ impl KindSpec {
         }
     }
 
-    /// The cluster-wide list path (`/api/v1/pods`, `/apis/apps/v1/deployments`).
+    /// The list path: cluster-wide (`/api/v1/pods`, `/apis/apps/v1/deployments`), or in
+    /// the kind's one namespace (`/api/v1/namespaces/default/configmaps`).
     pub(crate) fn list_path(&self) -> String {
-        if self.group.is_empty() {
-            format!("/api/{}/{}", self.version, self.plural)
-        } else {
-            format!("/apis/{}/{}/{}", self.group, self.version, self.plural)
+        let base = match self.group.is_empty() {
+            true => format!("/api/{}", self.version),
+            false => format!("/apis/{}/{}", self.group, self.version),
+        };
+        match self.namespace {
+            Some(ns) => format!("{base}/namespaces/{ns}/{}", self.plural),
+            None => format!("{base}/{}", self.plural),
         }
     }
 
@@ -69,6 +76,7 @@ const fn full(
         plural,
         kind,
         mode: ListMode::Full,
+        namespace: None,
         purpose,
     }
 }
@@ -121,7 +129,10 @@ pub(crate) const KINDS: &[KindSpec] = &[
         plural: "configmaps",
         kind: "ConfigMap",
         mode: ListMode::MetadataOnly,
-        purpose: "default namespace use (metadata only; kube-system/aws-auth in full)",
+        // Only the default-namespace check reads ConfigMaps: listing them cluster-wide would
+        // need a grant that returns every ConfigMap's data.
+        namespace: Some("default"),
+        purpose: "default namespace use, in the default namespace only (metadata only; kube-system/aws-auth in full)",
     },
     KindSpec {
         group: "",
@@ -129,7 +140,8 @@ pub(crate) const KINDS: &[KindSpec] = &[
         plural: "secrets",
         kind: "Secret",
         mode: ListMode::SecretTable,
-        purpose: "default namespace use (name, labels and type only: the data is never fetched)",
+        namespace: Some("default"),
+        purpose: "default namespace use, in the default namespace only (name, labels and type: the data is never fetched)",
     },
     full("apps", "deployments", "Deployment", WORKLOAD),
     full("apps", "replicasets", "ReplicaSet", WORKLOAD),

@@ -309,6 +309,8 @@ pub struct CollectedKind {
     pub group: &'static str,
     /// Resource name in RBAC rules and URLs.
     pub resource: &'static str,
+    /// Listed in this namespace only (a Role grants it); None: cluster-wide.
+    pub namespace: Option<&'static str>,
     /// Kind.
     pub kind: &'static str,
     /// Why it is read.
@@ -323,6 +325,7 @@ pub fn collected_kinds() -> Vec<CollectedKind> {
         .map(|k| CollectedKind {
             group: k.group,
             resource: k.plural,
+            namespace: k.namespace,
             kind: k.kind,
             purpose: k.purpose,
         })
