@@ -14,6 +14,13 @@ pub(crate) mod yaml_load;
 
 pub use manifests::{CollectError, collect_inputs};
 
+/// The progress lines every collector of a run draws on stderr, as one set: the live sources
+/// are read at the same time, and bars drawn on their own overwrote each other's line.
+pub(crate) fn progress() -> &'static indicatif::MultiProgress {
+    static BARS: std::sync::OnceLock<indicatif::MultiProgress> = std::sync::OnceLock::new();
+    BARS.get_or_init(indicatif::MultiProgress::new)
+}
+
 /// A collector's own record type as the JSON body of a resource. The record types are plain
 /// data with string keys, which serde_json always serialises; `null` is only the type
 /// system's other branch.

@@ -229,21 +229,21 @@ const SUBJECTS: Ty = Ty::List(&Ty::Obj(&[
 
 const ROLE_REF: Ty = Ty::Obj(&[("apiGroup", Ty::Str), ("kind", Ty::Str), ("name", Ty::Str)]);
 
+/// `RuleWithOperations`: what an admission webhook or policy sees.
+const ADMISSION_RULES: Ty = Ty::List(&Ty::Obj(&[
+    ("operations", STRS),
+    ("apiGroups", STRS),
+    ("apiVersions", STRS),
+    ("resources", STRS),
+    ("scope", Ty::Str),
+]));
+
 const WEBHOOKS: Ty = Ty::List(&Ty::Obj(&[
     ("name", Ty::Str),
     ("failurePolicy", Ty::Str),
     ("namespaceSelector", Ty::AnyObj),
     ("objectSelector", Ty::AnyObj),
-    (
-        "rules",
-        Ty::List(&Ty::Obj(&[
-            ("operations", STRS),
-            ("apiGroups", STRS),
-            ("apiVersions", STRS),
-            ("resources", STRS),
-            ("scope", Ty::Str),
-        ])),
-    ),
+    ("rules", ADMISSION_RULES),
 ]));
 
 /// The schema of a whole object of `kind`: `apiVersion`, `kind` and `metadata` for every kind,
@@ -325,6 +325,32 @@ fn schema(kind: &str) -> Ty {
         "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => {
             object!(("webhooks", WEBHOOKS))
         }
+        // Read from the inventory by the policy-control check (CIS 5.2.1): a wrong-typed
+        // field there failed the whole catalogue's preparation (found by the fuzz harness).
+        "ValidatingAdmissionPolicy" => object!((
+            "spec",
+            Ty::Obj(&[
+                ("failurePolicy", Ty::Str),
+                (
+                    "matchConstraints",
+                    Ty::Obj(&[
+                        ("resourceRules", ADMISSION_RULES),
+                        ("excludeResourceRules", ADMISSION_RULES),
+                        ("namespaceSelector", Ty::AnyObj),
+                        ("objectSelector", Ty::AnyObj),
+                    ]),
+                ),
+                ("validations", Ty::List(&Ty::AnyObj)),
+            ]),
+        )),
+        "ValidatingAdmissionPolicyBinding" => object!((
+            "spec",
+            Ty::Obj(&[
+                ("policyName", Ty::Str),
+                ("validationActions", STRS),
+                ("matchResources", Ty::AnyObj),
+            ]),
+        )),
         "Secret" | "ConfigMap" => object!(
             ("type", Ty::Str),
             ("data", Ty::Map(&Ty::Any)),
@@ -536,6 +562,18 @@ mod tests {
                 json!({"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"initContainers": [{"securityContext": {"capabilities": {"add": "ALL"}}}]}}}}}})
             ),
             "spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.capabilities.add must be a list, not a string"
+        );
+        // Admission policies are read from the inventory (the fuzz harness found a string
+        // there that failed the catalogue's preparation).
+        assert_eq!(
+            err(json!({"kind": "ValidatingAdmissionPolicy", "spec": {"matchConstraints": "r|"}})),
+            "spec.matchConstraints must be a mapping, not a string"
+        );
+        assert_eq!(
+            err(
+                json!({"kind": "ValidatingAdmissionPolicyBinding", "spec": {"validationActions": "Deny"}})
+            ),
+            "spec.validationActions must be a list, not a string"
         );
     }
 

@@ -472,7 +472,7 @@ fn progress_bar(opts: &AwsOptions, regions: usize) -> indicatif::ProgressBar {
     if !opts.progress || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(regions as u64);
+    let bar = crate::collect::progress().add(indicatif::ProgressBar::new(regions as u64));
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{spinner} AWS regions {pos}/{len} {msg} [{elapsed}]",
     ) {

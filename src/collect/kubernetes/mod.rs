@@ -266,7 +266,7 @@ fn progress_bar(opts: &ClusterOptions, label: &str) -> indicatif::ProgressBar {
     if !opts.progress || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new_spinner();
+    let bar = crate::collect::progress().add(indicatif::ProgressBar::new_spinner());
     if let Ok(style) =
         indicatif::ProgressStyle::with_template("{spinner} {prefix}: {msg} [{elapsed}]")
     {
