@@ -34,11 +34,16 @@ fn emit(name: &str, root: &Path, exts: &[&str], code: &mut String) {
     let mut files = Vec::new();
     collect(root, exts, &mut files);
     files.sort();
+    write_files(name, root.parent().unwrap_or(root), &files, code);
+}
+
+/// `static NAME: &[(&str, &str)]` of `(path relative to base, include_str!(path))`.
+fn write_files(name: &str, base: &Path, files: &[PathBuf], code: &mut String) {
     let _ = writeln!(code, "pub(crate) static {name}: &[(&str, &str)] = &[");
     for file in files {
         let rel = file
-            .strip_prefix(root.parent().unwrap_or(root))
-            .unwrap_or(&file)
+            .strip_prefix(base)
+            .unwrap_or(file)
             .to_string_lossy()
             .replace('\\', "/");
         let _ = writeln!(
@@ -138,23 +143,7 @@ fn main() {
     );
     let mut inputs = Vec::new();
     examples(&manifest_dir.join("policies"), &mut inputs);
-    let _ = writeln!(
-        code,
-        "pub(crate) static EXAMPLE_FILES: &[(&str, &str)] = &["
-    );
-    for file in inputs {
-        let rel = file
-            .strip_prefix(&manifest_dir)
-            .unwrap_or(&file)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let _ = writeln!(
-            code,
-            "    ({rel:?}, include_str!({:?})),",
-            file.display().to_string()
-        );
-    }
-    let _ = writeln!(code, "];");
+    write_files("EXAMPLE_FILES", &manifest_dir, &inputs, &mut code);
     // The digest of what the binary carries: every embedded catalogue and benchmark file.
     let mut files = Vec::new();
     collect(&manifest_dir.join("policies"), &["rego"], &mut files);

@@ -1349,6 +1349,26 @@ fn explain_completions_man_and_version() {
     );
 }
 
+/// The JSON report of `scan INPUT --no-state --format json --exit-zero EXTRA...`, which must
+/// succeed.
+fn scan_report(input: &str, extra: &[&str]) -> serde_json::Value {
+    let args = [
+        &[
+            "scan",
+            input,
+            "--no-state",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+        extra,
+    ]
+    .concat();
+    let out = run(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
 /// Choosing checks from the command line: `--check` patterns in any case, `--skip-check`,
 /// `--severity`; a pattern that matches nothing is a usage error, not an empty run.
 #[test]
@@ -1356,21 +1376,7 @@ fn checks_are_chosen_by_pattern_severity_and_skip() {
     let demo = root().join("fixtures/demo");
     let demo = demo.to_str().unwrap();
     let ids = |extra: &[&str]| -> Vec<(String, String)> {
-        let args = [
-            &[
-                "scan",
-                demo,
-                "--no-state",
-                "--format",
-                "json",
-                "--exit-zero",
-            ],
-            extra,
-        ]
-        .concat();
-        let out = run(&args);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let v = scan_report(demo, extra);
         v["checks"]
             .as_array()
             .unwrap()
@@ -1416,23 +1422,7 @@ fn checks_are_chosen_by_pattern_severity_and_skip() {
 fn namespaces_are_chosen_with_n_and_exclude_namespace() {
     let cluster = root().join("fixtures/cluster");
     let cluster = cluster.to_str().unwrap();
-    let scan = |extra: &[&str]| -> serde_json::Value {
-        let args = [
-            &[
-                "scan",
-                cluster,
-                "--no-state",
-                "--format",
-                "json",
-                "--exit-zero",
-            ],
-            extra,
-        ]
-        .concat();
-        let out = run(&args);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        serde_json::from_str(&out.stdout).unwrap()
-    };
+    let scan = |extra: &[&str]| scan_report(cluster, extra);
     let namespaces = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
         v["findings"]
             .as_array()

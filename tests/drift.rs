@@ -296,17 +296,15 @@ fn the_first_recorded_run_of_a_scope_is_its_baseline() {
 
     // A scan of files keeps no history unless asked: no default store, and `--fail-on new`
     // then needs a baseline or --state.
-    let default = run(
-        d,
-        &[
-            "scan",
-            "k8s",
-            "--no-config",
-            "--exit-zero",
-            "-o",
-            "/dev/null",
-        ],
-    );
+    let quiet = [
+        "scan",
+        "k8s",
+        "--no-config",
+        "--exit-zero",
+        "-o",
+        "/dev/null",
+    ];
+    let default = run(d, &quiet);
     assert_eq!(default.code, 0, "{}", default.stderr);
     assert!(!d.join(".local/state/plimsoll/state.db").exists());
     let unasked = run(d, &["scan", "k8s", "--no-config", "--fail-on", "new"]);
@@ -317,17 +315,7 @@ fn the_first_recorded_run_of_a_scope_is_its_baseline() {
         unasked.stderr
     );
     // PLIMSOLL_STATE asks for it.
-    let mut asked = bin_command(
-        d,
-        &[
-            "scan",
-            "k8s",
-            "--no-config",
-            "--exit-zero",
-            "-o",
-            "/dev/null",
-        ],
-    );
+    let mut asked = bin_command(d, &quiet);
     asked.env("PLIMSOLL_STATE", d.join("asked.db"));
     assert_eq!(support::bin::output(&mut asked).code, 0);
     assert!(d.join("asked.db").is_file());

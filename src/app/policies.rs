@@ -29,6 +29,27 @@ struct CheckOut<'a> {
     file: &'a str,
 }
 
+/// A check as `policies list` and `explain` show it.
+fn check_out<'a>(
+    c: &'a crate::policy::Check,
+    refs: &std::collections::BTreeMap<String, Vec<crate::finding::CisRef>>,
+) -> CheckOut<'a> {
+    CheckOut {
+        id: &c.meta.id,
+        title: &c.meta.title,
+        description: &c.meta.description,
+        severity: c.meta.severity,
+        kinds: &c.meta.kinds,
+        inventory: &c.meta.inventory,
+        parameters: &c.meta.parameters,
+        manual: c.meta.manual,
+        cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
+        remediation: &c.meta.remediation,
+        builtin: c.builtin,
+        file: &c.file,
+    }
+}
+
 /// Lists the catalogue.
 pub(super) fn list(
     dirs: &[PathBuf],
@@ -40,20 +61,7 @@ pub(super) fn list(
     let rows: Vec<CheckOut> = catalogue
         .checks
         .iter()
-        .map(|c| CheckOut {
-            id: &c.meta.id,
-            title: &c.meta.title,
-            description: &c.meta.description,
-            severity: c.meta.severity,
-            kinds: &c.meta.kinds,
-            inventory: &c.meta.inventory,
-            parameters: &c.meta.parameters,
-            manual: c.meta.manual,
-            cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
-            remediation: &c.meta.remediation,
-            builtin: c.builtin,
-            file: &c.file,
-        })
+        .map(|c| check_out(c, &refs))
         .collect();
     let text = match format {
         ListFormat::Markdown => markdown(&rows),
@@ -256,20 +264,7 @@ pub(super) fn explain(args: &crate::cli::ExplainArgs) -> Result<ExitCode, Failur
     };
     let refs = Benchmarks::builtin().map_err(Failure::usage)?.references();
     let examples = examples_of(c);
-    let check = CheckOut {
-        id: &c.meta.id,
-        title: &c.meta.title,
-        description: &c.meta.description,
-        severity: c.meta.severity,
-        kinds: &c.meta.kinds,
-        inventory: &c.meta.inventory,
-        parameters: &c.meta.parameters,
-        manual: c.meta.manual,
-        cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
-        remediation: &c.meta.remediation,
-        builtin: c.builtin,
-        file: &c.file,
-    };
+    let check = check_out(c, &refs);
     let text = match args.format {
         crate::cli::ExplainFormat::Json => format!(
             "{}\n",

@@ -464,16 +464,7 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
     let width = opts.columns();
     let s = &report.summary;
     let _ = writeln!(out, "\nSummary");
-    let by_sev: Vec<String> = Severity::DESCENDING
-        .iter()
-        .map(|sev| {
-            format!(
-                "{} {}",
-                s.failed_by_severity.get(sev).copied().unwrap_or(0),
-                sev
-            )
-        })
-        .collect();
+    let by_sev = by_severity(s);
     let resources: std::collections::BTreeSet<&str> = report
         .findings
         .iter()
@@ -486,7 +477,7 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
     };
     say(format!(
         "Failed:    {} ({} on {})",
-        by_sev.join(", "),
+        by_sev,
         count(s.failed, "finding"),
         count(resources.len(), "resource")
     ));
@@ -576,6 +567,20 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
         let line = format!("By namespace: {}{more}", shown.join(", "));
         let _ = writeln!(out, "  {}", wrap(&line, width, 2, 16));
     }
+}
+
+/// `1 critical, 7 high, 25 medium, 23 low, 0 info`: failing findings per severity.
+fn by_severity(s: &super::model::Summary) -> String {
+    let counts: Vec<String> = Severity::DESCENDING
+        .iter()
+        .map(|sev| {
+            format!(
+                "{} {sev}",
+                s.failed_by_severity.get(sev).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    counts.join(", ")
 }
 
 /// Passed controls over judged ones (pass and fail), as a percentage; `-` when none was judged.
@@ -768,23 +773,14 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         render_summary(report, opts, &mut out);
     }
     let s = &report.summary;
-    let by_sev: Vec<String> = Severity::DESCENDING
-        .iter()
-        .map(|sev| {
-            format!(
-                "{} {}",
-                s.failed_by_severity.get(sev).copied().unwrap_or(0),
-                sev
-            )
-        })
-        .collect();
+    let by_sev = by_severity(s);
     let footer = format!(
         "Scanned {} with {} in {:.2}s: {} failed ({}), {} passed{}{}{}{}.",
         count(report.scan.resources, "resource"),
         count(report.scan.checks_run, "check"),
         report.scan.duration_ms as f64 / 1000.0,
         s.failed,
-        by_sev.join(", "),
+        by_sev,
         s.passed,
         if s.errors > 0 {
             format!(", {} policy errors", s.errors)
