@@ -6,6 +6,13 @@ set -euo pipefail
 
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+# `install-build-deps.sh musl`: static builds (the image, the test suite) also need musl's C
+# compiler wrapper and Rust's musl target.
+musl="${1:-}"
+if [ "$musl" = musl ]; then
+  command -v musl-gcc >/dev/null 2>&1 || need_apt+=(musl-tools)
+  [ -f /etc/ssl/certs/ca-certificates.crt ] || need_apt+=(ca-certificates)
+fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"
@@ -15,3 +22,6 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   fi
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo not found: install the Rust toolchain (rustup)" >&2; exit 1; }
+if [ "$musl" = musl ] && ! rustup target list --installed 2>/dev/null | grep -qx x86_64-unknown-linux-musl; then
+  rustup target add x86_64-unknown-linux-musl
+fi

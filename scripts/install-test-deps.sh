@@ -4,7 +4,8 @@
 # so `make test` stays the one command.
 set -euo pipefail
 
-"$(dirname "$0")/install-build-deps.sh"
+# The suite builds static (musl) binaries: tests/image.rs makes the image from the one under test.
+"$(dirname "$0")/install-build-deps.sh" musl
 
 need_apt=()
 command -v make >/dev/null 2>&1 || need_apt+=(make)

@@ -13,19 +13,34 @@ use std::process::Command;
 fn the_harness_runs_every_tool_and_plimsoll_agrees_with_opa() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_plimsoll"));
-    // The generator is an example of this crate; build it (a no-op after `cargo test
-    // --all-targets`) next to the binary under test.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args(["build", "--quiet", "--example", "generate"])
-        .current_dir(&root)
-        .status()
-        .expect("cargo runs");
-    assert!(built.success());
+    // The generator is an example of this crate, built beside the binary under test by
+    // `cargo test --all-targets` (for whichever target that was); built here when missing.
     let generate = bin
         .parent()
         .expect("binary directory")
         .join("examples/generate");
+    if !generate.is_file() {
+        // For the binary's own target: target/<triple>/debug/plimsoll when one was given.
+        let profile_dir = bin.parent().expect("profile directory");
+        let triple = profile_dir
+            .parent()
+            .filter(|d| {
+                d.parent()
+                    .and_then(|t| t.file_name())
+                    .is_some_and(|n| n == "target")
+            })
+            .and_then(|d| d.file_name())
+            .map(|t| t.to_string_lossy().into_owned());
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build
+            .args(["build", "--quiet", "--example", "generate"])
+            .current_dir(&root);
+        if let Some(t) = &triple {
+            build.args(["--target", t]);
+        }
+        assert!(build.status().expect("cargo runs").success());
+    }
     let work = tempfile::tempdir().unwrap();
     let json = work.path().join("rows.json");
     let docs = work.path().join("perf.md");
