@@ -391,6 +391,11 @@ pub struct GateArgs {
     /// Report only: exit 0 even with failing findings (input and policy errors still fail).
     #[arg(long)]
     pub exit_zero: bool,
+    /// List only the failing findings that are new against --baseline (or the previous
+    /// recorded run) in every output, with what was not assessed or errored; counts, controls
+    /// and the gate still cover the whole run.
+    #[arg(long)]
+    pub only_new: bool,
 }
 
 /// `plimsoll collect`.

@@ -773,3 +773,42 @@ fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
         + &String::from_utf8_lossy(&verify.stdout);
     assert!(verify.status.success() && said.trim().is_empty(), "{said}");
 }
+
+/// `--only-new` lists only what is new against the baseline (here the previous recorded run),
+/// in every format, while the counts and the gate still cover the whole run; without a
+/// baseline or history it is a usage error.
+#[test]
+fn only_new_lists_what_the_change_adds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/web.yaml", WEB);
+    assert_eq!(scan_json(d, &["--exit-zero"]).code, 0);
+    write(d, "k8s/job.yaml", JOB);
+    let out = scan_json(d, &["--only-new", "--exit-zero"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = report(&out);
+    let failing: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAIL")
+        .collect();
+    assert!(!failing.is_empty());
+    assert!(
+        failing
+            .iter()
+            .all(|f| f["baselineState"] == "new" && f["resource"]["name"] == "once"),
+        "only the Job's findings are new"
+    );
+    assert!(
+        r["summary"]["failed"].as_u64().unwrap() > failing.len() as u64,
+        "the counts cover the whole run"
+    );
+    let unasked = run(d, &["scan", "k8s", "--no-config", "--only-new"]);
+    assert_eq!(unasked.code, 2);
+    assert!(
+        unasked.stderr.contains("--only-new needs a baseline"),
+        "{}",
+        unasked.stderr
+    );
+}

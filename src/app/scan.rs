@@ -8,6 +8,7 @@ use crate::config::{Config, FailOn};
 use crate::drift::store::{self, Store};
 use crate::engine::EvalOptions;
 use crate::exit::ExitCode;
+use crate::finding::Status;
 use crate::pipeline::{self, Scanned};
 use crate::policy::Catalogue;
 use crate::report::{self, OutputSpec, ReportFormat, baseline::Baseline, table::TableOptions};
@@ -240,6 +241,12 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     // The state store is opened before collecting: a locked or damaged store fails in a
     // second, not after a cluster scan.
     let store = open_state(&args.state, sources.live())?;
+    if args.gate.only_new && baseline.is_none() && store.is_none() {
+        return Err(Failure::usage(anyhow!(
+            "--only-new needs a baseline: --baseline REPORT, or run history: --state PATH \
+             (file scans keep none unless asked)"
+        )));
+    }
     if fail_on.new_only && baseline.is_none() && store.is_none() {
         let why = "needs a baseline: --baseline REPORT (a JSON report of an earlier scan), or \
                    run history: --state PATH (file scans keep none unless asked; not with \
@@ -268,6 +275,14 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         snapshot,
         pending,
     } = pipeline::run(&plan)?;
+    if args.gate.only_new {
+        // What a pull request adds: unchanged and waived failures leave the listing; what
+        // could not be judged stays (missing data is shown everywhere).
+        report.findings.retain(|f| {
+            !matches!(f.status, Status::Fail | Status::Waived)
+                || f.baseline_state == Some(report::model::BaselineState::New)
+        });
+    }
     let phase = Instant::now();
     // Input errors also go to stderr when the table is not what the user is looking at.
     let table_on_stdout = outputs
