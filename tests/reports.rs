@@ -867,3 +867,25 @@ fn a_run_that_read_nothing_does_not_claim_no_findings() {
         out.stdout
     );
 }
+
+/// Names from the input reach the summary's namespace list clipped like every cell: an escape
+/// sequence in a namespace cannot rewrite the reader's terminal.
+#[test]
+fn a_hostile_namespace_name_is_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: \"a\\e[2Jb\"}\nspec:\n  containers: [{name: c, image: nginx}]\n",
+    )
+    .unwrap();
+    let out = support::bin::run(
+        dir.path(),
+        &["scan", "pod.yaml", "--no-state", "--exit-zero"],
+    );
+    assert!(
+        out.stdout.contains("By namespace: a?[2Jb "),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+}

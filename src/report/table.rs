@@ -15,7 +15,7 @@ use crate::finding::{Severity, Status};
 use comfy_table::{
     Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 /// Above this many findings they are printed one per line instead of as a table: laying out a
@@ -422,16 +422,16 @@ fn ansi(c: Color) -> u8 {
 fn render_compact(report: &Report, opts: TableOptions, out: &mut String) {
     let width = opts.columns();
     let layout = Layout::of(report);
+    // Findings per check, counted once (a check's findings are neighbours).
+    let mut per_check: HashMap<&str, usize> = HashMap::new();
+    for f in &report.findings {
+        *per_check.entry(&*f.check.id).or_default() += 1;
+    }
     let mut last_check: Option<&str> = None;
     for f in &report.findings {
         if last_check != Some(&*f.check.id) {
             last_check = Some(&f.check.id);
-            let n = report
-                .findings
-                .iter()
-                .skip_while(|g| g.check.id != f.check.id)
-                .take_while(|g| g.check.id == f.check.id)
-                .count();
+            let n = per_check.get(&*f.check.id).copied().unwrap_or(0);
             let sev = f.severity.as_str().to_uppercase();
             let sev = match opts.colour {
                 true => format!(
@@ -558,7 +558,8 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
         let shown: Vec<String> = ns
             .iter()
             .take(SUMMARY_NAMESPACES)
-            .map(|(n, c)| format!("{n} {c}"))
+            // Namespace names come from the input: clipped like every cell (no escapes).
+            .map(|(n, c)| format!("{} {c}", clip(n, SHORT_CELL)))
             .collect();
         let more = match ns.len().saturating_sub(SUMMARY_NAMESPACES) {
             0 => String::new(),
