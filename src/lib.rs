@@ -19,6 +19,7 @@ pub mod engine;
 pub mod exit;
 pub mod finding;
 pub mod memory;
+pub mod order;
 pub mod output;
 pub mod pipeline;
 pub mod policy;

@@ -1591,3 +1591,39 @@ fn parameters_are_checked_against_the_checks_that_read_them() {
         file.stderr
     );
 }
+
+/// Names are listed as people read them, `web2` before `web10`, in the table and in JSON,
+/// whatever order the files held them in.
+#[test]
+fn names_are_listed_in_natural_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::new();
+    for n in [10, 2, 1, 11, 3] {
+        yaml.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web{n}\n  namespace: shop\n\
+             spec:\n  containers:\n    - name: app\n      image: nginx\n      \
+             securityContext:\n        privileged: true\n"
+        ));
+    }
+    let file = dir.path().join("pods.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let file = file.to_str().unwrap();
+    let v = scan_report(file, &["--check", "PLM-K8S-0001"]);
+    let names: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web1", "web2", "web3", "web10", "web11"]);
+    let table = run(&[
+        "scan",
+        file,
+        "--no-state",
+        "--exit-zero",
+        "--check",
+        "PLM-K8S-0001",
+    ]);
+    let at = |name: &str| table.stdout.find(&format!("Pod/{name} ")).unwrap();
+    assert!(at("web2") < at("web10") && at("web3") < at("web10") && at("web10") < at("web11"));
+}

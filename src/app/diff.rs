@@ -90,11 +90,18 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
                     .map(|r| (r.id.clone(), (r.kind().to_string(), drift::digest(r))))
                     .collect()
             };
-            let body = |s: &Snapshot, id: &str| -> Option<BTreeMap<String, String>> {
+            // By id through a map, not a binary search: snapshot files written by older
+            // versions are in byte order, newer ones in natural order.
+            let at = |s: &Snapshot| -> HashMap<String, usize> {
                 s.resources
-                    .binary_search_by(|r| r.id.as_str().cmp(id))
-                    .ok()
-                    .map(|i| drift::leaves(&s.resources[i].object))
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.id.clone(), i))
+                    .collect()
+            };
+            let (at_a, at_b) = (at(&a), at(&b));
+            let body = |s: &Snapshot, at: &HashMap<String, usize>, id: &str| {
+                at.get(id).map(|&i| drift::leaves(&s.resources[i].object))
             };
             let (ia, ib) = (index(&a), index(&b));
             // Bodies are looked up by id on both sides (a snapshot has no digest table).
@@ -105,8 +112,8 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
             let d: ResourceDrift = drift::resource_drift(
                 &ia,
                 &ib,
-                |digest| digest_to_id.get(digest).and_then(|id| body(&a, id)),
-                |id| body(&b, id),
+                |digest| digest_to_id.get(digest).and_then(|id| body(&a, &at_a, id)),
+                |id| body(&b, &at_b, id),
             );
             let differs = !(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty());
             let mut text = format!(

@@ -206,9 +206,10 @@ pub fn resource_drift(
         .filter(|id| !after.contains_key(*id))
         .cloned()
         .collect();
-    d.added.sort();
-    d.removed.sort();
-    d.changed.sort_by(|a, b| a.id.cmp(&b.id));
+    d.added.sort_by(|a, b| crate::order::natural_cmp(a, b));
+    d.removed.sort_by(|a, b| crate::order::natural_cmp(a, b));
+    d.changed
+        .sort_by(|a, b| crate::order::natural_cmp(&a.id, &b.id));
     d
 }
 
@@ -311,7 +312,10 @@ pub fn compare(
         })
         .collect();
     resolved.sort_by(|a, b| {
-        (&a.check_id, &a.resource_id, &a.message).cmp(&(&b.check_id, &b.resource_id, &b.message))
+        a.check_id
+            .cmp(&b.check_id)
+            .then_with(|| crate::order::natural_cmp(&a.resource_id, &b.resource_id))
+            .then_with(|| a.message.cmp(&b.message))
     });
     drift.resolved = resolved;
 

@@ -456,7 +456,9 @@ fn arrange(
     let warnings = manifests::disambiguate(&mut snapshot.resources[split..]);
     snapshot.issues.extend(warnings);
     let mut by_id: Vec<usize> = (0..n).collect();
-    by_id.sort_by(|&a, &b| snapshot.resources[a].id.cmp(&snapshot.resources[b].id));
+    by_id.sort_by(|&a, &b| {
+        crate::order::natural_cmp(&snapshot.resources[a].id, &snapshot.resources[b].id)
+    });
     permute(snapshot, judged, &by_id);
     snapshot.normalise();
 }

@@ -554,7 +554,10 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
     }
     if !by_ns.is_empty() {
         let mut ns: Vec<(&str, usize)> = by_ns.into_iter().collect();
-        ns.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| natural_cmp(a.0, b.0)));
+        ns.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| crate::order::natural_cmp(a.0, b.0))
+        });
         let shown: Vec<String> = ns
             .iter()
             .take(SUMMARY_NAMESPACES)
@@ -589,46 +592,6 @@ fn score(pass: usize, fail: usize) -> String {
     match pass + fail {
         0 => "-".into(),
         n => format!("{:.1}%", 100.0 * pass as f64 / n as f64),
-    }
-}
-
-/// Orders names as people do: runs of digits by their value (`billing2` before `billing10`).
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return a.cmp(b),
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let dx = x.iter().take_while(|c| c.is_ascii_digit()).count();
-                let dy = y.iter().take_while(|c| c.is_ascii_digit()).count();
-                let (nx, ny) = (&x[..dx], &y[..dy]);
-                // Leading zeros aside, a longer run of digits is a larger number.
-                let tx = nx
-                    .iter()
-                    .position(|&c| c != b'0')
-                    .map_or(&nx[dx..], |i| &nx[i..]);
-                let ty = ny
-                    .iter()
-                    .position(|&c| c != b'0')
-                    .map_or(&ny[dy..], |i| &ny[i..]);
-                let o = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
-                if o != Ordering::Equal {
-                    return o;
-                }
-                x = &x[dx..];
-                y = &y[dy..];
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    return c.cmp(d);
-                }
-                x = &x[1..];
-                y = &y[1..];
-            }
-        }
     }
 }
 
@@ -855,16 +818,10 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clip, natural_cmp, wrap};
+    use super::{clip, wrap};
 
     #[test]
-    fn names_sort_as_people_read_them_and_lines_wrap_at_words() {
-        let mut names = vec!["billing10", "billing2", "api", "billing02x", "billing1"];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            names,
-            ["api", "billing1", "billing2", "billing02x", "billing10"]
-        );
+    fn lines_wrap_at_words() {
         let w = wrap("container web runs as root in namespace shop", 20, 2, 6);
         assert_eq!(
             w,

@@ -243,9 +243,11 @@ pub fn now_rfc3339() -> String {
 }
 
 impl<R: Identified> Snapshot<R> {
-    /// Sorts resources and issues so the file is deterministic whatever order collection ran in.
+    /// Sorts resources (by id, in natural order: `web2` before `web10`) and issues so the file
+    /// is deterministic whatever order collection ran in.
     pub fn normalise(&mut self) {
-        self.resources.sort_by(|a, b| a.id().cmp(b.id()));
+        self.resources
+            .sort_by(|a, b| crate::order::natural_cmp(a.id(), b.id()));
         self.issues
             .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     }
