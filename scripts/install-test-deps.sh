@@ -58,6 +58,10 @@ if [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
 fi
+# tests/cli.rs runs the hooks of .pre-commit-hooks.yaml with pre-commit itself (try-repo).
+if [ ! -x "$venv/bin/pre-commit" ]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'pre-commit==4.7.0'
+fi
 
 # tests/compare.rs runs the peer comparison harness once on a small input against OPA (the
 # agreement test); Checkov is installed and run by `make compare` only.

@@ -141,7 +141,7 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
         } else if errors > 0 {
             (
                 Status::NotAssessed,
-                Some(format!("{errors} policy evaluation error(s)")),
+                Some(crate::text::count(errors, "policy evaluation error")),
             )
         } else if !reasons.is_empty() {
             (Status::NotAssessed, Some(reasons.join("; ")))
@@ -151,7 +151,10 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
                 Some("no resources of the kinds its checks evaluate were in the input".into()),
             )
         } else if waived > 0 {
-            (Status::Pass, Some(format!("{waived} waived resource(s)")))
+            (
+                Status::Pass,
+                Some(crate::text::count(waived, "waived resource")),
+            )
         } else {
             (Status::Pass, None)
         };

@@ -19,12 +19,12 @@ pub mod engine;
 pub mod exit;
 pub mod finding;
 pub mod memory;
-pub mod order;
 pub mod output;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod snapshot;
+pub mod text;
 pub mod waiver;
 
 /// The tool version reported in snapshots and reports.

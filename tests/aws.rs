@@ -646,7 +646,7 @@ fn partial_ecr_data_is_not_assessed_per_resource_and_check() {
             "{c}"
         );
         assert!(
-            c["notAssessed"].as_str().unwrap().contains("2 resource(s)"),
+            c["notAssessed"].as_str().unwrap().contains("2 resources"),
             "{c}"
         );
     }

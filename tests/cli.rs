@@ -1627,3 +1627,76 @@ fn names_are_listed_in_natural_order() {
     let at = |name: &str| table.stdout.find(&format!("Pod/{name} ")).unwrap();
     assert!(at("web2") < at("web10") && at("web3") < at("web10") && at("web10") < at("web11"));
 }
+
+/// The hook in `.pre-commit-hooks.yaml`, run by pre-commit itself (`try-repo` on this
+/// checkout) with the binary under test on PATH: nothing is built, a staged manifest with a
+/// high finding fails the commit, a clean one passes, and no history is written.
+#[test]
+fn the_pre_commit_hook_runs_the_plimsoll_on_path() {
+    let pre_commit = root().join("target/test-tools/venv/bin/pre-commit");
+    let bin = Path::new(env!("CARGO_BIN_EXE_plimsoll"));
+    let project = tempfile::tempdir().unwrap();
+    let home = project.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let git = |args: &[&str]| {
+        let st = Command::new("git")
+            .args(args)
+            .current_dir(project.path())
+            .status()
+            .unwrap();
+        assert!(st.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "."]);
+    std::fs::write(
+        project.path().join("bad.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: a\n      \
+         image: nginx:1.27\n      securityContext:\n        privileged: true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("good.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: quiet\n",
+    )
+    .unwrap();
+    git(&["add", "bad.yaml", "good.yaml"]);
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let hook = |file: &str| {
+        let out = Command::new(&pre_commit)
+            .args([
+                "try-repo",
+                root().to_str().unwrap(),
+                "plimsoll",
+                "--files",
+                file,
+            ])
+            .current_dir(project.path())
+            .env("PATH", &path)
+            .env("HOME", &home)
+            .env("PRE_COMMIT_HOME", project.path().join("cache"))
+            .env("NO_COLOR", "1")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("PLIMSOLL_STATE")
+            .env_remove("KUBECONFIG")
+            .output()
+            .expect("pre-commit (scripts/install-test-deps.sh installs it)");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.code(), text)
+    };
+    let (code, text) = hook("bad.yaml");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("- hook id: plimsoll"), "{text}");
+    assert!(text.contains("PLM-K8S-0001"), "{text}");
+    assert!(
+        text.contains("Gate (--fail-on high): 1 finding fails it."),
+        "{text}"
+    );
+    let (code, text) = hook("good.yaml");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Passed"), "{text}");
+    // A manifest scan records no history unless asked.
+    assert!(!home.join(".local/state/plimsoll").exists());
+}

@@ -243,12 +243,12 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
     assert_eq!(ids, [5, 4, 3, 2, 1]);
     assert_eq!(runs[4]["failed"], r1["summary"]["failed"]);
     let table = run(d, &["history", "--state", "state.db", "--scope", "k8s"]);
-    assert!(table.stdout.contains("5 run(s)"), "{}", table.stdout);
+    assert!(table.stdout.contains("5 runs in"), "{}", table.stdout);
     let none = run(
         d,
         &["history", "--state", "state.db", "--scope", "no-such-scope"],
     );
-    assert!(none.stdout.contains("0 run(s)"));
+    assert!(none.stdout.contains("0 runs in"));
     let kept = scan_json(d, &["--keep", "2"]);
     assert_eq!(kept.code, 1);
     let runs = history(d);

@@ -561,7 +561,13 @@ fn waivers_expire_can_be_forbidden_and_are_audited() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: vendor\n  namespace: shop\n  annotations:\n    plimsoll.io/waive.PLM-K8S-0001: \"please\"\nspec:\n  containers:\n  - name: a\n    image: x/y:1\n    securityContext: {privileged: true}\n",
     );
     let out = run_in(d, &["scan", "k8s", "--format", "json", "-o", "report.json"]);
-    assert_exit(&out, 1, "annotation waiver(s) ignored");
+    assert_exit(&out, 1, "1 annotation waiver ignored");
+    assert!(
+        out.stderr
+            .contains("expired on 2020-01-31: its finding counts again"),
+        "{}",
+        out.stderr
+    );
     assert!(
         out.stderr
             .contains("waiver old-exception (plimsoll.yaml:8) expired on 2020-01-31"),

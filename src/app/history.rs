@@ -61,7 +61,11 @@ pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> 
                     r.passed.to_string(),
                 ]);
             }
-            format!("{t}\n{} run(s) in {}\n", runs.len(), store.path())
+            format!(
+                "{t}\n{} in {}\n",
+                crate::text::count(runs.len(), "run"),
+                store.path()
+            )
         }
     };
     write_output(None, &text)?;

@@ -359,8 +359,8 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let code = pipeline::gate::exit_code(&report.summary, input_errors, exit_zero);
     if report.summary.errors > 0 {
         tracing::error!(
-            "{} policy evaluation error(s); see the report",
-            report.summary.errors
+            "{}; see the report",
+            crate::text::count(report.summary.errors, "policy evaluation error")
         );
     }
     // The store is closed properly (SQLite checkpoints its log on close); the rest of the plan

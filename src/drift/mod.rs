@@ -206,10 +206,10 @@ pub fn resource_drift(
         .filter(|id| !after.contains_key(*id))
         .cloned()
         .collect();
-    d.added.sort_by(|a, b| crate::order::natural_cmp(a, b));
-    d.removed.sort_by(|a, b| crate::order::natural_cmp(a, b));
+    d.added.sort_by(|a, b| crate::text::natural_cmp(a, b));
+    d.removed.sort_by(|a, b| crate::text::natural_cmp(a, b));
     d.changed
-        .sort_by(|a, b| crate::order::natural_cmp(&a.id, &b.id));
+        .sort_by(|a, b| crate::text::natural_cmp(&a.id, &b.id));
     d
 }
 
@@ -314,7 +314,7 @@ pub fn compare(
     resolved.sort_by(|a, b| {
         a.check_id
             .cmp(&b.check_id)
-            .then_with(|| crate::order::natural_cmp(&a.resource_id, &b.resource_id))
+            .then_with(|| crate::text::natural_cmp(&a.resource_id, &b.resource_id))
             .then_with(|| a.message.cmp(&b.message))
     });
     drift.resolved = resolved;

@@ -250,8 +250,8 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     let decisions = waivers.decide_all(catalogue, &snapshot, outcomes);
     if decisions.forbidden_annotations > 0 {
         tracing::warn!(
-            "{} annotation waiver(s) ignored: the configuration sets allowAnnotationWaivers: false",
-            decisions.forbidden_annotations
+            "{} ignored: the configuration sets allowAnnotationWaivers: false",
+            crate::text::count(decisions.forbidden_annotations, "annotation waiver")
         );
     }
     for a in &decisions.empty_annotations {
@@ -284,11 +284,14 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     let usage = waivers.usage(&decisions.matched);
     for w in usage.iter().filter(|w| w.expired && w.matched > 0) {
         tracing::warn!(
-            "waiver {} ({}) expired on {}: its {} finding(s) count again",
+            "waiver {} ({}) expired on {}: its {} again",
             w.name,
             w.defined_at,
             w.expires.as_deref().unwrap_or("?"),
-            w.matched
+            match w.matched {
+                1 => "finding counts".to_string(),
+                n => format!("{n} findings count"),
+            }
         );
     }
     let benchmark = match &plan.benchmark {
@@ -457,7 +460,7 @@ fn arrange(
     snapshot.issues.extend(warnings);
     let mut by_id: Vec<usize> = (0..n).collect();
     by_id.sort_by(|&a, &b| {
-        crate::order::natural_cmp(&snapshot.resources[a].id, &snapshot.resources[b].id)
+        crate::text::natural_cmp(&snapshot.resources[a].id, &snapshot.resources[b].id)
     });
     permute(snapshot, judged, &by_id);
     snapshot.normalise();

@@ -327,7 +327,8 @@ pub fn not_assessed(
         let mut reasons: Vec<String> = issues.iter().map(|i| i.message.clone()).collect();
         if unread > 0 {
             reasons.push(format!(
-                "{unread} resource(s) of the kinds it reads from the inventory could not be read"
+                "{} of the kinds it reads from the inventory could not be read",
+                crate::text::count(unread, "resource")
             ));
         }
         if !reasons.is_empty() {

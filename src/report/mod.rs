@@ -395,7 +395,8 @@ fn findings(input: ReportInput<'_>) -> Report {
     }
     for (count, n) in counts.iter_mut().zip(unreadable).filter(|(_, n)| *n > 0) {
         let unread = format!(
-            "{n} resource(s) not assessed: unreadable, or without the data the check needs"
+            "{} not assessed: unreadable, or without the data the check needs",
+            crate::text::count(n, "resource")
         );
         count.not_assessed = Some(match count.not_assessed.take() {
             Some(why) => format!("{why}; {unread}"),

@@ -70,13 +70,7 @@ impl TableOptions {
     }
 }
 
-/// `1 check`, `2 checks`.
-fn count(n: usize, noun: &str) -> String {
-    match n {
-        1 => format!("1 {noun}"),
-        _ => format!("{n} {noun}s"),
-    }
-}
+use crate::text::count;
 
 /// `text` wrapped at spaces to `width` columns, the first line starting at column `first`, the
 /// others indented by `indent` spaces. Runs of spaces (aligned labels) are kept; a line break
@@ -556,7 +550,7 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
         let mut ns: Vec<(&str, usize)> = by_ns.into_iter().collect();
         ns.sort_by(|a, b| {
             b.1.cmp(&a.1)
-                .then_with(|| crate::order::natural_cmp(a.0, b.0))
+                .then_with(|| crate::text::natural_cmp(a.0, b.0))
         });
         let shown: Vec<String> = ns
             .iter()
@@ -807,10 +801,12 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             (true, s) => format!("new,{s}"),
             (false, s) => s.to_string(),
         };
+        let n = report.summary.failed_at_threshold;
+        let verb = if n == 1 { "fails" } else { "fail" };
         let _ = writeln!(
             out,
-            "Gate (--fail-on {gate}): {} finding(s) fail it.",
-            report.summary.failed_at_threshold
+            "Gate (--fail-on {gate}): {} {verb} it.",
+            count(n, "finding")
         );
     }
     out

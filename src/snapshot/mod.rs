@@ -247,7 +247,7 @@ impl<R: Identified> Snapshot<R> {
     /// is deterministic whatever order collection ran in.
     pub fn normalise(&mut self) {
         self.resources
-            .sort_by(|a, b| crate::order::natural_cmp(a.id(), b.id()));
+            .sort_by(|a, b| crate::text::natural_cmp(a.id(), b.id()));
         self.issues
             .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     }

@@ -1,6 +1,15 @@
-//! The order names are listed in, everywhere: resources in snapshots and every report, the
-//! namespaces of the summary. People read `billing2` before `billing10`; a byte order puts it
-//! after, and a list of a hundred numbered replicas then reads as shuffled.
+//! How names and numbers are written for people, everywhere: the order names are listed in
+//! (resources in snapshots and every report, the namespaces of the summary) and counted nouns.
+//! People read `billing2` before `billing10`; a byte order puts it after, and a list of a
+//! hundred numbered replicas then reads as shuffled. `1 finding(s)` reads as a machine's.
+
+/// `1 check`, `2 checks` (every noun counted in Plimsoll's messages takes an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ => format!("{n} {noun}s"),
+    }
+}
 
 /// Orders names as people do: runs of digits by their value (`billing2` before `billing10`).
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
@@ -44,7 +53,14 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::natural_cmp;
+    use super::{count, natural_cmp};
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(count(1, "finding"), "1 finding");
+        assert_eq!(count(0, "finding"), "0 findings");
+        assert_eq!(count(2, "waived resource"), "2 waived resources");
+    }
 
     #[test]
     fn names_sort_as_people_read_them() {
