@@ -23,6 +23,10 @@ command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v ctr >/dev/null 2>&1 || need_apt+=(containerd)
 # ... and Podman's Docker-compatible API (`podman system service`).
 command -v podman >/dev/null 2>&1 || need_apt+=(podman)
+# tests/drift.rs records into a real PostgreSQL server (the shared fleet store): Debian's
+# server package; the test makes its own cluster with initdb in a temporary directory and
+# starts it on a free port (the package's own cluster, if any, is not used).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"

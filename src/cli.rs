@@ -78,10 +78,19 @@ pub enum Command {
 #[derive(Debug, Args, Default)]
 #[command(next_help_heading = "State (run history and drift)")]
 pub struct StateArgs {
-    /// The state store (SQLite). Default, for runs that read a cluster, an engine, an account
-    /// or a host: $XDG_STATE_HOME/plimsoll/state.db, or ~/.local/state/plimsoll/state.db.
-    /// File scans record history only when this (or PLIMSOLL_STATE) is given.
-    #[arg(long = "state", value_name = "PATH", env = "PLIMSOLL_STATE")]
+    /// The state store: a SQLite file, or a shared PostgreSQL database by URL
+    /// (postgres://USER@HOST/DB?sslmode=verify-full; PGHOST, PGUSER, PGPASSWORD, PGPASSFILE
+    /// and ~/.pgpass fill what it leaves out). Default, for runs that read a cluster, an
+    /// engine, an account or a host: $XDG_STATE_HOME/plimsoll/state.db, or
+    /// ~/.local/state/plimsoll/state.db. File scans record history only when this (or
+    /// PLIMSOLL_STATE) is given.
+    // hide_env_values: a URL may carry a password, and --help would print it.
+    #[arg(
+        long = "state",
+        value_name = "PATH|URL",
+        env = "PLIMSOLL_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
     /// Do not read or record run history (no drift).
     #[arg(long, conflicts_with = "state")]
@@ -103,8 +112,13 @@ pub struct HistoryArgs {
     /// Most recent runs shown.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
-    /// The state store [default: as for scan].
-    #[arg(long = "state", value_name = "PATH", env = "PLIMSOLL_STATE")]
+    /// The state store, a file or a PostgreSQL URL [default: as for scan].
+    #[arg(
+        long = "state",
+        value_name = "PATH|URL",
+        env = "PLIMSOLL_STATE",
+        hide_env_values = true
+    )]
     pub state: Option<PathBuf>,
     /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]

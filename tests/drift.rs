@@ -54,17 +54,85 @@ spec:
 ";
 
 fn scan_json(dir: &Path, extra: &[&str]) -> Out {
+    scan_json_at(dir, "state.db", extra)
+}
+
+fn scan_json_at(dir: &Path, state: &str, extra: &[&str]) -> Out {
     let mut args = vec![
         "scan",
         "k8s",
         "--no-config",
         "--state",
-        "state.db",
+        state,
         "--format",
         "json",
     ];
     args.extend_from_slice(extra);
     run(dir, &args)
+}
+
+/// Where a test records: a SQLite file in its directory, or a database of its own on the
+/// shared PostgreSQL server. The same tests run against both.
+struct Backend {
+    state: String,
+    pg: Option<(&'static support::postgres::Postgres, String)>,
+}
+
+impl Backend {
+    fn sqlite() -> Backend {
+        Backend {
+            state: "state.db".into(),
+            pg: None,
+        }
+    }
+
+    fn postgres() -> Backend {
+        let pg = support::postgres::Postgres::shared();
+        let db = pg.database();
+        Backend {
+            state: pg.url(&db),
+            pg: Some((pg, db)),
+        }
+    }
+
+    /// Everything the store holds, as text.
+    fn contents(&self, d: &Path) -> String {
+        match &self.pg {
+            None => {
+                let db = std::fs::read(d.join("state.db")).unwrap();
+                let wal = std::fs::read(d.join("state.db-wal")).unwrap_or_default();
+                format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&db),
+                    String::from_utf8_lossy(&wal)
+                )
+            }
+            Some((pg, db)) => pg.dump(db),
+        }
+    }
+
+    /// The store's own consistency check ("ok").
+    fn integrity(&self, d: &Path) -> String {
+        match &self.pg {
+            None => integrity(&d.join("state.db")),
+            // Every kept run's resources have their bodies (no lost body).
+            Some((pg, db)) => {
+                let lost = pg
+                    .psql(
+                        db,
+                        "SELECT count(*) FROM run_resources rr JOIN runs r ON r.id = rr.run_id
+                         WHERE NOT EXISTS (SELECT 1 FROM bodies b
+                           WHERE b.scope = r.scope AND b.digest = rr.digest)",
+                    )
+                    .unwrap();
+                if lost.trim() == "0" {
+                    "ok".into()
+                } else {
+                    format!("{lost} lost bodies")
+                }
+            }
+        }
+    }
 }
 
 /// `plimsoll ARGS` in `dir` (also its HOME), not yet started.
@@ -74,7 +142,12 @@ fn bin_command(dir: &Path, args: &[&str]) -> std::process::Command {
 
 /// The recorded runs of `state.db`, newest first.
 fn history(d: &Path) -> Value {
-    let out = run(d, &["history", "--state", "state.db", "--format", "json"]);
+    history_at(d, "state.db")
+}
+
+/// The recorded runs of a store, newest first.
+fn history_at(d: &Path, state: &str) -> Value {
+    let out = run(d, &["history", "--state", state, "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     serde_json::from_str(&out.stdout).unwrap()
 }
@@ -87,11 +160,21 @@ fn integrity(db: &Path) -> String {
 
 #[test]
 fn runs_are_recorded_and_the_next_one_shows_what_changed() {
+    recorded_runs_show_what_changed(&Backend::sqlite());
+}
+
+#[test]
+fn runs_are_recorded_in_postgres_as_in_sqlite() {
+    recorded_runs_show_what_changed(&Backend::postgres());
+}
+
+fn recorded_runs_show_what_changed(backend: &Backend) {
+    let state = backend.state.as_str();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "k8s/web.yaml", WEB);
     write(d, "k8s/job.yaml", JOB);
-    let first = scan_json(d, &[]);
+    let first = scan_json_at(d, state, &[]);
     assert_eq!(first.code, 1, "{}", first.stderr);
     let r1 = report(&first);
     assert!(
@@ -117,7 +200,7 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
         "k8s/pod.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: shop}\nspec:\n  containers:\n  - name: sh\n    image: busybox:1.36\n    securityContext: {privileged: true}\n",
     );
-    let second = scan_json(d, &["--output", "sarif=drift.sarif"]);
+    let second = scan_json_at(d, state, &["--output", "sarif=drift.sarif"]);
     assert_eq!(second.code, 1, "{}", second.stderr);
     let r2 = report(&second);
     let drift = &r2["drift"];
@@ -190,18 +273,14 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
     assert_eq!(states.iter().filter(|s| **s == "new").count(), new.len());
 
     // Secret values never reach the store or the report, not even as a "changed" value.
-    let db = std::fs::read(d.join("state.db")).unwrap();
-    let wal = std::fs::read(d.join("state.db-wal")).unwrap_or_default();
-    for blob in [&db, &wal] {
-        assert!(
-            !String::from_utf8_lossy(blob).contains("s3cret"),
-            "secret in the store"
-        );
-    }
+    assert!(
+        !backend.contents(d).contains("s3cret"),
+        "secret in the store"
+    );
     assert!(!second.stdout.contains("s3cret"));
 
     // The table has a short drift section.
-    let table = run(d, &["scan", "k8s", "--no-config", "--state", "state.db"]);
+    let table = run(d, &["scan", "k8s", "--no-config", "--state", state]);
     assert!(
         table.stdout.contains("Drift since run 2"),
         "{}",
@@ -210,7 +289,7 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
 
     // --fail-on new from the store: nothing new since the last run passes the gate; a new
     // privileged container fails it.
-    let quiet = scan_json(d, &["--fail-on", "new"]);
+    let quiet = scan_json_at(d, state, &["--fail-on", "new"]);
     assert_eq!(quiet.code, 0, "{}", quiet.stderr);
     write(
         d,
@@ -219,7 +298,7 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
             .unwrap()
             .replace("debug", "debug2"),
     );
-    let noisy = scan_json(d, &["--fail-on", "new"]);
+    let noisy = scan_json_at(d, state, &["--fail-on", "new"]);
     assert_eq!(noisy.code, 1);
     let r = report(&noisy);
     assert!(r["summary"]["failedAtThreshold"].as_u64().unwrap() > 0);
@@ -233,7 +312,7 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
     );
 
     // History, newest first, with counts; --keep prunes.
-    let runs = history(d);
+    let runs = history_at(d, state);
     let ids: Vec<i64> = runs
         .as_array()
         .unwrap()
@@ -242,18 +321,18 @@ fn runs_are_recorded_and_the_next_one_shows_what_changed() {
         .collect();
     assert_eq!(ids, [5, 4, 3, 2, 1]);
     assert_eq!(runs[4]["failed"], r1["summary"]["failed"]);
-    let table = run(d, &["history", "--state", "state.db", "--scope", "k8s"]);
+    let table = run(d, &["history", "--state", state, "--scope", "k8s"]);
     assert!(table.stdout.contains("5 runs in"), "{}", table.stdout);
     let none = run(
         d,
-        &["history", "--state", "state.db", "--scope", "no-such-scope"],
+        &["history", "--state", state, "--scope", "no-such-scope"],
     );
     assert!(none.stdout.contains("0 runs in"));
-    let kept = scan_json(d, &["--keep", "2"]);
+    let kept = scan_json_at(d, state, &["--keep", "2"]);
     assert_eq!(kept.code, 1);
-    let runs = history(d);
+    let runs = history_at(d, state);
     assert_eq!(runs.as_array().unwrap().len(), 2);
-    assert_eq!(integrity(&d.join("state.db")), "ok");
+    assert_eq!(backend.integrity(d), "ok");
 }
 
 #[test]
@@ -335,20 +414,32 @@ fn the_first_recorded_run_of_a_scope_is_its_baseline() {
 
 #[test]
 fn concurrent_runs_wait_for_each_other_and_all_are_recorded() {
+    concurrent_runs(&Backend::sqlite(), 4);
+}
+
+/// Fifty scanners at once into one PostgreSQL database, half of them on one scope: no run is
+/// lost and none deadlocks.
+#[test]
+fn fifty_concurrent_runs_into_postgres_are_all_recorded() {
+    concurrent_runs(&Backend::postgres(), 50);
+}
+
+fn concurrent_runs(backend: &Backend, n: usize) {
+    let state = backend.state.as_str();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "k8s/web.yaml", WEB);
     write(d, "k8s/job.yaml", JOB);
-    let children: Vec<_> = (0..4)
-        .map(|_| {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
             bin_command(
                 d,
                 &[
                     "scan",
-                    "k8s",
+                    if i % 2 == 0 { "k8s" } else { "k8s/web.yaml" },
                     "--no-config",
                     "--state",
-                    "state.db",
+                    state,
                     "--exit-zero",
                     "-o",
                     "/dev/null",
@@ -367,9 +458,19 @@ fn concurrent_runs_wait_for_each_other_and_all_are_recorded() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let runs = history(d);
-    assert_eq!(runs.as_array().unwrap().len(), 4);
-    assert_eq!(integrity(&d.join("state.db")), "ok");
+    let out = run(
+        d,
+        &[
+            "history", "--state", state, "--format", "json", "--limit", "1000",
+        ],
+    );
+    let runs: Value = serde_json::from_str(&out.stdout).unwrap();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), n, "every run recorded");
+    let scopes: std::collections::BTreeSet<&str> =
+        runs.iter().map(|r| r["scope"].as_str().unwrap()).collect();
+    assert_eq!(scopes.len(), 2.min(n));
+    assert_eq!(backend.integrity(d), "ok");
 }
 
 #[test]
@@ -407,10 +508,20 @@ fn a_store_locked_by_another_writer_fails_clearly_after_writing_the_report() {
 
 #[test]
 fn a_run_killed_while_writing_leaves_the_previous_run_intact() {
+    killed_while_writing(&Backend::sqlite());
+}
+
+#[test]
+fn a_run_killed_while_writing_to_postgres_leaves_the_previous_run_intact() {
+    killed_while_writing(&Backend::postgres());
+}
+
+fn killed_while_writing(backend: &Backend) {
+    let state = backend.state.as_str();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "k8s/web.yaml", WEB);
-    assert_eq!(scan_json(d, &[]).code, 1);
+    assert_eq!(scan_json_at(d, state, &[]).code, 1);
     write(d, "k8s/job.yaml", JOB);
     let mut child = bin_command(
         d,
@@ -419,7 +530,7 @@ fn a_run_killed_while_writing_leaves_the_previous_run_intact() {
             "k8s",
             "--no-config",
             "--state",
-            "state.db",
+            state,
             "-o",
             "/dev/null",
         ],
@@ -438,15 +549,15 @@ fn a_run_killed_while_writing_leaves_the_previous_run_intact() {
     }
     child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the process itself
     child.wait().unwrap();
-    assert_eq!(integrity(&d.join("state.db")), "ok");
-    let runs = history(d);
+    assert_eq!(backend.integrity(d), "ok");
+    let runs = history_at(d, state);
     assert_eq!(
         runs.as_array().unwrap().len(),
         1,
         "the killed run left nothing"
     );
     // The next run compares with the intact first run.
-    let next = report(&scan_json(d, &[]));
+    let next = report(&scan_json_at(d, state, &[]));
     assert_eq!(next["drift"]["previousRun"]["id"], 1);
     assert_eq!(
         next["drift"]["resources"]["added"],
@@ -811,4 +922,213 @@ fn only_new_lists_what_the_change_adds() {
         "{}",
         unasked.stderr
     );
+}
+
+/// PostgreSQL's faults, for real: a wrong password, a connection without the TLS the server
+/// requires, a server certificate the client does not trust, a misspelt parameter. Each is one
+/// clear line naming the store without its password, exit 2; libpq's password file works.
+#[test]
+fn postgres_connection_faults_are_clear_and_keep_the_password_out() {
+    use support::postgres::{PASSWORD, Postgres};
+    let pg = Postgres::shared();
+    let db = pg.database();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/web.yaml", WEB);
+    let good = pg.url(&db);
+    let untrusted = good.split("&sslrootcert").next().unwrap().to_string();
+    let cases = [
+        (
+            good.replace(PASSWORD, "typo-s3cret"),
+            "password authentication failed",
+        ),
+        (
+            good.replace("sslmode=verify-full", "sslmode=disable"),
+            "no encryption",
+        ),
+        (untrusted, "certificate"),
+        (
+            format!("{good}&sslmdoe=require"),
+            "unknown parameter \"sslmdoe\"",
+        ),
+    ];
+    for (url, needle) in &cases {
+        let out = run(
+            d,
+            &[
+                "scan",
+                "k8s",
+                "--no-config",
+                "--state",
+                url,
+                "-o",
+                "/dev/null",
+            ],
+        );
+        assert_exit(&out, 2, needle);
+        assert!(
+            out.stderr.contains("postgres://postgres:***@localhost:"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+        assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    }
+    // No password in the URL: PGPASSFILE supplies it, as for libpq.
+    let passfile = d.join("pgpass");
+    std::fs::write(
+        &passfile,
+        format!("localhost:{}:{db}:postgres:{PASSWORD}\n", pg.port),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut scan = bin_command(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--state",
+            &good.replace(&format!(":{PASSWORD}@"), "@"),
+            "-o",
+            "/dev/null",
+            "--exit-zero",
+        ],
+    );
+    scan.env("PGPASSFILE", &passfile);
+    let out = support::bin::output(&mut scan);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(history_at(d, &good).as_array().unwrap().len(), 1);
+}
+
+/// A writer of the same scope holding its lock: the run waits --state-wait, then fails
+/// clearly, after writing its report.
+#[test]
+fn a_postgres_store_locked_by_a_writer_of_the_scope_fails_clearly() {
+    let backend = Backend::postgres();
+    let state = backend.state.as_str();
+    let (pg, db) = backend.pg.as_ref().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/web.yaml", WEB);
+    let first = report(&scan_json_at(d, state, &[]));
+    let scope = first["drift"]["scope"]
+        .as_str()
+        .unwrap()
+        .replace('\'', "''");
+    let mut holder = pg
+        .psql_command(
+            db,
+            &format!(
+                "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('{scope}', 0)); \
+                 SELECT pg_sleep(60);"
+            ),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while pg
+        .psql(
+            db,
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .unwrap()
+        .trim()
+        == "0"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the holder never locked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = run(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--state",
+            state,
+            "--state-wait",
+            "1",
+            "-o",
+            "report.txt",
+        ],
+    );
+    assert_exit(&out, 2, "is locked by another plimsoll run");
+    assert!(d.join("report.txt").is_file());
+    let _ = holder.kill();
+    let _ = holder.wait();
+    pg.psql(
+        db,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()",
+    )
+    .unwrap();
+    assert_eq!(history_at(d, state).as_array().unwrap().len(), 1);
+}
+
+/// The roles docs/fleet.md tells operators to create, made from that very SQL: the owner's
+/// first run creates the schema, the writer (no CREATE privilege) records, the reader lists
+/// and cannot record.
+#[test]
+fn the_documented_postgres_roles_write_and_read() {
+    let pg = support::postgres::Postgres::shared();
+    let doc = std::fs::read_to_string(root().join("docs/fleet.md")).unwrap();
+    let sql = doc
+        .split("```sql\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("an sql block in docs/fleet.md");
+    let (create, grant) = sql
+        .split_once(
+            "-- Connected to the plimsoll database as plimsoll_owner, after the first run made \
+             the tables:\n",
+        )
+        .expect("the grants part");
+    let mut create = create.to_string();
+    for who in ["owner", "writer", "reader"] {
+        create = create.replacen("PASSWORD '...'", &format!("PASSWORD '{who}-pw'"), 1);
+    }
+    pg.script_as("postgres", "postgres", &create).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/web.yaml", WEB);
+    let scan = |user: &str| {
+        run(
+            d,
+            &[
+                "scan",
+                "k8s",
+                "--no-config",
+                "--state",
+                &pg.url_as(
+                    user,
+                    &format!("{}-pw", user.trim_start_matches("plimsoll_")),
+                    "plimsoll",
+                ),
+                "-o",
+                "/dev/null",
+                "--exit-zero",
+            ],
+        )
+    };
+    let owner = scan("plimsoll_owner");
+    assert_eq!(owner.code, 0, "{}", owner.stderr);
+    pg.script_as("plimsoll_owner", "plimsoll", grant).unwrap();
+    write(d, "k8s/job.yaml", JOB);
+    let writer = scan("plimsoll_writer");
+    assert_eq!(writer.code, 0, "{}", writer.stderr);
+    let reader_url = pg.url_as("plimsoll_reader", "reader-pw", "plimsoll");
+    let runs = history_at(d, &reader_url);
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    let reader = scan("plimsoll_reader");
+    assert_exit(&reader, 2, "permission denied");
+    assert!(!reader.stderr.contains("reader-pw"), "{}", reader.stderr);
 }

@@ -8,23 +8,24 @@ use crate::report::ListFormat;
 use anyhow::anyhow;
 
 pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> {
-    let path = args
+    let at = args
         .state
         .clone()
         .or_else(store::default_path)
+        .map(|p| store::Location::parse(p.as_os_str()))
         .ok_or_else(|| Failure::usage(anyhow!("no state store: pass --state PATH")))?;
-    if !path.exists() {
+    if !at.may_exist() {
         return Err(Failure::input(anyhow!(
             "{}: no state store yet (a scan records one unless --no-state)",
-            path.display()
+            at.display()
         )));
     }
     // Read only: listing must work on a store the user may read but not write. An older
     // schema is upgraded first, which needs write access.
     let wait = std::time::Duration::from_secs(10);
-    let store = match Store::open_read_only(&path, wait).map_err(Failure::usage)? {
+    let store = match Store::open_read_only(&at, wait).map_err(Failure::usage)? {
         Some(store) => store,
-        None => Store::open(&path, wait).map_err(Failure::usage)?,
+        None => Store::open(&at, wait).map_err(Failure::usage)?,
     };
     let runs = store
         .history(args.scope.as_deref(), args.limit)

@@ -380,8 +380,8 @@ pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Option<Store>, 
     if args.no_state || (args.state.is_none() && !live) {
         return Ok(None);
     }
-    let path = match args.state.clone().or_else(store::default_path) {
-        Some(p) => p,
+    let at = match args.state.clone().or_else(store::default_path) {
+        Some(p) => store::Location::parse(p.as_os_str()),
         None => {
             tracing::warn!(
                 "no state directory (set XDG_STATE_HOME or HOME, or --state): drift off"
@@ -390,5 +390,5 @@ pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Option<Store>, 
         }
     };
     let wait = super::positive_secs(args.state_wait, "--state-wait")?;
-    Store::open(&path, wait).map(Some).map_err(Failure::usage)
+    Store::open(&at, wait).map(Some).map_err(Failure::usage)
 }

@@ -335,19 +335,27 @@ pub fn compare(
     }
     if let Some(p) = &previous {
         let before_res = store.resources(p.id)?;
-        let mut failure = None;
+        // The earlier bodies of the resources that changed, in one request.
+        let changed: Vec<&str> = after
+            .iter()
+            .filter_map(|(id, (_, digest))| {
+                before_res
+                    .get(id)
+                    .filter(|(_, old)| old != digest)
+                    .map(|(_, old)| old.as_str())
+            })
+            .collect();
+        let earlier = store.bodies(&scope, &changed)?;
         drift.resources = resource_drift(
             &before_res,
             &after,
-            |digest| match store.body(digest) {
-                Ok(Some(text)) => serde_json::from_str::<serde_json::Map<String, Value>>(&text)
-                    .ok()
-                    .map(|m| leaves(&m)),
-                Ok(None) => None,
-                Err(e) => {
-                    failure.get_or_insert(e);
-                    None
-                }
+            |digest| {
+                earlier
+                    .get(digest)
+                    .and_then(|text| {
+                        serde_json::from_str::<serde_json::Map<String, Value>>(text).ok()
+                    })
+                    .map(|m| leaves(&m))
             },
             |id| {
                 let kept = by_id.get(id)?;
@@ -356,9 +364,6 @@ pub fn compare(
                     .map(|m| leaves(&m))
             },
         );
-        if let Some(e) = failure {
-            return Err(e);
-        }
     }
     report.drift = Some(drift);
     Ok(Pending {

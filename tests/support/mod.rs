@@ -8,5 +8,6 @@ pub mod bin;
 pub mod dockerd;
 pub mod moto;
 pub mod podman;
+pub mod postgres;
 pub mod proxy;
 pub mod sarif;

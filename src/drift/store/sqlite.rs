@@ -1,7 +1,8 @@
-//! The state store: one SQLite file (rusqlite, bundled SQLite) holding the runs of every
-//! scope: run metadata and counts, each resource's digest (bodies stored once per distinct
-//! digest, so an unchanged cluster costs a row per resource, not a copy), and the fingerprint
-//! of every failing or waived finding (its text and first-seen time stored once per scope).
+//! The embedded backend of the state store: one SQLite file (rusqlite, bundled SQLite) holding
+//! the runs of every scope: run metadata and counts, each resource's digest (bodies stored once
+//! per distinct digest, so an unchanged cluster costs a row per resource, not a copy), and the
+//! fingerprint of every failing or waived finding (its text and first-seen time stored once per
+//! scope).
 //!
 //! Integrity: a run is recorded in one `BEGIN IMMEDIATE` transaction, so a process killed
 //! mid-write leaves the previous state intact (SQLite's journal rolls the partial write back on
@@ -11,15 +12,15 @@
 //! Plimsoll, or a file that is not a healthy SQLite database, is an error, never treated as
 //! empty.
 
+use super::{NewRun, RunRecord, SCHEMA_VERSION, StoreError, StoredFinding};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use serde::Serialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// Migrations, in order; `user_version` is the number applied. Never edit one that shipped:
-/// add another.
-const MIGRATIONS: &[&str] = &[
+/// add another, and its counterpart in `postgres.rs` (a unit test holds the counts equal).
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: runs, resources, bodies, findings.
     "CREATE TABLE runs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -70,143 +71,17 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;",
 ];
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// A state store problem.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A judged resource reached the store without the body it records (a bug: the pipeline
-    /// keeps bodies whenever a store is open).
-    #[error(
-        "internal error: {id} reached the state store without its body; the run is not recorded"
-    )]
-    NoBody {
-        /// The resource.
-        id: String,
-    },
-    /// The directory or file cannot be created or opened.
-    #[error("state store {path}: cannot open: {message}")]
-    Open {
-        /// The file.
-        path: String,
-        /// Why.
-        message: String,
-    },
-    /// Not a SQLite database, or damaged.
-    #[error(
-        "state store {path} is not a healthy plimsoll state database ({message}); move it aside to start a new history, or run with --no-state"
-    )]
-    Corrupt {
-        /// The file.
-        path: String,
-        /// SQLite's message.
-        message: String,
-    },
-    /// Written by a newer Plimsoll.
-    #[error(
-        "state store {path} has schema version {found}, newer than this plimsoll understands ({SCHEMA_VERSION}); upgrade plimsoll or use another --state"
-    )]
-    Newer {
-        /// The file.
-        path: String,
-        /// Its version.
-        found: i64,
-    },
-    /// Another run holds the write lock for longer than the wait.
-    #[error(
-        "state store {path} is locked by another plimsoll run (waited {waited:?}); retry, or raise --state-wait"
-    )]
-    Locked {
-        /// The file.
-        path: String,
-        /// How long this run waited.
-        waited: Duration,
-    },
-    /// Any other SQLite error.
-    #[error("state store {path}: {message}")]
-    Sqlite {
-        /// The file.
-        path: String,
-        /// SQLite's message.
-        message: String,
-    },
-}
-
-/// A recorded run.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunRecord {
-    /// Run id (increasing).
-    pub id: i64,
-    /// Scope key.
-    pub scope: String,
-    /// When the scan started (RFC 3339).
-    pub started_at: String,
-    /// Tool version.
-    pub tool_version: String,
-    /// Digest of the selected checks' sources.
-    pub policy_digest: String,
-    /// Resources scanned.
-    pub resources: i64,
-    /// Passing evaluations.
-    pub passed: i64,
-    /// FAIL findings.
-    pub failed: i64,
-    /// WAIVED findings.
-    pub waived: i64,
-    /// NOT_ASSESSED findings.
-    pub not_assessed: i64,
-    /// Policy errors.
-    pub errors: i64,
-    /// FAIL findings per severity.
-    pub failed_by_severity: serde_json::Value,
-}
-
-/// A finding as stored.
-#[derive(Debug, Clone)]
-pub struct StoredFinding {
-    /// Check id.
-    pub check_id: String,
-    /// Resource id.
-    pub resource_id: String,
-    /// Severity name.
-    pub severity: String,
-    /// FAIL or WAIVED.
-    pub status: String,
-    /// Message.
-    pub message: String,
-    /// When first seen (RFC 3339).
-    pub first_seen: String,
-}
-
-/// What a run records.
-pub struct NewRun<'a> {
-    /// Scope key.
-    pub scope: &'a str,
-    /// The run's counts and metadata.
-    pub record: &'a RunRecord,
-    /// Sources (JSON).
-    pub sources: String,
-    /// (resource id, kind, digest, body JSON).
-    pub resources: Vec<(String, String, String, String)>,
-    /// (fingerprint, finding).
-    pub findings: Vec<(String, StoredFinding)>,
-    /// Runs to keep for this scope, this one included.
-    pub keep: usize,
-}
-
-/// An open store.
-pub struct Store {
+/// An open SQLite store.
+pub struct Sqlite {
     conn: Connection,
     path: String,
     wait: Duration,
 }
 
-impl Store {
+impl Sqlite {
     /// Opens (creating if needed) the store at `path`, upgrading its schema; waits up to
     /// `wait` for another writer.
-    pub fn open(path: &Path, wait: Duration) -> Result<Store, StoreError> {
+    pub fn open(path: &Path, wait: Duration) -> Result<Sqlite, StoreError> {
         let name = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
@@ -218,7 +93,7 @@ impl Store {
             path: name.clone(),
             message: e.to_string(),
         })?;
-        let mut store = Store {
+        let mut store = Sqlite {
             conn,
             path: name,
             wait,
@@ -250,7 +125,7 @@ impl Store {
     /// Opens the store for reading only (`plimsoll history`): a store the user may read but
     /// not write (a shared directory, another user's runs) is listed all the same. None when
     /// its schema is older than this Plimsoll's: reading it needs the upgrade `open` does.
-    pub fn open_read_only(path: &Path, wait: Duration) -> Result<Option<Store>, StoreError> {
+    pub fn open_read_only(path: &Path, wait: Duration) -> Result<Option<Sqlite>, StoreError> {
         let name = path.display().to_string();
         let open = |uri: String| {
             Connection::open_with_flags(
@@ -296,7 +171,7 @@ impl Store {
         if version < SCHEMA_VERSION {
             return Ok(None);
         }
-        let store = Store {
+        let store = Sqlite {
             conn,
             path: name,
             wait,
@@ -406,16 +281,23 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
-    /// A stored body by digest.
-    pub fn body(&self, digest: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT body FROM bodies WHERE digest = ?1",
-                params![digest],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.error(e))
+    /// The stored bodies of `digests`, by digest (a local file: one prepared lookup each).
+    pub fn bodies(&self, digests: &[&str]) -> Result<HashMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM bodies WHERE digest = ?1")
+            .map_err(|e| self.error(e))?;
+        let mut out = HashMap::with_capacity(digests.len());
+        for d in digests {
+            let body: Option<String> = stmt
+                .query_row(params![d], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.error(e))?;
+            if let Some(b) = body {
+                out.insert(d.to_string(), b);
+            }
+        }
+        Ok(out)
     }
 
     /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
@@ -573,19 +455,6 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
     })
 }
 
-/// The default store: `$XDG_STATE_HOME/plimsoll/state.db`, or `~/.local/state/plimsoll/state.db`.
-pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/state"))
-        })?;
-    Some(base.join("plimsoll").join("state.db"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,7 +501,7 @@ mod tests {
     fn records_prunes_and_reopens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/state.db");
-        let mut s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let mut s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
         let rec = record("a");
         for i in 0..4 {
             s.record(run("a", &rec, &format!("d{i}"), 3)).unwrap();
@@ -642,12 +511,12 @@ mod tests {
         assert_eq!(hist.len(), 3, "pruned to keep");
         assert_eq!(hist[0].id, 4);
         // The pruned run's body is gone, the kept ones remain.
-        assert!(s.body("d0").unwrap().is_none());
-        assert!(s.body("d3").unwrap().is_some());
+        let bodies = s.bodies(&["d0", "d3"]).unwrap();
+        assert!(!bodies.contains_key("d0") && bodies.contains_key("d3"));
         assert_eq!(s.previous_run("b").unwrap().unwrap().id, 5);
         assert_eq!(s.findings(4).unwrap()["fp"].first_seen, "t0");
         drop(s);
-        let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(s.history(None, 100).unwrap().len(), 4);
     }
 
@@ -656,14 +525,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("bad.db");
         std::fs::write(&bad, vec![b'x'; 8192]).unwrap();
-        let e = Store::open(&bad, Duration::from_secs(1)).err().unwrap();
+        let e = Sqlite::open(&bad, Duration::from_secs(1)).err().unwrap();
         assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
         let newer = dir.path().join("newer.db");
         let c = Connection::open(&newer).unwrap();
         c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
         drop(c);
-        let e = Store::open(&newer, Duration::from_secs(1)).err().unwrap();
+        let e = Sqlite::open(&newer, Duration::from_secs(1)).err().unwrap();
         assert!(matches!(e, StoreError::Newer { .. }), "{e}");
     }
 }

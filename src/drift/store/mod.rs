@@ -1,0 +1,318 @@
+//! The state store: the runs of every scope (a cluster, an account and region, a Docker
+//! host, a set of files), their counts, each resource's digest and body, and the fingerprint of
+//! every failing or waived finding, so the next run reports drift and what is new.
+//!
+//! Two backends behind one type, with the same schema, migrations, retention and semantics:
+//! SQLite (`sqlite.rs`), an embedded file and the default; and PostgreSQL (`postgres.rs`),
+//! chosen by a `postgres://` location, the shared store of a fleet. Callers hold a [`Store`]
+//! and never learn which one it is; the tests in `tests/drift.rs` run against both.
+
+mod postgres;
+mod sqlite;
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use postgres::redact as redact_location;
+
+/// Where the state store is: a file, or a PostgreSQL database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file.
+    File(PathBuf),
+    /// A `postgres://` or `postgresql://` URL (libpq's form; `PG*` variables and the password
+    /// file fill what it leaves out).
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads a `--state` value: a PostgreSQL URL or a path.
+    pub fn parse(given: &std::ffi::OsStr) -> Location {
+        match given.to_str() {
+            Some(s) if is_postgres_url(s) => Location::Postgres(s.to_string()),
+            _ => Location::File(PathBuf::from(given)),
+        }
+    }
+
+    /// The location as messages name it: a path, or the URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Postgres(url) => redact_location(url),
+        }
+    }
+
+    /// True when the location exists or may: a file that is there, or any server (only
+    /// connecting tells).
+    pub fn may_exist(&self) -> bool {
+        match self {
+            Location::File(p) => p.exists(),
+            Location::Postgres(_) => true,
+        }
+    }
+}
+
+fn is_postgres_url(s: &str) -> bool {
+    let lower = s.get(..13).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// The schema version this build writes (both backends migrate in the same steps).
+pub const SCHEMA_VERSION: i64 = sqlite::MIGRATIONS.len() as i64;
+
+/// A state store problem.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A judged resource reached the store without the body it records (a bug: the pipeline
+    /// keeps bodies whenever a store is open).
+    #[error(
+        "internal error: {id} reached the state store without its body; the run is not recorded"
+    )]
+    NoBody {
+        /// The resource.
+        id: String,
+    },
+    /// The directory or file cannot be created or opened.
+    #[error("state store {path}: cannot open: {message}")]
+    Open {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// Not a SQLite database, or damaged.
+    #[error(
+        "state store {path} is not a healthy plimsoll state database ({message}); move it aside to start a new history, or run with --no-state"
+    )]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// SQLite's message.
+        message: String,
+    },
+    /// Written by a newer Plimsoll.
+    #[error(
+        "state store {path} has schema version {found}, newer than this plimsoll understands ({SCHEMA_VERSION}); upgrade plimsoll or use another --state"
+    )]
+    Newer {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: i64,
+    },
+    /// Another run holds the write lock for longer than the wait.
+    #[error(
+        "state store {path} is locked by another plimsoll run (waited {waited:?}); retry, or raise --state-wait"
+    )]
+    Locked {
+        /// The file.
+        path: String,
+        /// How long this run waited.
+        waited: Duration,
+    },
+    /// Any other SQLite error.
+    #[error("state store {path}: {message}")]
+    Sqlite {
+        /// The file.
+        path: String,
+        /// SQLite's message.
+        message: String,
+    },
+    /// The PostgreSQL server could not be reached or refused the connection (address, TLS,
+    /// authentication). `path` is the location without its password.
+    #[error("state store {path}: cannot connect: {message}")]
+    Unreachable {
+        /// The location, password removed.
+        path: String,
+        /// Why (the server's or the network's message).
+        message: String,
+    },
+    /// Any other PostgreSQL error (a query failed, the connection broke mid-run).
+    #[error("state store {path}: {message}")]
+    Postgres {
+        /// The location, password removed.
+        path: String,
+        /// The server's message.
+        message: String,
+    },
+    /// A `--state` value that names no store.
+    #[error("--state {given}: {message}")]
+    Location {
+        /// What was given (password removed).
+        given: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// A recorded run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRecord {
+    /// Run id (increasing).
+    pub id: i64,
+    /// Scope key.
+    pub scope: String,
+    /// When the scan started (RFC 3339).
+    pub started_at: String,
+    /// Tool version.
+    pub tool_version: String,
+    /// Digest of the selected checks' sources.
+    pub policy_digest: String,
+    /// Resources scanned.
+    pub resources: i64,
+    /// Passing evaluations.
+    pub passed: i64,
+    /// FAIL findings.
+    pub failed: i64,
+    /// WAIVED findings.
+    pub waived: i64,
+    /// NOT_ASSESSED findings.
+    pub not_assessed: i64,
+    /// Policy errors.
+    pub errors: i64,
+    /// FAIL findings per severity.
+    pub failed_by_severity: serde_json::Value,
+}
+
+/// A finding as stored.
+#[derive(Debug, Clone)]
+pub struct StoredFinding {
+    /// Check id.
+    pub check_id: String,
+    /// Resource id.
+    pub resource_id: String,
+    /// Severity name.
+    pub severity: String,
+    /// FAIL or WAIVED.
+    pub status: String,
+    /// Message.
+    pub message: String,
+    /// When first seen (RFC 3339).
+    pub first_seen: String,
+}
+
+/// What a run records.
+pub struct NewRun<'a> {
+    /// Scope key.
+    pub scope: &'a str,
+    /// The run's counts and metadata.
+    pub record: &'a RunRecord,
+    /// Sources (JSON).
+    pub sources: String,
+    /// (resource id, kind, digest, body JSON).
+    pub resources: Vec<(String, String, String, String)>,
+    /// (fingerprint, finding).
+    pub findings: Vec<(String, StoredFinding)>,
+    /// Runs to keep for this scope, this one included.
+    pub keep: usize,
+}
+
+/// An open store.
+pub enum Store {
+    /// A SQLite file.
+    Sqlite(sqlite::Sqlite),
+    /// A PostgreSQL database.
+    Postgres(postgres::Postgres),
+}
+
+impl Store {
+    /// Opens (creating if needed) the store, upgrading its schema; waits up to `wait` for
+    /// another writer (and, for PostgreSQL, for the connection).
+    pub fn open(at: &Location, wait: Duration) -> Result<Store, StoreError> {
+        match at {
+            Location::File(path) => sqlite::Sqlite::open(path, wait).map(Store::Sqlite),
+            Location::Postgres(url) => postgres::Postgres::open(url, wait).map(Store::Postgres),
+        }
+    }
+
+    /// Opens the store for reading only (`plimsoll history`). None when its schema is older
+    /// than this Plimsoll's: reading it needs the upgrade `open` does.
+    pub fn open_read_only(at: &Location, wait: Duration) -> Result<Option<Store>, StoreError> {
+        match at {
+            Location::File(path) => {
+                sqlite::Sqlite::open_read_only(path, wait).map(|s| s.map(Store::Sqlite))
+            }
+            Location::Postgres(url) => {
+                postgres::Postgres::open_read_only(url, wait).map(|s| s.map(Store::Postgres))
+            }
+        }
+    }
+
+    /// The latest run of `scope`.
+    pub fn previous_run(&self, scope: &str) -> Result<Option<RunRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.previous_run(scope),
+            Store::Postgres(s) => s.previous_run(scope),
+        }
+    }
+
+    /// Runs, newest first, optionally of scopes containing `scope`.
+    pub fn history(&self, scope: Option<&str>, limit: usize) -> Result<Vec<RunRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.history(scope, limit),
+            Store::Postgres(s) => s.history(scope, limit),
+        }
+    }
+
+    /// The findings of a run, by fingerprint.
+    pub fn findings(&self, run: i64) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.findings(run),
+            Store::Postgres(s) => s.findings(run),
+        }
+    }
+
+    /// The resources of a run: id -> (kind, digest).
+    pub fn resources(&self, run: i64) -> Result<HashMap<String, (String, String)>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.resources(run),
+            Store::Postgres(s) => s.resources(run),
+        }
+    }
+
+    /// The stored bodies of `digests` (of the scope's runs), by digest; a digest the store
+    /// does not hold is absent. One query, not one per resource: against a server each is a
+    /// round trip.
+    pub fn bodies(
+        &self,
+        scope: &str,
+        digests: &[&str],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.bodies(digests),
+            Store::Postgres(s) => s.bodies(scope, digests),
+        }
+    }
+
+    /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
+    pub fn record(&mut self, run: NewRun<'_>) -> Result<i64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.record(run),
+            Store::Postgres(s) => s.record(run),
+        }
+    }
+
+    /// The store as messages name it: the file, or the URL without its password.
+    pub fn path(&self) -> &str {
+        match self {
+            Store::Sqlite(s) => s.path(),
+            Store::Postgres(s) => s.path(),
+        }
+    }
+}
+
+/// The default store: `$XDG_STATE_HOME/plimsoll/state.db`, or `~/.local/state/plimsoll/state.db`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        })?;
+    Some(base.join("plimsoll").join("state.db"))
+}

@@ -1,0 +1,789 @@
+//! The shared backend of the state store: a PostgreSQL database that the scanners of a fleet
+//! (fifty clusters, twenty accounts) record into, chosen by a `postgres://` location.
+//!
+//! The client is sqlx's PostgreSQL driver (pure Rust, rustls): it follows libpq's conventions
+//! (`PGHOST`, `PGUSER`, `PGPASSWORD`, `PGPASSFILE` and `~/.pgpass`, `sslmode` up to
+//! `verify-full`, `sslrootcert`), which tokio-postgres leaves to its caller. It runs on a
+//! current-thread runtime of its own, because the store is called between the pipeline's
+//! stages, never inside one.
+//!
+//! Concurrency: a run is recorded in one transaction that first takes an advisory lock on its
+//! scope, so writers of one scope take turns and writers of different scopes never touch the
+//! same rows (bodies are kept per scope for that reason: a body shared between scopes could be
+//! collected by one while another starts to refer to it). No two transactions wait on each other
+//! in opposite orders, so there is no deadlock to detect. Migrations run under a
+//! database-wide advisory lock, once, whoever comes first.
+//!
+//! Rows go in by arrays (`UNNEST`), a few statements per run rather than one per resource:
+//! against a server every statement is a round trip.
+
+use super::{NewRun, RunRecord, SCHEMA_VERSION, StoreError, StoredFinding};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Migrations, in order, the PostgreSQL form of `sqlite.rs`'s: the same tables and columns,
+/// version for version (a unit test holds the counts equal). Never edit one that shipped.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: runs, resources, bodies (per scope: see the module comment), findings.
+    "CREATE TABLE runs (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        scope TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        policy_digest TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        resources BIGINT NOT NULL,
+        passed BIGINT NOT NULL,
+        failed BIGINT NOT NULL,
+        waived BIGINT NOT NULL,
+        not_assessed BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        failed_by_severity TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_scope ON runs (scope, id);
+    CREATE TABLE run_resources (
+        run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        resource_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (run_id, resource_id)
+    );
+    CREATE INDEX run_resources_by_digest ON run_resources (digest);
+    CREATE TABLE bodies (
+        scope TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (scope, digest)
+    );
+    CREATE TABLE findings (
+        scope TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (scope, fingerprint)
+    );
+    CREATE TABLE run_findings (
+        run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (run_id, fingerprint)
+    );",
+];
+
+/// The advisory lock key migrations take ("plimsoll" in ASCII).
+const MIGRATION_LOCK: i64 = 0x706c_696d_736f_6c6c;
+
+/// Rows per `UNNEST` statement: a 100,000-resource run's bodies in one bind message would be
+/// hundreds of megabytes.
+const BATCH: usize = 5_000;
+
+/// The URL's query keys sqlx understands. Anything else is refused here: sqlx would log and
+/// ignore it (with its value, which may be a secret), and a misspelt `sslmode` would then
+/// quietly connect without TLS.
+const KNOWN_KEYS: &[&str] = &[
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "application_name",
+    "options",
+];
+
+/// The query keys whose values messages may show.
+const SHOWN_KEYS: &[&str] = &[
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "application_name",
+];
+
+/// An open PostgreSQL store.
+pub struct Postgres {
+    rt: tokio::runtime::Runtime,
+    /// Always Some until dropped (closed politely then). Behind a lock so that readers take
+    /// `&self` as SQLite's do (the plan holding the store is shared between threads).
+    conn: std::sync::Mutex<Option<PgConnection>>,
+    /// The location without its password, for messages.
+    path: String,
+    /// The password, to scrub from any message that might quote it.
+    secret: Option<String>,
+    wait: Duration,
+}
+
+/// The URL without its password (in the authority or the query), for messages and reports.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            // Values are shown only for keys known to hold no secret: `password`, `options`
+            // and a misspelt key (`passwd=...`) are masked alike.
+            if u.query_pairs()
+                .any(|(k, _)| !SHOWN_KEYS.contains(&k.as_ref()))
+            {
+                let pairs: Vec<(String, String)> = u
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let v = if SHOWN_KEYS.contains(&k.as_ref()) {
+                            v
+                        } else {
+                            "***".into()
+                        };
+                        (k.into_owned(), v.into_owned())
+                    })
+                    .collect();
+                u.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            u.to_string()
+        }
+        // Not parseable: say nothing of what follows the scheme.
+        Err(_) => "postgres://(unparseable URL)".to_string(),
+    }
+}
+
+impl Postgres {
+    /// Connects (waiting up to `wait`), creating or upgrading the schema.
+    pub fn open(url: &str, wait: Duration) -> Result<Postgres, StoreError> {
+        let mut store = Postgres::connect(url, wait)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects for reading only (a role that may only SELECT). None when the schema is absent
+    /// or older than this Plimsoll's.
+    pub fn open_read_only(url: &str, wait: Duration) -> Result<Option<Postgres>, StoreError> {
+        let store = Postgres::connect(url, wait)?;
+        if !store.schema_exists()? {
+            return Ok(None);
+        }
+        let version = store.version()?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: store.path.clone(),
+                found: version,
+            });
+        }
+        Ok((version == SCHEMA_VERSION).then_some(store))
+    }
+
+    fn connect(url: &str, wait: Duration) -> Result<Postgres, StoreError> {
+        let path = redact(url);
+        let parsed = url::Url::parse(url).map_err(|e| StoreError::Location {
+            given: path.clone(),
+            message: e.to_string(),
+        })?;
+        if let Some((k, _)) = parsed
+            .query_pairs()
+            .find(|(k, _)| !KNOWN_KEYS.contains(&k.as_ref()))
+        {
+            return Err(StoreError::Location {
+                given: path,
+                message: format!("unknown parameter {k:?} (known: {})", KNOWN_KEYS.join(", ")),
+            });
+        }
+        let secret = parsed
+            .password()
+            .map(str::to_string)
+            .or_else(|| {
+                parsed
+                    .query_pairs()
+                    .find(|(k, _)| k == "password")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .filter(|s| !s.is_empty());
+        let scrub = |m: String| match &secret {
+            Some(s) => m.replace(s.as_str(), "***"),
+            None => m,
+        };
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Location {
+                given: path.clone(),
+                message: scrub(e.to_string()),
+            })?
+            .application_name("plimsoll")
+            .disable_statement_logging();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Open {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+        let conn = rt
+            .block_on(async { tokio::time::timeout(wait, options.connect()).await })
+            .map_err(|_| StoreError::Unreachable {
+                path: path.clone(),
+                message: format!("no connection within {wait:?} (--state-wait)"),
+            })?
+            .map_err(|e| StoreError::Unreachable {
+                path: path.clone(),
+                message: scrub(describe(&e)),
+            })?;
+        let store = Postgres {
+            rt,
+            conn: std::sync::Mutex::new(Some(conn)),
+            path,
+            secret,
+            wait,
+        };
+        // Waits for a lock (another writer of the scope, a migration) end with a clear error
+        // instead of hanging a scheduled job.
+        let ms = wait.as_millis().max(1);
+        store.run(|c| {
+            Box::pin(async move {
+                sqlx::query("SELECT set_config('lock_timeout', $1, false)")
+                    .bind(format!("{ms}ms"))
+                    .execute(c)
+                    .await
+                    .map(|_| ())
+            })
+        })?;
+        Ok(store)
+    }
+
+    /// Runs `f` on the connection, blocking; maps its error.
+    fn run<T>(
+        &self,
+        f: impl for<'c> FnOnce(
+            &'c mut PgConnection,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<T, sqlx::Error>> + 'c>,
+        >,
+    ) -> Result<T, StoreError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(conn) = guard.as_mut() else {
+            return Err(StoreError::Postgres {
+                path: self.path.clone(),
+                message: "the connection is closed".into(),
+            });
+        };
+        let out = self.rt.block_on(f(conn));
+        drop(guard);
+        out.map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: sqlx::Error) -> StoreError {
+        let mut message = describe(&e);
+        if let Some(s) = &self.secret {
+            message = message.replace(s.as_str(), "***");
+        }
+        let path = self.path.clone();
+        match &e {
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("55P03") => {
+                StoreError::Locked {
+                    path,
+                    waited: self.wait,
+                }
+            }
+            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
+                StoreError::Unreachable { path, message }
+            }
+            _ => StoreError::Postgres { path, message },
+        }
+    }
+
+    fn schema_exists(&self) -> Result<bool, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                sqlx::query_scalar("SELECT to_regclass('plimsoll_schema') IS NOT NULL")
+                    .fetch_one(c)
+                    .await
+            })
+        })
+    }
+
+    fn version(&self) -> Result<i64, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COALESCE(MAX(version), 0)::BIGINT FROM plimsoll_schema",
+                )
+                .fetch_one(c)
+                .await
+            })
+        })
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        // The common case, a current schema, needs no lock and no CREATE privilege: a
+        // scanner's role may write rows without being allowed to create tables.
+        if self.schema_exists()? {
+            let version = self.version()?;
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::Newer {
+                    path: self.path.clone(),
+                    found: version,
+                });
+            }
+            if version == SCHEMA_VERSION {
+                return Ok(());
+            }
+        }
+        let found = self.run(|c| {
+            Box::pin(async move {
+                let mut tx = c.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(MIGRATION_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::raw_sql(
+                    "CREATE TABLE IF NOT EXISTS plimsoll_schema (version INTEGER NOT NULL)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                let version: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0)::BIGINT FROM plimsoll_schema",
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                if version > SCHEMA_VERSION {
+                    return Ok(version);
+                }
+                for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                    sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+                    sqlx::query("DELETE FROM plimsoll_schema")
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("INSERT INTO plimsoll_schema (version) VALUES ($1)")
+                        .bind(i as i32 + 1)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(version)
+            })
+        })?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: self.path.clone(),
+                found,
+            });
+        }
+        Ok(())
+    }
+
+    /// The latest run of `scope`.
+    pub fn previous_run(&self, scope: &str) -> Result<Option<RunRecord>, StoreError> {
+        let scope = scope.to_string();
+        self.run(|c| {
+            Box::pin(async move {
+                // Composed of constants only.
+                sqlx::query(AssertSqlSafe(format!(
+                    "{SELECT_RUN} WHERE scope = $1 ORDER BY id DESC LIMIT 1"
+                )))
+                .bind(scope)
+                .fetch_optional(c)
+                .await?
+                .map(|r| run_from_row(&r))
+                .transpose()
+            })
+        })
+    }
+
+    /// Runs, newest first, optionally of scopes containing `scope`.
+    pub fn history(&self, scope: Option<&str>, limit: usize) -> Result<Vec<RunRecord>, StoreError> {
+        let pattern = format!("%{}%", scope.unwrap_or(""));
+        self.run(|c| {
+            Box::pin(async move {
+                // Composed of constants only.
+                let rows = sqlx::query(AssertSqlSafe(format!(
+                    "{SELECT_RUN} WHERE scope LIKE $1 ORDER BY id DESC LIMIT $2"
+                )))
+                .bind(pattern)
+                .bind(limit as i64)
+                .fetch_all(c)
+                .await?;
+                rows.iter().map(run_from_row).collect()
+            })
+        })
+    }
+
+    /// The findings of a run, by fingerprint.
+    pub fn findings(&self, run: i64) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                let rows = sqlx::query(
+                    "SELECT rf.fingerprint, f.check_id, f.resource_id, f.severity, rf.status,
+                            f.message, f.first_seen
+                     FROM run_findings rf
+                     JOIN runs r ON r.id = rf.run_id
+                     JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
+                     WHERE rf.run_id = $1",
+                )
+                .bind(run)
+                .fetch_all(c)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            r.try_get::<String, _>(0)?,
+                            StoredFinding {
+                                check_id: r.try_get(1)?,
+                                resource_id: r.try_get(2)?,
+                                severity: r.try_get(3)?,
+                                status: r.try_get(4)?,
+                                message: r.try_get(5)?,
+                                first_seen: r.try_get(6)?,
+                            },
+                        ))
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    /// The resources of a run: id -> (kind, digest).
+    pub fn resources(&self, run: i64) -> Result<HashMap<String, (String, String)>, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                let rows = sqlx::query(
+                    "SELECT resource_id, kind, digest FROM run_resources WHERE run_id = $1",
+                )
+                .bind(run)
+                .fetch_all(c)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+                    .collect()
+            })
+        })
+    }
+
+    /// The scope's stored bodies of `digests`, by digest.
+    pub fn bodies(
+        &self,
+        scope: &str,
+        digests: &[&str],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let scope = scope.to_string();
+        let digests: Vec<String> = digests.iter().map(|d| d.to_string()).collect();
+        self.run(|c| {
+            Box::pin(async move {
+                let mut out = HashMap::new();
+                for chunk in digests.chunks(BATCH) {
+                    let rows = sqlx::query(
+                        "SELECT digest, body FROM bodies WHERE scope = $1 AND digest = ANY($2)",
+                    )
+                    .bind(&scope)
+                    .bind(chunk)
+                    .fetch_all(&mut *c)
+                    .await?;
+                    for r in rows {
+                        out.insert(r.try_get(0)?, r.try_get(1)?);
+                    }
+                }
+                Ok(out)
+            })
+        })
+    }
+
+    /// Records a run in one transaction, in turn with other writers of its scope, and prunes
+    /// the scope to `keep` runs. Returns the run id.
+    pub fn record(&mut self, run: NewRun<'_>) -> Result<i64, StoreError> {
+        let NewRun {
+            scope,
+            record: r,
+            sources,
+            resources,
+            findings,
+            keep,
+        } = run;
+        let scope = scope.to_string();
+        let r = r.clone();
+        let recorded_at = crate::snapshot::now_rfc3339();
+        let failed_by_severity = r.failed_by_severity.to_string();
+        // One row per key, as SQLite's INSERT OR REPLACE (resources) and its upsert then
+        // INSERT OR IGNORE (findings) leave them: a statement may not touch a row twice.
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut res: Vec<(String, String, String, String)> = Vec::with_capacity(resources.len());
+        for row in resources {
+            match by_id.get(&row.0) {
+                Some(&i) => res[i] = row,
+                None => {
+                    by_id.insert(row.0.clone(), res.len());
+                    res.push(row);
+                }
+            }
+        }
+        let mut fin: Vec<(String, StoredFinding, String)> = Vec::with_capacity(findings.len());
+        let mut by_fp: HashMap<String, usize> = HashMap::new();
+        for (fp, f) in findings {
+            match by_fp.get(&fp) {
+                // The text of the last, the status of the first.
+                Some(&i) => {
+                    let status = std::mem::take(&mut fin[i].2);
+                    fin[i] = (fp, f, status);
+                }
+                None => {
+                    by_fp.insert(fp.clone(), fin.len());
+                    let status = f.status.clone();
+                    fin.push((fp, f, status));
+                }
+            }
+        }
+        let hold = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok());
+        self.run(|c| {
+            Box::pin(async move {
+                let mut tx = c.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(&scope)
+                    .execute(&mut *tx)
+                    .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
+                         policy_digest, sources, resources, passed, failed, waived,
+                         not_assessed, errors, failed_by_severity)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     RETURNING id",
+                )
+                .bind(&scope)
+                .bind(&r.started_at)
+                .bind(&recorded_at)
+                .bind(&r.tool_version)
+                .bind(&r.policy_digest)
+                .bind(&sources)
+                .bind(r.resources)
+                .bind(r.passed)
+                .bind(r.failed)
+                .bind(r.waived)
+                .bind(r.not_assessed)
+                .bind(r.errors)
+                .bind(&failed_by_severity)
+                .fetch_one(&mut *tx)
+                .await?;
+
+                // Bodies: only those the scope does not hold yet travel to the server.
+                let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
+                digests.sort_unstable();
+                digests.dedup();
+                let mut held: HashSet<String> = HashSet::new();
+                for chunk in digests.chunks(BATCH) {
+                    let rows: Vec<String> = sqlx::query_scalar(
+                        "SELECT digest FROM bodies WHERE scope = $1 AND digest = ANY($2)",
+                    )
+                    .bind(&scope)
+                    .bind(chunk)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    held.extend(rows);
+                }
+                let mut missing: Vec<(&str, &str)> = Vec::new();
+                let mut seen: HashSet<&str> = HashSet::new();
+                for (_, _, digest, body) in &res {
+                    if !held.contains(digest.as_str()) && seen.insert(digest) {
+                        missing.push((digest, body));
+                    }
+                }
+                missing.sort_unstable();
+                for chunk in missing.chunks(BATCH) {
+                    let (d, b): (Vec<&str>, Vec<&str>) = chunk.iter().copied().unzip();
+                    sqlx::query(
+                        "INSERT INTO bodies (scope, digest, body)
+                         SELECT $1, d, b FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (d, b)
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&scope)
+                    .bind(d)
+                    .bind(b)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in res.chunks(BATCH) {
+                    let ids: Vec<&str> = chunk.iter().map(|r| r.0.as_str()).collect();
+                    let kinds: Vec<&str> = chunk.iter().map(|r| r.1.as_str()).collect();
+                    let ds: Vec<&str> = chunk.iter().map(|r| r.2.as_str()).collect();
+                    sqlx::query(
+                        "INSERT INTO run_resources (run_id, resource_id, kind, digest)
+                         SELECT $1, i, k, d FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])
+                           AS t (i, k, d)",
+                    )
+                    .bind(id)
+                    .bind(ids)
+                    .bind(kinds)
+                    .bind(ds)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in fin.chunks(BATCH) {
+                    let col = |f: fn(&(String, StoredFinding, String)) -> &str| -> Vec<&str> {
+                        chunk.iter().map(f).collect()
+                    };
+                    sqlx::query(
+                        "INSERT INTO findings
+                           (scope, fingerprint, check_id, resource_id, severity, message,
+                            first_seen)
+                         SELECT $1, fp, c, r, s, m, t
+                         FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                                     $6::TEXT[], $7::TEXT[]) AS u (fp, c, r, s, m, t)
+                         ON CONFLICT (scope, fingerprint) DO UPDATE SET
+                           check_id = excluded.check_id, resource_id = excluded.resource_id,
+                           severity = excluded.severity, message = excluded.message,
+                           first_seen = excluded.first_seen",
+                    )
+                    .bind(&scope)
+                    .bind(col(|f| &f.0))
+                    .bind(col(|f| &f.1.check_id))
+                    .bind(col(|f| &f.1.resource_id))
+                    .bind(col(|f| &f.1.severity))
+                    .bind(col(|f| &f.1.message))
+                    .bind(col(|f| &f.1.first_seen))
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO run_findings (run_id, fingerprint, status)
+                         SELECT $1, fp, s FROM UNNEST($2::TEXT[], $3::TEXT[]) AS u (fp, s)",
+                    )
+                    .bind(id)
+                    .bind(col(|f| &f.0))
+                    .bind(col(|f| &f.2))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+
+                // Retention: the newest `keep` runs of the scope, then the scope's bodies and
+                // findings no kept run refers to.
+                sqlx::query(
+                    "DELETE FROM runs WHERE scope = $1 AND id NOT IN
+                       (SELECT id FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT $2)",
+                )
+                .bind(&scope)
+                .bind(keep.max(1) as i64)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
+                       (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
+                        WHERE r.scope = $1 AND rr.digest = b.digest)",
+                )
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
+                       (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
+                        WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)",
+                )
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+                // Fault injection for the crash tests (tests/drift.rs): hold the transaction
+                // open so a test can kill the process, or the server, mid-write.
+                if let Some(ms) = hold {
+                    tracing::warn!("holding the state transaction for {ms} ms (test hook)");
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                }
+                tx.commit().await?;
+                Ok(id)
+            })
+        })
+    }
+
+    /// The location without its password.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // A polite goodbye, so the server does not log an unexpected end of file.
+        let conn = self
+            .conn
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(conn) = conn {
+            let _ = self.rt.block_on(conn.close());
+        }
+    }
+}
+
+/// sqlx's error as one line a user can act on: the server's own message for database errors.
+fn describe(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+            None => db.message().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+const SELECT_RUN: &str = "SELECT id, scope, started_at, tool_version, policy_digest, resources,
+    passed, failed, waived, not_assessed, errors, failed_by_severity FROM runs";
+
+fn run_from_row(r: &PgRow) -> Result<RunRecord, sqlx::Error> {
+    let sev: String = r.try_get(11)?;
+    Ok(RunRecord {
+        id: r.try_get(0)?,
+        scope: r.try_get(1)?,
+        started_at: r.try_get(2)?,
+        tool_version: r.try_get(3)?,
+        policy_digest: r.try_get(4)?,
+        resources: r.try_get(5)?,
+        passed: r.try_get(6)?,
+        failed: r.try_get(7)?,
+        waived: r.try_get(8)?,
+        not_assessed: r.try_get(9)?,
+        errors: r.try_get(10)?,
+        failed_by_severity: serde_json::from_str(&sev).unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_migrate_in_the_same_steps() {
+        assert_eq!(MIGRATIONS.len(), super::super::sqlite::MIGRATIONS.len());
+    }
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(
+            redact("postgres://scanner:s3cret@db.example:5432/plimsoll?sslmode=verify-full"),
+            "postgres://scanner:***@db.example:5432/plimsoll?sslmode=verify-full"
+        );
+        assert_eq!(
+            redact("postgresql://db/plimsoll?user=a&password=s3cret"),
+            "postgresql://db/plimsoll?user=a&password=***"
+        );
+        assert!(!redact("postgres://a:s3cret@[::1").contains("s3cret"));
+        // A misspelt parameter is refused by name, without its value.
+        let e = Postgres::connect(
+            "postgres://a:s3cret@127.0.0.1:1/x?sslmod=disable&passwd=s3cret",
+            Duration::from_millis(100),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("unknown parameter \"sslmod\""), "{e}");
+        assert!(!e.contains("s3cret"), "{e}");
+    }
+}
