@@ -47,7 +47,7 @@ golden: ## Regenerate tests/golden/ after a deliberate report change (review the
 
 test: ## The whole test suite: unit, integration (real binary), catalogue cases, the image, bench smoke
 	./scripts/install-test-deps.sh
-	RUST_LIB_BACKTRACE=0 $(CARGO) test --target $(TEST_TARGET) --all-targets
+	RUST_LIB_BACKTRACE=0 ./scripts/run-tests.py $(TEST_TARGET)
 
 lint: deps ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --check

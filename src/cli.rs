@@ -58,6 +58,9 @@ pub enum Command {
     Waivers(WaiversCommand),
     /// List recorded runs with their counts (the state store).
     History(HistoryArgs),
+    /// List the runs kept in the local spool because a shared (PostgreSQL) store could not be
+    /// reached, or deliver them with --deliver.
+    Spool(SpoolArgs),
     /// Describe one check: what it looks for, how to fix it, its benchmark controls, and an
     /// input that fails and one that passes.
     Explain(ExplainArgs),
@@ -101,6 +104,37 @@ pub struct StateArgs {
     /// How long to wait for another run that is writing the store, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60.0)]
     pub state_wait: f64,
+    /// Where runs wait when a PostgreSQL store cannot be reached (delivered by the next run
+    /// that reaches it) [default: $XDG_STATE_HOME/plimsoll/spool, or
+    /// ~/.local/state/plimsoll/spool].
+    #[arg(long, value_name = "DIR", env = "PLIMSOLL_SPOOL")]
+    pub spool: Option<PathBuf>,
+}
+
+/// `plimsoll spool`.
+#[derive(Debug, Args)]
+pub struct SpoolArgs {
+    /// Record the runs spooled for the store (--state) into it, oldest first; a run it
+    /// already holds is not recorded twice.
+    #[arg(long)]
+    pub deliver: bool,
+    /// The store to deliver to, a PostgreSQL URL [default: PLIMSOLL_STATE].
+    #[arg(
+        long = "state",
+        value_name = "URL",
+        env = "PLIMSOLL_STATE",
+        hide_env_values = true
+    )]
+    pub state: Option<PathBuf>,
+    /// The spool directory [default: as for scan].
+    #[arg(long, value_name = "DIR", env = "PLIMSOLL_SPOOL")]
+    pub spool: Option<PathBuf>,
+    /// How long to wait for the store, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub state_wait: f64,
+    /// Output format of the listing (table or json).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// `plimsoll history`.

@@ -1132,3 +1132,160 @@ fn the_documented_postgres_roles_write_and_read() {
     assert_exit(&reader, 2, "permission denied");
     assert!(!reader.stderr.contains("reader-pw"), "{}", reader.stderr);
 }
+
+/// The shared store is down: the run is judged without history, its reports are written and
+/// it is kept in the spool; `--fail-on new` cannot be judged and says so (exit 2, after
+/// writing and spooling). The next run that reaches the store delivers the spooled runs first,
+/// oldest first, then records itself, so the history is in the order the runs happened.
+#[test]
+fn runs_spooled_while_postgres_is_down_are_delivered_in_order() {
+    let pg = support::postgres::Owned::start();
+    let db = pg.database();
+    let url = pg.url(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spool = d.join("spool");
+    let spool_s = spool.to_str().unwrap();
+    write(d, "k8s/web.yaml", WEB);
+    let first = scan_json_at(d, &url, &["--spool", spool_s]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+
+    pg.stop_immediately();
+    write(d, "k8s/job.yaml", JOB);
+    let down = scan_json_at(d, &url, &["--spool", spool_s, "--state-wait", "5"]);
+    assert_eq!(
+        down.code, 1,
+        "findings decide, as without a store: {}",
+        down.stderr
+    );
+    assert!(down.stderr.contains("kept in the spool"), "{}", down.stderr);
+    assert!(!down.stderr.contains(support::postgres::PASSWORD));
+    let r = report(&down);
+    assert!(r["drift"].is_null(), "nothing was compared: {}", r["drift"]);
+    let gated = run(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--state",
+            &url,
+            "--spool",
+            spool_s,
+            "--state-wait",
+            "5",
+            "--fail-on",
+            "new",
+            "-o",
+            "gated.txt",
+        ],
+    );
+    assert_exit(&gated, 2, "which findings are new cannot be told");
+    assert!(d.join("gated.txt").is_file(), "the report is written");
+    let listed = run(d, &["spool", "--spool", spool_s, "--format", "json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert!(!listed.to_string().contains(support::postgres::PASSWORD));
+    // The spool holds what the store would: no secret value.
+    for f in std::fs::read_dir(&spool).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(!text.contains("s3cret"));
+    }
+
+    pg.start_again();
+    let back = scan_json_at(d, &url, &["--spool", spool_s]);
+    assert_eq!(back.code, 1, "{}", back.stderr);
+    assert!(
+        back.stderr
+            .contains("delivered 2 earlier runs from the spool"),
+        "{}",
+        back.stderr
+    );
+    let runs = history_at(d, &url);
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 4, "{runs:#?}");
+    let started: Vec<&str> = runs
+        .iter()
+        .rev()
+        .map(|r| r["startedAt"].as_str().unwrap())
+        .collect();
+    let mut sorted = started.clone();
+    sorted.sort();
+    assert_eq!(started, sorted, "recorded in the order they ran");
+    let r = report(&back);
+    assert_eq!(r["drift"]["previousRun"]["id"], runs[1]["id"]);
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0);
+}
+
+/// The server dies while the run is being written: the run is spooled, and delivered once by
+/// `plimsoll spool --deliver`, even when delivered again (a key per run).
+#[test]
+fn a_run_cut_off_by_a_dying_postgres_is_spooled_and_recorded_once() {
+    let pg = support::postgres::Owned::start();
+    let db = pg.database();
+    let url = pg.url(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spool = d.join("spool");
+    let spool_s = spool.to_str().unwrap();
+    write(d, "k8s/web.yaml", WEB);
+    assert_eq!(scan_json_at(d, &url, &["--spool", spool_s]).code, 1);
+    let mut child = bin_command(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--state",
+            &url,
+            "--spool",
+            spool_s,
+            "-o",
+            "/dev/null",
+        ],
+    )
+    .env("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS", "3000")
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("child still running").unwrap();
+        if line.contains("holding the state transaction") {
+            break;
+        }
+    }
+    pg.stop_immediately();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("kept in the spool")),
+        "{rest:?}"
+    );
+    let file = std::fs::read_dir(&spool)
+        .unwrap()
+        .next()
+        .expect("one spooled run")
+        .unwrap()
+        .path();
+    let copy = std::fs::read(&file).unwrap();
+
+    pg.start_again();
+    let deliver = ["spool", "--deliver", "--state", &url, "--spool", spool_s];
+    let out = run(d, &deliver);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Delivered 1 run to"), "{}", out.stdout);
+    assert_eq!(history_at(d, &url).as_array().unwrap().len(), 2);
+    // The same run again (the store died after committing, before the file was removed).
+    std::fs::write(&file, copy).unwrap();
+    let again = run(d, &deliver);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        history_at(d, &url).as_array().unwrap().len(),
+        2,
+        "recorded once"
+    );
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0);
+}

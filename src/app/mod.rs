@@ -9,6 +9,7 @@ mod diff;
 mod history;
 mod policies;
 mod scan;
+mod spool;
 mod waivers;
 
 use crate::cli::{BenchmarksCommand, Cli, Command, PoliciesCommand, WaiversCommand};
@@ -224,6 +225,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Benchmarks(BenchmarksCommand::List) => benchmarks::list(colour),
         Command::Waivers(WaiversCommand::Audit(args)) => waivers::audit(args, colour),
         Command::History(args) => history::run(args, colour),
+        Command::Spool(args) => spool::run(args, colour),
         Command::Diff(args) => diff::run(args),
         Command::Explain(args) => policies::explain(&args),
         Command::Completions { shell } => {

@@ -5,6 +5,7 @@ use super::{Failure, stdout_is_terminal, terminal_width, write_output, write_out
 use crate::benchmark::Benchmarks;
 use crate::cli::{ConfigArgs, OutputArgs, PolicyArgs, ScanArgs, StateArgs, View};
 use crate::config::{Config, FailOn};
+use crate::drift::spool;
 use crate::drift::store::{self, Store};
 use crate::engine::EvalOptions;
 use crate::exit::ExitCode;
@@ -212,6 +213,7 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         baseline,
         keep_passes: req.keep_passes,
         store: req.store,
+        record_offline: false,
         ends_process: true,
         namespaces: req.namespaces,
     })
@@ -240,14 +242,18 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let sources = super::sources(&args.inputs, &args.cluster, &args.docker, &args.aws, true)?;
     // The state store is opened before collecting: a locked or damaged store fails in a
     // second, not after a cluster scan.
-    let store = open_state(&args.state, sources.live())?;
-    if args.gate.only_new && baseline.is_none() && store.is_none() {
+    let Opened {
+        store,
+        spool: spooling,
+    } = open_state(&args.state, sources.live())?;
+    let offline = spooling.as_ref().is_some_and(|s| s.offline);
+    if args.gate.only_new && baseline.is_none() && store.is_none() && !offline {
         return Err(Failure::usage(anyhow!(
             "--only-new needs a baseline: --baseline REPORT, or run history: --state PATH \
              (file scans keep none unless asked)"
         )));
     }
-    if fail_on.new_only && baseline.is_none() && store.is_none() {
+    if fail_on.new_only && baseline.is_none() && store.is_none() && !offline {
         let why = "needs a baseline: --baseline REPORT (a JSON report of an earlier scan), or \
                    run history: --state PATH (file scans keep none unless asked; not with \
                    --no-state)";
@@ -269,13 +275,18 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         store,
         namespaces: pipeline::Namespaces::new(&args.namespaces.include, &args.namespaces.exclude)?,
     })?;
+    plan.record_offline = offline;
     let Scanned {
         mut report,
         input_errors,
         snapshot,
         pending,
     } = pipeline::run(&plan)?;
-    if args.gate.only_new {
+    // Without the store nothing is known to be new: --only-new lists everything rather than
+    // nothing, and the run fails below once its reports are written and it is spooled.
+    let new_unknown =
+        offline && baseline_missing(&plan) && (args.gate.only_new || fail_on.new_only);
+    if args.gate.only_new && !new_unknown {
         // What a pull request adds: unchanged and waived failures leave the listing; what
         // could not be judged stays (missing data is shown everywhere).
         report.findings.retain(|f| {
@@ -336,26 +347,50 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         phase.elapsed().as_secs_f64(),
         crate::memory::peak()
     );
-    if let (Some(s), Some(pending)) = (plan.store.as_mut(), pending) {
+    if let Some(pending) = pending {
+        let at = plan
+            .store
+            .as_ref()
+            .map(|s| s.path().to_string())
+            .or_else(|| spooling.as_ref().map(|s| s.store.clone()))
+            .unwrap_or_default();
         if input_errors {
             // A run that could not read part of its input would show that part as removed,
             // and as added again next time: it is reported, not recorded.
-            tracing::warn!(
-                "run not recorded in {}: part of the input could not be read",
-                s.path()
-            );
+            tracing::warn!("run not recorded in {at}: part of the input could not be read");
         } else {
+            let run = crate::drift::new_run(&report, pending, args.state.keep as usize);
             let phase = Instant::now();
-            let id = crate::drift::record(s, &report, pending, args.state.keep as usize)
-                .map_err(Failure::usage)?;
-            tracing::info!(
-                "recorded run {id} in {} in {:.2}s",
-                s.path(),
-                phase.elapsed().as_secs_f64()
-            );
+            let failed = match plan.store.as_mut() {
+                Some(s) => match s.record(&run) {
+                    Ok(id) => {
+                        tracing::info!(
+                            "recorded run {id} in {at} in {:.2}s",
+                            phase.elapsed().as_secs_f64()
+                        );
+                        None
+                    }
+                    Err(e) if e.is_unreachable() && spooling.is_some() => Some(e.to_string()),
+                    Err(e) => return Err(Failure::usage(e)),
+                },
+                None => spooling.as_ref().map(|s| s.reason.clone()),
+            };
+            if let (Some(reason), Some(sp)) = (failed, &spooling) {
+                keep_in_spool(sp, &at, reason, run)?;
+            }
         }
     }
-
+    if new_unknown {
+        return Err(Failure::usage(anyhow!(
+            "which findings are new cannot be told: the state store {} could not be reached \
+             (the reports are written and the run is spooled); pass --baseline REPORT to gate \
+             without it",
+            spooling
+                .as_ref()
+                .map(|s| s.store.as_str())
+                .unwrap_or_default()
+        )));
+    }
     let code = pipeline::gate::exit_code(&report.summary, input_errors, exit_zero);
     if report.summary.errors > 0 {
         tracing::error!(
@@ -372,13 +407,42 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     Ok(code)
 }
 
+/// The state store a run records into, and where it keeps a run the store cannot take.
+pub(crate) struct Opened {
+    /// The open store; None with `--no-state`, for a file scan not asked to record, or when
+    /// a shared store is out of reach.
+    pub(crate) store: Option<Store>,
+    /// The spool, for a store that can be out of reach (PostgreSQL).
+    pub(crate) spool: Option<Spooling>,
+}
+
+/// Where a run goes when the shared store cannot take it.
+pub(crate) struct Spooling {
+    /// The spool directory.
+    dir: std::path::PathBuf,
+    /// The store the run is for, as messages name it (password removed).
+    store: String,
+    /// Why the store is out of reach, when it already was at the start.
+    reason: String,
+    /// The store could not be reached at the start: the run is judged without it.
+    offline: bool,
+}
+
 /// Opens the state store the flags point at. By default (no `--state`, no `PLIMSOLL_STATE`)
 /// only for a run that reads something live: a cluster, an engine, an account, a host. A file
 /// scan keeps no history unless asked (a pre-commit hook made a new scope for every set of
 /// staged files). None with `--no-state`, or when no default location exists (no HOME).
-pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Option<Store>, Failure> {
+///
+/// A shared (PostgreSQL) store that cannot be reached does not stop the run: it is judged
+/// without history and kept in the spool. One that can be reached first receives the runs
+/// spooled for it, oldest first, so its history stays in order.
+pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Opened, Failure> {
+    let off = Opened {
+        store: None,
+        spool: None,
+    };
     if args.no_state || (args.state.is_none() && !live) {
-        return Ok(None);
+        return Ok(off);
     }
     let at = match args.state.clone().or_else(store::default_path) {
         Some(p) => store::Location::parse(p.as_os_str()),
@@ -386,9 +450,96 @@ pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Option<Store>, 
             tracing::warn!(
                 "no state directory (set XDG_STATE_HOME or HOME, or --state): drift off"
             );
-            return Ok(None);
+            return Ok(off);
         }
     };
     let wait = super::positive_secs(args.state_wait, "--state-wait")?;
-    Store::open(&at, wait).map(Some).map_err(Failure::usage)
+    let spool_dir = match at {
+        store::Location::Postgres(_) => args.spool.clone().or_else(spool::default_dir),
+        store::Location::File(_) => None,
+    };
+    let spooling = |reason: String, offline: bool| {
+        spool_dir.clone().map(|dir| Spooling {
+            dir,
+            store: at.display(),
+            reason,
+            offline,
+        })
+    };
+    match Store::open(&at, wait) {
+        Ok(mut store) => {
+            if let Some(dir) = &spool_dir {
+                match spool::deliver(dir, &mut store) {
+                    Ok(done) => {
+                        if !done.ids.is_empty() {
+                            tracing::warn!(
+                                "delivered {} from the spool {} to {}",
+                                crate::text::count(done.ids.len(), "earlier run"),
+                                dir.display(),
+                                store.path()
+                            );
+                        }
+                        for bad in done.unreadable {
+                            tracing::warn!("spooled run left in place: {bad}");
+                        }
+                    }
+                    // The store went away while receiving them: this run joins them.
+                    Err(spool::SpoolError::Store(e)) if e.is_unreachable() => {
+                        tracing::warn!("{e}; this run will be spooled in {}", dir.display());
+                        return Ok(Opened {
+                            store: None,
+                            spool: spooling(e.to_string(), true),
+                        });
+                    }
+                    Err(e) => return Err(Failure::usage(e)),
+                }
+            }
+            Ok(Opened {
+                store: Some(store),
+                spool: spooling(String::new(), false),
+            })
+        }
+        Err(e) if e.is_unreachable() && spool_dir.is_some() => {
+            tracing::warn!(
+                "{e}; the run is judged without history and kept in the spool {} until a later \
+                 run (or `plimsoll spool --deliver`) records it",
+                spool_dir
+                    .as_deref()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
+            );
+            Ok(Opened {
+                store: None,
+                spool: spooling(e.to_string(), true),
+            })
+        }
+        Err(e) => Err(Failure::usage(e)),
+    }
+}
+
+/// True when the plan has no baseline file (the store would have been the baseline).
+fn baseline_missing(plan: &pipeline::Plan) -> bool {
+    plan.baseline.is_none()
+}
+
+/// Writes the run to the spool; failing that, the run would be lost, so the command fails.
+fn keep_in_spool(
+    sp: &Spooling,
+    at: &str,
+    reason: String,
+    run: crate::drift::store::NewRun,
+) -> Result<(), Failure> {
+    let spooled = spool::SpooledRun {
+        format: 1,
+        store: at.to_string(),
+        reason,
+        run,
+    };
+    let path = spool::put(&sp.dir, &spooled).map_err(Failure::usage)?;
+    tracing::warn!(
+        "run kept in the spool ({}): a later run that reaches {at}, or `plimsoll spool \
+         --deliver`, records it",
+        path.display()
+    );
+    Ok(())
 }

@@ -108,6 +108,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             fail_on: Default::default(),
             baseline: None,
             store: None,
+            record_offline: false,
             keep_passes: false,
             ends_process: true,
             namespaces: Default::default(),

@@ -6,6 +6,7 @@
 //! for `plimsoll diff`. Values shown for changed fields pass through [`redact_value`]: the
 //! snapshot is already redacted at collection, and the diff must not undo that.
 
+pub mod spool;
 pub mod store;
 
 use crate::finding::Status;
@@ -224,17 +225,20 @@ pub struct Pending {
 /// `report.drift` and each finding's `firstSeen`, and with `mark` its `baselineState` (the
 /// state store is the baseline unless `--baseline` gave a file). Returns what to record.
 pub fn compare(
-    store: &Store,
+    store: Option<&Store>,
     report: &mut Report,
     snapshot: &Snapshot<Assessed>,
     mark: bool,
 ) -> Result<Pending, StoreError> {
     let scope = scope_key(&report.scan.inputs);
-    let previous = store.previous_run(&scope)?;
+    let previous = match store {
+        Some(store) => store.previous_run(&scope)?,
+        None => None,
+    };
     let now = report.scan.started_at.clone();
-    let before = match &previous {
-        Some(r) => store.findings(r.id)?,
-        None => HashMap::new(),
+    let before = match (store, &previous) {
+        (Some(store), Some(r)) => store.findings(r.id)?,
+        _ => HashMap::new(),
     };
     let mut drift = Drift {
         scope: scope.clone(),
@@ -333,7 +337,7 @@ pub fn compare(
             kept.body.clone(),
         ));
     }
-    if let Some(p) = &previous {
+    if let (Some(store), Some(p)) = (store, &previous) {
         let before_res = store.resources(p.id)?;
         // The earlier bodies of the resources that changed, in one request.
         let changed: Vec<&str> = after
@@ -386,17 +390,12 @@ fn recordable(snapshot: &Snapshot<Assessed>) -> Result<Vec<(&Assessed, &Retained
         .collect()
 }
 
-/// Records the run (one transaction; retention applied).
-pub fn record(
-    store: &mut Store,
-    report: &Report,
-    pending: Pending,
-    keep: usize,
-) -> Result<i64, StoreError> {
+/// What the run records: its record (with a fresh run key), sources, resources and findings.
+pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
     let s = &report.summary;
     let record = RunRecord {
         id: 0,
-        scope: pending.scope.clone(),
+        scope: pending.scope,
         started_at: report.scan.started_at.clone(),
         tool_version: report.tool.version.clone(),
         policy_digest: report.scan.policy_digest.clone(),
@@ -407,15 +406,15 @@ pub fn record(
         not_assessed: s.not_assessed as i64,
         errors: s.errors as i64,
         failed_by_severity: serde_json::to_value(&s.failed_by_severity).unwrap_or_default(),
+        run_key: store::new_run_key(),
     };
-    store.record(NewRun {
-        scope: &pending.scope,
-        record: &record,
+    NewRun {
+        record,
         sources: serde_json::to_string(&report.scan.inputs).unwrap_or_default(),
         resources: pending.resources,
         findings: pending.findings,
         keep,
-    })
+    }
 }
 
 #[cfg(test)]

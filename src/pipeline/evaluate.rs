@@ -155,7 +155,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     }
     let phase = Instant::now();
     let mut judged = Judged::default();
-    let for_store = plan.store.is_some();
+    let for_store = plan.store.is_some() || plan.record_offline;
     let assessed = move |r: Resource, outcomes: &mut [Outcome]| assess(r, outcomes, for_store);
     let (resources, first) = prepared.judge(std::mem::take(&mut snapshot.resources), &assessed);
     let mut snapshot = snapshot.with_resources(resources);
@@ -323,6 +323,13 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     let mut report = report::build(input);
     let pending = match &plan.store {
         Some(store) => Some(drift(plan, store, &mut report, &snapshot)?),
+        None if plan.record_offline => {
+            let pending = crate::drift::compare(None, &mut report, &snapshot, false)
+                .map_err(|e| PipelineError::Usage(e.into()))?;
+            // Nothing was compared: no drift section rather than one that says "first run".
+            report.drift = None;
+            Some(pending)
+        }
         None => None,
     };
     report.summary.failed_at_threshold = super::gate::failing_at_threshold(&report);
@@ -358,7 +365,7 @@ fn drift(
 ) -> Result<crate::drift::Pending, PipelineError> {
     let mark = report.baseline.is_none();
     let phase = Instant::now();
-    let pending = crate::drift::compare(store, report, snapshot, mark)
+    let pending = crate::drift::compare(Some(store), report, snapshot, mark)
         .map_err(|e| PipelineError::Usage(e.into()))?;
     tracing::info!(
         "compared with the previous run in {:.2}s",

@@ -107,6 +107,9 @@ pub struct Plan {
     /// The state store: drift against the previous run of the same scope (and, without a
     /// baseline, which findings are new). The command records the run after its outputs.
     pub store: Option<Store>,
+    /// The store is out of reach: the run is prepared for recording (the command spools it)
+    /// without comparing, and the report carries no drift.
+    pub record_offline: bool,
     /// Keep every passing (check, resource) pair, for JUnit's test cases; else they are counted.
     pub keep_passes: bool,
     /// The process exits after this run (the CLI): its large intermediate values are left to

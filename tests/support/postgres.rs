@@ -16,13 +16,83 @@ use std::time::{Duration, Instant};
 /// The superuser's password; tests that need a wrong one use another.
 pub const PASSWORD: &str = "pg-test-s3cret";
 
-pub struct Postgres {
-    /// `sh`, which runs the server and stops it when its stdin closes.
-    child: Child,
-    /// The cluster's directory (data, socket, certificates).
+/// A cluster: its directory (data, socket, certificates), port and the server's programs.
+pub struct Cluster {
     dir: tempfile::TempDir,
     pub port: u16,
     bin: PathBuf,
+}
+
+/// The shared server of a test binary, run by a shell that stops it (and removes the
+/// cluster) when its stdin closes, at the latest when the test process exits.
+pub struct Postgres {
+    /// `sh`, which runs the server.
+    child: Child,
+    cluster: Cluster,
+}
+
+impl std::ops::Deref for Postgres {
+    type Target = Cluster;
+    fn deref(&self) -> &Cluster {
+        &self.cluster
+    }
+}
+
+/// A server of one test's own, started and stopped with pg_ctl (to kill it mid-run and
+/// start it again); stopped and removed on drop.
+pub struct Owned {
+    cluster: Cluster,
+}
+
+impl std::ops::Deref for Owned {
+    type Target = Cluster;
+    fn deref(&self) -> &Cluster {
+        &self.cluster
+    }
+}
+
+impl Owned {
+    /// Makes a cluster and starts it.
+    pub fn start() -> Owned {
+        let owned = Owned {
+            cluster: Cluster::init(),
+        };
+        owned.start_again();
+        owned
+    }
+
+    /// Starts the stopped server, waiting until it accepts connections.
+    pub fn start_again(&self) {
+        let out = server_command(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .arg("-l")
+            .arg(self.dir.path().join("log"))
+            .args(["-w", "start"])
+            .output()
+            .expect("pg_ctl");
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.wait_ready(None);
+    }
+
+    /// Stops the server at once, as a crash would (no shutdown checkpoint; clients cut off).
+    pub fn stop_immediately(&self) {
+        let _ = server_command(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        self.stop_immediately();
+    }
 }
 
 /// The newest installed server's `bin` directory.
@@ -74,6 +144,43 @@ impl Postgres {
 
     /// Makes a cluster and starts it.
     pub fn start() -> Postgres {
+        let cluster = Cluster::init();
+        let root = cluster.dir.path();
+        let mut cmd = if as_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", "sh"]);
+            c
+        } else {
+            Command::new("sh")
+        };
+        let child = cmd
+            .args([
+                "-c",
+                r#""$0" "$@" & pg=$!; read -r _; kill -INT $pg; wait $pg; rm -rf "$PG_TEST_DIR""#,
+            ])
+            .arg(cluster.bin.join("postgres"))
+            .arg("-D")
+            .arg(root.join("data"))
+            // The cluster goes with the server: a shared one is a static, never dropped.
+            .env("PG_TEST_DIR", root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sh runs postgres");
+        let mut pg = Postgres { child, cluster };
+        let child = &mut pg.child;
+        pg.cluster.wait_ready(Some(child));
+        pg
+    }
+}
+
+impl Cluster {
+    /// Makes a cluster (not started): TLS with a test CA, passwords over TCP, no fsync (the
+    /// machine does not crash under a test; a killed server does, and a commit it answered
+    /// is in the operating system's cache: synchronous_commit stays on, or a test that kills
+    /// the server would lose what the store was told it kept).
+    fn init() -> Cluster {
         let bin = bin_dir();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -127,68 +234,41 @@ impl Postgres {
             let l = TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let mut cmd = if as_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--", "sh"]);
-            c
-        } else {
-            Command::new("sh")
-        };
-        let child = cmd
-            .args([
-                "-c",
-                r#""$0" "$@" & pg=$!; read -r _; kill -INT $pg; wait $pg; rm -rf "$PG_TEST_DIR""#,
-            ])
-            .arg(bin.join("postgres"))
-            .arg("-D")
-            .arg(root.join("data"))
-            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
-            .arg("-c")
-            .arg(format!(
-                "unix_socket_directories={}",
-                root.join("socket").display()
-            ))
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
-            .args(["-c", "full_page_writes=off", "-c", "max_connections=200"])
-            .args(["-c", "ssl=on"])
-            .arg("-c")
-            .arg(format!(
-                "ssl_cert_file={}",
-                root.join("server.crt").display()
-            ))
-            .arg("-c")
-            .arg(format!(
-                "ssl_key_file={}",
-                root.join("server.key").display()
-            ))
-            // The cluster goes with the server: a shared one is a static, never dropped.
-            .env("PG_TEST_DIR", root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("sh runs postgres");
-        let mut pg = Postgres {
-            child,
-            dir,
-            port,
-            bin,
-        };
+        let settings = format!(
+            "\nport = {port}\nlisten_addresses = '127.0.0.1'\n\
+             unix_socket_directories = '{socket}'\n\
+             fsync = off\nfull_page_writes = off\n\
+             max_connections = 200\nssl = on\n\
+             ssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n",
+            socket = root.join("socket").display(),
+            cert = root.join("server.crt").display(),
+            key = root.join("server.key").display(),
+        );
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(root.join("data/postgresql.conf"))
+            .unwrap()
+            .write_all(settings.as_bytes())
+            .unwrap();
+        Cluster { dir, port, bin }
+    }
+
+    /// Waits until the server answers (and, given the process running it, that it lives).
+    fn wait_ready(&self, mut child: Option<&mut Child>) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && pg.psql("postgres", "SELECT 1").is_ok()
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+                && self.psql("postgres", "SELECT 1").is_ok()
             {
-                break;
+                return;
             }
-            assert!(
-                pg.child.try_wait().ok().flatten().is_none(),
-                "postgres exited"
-            );
+            if let Some(c) = child.as_deref_mut() {
+                assert!(c.try_wait().ok().flatten().is_none(), "postgres exited");
+            }
             assert!(Instant::now() < deadline, "postgres did not come up");
             std::thread::sleep(Duration::from_millis(100));
         }
-        pg
     }
 
     /// `psql` running SQL as the superuser over the local socket, not yet started.

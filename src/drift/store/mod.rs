@@ -120,13 +120,22 @@ pub enum StoreError {
         /// SQLite's message.
         message: String,
     },
-    /// The PostgreSQL server could not be reached or refused the connection (address, TLS,
-    /// authentication). `path` is the location without its password.
+    /// The PostgreSQL server could not be reached, or the connection broke (the network, a
+    /// server shutting down). `path` is the location without its password.
     #[error("state store {path}: cannot connect: {message}")]
     Unreachable {
         /// The location, password removed.
         path: String,
-        /// Why (the server's or the network's message).
+        /// Why (the network's or the server's message).
+        message: String,
+    },
+    /// The PostgreSQL server refused the connection (authentication, TLS, no such
+    /// database): a configuration to fix, not an outage to wait out.
+    #[error("state store {path}: cannot connect: {message}")]
+    Refused {
+        /// The location, password removed.
+        path: String,
+        /// The server's or the TLS library's message.
         message: String,
     },
     /// Any other PostgreSQL error (a query failed, the connection broke mid-run).
@@ -147,8 +156,17 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// True when the store could not be reached, or went away mid-run: the run is kept in
+    /// the spool for later delivery. Refusals (authentication, TLS, a bad location), a
+    /// damaged or newer store and a lock held too long are not: retrying would not help.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, StoreError::Unreachable { .. })
+    }
+}
+
 /// A recorded run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunRecord {
     /// Run id (increasing).
@@ -175,10 +193,31 @@ pub struct RunRecord {
     pub errors: i64,
     /// FAIL findings per severity.
     pub failed_by_severity: serde_json::Value,
+    /// A random key unique to the run: a run delivered twice (from the spool, after the
+    /// store died between committing and answering) is recorded once. Empty for runs
+    /// recorded before it existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub run_key: String,
+}
+
+/// A new random run key (128 bits, hex).
+pub fn new_run_key() -> String {
+    let mut b = [0u8; 16];
+    // Without the operating system's randomness, the time and process id still tell runs
+    // apart (a key only has to be unique, not secret).
+    if getrandom::fill(&mut b).is_err() {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        b = (t ^ (u128::from(std::process::id()) << 96)).to_be_bytes();
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A finding as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StoredFinding {
     /// Check id.
     pub check_id: String,
@@ -194,12 +233,12 @@ pub struct StoredFinding {
     pub first_seen: String,
 }
 
-/// What a run records.
-pub struct NewRun<'a> {
-    /// Scope key.
-    pub scope: &'a str,
-    /// The run's counts and metadata.
-    pub record: &'a RunRecord,
+/// What a run records (and what the spool keeps of a run the store could not take).
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewRun {
+    /// The run's scope, counts and metadata.
+    pub record: RunRecord,
     /// Sources (JSON).
     pub sources: String,
     /// (resource id, kind, digest, body JSON).
@@ -288,7 +327,7 @@ impl Store {
     }
 
     /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
-    pub fn record(&mut self, run: NewRun<'_>) -> Result<i64, StoreError> {
+    pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         match self {
             Store::Sqlite(s) => s.record(run),
             Store::Postgres(s) => s.record(run),

@@ -75,6 +75,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
         status TEXT NOT NULL,
         PRIMARY KEY (run_id, fingerprint)
     );",
+    // 2: a random key per run, so a run delivered twice from the spool is recorded once.
+    "ALTER TABLE runs ADD COLUMN run_key TEXT;
+    CREATE UNIQUE INDEX runs_by_key ON runs (run_key);",
 ];
 
 /// The advisory lock key migrations take ("plimsoll" in ASCII).
@@ -235,9 +238,18 @@ impl Postgres {
                 path: path.clone(),
                 message: format!("no connection within {wait:?} (--state-wait)"),
             })?
-            .map_err(|e| StoreError::Unreachable {
-                path: path.clone(),
-                message: scrub(describe(&e)),
+            .map_err(|e| {
+                let message = scrub(describe(&e));
+                match classify(&e) {
+                    Class::Unreachable => StoreError::Unreachable {
+                        path: path.clone(),
+                        message,
+                    },
+                    _ => StoreError::Refused {
+                        path: path.clone(),
+                        message,
+                    },
+                }
             })?;
         let store = Postgres {
             rt,
@@ -291,17 +303,14 @@ impl Postgres {
             message = message.replace(s.as_str(), "***");
         }
         let path = self.path.clone();
-        match &e {
-            sqlx::Error::Database(db) if db.code().as_deref() == Some("55P03") => {
-                StoreError::Locked {
-                    path,
-                    waited: self.wait,
-                }
-            }
-            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
-                StoreError::Unreachable { path, message }
-            }
-            _ => StoreError::Postgres { path, message },
+        match classify(&e) {
+            Class::Locked => StoreError::Locked {
+                path,
+                waited: self.wait,
+            },
+            Class::Unreachable => StoreError::Unreachable { path, message },
+            Class::Refused => StoreError::Refused { path, message },
+            Class::Other => StoreError::Postgres { path, message },
         }
     }
 
@@ -502,205 +511,228 @@ impl Postgres {
 
     /// Records a run in one transaction, in turn with other writers of its scope, and prunes
     /// the scope to `keep` runs. Returns the run id.
-    pub fn record(&mut self, run: NewRun<'_>) -> Result<i64, StoreError> {
+    pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         let NewRun {
-            scope,
             record: r,
             sources,
             resources,
             findings,
             keep,
         } = run;
-        let scope = scope.to_string();
-        let r = r.clone();
+        let keep = *keep;
+        let scope = r.scope.clone();
         let recorded_at = crate::snapshot::now_rfc3339();
+        let sources = sources.as_str();
         let failed_by_severity = r.failed_by_severity.to_string();
         // One row per key, as SQLite's INSERT OR REPLACE (resources) and its upsert then
         // INSERT OR IGNORE (findings) leave them: a statement may not touch a row twice.
-        let mut by_id: HashMap<String, usize> = HashMap::new();
-        let mut res: Vec<(String, String, String, String)> = Vec::with_capacity(resources.len());
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut res: Vec<&(String, String, String, String)> = Vec::with_capacity(resources.len());
         for row in resources {
-            match by_id.get(&row.0) {
+            match by_id.get(row.0.as_str()) {
                 Some(&i) => res[i] = row,
                 None => {
-                    by_id.insert(row.0.clone(), res.len());
+                    by_id.insert(&row.0, res.len());
                     res.push(row);
                 }
             }
         }
-        let mut fin: Vec<(String, StoredFinding, String)> = Vec::with_capacity(findings.len());
-        let mut by_fp: HashMap<String, usize> = HashMap::new();
+        let mut fin: Vec<(&str, &StoredFinding, &str)> = Vec::with_capacity(findings.len());
+        let mut by_fp: HashMap<&str, usize> = HashMap::new();
         for (fp, f) in findings {
-            match by_fp.get(&fp) {
+            match by_fp.get(fp.as_str()) {
                 // The text of the last, the status of the first.
                 Some(&i) => {
-                    let status = std::mem::take(&mut fin[i].2);
+                    let status = fin[i].2;
                     fin[i] = (fp, f, status);
                 }
                 None => {
-                    by_fp.insert(fp.clone(), fin.len());
-                    let status = f.status.clone();
-                    fin.push((fp, f, status));
+                    by_fp.insert(fp, fin.len());
+                    fin.push((fp, f, &f.status));
                 }
             }
         }
         let hold = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok());
-        self.run(|c| {
-            Box::pin(async move {
-                let mut tx = c.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                    .bind(&scope)
-                    .execute(&mut *tx)
-                    .await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
-                         policy_digest, sources, resources, passed, failed, waived,
-                         not_assessed, errors, failed_by_severity)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                     RETURNING id",
-                )
+        // Not through `run`: the write borrows the run's rows for its whole length, which a
+        // boxed future for any connection lifetime cannot.
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(c) = guard.as_mut() else {
+            return Err(StoreError::Postgres {
+                path: self.path.clone(),
+                message: "the connection is closed".into(),
+            });
+        };
+        let out = self.rt.block_on(async {
+            let mut tx = c.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(&scope)
-                .bind(&r.started_at)
-                .bind(&recorded_at)
-                .bind(&r.tool_version)
-                .bind(&r.policy_digest)
-                .bind(&sources)
-                .bind(r.resources)
-                .bind(r.passed)
-                .bind(r.failed)
-                .bind(r.waived)
-                .bind(r.not_assessed)
-                .bind(r.errors)
-                .bind(&failed_by_severity)
-                .fetch_one(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
+            // A run already recorded (delivered again from the spool) is not recorded
+            // twice; the scope's lock orders this check before any second insert.
+            let key = (!r.run_key.is_empty()).then_some(r.run_key.as_str());
+            if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM runs WHERE run_key = $1")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?
+            {
+                return Ok(id);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
+                     policy_digest, sources, resources, passed, failed, waived,
+                     not_assessed, errors, failed_by_severity, run_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                 RETURNING id",
+            )
+            .bind(&scope)
+            .bind(&r.started_at)
+            .bind(&recorded_at)
+            .bind(&r.tool_version)
+            .bind(&r.policy_digest)
+            .bind(sources)
+            .bind(r.resources)
+            .bind(r.passed)
+            .bind(r.failed)
+            .bind(r.waived)
+            .bind(r.not_assessed)
+            .bind(r.errors)
+            .bind(&failed_by_severity)
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
 
-                // Bodies: only those the scope does not hold yet travel to the server.
-                let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
-                digests.sort_unstable();
-                digests.dedup();
-                let mut held: HashSet<String> = HashSet::new();
-                for chunk in digests.chunks(BATCH) {
-                    let rows: Vec<String> = sqlx::query_scalar(
-                        "SELECT digest FROM bodies WHERE scope = $1 AND digest = ANY($2)",
-                    )
-                    .bind(&scope)
-                    .bind(chunk)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    held.extend(rows);
+            // Bodies: only those the scope does not hold yet travel to the server.
+            let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
+            digests.sort_unstable();
+            digests.dedup();
+            let mut held: HashSet<String> = HashSet::new();
+            for chunk in digests.chunks(BATCH) {
+                let rows: Vec<String> = sqlx::query_scalar(
+                    "SELECT digest FROM bodies WHERE scope = $1 AND digest = ANY($2)",
+                )
+                .bind(&scope)
+                .bind(chunk)
+                .fetch_all(&mut *tx)
+                .await?;
+                held.extend(rows);
+            }
+            let mut missing: Vec<(&str, &str)> = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for (_, _, digest, body) in res.iter().copied() {
+                if !held.contains(digest.as_str()) && seen.insert(digest) {
+                    missing.push((digest, body));
                 }
-                let mut missing: Vec<(&str, &str)> = Vec::new();
-                let mut seen: HashSet<&str> = HashSet::new();
-                for (_, _, digest, body) in &res {
-                    if !held.contains(digest.as_str()) && seen.insert(digest) {
-                        missing.push((digest, body));
-                    }
-                }
-                missing.sort_unstable();
-                for chunk in missing.chunks(BATCH) {
-                    let (d, b): (Vec<&str>, Vec<&str>) = chunk.iter().copied().unzip();
-                    sqlx::query(
-                        "INSERT INTO bodies (scope, digest, body)
-                         SELECT $1, d, b FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (d, b)
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&scope)
-                    .bind(d)
-                    .bind(b)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for chunk in res.chunks(BATCH) {
-                    let ids: Vec<&str> = chunk.iter().map(|r| r.0.as_str()).collect();
-                    let kinds: Vec<&str> = chunk.iter().map(|r| r.1.as_str()).collect();
-                    let ds: Vec<&str> = chunk.iter().map(|r| r.2.as_str()).collect();
-                    sqlx::query(
-                        "INSERT INTO run_resources (run_id, resource_id, kind, digest)
-                         SELECT $1, i, k, d FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])
-                           AS t (i, k, d)",
-                    )
-                    .bind(id)
-                    .bind(ids)
-                    .bind(kinds)
-                    .bind(ds)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for chunk in fin.chunks(BATCH) {
-                    let col = |f: fn(&(String, StoredFinding, String)) -> &str| -> Vec<&str> {
-                        chunk.iter().map(f).collect()
-                    };
-                    sqlx::query(
-                        "INSERT INTO findings
-                           (scope, fingerprint, check_id, resource_id, severity, message,
-                            first_seen)
-                         SELECT $1, fp, c, r, s, m, t
-                         FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
-                                     $6::TEXT[], $7::TEXT[]) AS u (fp, c, r, s, m, t)
-                         ON CONFLICT (scope, fingerprint) DO UPDATE SET
-                           check_id = excluded.check_id, resource_id = excluded.resource_id,
-                           severity = excluded.severity, message = excluded.message,
-                           first_seen = excluded.first_seen",
-                    )
-                    .bind(&scope)
-                    .bind(col(|f| &f.0))
-                    .bind(col(|f| &f.1.check_id))
-                    .bind(col(|f| &f.1.resource_id))
-                    .bind(col(|f| &f.1.severity))
-                    .bind(col(|f| &f.1.message))
-                    .bind(col(|f| &f.1.first_seen))
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "INSERT INTO run_findings (run_id, fingerprint, status)
-                         SELECT $1, fp, s FROM UNNEST($2::TEXT[], $3::TEXT[]) AS u (fp, s)",
-                    )
-                    .bind(id)
-                    .bind(col(|f| &f.0))
-                    .bind(col(|f| &f.2))
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            }
+            missing.sort_unstable();
+            for chunk in missing.chunks(BATCH) {
+                let (d, b): (Vec<&str>, Vec<&str>) = chunk.iter().copied().unzip();
+                sqlx::query(
+                    "INSERT INTO bodies (scope, digest, body)
+                     SELECT $1, d, b FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (d, b)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(&scope)
+                .bind(d)
+                .bind(b)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for chunk in res.chunks(BATCH) {
+                let ids: Vec<&str> = chunk.iter().map(|r| r.0.as_str()).collect();
+                let kinds: Vec<&str> = chunk.iter().map(|r| r.1.as_str()).collect();
+                let ds: Vec<&str> = chunk.iter().map(|r| r.2.as_str()).collect();
+                sqlx::query(
+                    "INSERT INTO run_resources (run_id, resource_id, kind, digest)
+                     SELECT $1, i, k, d FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])
+                       AS t (i, k, d)",
+                )
+                .bind(id)
+                .bind(ids)
+                .bind(kinds)
+                .bind(ds)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for chunk in fin.chunks(BATCH) {
+                let fps: Vec<&str> = chunk.iter().map(|f| f.0).collect();
+                let field = |g: fn(&StoredFinding) -> &str| -> Vec<&str> {
+                    chunk.iter().map(|f| g(f.1)).collect()
+                };
+                sqlx::query(
+                    "INSERT INTO findings
+                       (scope, fingerprint, check_id, resource_id, severity, message,
+                        first_seen)
+                     SELECT $1, fp, c, r, s, m, t
+                     FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                                 $6::TEXT[], $7::TEXT[]) AS u (fp, c, r, s, m, t)
+                     ON CONFLICT (scope, fingerprint) DO UPDATE SET
+                       check_id = excluded.check_id, resource_id = excluded.resource_id,
+                       severity = excluded.severity, message = excluded.message,
+                       first_seen = excluded.first_seen",
+                )
+                .bind(&scope)
+                .bind(&fps)
+                .bind(field(|f| &f.check_id))
+                .bind(field(|f| &f.resource_id))
+                .bind(field(|f| &f.severity))
+                .bind(field(|f| &f.message))
+                .bind(field(|f| &f.first_seen))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO run_findings (run_id, fingerprint, status)
+                     SELECT $1, fp, s FROM UNNEST($2::TEXT[], $3::TEXT[]) AS u (fp, s)",
+                )
+                .bind(id)
+                .bind(&fps)
+                .bind(chunk.iter().map(|f| f.2).collect::<Vec<&str>>())
+                .execute(&mut *tx)
+                .await?;
+            }
 
-                // Retention: the newest `keep` runs of the scope, then the scope's bodies and
-                // findings no kept run refers to.
-                sqlx::query(
-                    "DELETE FROM runs WHERE scope = $1 AND id NOT IN
-                       (SELECT id FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT $2)",
-                )
-                .bind(&scope)
-                .bind(keep.max(1) as i64)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
-                       (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
-                        WHERE r.scope = $1 AND rr.digest = b.digest)",
-                )
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
-                       (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                        WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)",
-                )
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-                // Fault injection for the crash tests (tests/drift.rs): hold the transaction
-                // open so a test can kill the process, or the server, mid-write.
-                if let Some(ms) = hold {
-                    tracing::warn!("holding the state transaction for {ms} ms (test hook)");
-                    tokio::time::sleep(Duration::from_millis(ms)).await;
-                }
-                tx.commit().await?;
-                Ok(id)
-            })
-        })
+            // Retention: the newest `keep` runs of the scope, then the scope's bodies and
+            // findings no kept run refers to.
+            sqlx::query(
+                "DELETE FROM runs WHERE scope = $1 AND id NOT IN
+                   (SELECT id FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT $2)",
+            )
+            .bind(&scope)
+            .bind(keep.max(1) as i64)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
+                   (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
+                    WHERE r.scope = $1 AND rr.digest = b.digest)",
+            )
+            .bind(&scope)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
+                   (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
+                    WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)",
+            )
+            .bind(&scope)
+            .execute(&mut *tx)
+            .await?;
+            // Fault injection for the crash tests (tests/drift.rs): hold the transaction
+            // open so a test can kill the process, or the server, mid-write.
+            if let Some(ms) = hold {
+                tracing::warn!("holding the state transaction for {ms} ms (test hook)");
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            tx.commit().await?;
+            Ok::<i64, sqlx::Error>(id)
+        });
+        drop(guard);
+        out.map_err(|e| self.error(e))
     }
 
     /// The location without its password.
@@ -723,6 +755,50 @@ impl Drop for Postgres {
     }
 }
 
+/// What an error means for the run.
+enum Class {
+    /// Another writer holds the scope's lock past `--state-wait`.
+    Locked,
+    /// The network or the server went away: spool the run and deliver it later.
+    Unreachable,
+    /// The server or TLS said no: the configuration needs fixing.
+    Refused,
+    /// Anything else.
+    Other,
+}
+
+fn classify(e: &sqlx::Error) -> Class {
+    match e {
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("55P03") => Class::Locked,
+            // Connection exceptions (08), operator intervention: the server shutting down
+            // or starting up (57P01-57P03).
+            Some(c) if c.starts_with("08") || c.starts_with("57P") => Class::Unreachable,
+            // Authorization (28), no such database (3D000), too many connections (53300 is
+            // an outage, not a refusal).
+            Some("53300") => Class::Unreachable,
+            Some(c) if c.starts_with("28") || c == "3D000" => Class::Refused,
+            _ => Class::Other,
+        },
+        // A TLS handshake that failed (an untrusted or mismatched certificate) arrives as an
+        // I/O error of kind InvalidData carrying rustls's error: a refusal, not an outage.
+        sqlx::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                || io
+                    .get_ref()
+                    .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
+            Class::Refused
+        }
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::WorkerCrashed => {
+            Class::Unreachable
+        }
+        sqlx::Error::Protocol(_) => Class::Unreachable,
+        sqlx::Error::Tls(_) | sqlx::Error::Configuration(_) => Class::Refused,
+        _ => Class::Other,
+    }
+}
+
 /// sqlx's error as one line a user can act on: the server's own message for database errors.
 fn describe(e: &sqlx::Error) -> String {
     match e {
@@ -735,7 +811,7 @@ fn describe(e: &sqlx::Error) -> String {
 }
 
 const SELECT_RUN: &str = "SELECT id, scope, started_at, tool_version, policy_digest, resources,
-    passed, failed, waived, not_assessed, errors, failed_by_severity FROM runs";
+    passed, failed, waived, not_assessed, errors, failed_by_severity, run_key FROM runs";
 
 fn run_from_row(r: &PgRow) -> Result<RunRecord, sqlx::Error> {
     let sev: String = r.try_get(11)?;
@@ -752,6 +828,7 @@ fn run_from_row(r: &PgRow) -> Result<RunRecord, sqlx::Error> {
         not_assessed: r.try_get(9)?,
         errors: r.try_get(10)?,
         failed_by_severity: serde_json::from_str(&sev).unwrap_or_default(),
+        run_key: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
     })
 }
 

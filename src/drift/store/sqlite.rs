@@ -69,6 +69,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
         status TEXT NOT NULL,
         PRIMARY KEY (run_id, fingerprint)
     ) WITHOUT ROWID;",
+    // 2: a random key per run, so a run delivered twice from the spool is recorded once.
+    "ALTER TABLE runs ADD COLUMN run_key TEXT;
+    CREATE UNIQUE INDEX runs_by_key ON runs (run_key);",
 ];
 
 /// An open SQLite store.
@@ -301,20 +304,35 @@ impl Sqlite {
     }
 
     /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
-    pub fn record(&mut self, run: NewRun<'_>) -> Result<i64, StoreError> {
+    pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         let (path, wait) = (self.path.clone(), self.wait);
         let sql_err = |e| classify(&path, wait, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql_err)?;
-        let r = run.record;
+        let r = &run.record;
+        let scope = r.scope.as_str();
+        // A run already recorded (delivered again from the spool) is not recorded twice.
+        let key = (!r.run_key.is_empty()).then_some(r.run_key.as_str());
+        if let Some(id) = tx
+            .query_row(
+                "SELECT id FROM runs WHERE run_key = ?1",
+                params![key],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional()
+            .map_err(sql_err)?
+        {
+            return Ok(id);
+        }
         tx.execute(
             "INSERT INTO runs (scope, started_at, recorded_at, tool_version, policy_digest, sources,
-                 resources, passed, failed, waived, not_assessed, errors, failed_by_severity)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 resources, passed, failed, waived, not_assessed, errors, failed_by_severity,
+                 run_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
-                run.scope,
+                scope,
                 r.started_at,
                 crate::snapshot::now_rfc3339(),
                 r.tool_version,
@@ -327,6 +345,7 @@ impl Sqlite {
                 r.not_assessed,
                 r.errors,
                 r.failed_by_severity.to_string(),
+                key,
             ],
         )
         .map_err(sql_err)?;
@@ -365,7 +384,7 @@ impl Sqlite {
                 .map_err(sql_err)?;
             for (fp, f) in &run.findings {
                 def.execute(params![
-                    run.scope,
+                    scope,
                     fp,
                     f.check_id,
                     f.resource_id,
@@ -381,7 +400,7 @@ impl Sqlite {
         tx.execute(
             "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
                (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
-            params![run.scope, run.keep.max(1) as i64],
+            params![scope, run.keep.max(1) as i64],
         )
         .map_err(sql_err)?;
         tx.execute(
@@ -394,7 +413,7 @@ impl Sqlite {
             "DELETE FROM findings WHERE scope = ?1 AND NOT EXISTS
                (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
                 WHERE r.scope = findings.scope AND rf.fingerprint = findings.fingerprint)",
-            params![run.scope],
+            params![scope],
         )
         .map_err(sql_err)?;
         // Fault injection for the crash test (tests/drift.rs): hold the transaction open so a
@@ -435,7 +454,7 @@ fn classify(path: &str, wait: Duration, e: rusqlite::Error) -> StoreError {
 }
 
 const SELECT_RUN: &str = "SELECT id, scope, started_at, tool_version, policy_digest, resources,
-    passed, failed, waived, not_assessed, errors, failed_by_severity FROM runs";
+    passed, failed, waived, not_assessed, errors, failed_by_severity, run_key FROM runs";
 
 fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
     let sev: String = r.get(11)?;
@@ -452,6 +471,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         not_assessed: r.get(9)?,
         errors: r.get(10)?,
         failed_by_severity: serde_json::from_str(&sev).unwrap_or_default(),
+        run_key: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
     })
 }
 
@@ -473,13 +493,13 @@ mod tests {
             not_assessed: 0,
             errors: 0,
             failed_by_severity: serde_json::json!({}),
+            run_key: String::new(),
         }
     }
 
-    fn run<'a>(scope: &'a str, rec: &'a RunRecord, digest: &str, keep: usize) -> NewRun<'a> {
+    fn run(rec: &RunRecord, digest: &str, keep: usize) -> NewRun {
         NewRun {
-            scope,
-            record: rec,
+            record: rec.clone(),
             sources: "[]".into(),
             resources: vec![("r1".into(), "Pod".into(), digest.into(), "{}".into())],
             findings: vec![(
@@ -504,20 +524,26 @@ mod tests {
         let mut s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
         let rec = record("a");
         for i in 0..4 {
-            s.record(run("a", &rec, &format!("d{i}"), 3)).unwrap();
+            s.record(&run(&rec, &format!("d{i}"), 3)).unwrap();
         }
-        s.record(run("b", &record("b"), "d9", 3)).unwrap();
+        s.record(&run(&record("b"), "d9", 3)).unwrap();
+        // The same run key twice: recorded once, the first id returned.
+        let mut keyed = record("b");
+        keyed.run_key = "k1".into();
+        let first = s.record(&run(&keyed, "d9", 3)).unwrap();
+        assert_eq!(s.record(&run(&keyed, "d9", 3)).unwrap(), first);
+        assert_eq!(s.history(Some("b"), 100).unwrap().len(), 2);
         let hist = s.history(Some("a"), 100).unwrap();
         assert_eq!(hist.len(), 3, "pruned to keep");
         assert_eq!(hist[0].id, 4);
         // The pruned run's body is gone, the kept ones remain.
         let bodies = s.bodies(&["d0", "d3"]).unwrap();
         assert!(!bodies.contains_key("d0") && bodies.contains_key("d3"));
-        assert_eq!(s.previous_run("b").unwrap().unwrap().id, 5);
+        assert_eq!(s.previous_run("b").unwrap().unwrap().id, 6);
         assert_eq!(s.findings(4).unwrap()["fp"].first_seen, "t0");
         drop(s);
         let s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
-        assert_eq!(s.history(None, 100).unwrap().len(), 4);
+        assert_eq!(s.history(None, 100).unwrap().len(), 5);
     }
 
     #[test]
