@@ -61,6 +61,10 @@ pub enum Command {
     /// List the runs kept in the local spool because a shared (PostgreSQL) store could not be
     /// reached, or deliver them with --deliver.
     Spool(SpoolArgs),
+    /// The fleet in one store: one row per scope (cluster, account and region, Docker host)
+    /// with its last run, pass rate, failing controls, new findings, and quiet scopes flagged;
+    /// --matrix for control x scope, --trend N for pass rates over time.
+    Fleet(FleetArgs),
     /// Describe one check: what it looks for, how to fix it, its benchmark controls, and an
     /// input that fails and one that passes.
     Explain(ExplainArgs),
@@ -109,6 +113,31 @@ pub struct StateArgs {
     /// ~/.local/state/plimsoll/spool].
     #[arg(long, value_name = "DIR", env = "PLIMSOLL_SPOOL")]
     pub spool: Option<PathBuf>,
+}
+
+/// `plimsoll fleet`.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// The store holding the fleet's runs, a PostgreSQL URL or a file [default: as for scan].
+    #[arg(
+        long = "state",
+        value_name = "PATH|URL",
+        env = "PLIMSOLL_STATE",
+        hide_env_values = true
+    )]
+    pub state: Option<PathBuf>,
+    /// A scope with no run for this long is flagged quiet (36h, 2d, 1w).
+    #[arg(long, value_name = "AGE", default_value = "2d")]
+    pub quiet_after: String,
+    /// Control x scope: each benchmark control's status in each scope's latest run.
+    #[arg(long, conflicts_with = "trend")]
+    pub matrix: bool,
+    /// The pass rate of each scope over its last N runs, oldest first.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub trend: Option<u32>,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// `plimsoll spool`.

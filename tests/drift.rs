@@ -111,6 +111,19 @@ impl Backend {
         }
     }
 
+    /// Runs SQL on the store directly (to age a run, say).
+    fn exec(&self, d: &Path, sql: &str) {
+        match &self.pg {
+            None => {
+                let c = rusqlite::Connection::open(d.join("state.db")).unwrap();
+                c.execute_batch(sql).unwrap();
+            }
+            Some((pg, db)) => {
+                pg.psql(db, sql).unwrap();
+            }
+        }
+    }
+
     /// The store's own consistency check ("ok").
     fn integrity(&self, d: &Path) -> String {
         match &self.pg {
@@ -1288,4 +1301,104 @@ fn a_run_cut_off_by_a_dying_postgres_is_spooled_and_recorded_once() {
         "recorded once"
     );
     assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0);
+}
+
+/// `plimsoll fleet` over a store holding several scopes: one row per scope with its last run,
+/// the pass rate of its benchmark controls, the failing controls, the findings new since its
+/// previous run (none on a first run), quiet scopes flagged; `--matrix` and `--trend`. On
+/// both backends.
+#[test]
+fn the_fleet_view_sums_up_every_scope_in_sqlite() {
+    fleet_view(&Backend::sqlite());
+}
+
+#[test]
+fn the_fleet_view_sums_up_every_scope_in_postgres() {
+    fleet_view(&Backend::postgres());
+}
+
+fn fleet_view(backend: &Backend) {
+    let state = backend.state.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a/web.yaml", WEB);
+    write(d, "b/job.yaml", JOB);
+    let scan = |input: &str| {
+        let out = run(
+            d,
+            &[
+                "scan",
+                input,
+                "--no-config",
+                "--state",
+                state,
+                "--benchmark",
+                "cis-kubernetes-1.12",
+                "-o",
+                "/dev/null",
+                "--exit-zero",
+            ],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    };
+    scan("a");
+    scan("b");
+    write(
+        d,
+        "a/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: shop}\nspec:\n  containers:\n  - name: sh\n    image: busybox:1.36\n    securityContext: {privileged: true}\n",
+    );
+    scan("a");
+    // Scope b last ran long ago.
+    backend.exec(
+        d,
+        "UPDATE runs SET started_at = '2020-01-01T00:00:00Z' WHERE scope LIKE '%/b'",
+    );
+
+    let fleet = |extra: &[&str]| -> Value {
+        let out = run(
+            d,
+            &[&["fleet", "--state", state, "--format", "json"], extra].concat(),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let rows = fleet(&[]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let (a, b) = (&rows[0], &rows[1]);
+    assert!(a["scope"].as_str().unwrap().ends_with("/a"));
+    assert_eq!(a["benchmark"], "cis-kubernetes-1.12");
+    assert_eq!(a["passRateOf"], "controls");
+    let rate = a["passRate"].as_f64().unwrap();
+    assert!(rate > 0.0 && rate < 100.0, "{a}");
+    assert!(
+        a["failingControls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "5.2.2"),
+        "{a}"
+    );
+    assert!(
+        a["new"].as_i64().unwrap() > 0,
+        "the debug pod's findings are new: {a}"
+    );
+    assert_eq!(a["quiet"], false);
+    assert_eq!(b["new"], 0, "a first run is its baseline");
+    assert_eq!(b["quiet"], true);
+
+    let table = run(d, &["fleet", "--state", state]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains("QUIET"), "{}", table.stdout);
+    assert!(table.stdout.contains("2 scopes in"), "{}", table.stdout);
+
+    let m = fleet(&["--matrix"]);
+    assert_eq!(m["scopes"].as_array().unwrap().len(), 2);
+    let row = &m["controls"]["cis-kubernetes-1.12 5.2.2"];
+    assert_eq!(row[a["scope"].as_str().unwrap()], "FAIL", "{m}");
+
+    let t = fleet(&["--trend", "5"]);
+    assert_eq!(t[a["scope"].as_str().unwrap()].as_array().unwrap().len(), 2);
+    assert_eq!(t[b["scope"].as_str().unwrap()].as_array().unwrap().len(), 1);
 }

@@ -6,6 +6,7 @@ mod benchmarks;
 mod cleanup;
 mod collect;
 mod diff;
+mod fleet;
 mod history;
 mod policies;
 mod scan;
@@ -226,6 +227,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Waivers(WaiversCommand::Audit(args)) => waivers::audit(args, colour),
         Command::History(args) => history::run(args, colour),
         Command::Spool(args) => spool::run(args, colour),
+        Command::Fleet(args) => fleet::run(args, colour),
         Command::Diff(args) => diff::run(args),
         Command::Explain(args) => policies::explain(&args),
         Command::Completions { shell } => {

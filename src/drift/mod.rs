@@ -6,6 +6,7 @@
 //! for `plimsoll diff`. Values shown for changed fields pass through [`redact_value`]: the
 //! snapshot is already redacted at collection, and the diff must not undo that.
 
+pub mod fleet;
 pub mod spool;
 pub mod store;
 
@@ -408,12 +409,25 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         failed_by_severity: serde_json::to_value(&s.failed_by_severity).unwrap_or_default(),
         run_key: store::new_run_key(),
     };
+    let controls = report
+        .compliance
+        .iter()
+        .flat_map(|c| {
+            c.controls.iter().map(|r| store::ControlStatus {
+                benchmark: c.benchmark.clone(),
+                control: r.id.clone(),
+                title: r.title.clone(),
+                status: r.status.as_str().to_string(),
+            })
+        })
+        .collect();
     NewRun {
         record,
         sources: serde_json::to_string(&report.scan.inputs).unwrap_or_default(),
         resources: pending.resources,
         findings: pending.findings,
         keep,
+        controls,
     }
 }
 

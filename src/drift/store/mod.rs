@@ -247,6 +247,60 @@ pub struct NewRun {
     pub findings: Vec<(String, StoredFinding)>,
     /// Runs to keep for this scope, this one included.
     pub keep: usize,
+    /// The benchmark controls' statuses, when the run was scanned with `--benchmark`.
+    #[serde(default)]
+    pub controls: Vec<ControlStatus>,
+}
+
+/// One benchmark control's status in a run.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlStatus {
+    /// Benchmark id.
+    pub benchmark: String,
+    /// Control number.
+    pub control: String,
+    /// Control title.
+    pub title: String,
+    /// PASS, FAIL, MANUAL or NOT_ASSESSED.
+    pub status: String,
+}
+
+/// A value in a row of [`Store::rows`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// An integer.
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// NULL (or a type the fleet queries never produce).
+    Null,
+}
+
+impl Cell {
+    /// The integer, or 0.
+    pub fn int(&self) -> i64 {
+        match self {
+            Cell::Int(i) => *i,
+            _ => 0,
+        }
+    }
+
+    /// The integer, if any.
+    pub fn opt_int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The text, or "".
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(t) => t,
+            _ => "",
+        }
+    }
 }
 
 /// An open store.
@@ -331,6 +385,15 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.record(run),
             Store::Postgres(s) => s.record(run),
+        }
+    }
+
+    /// The rows of a read-only query written in the SQL both backends share (no parameters:
+    /// the fleet view's queries only interpolate integers they produced).
+    pub fn rows(&self, sql: &str) -> Result<Vec<Vec<Cell>>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.rows(sql),
+            Store::Postgres(s) => s.rows(sql),
         }
     }
 

@@ -17,7 +17,7 @@
 //! Rows go in by arrays (`UNNEST`), a few statements per run rather than one per resource:
 //! against a server every statement is a round trip.
 
-use super::{NewRun, RunRecord, SCHEMA_VERSION, StoreError, StoredFinding};
+use super::{ControlStatus, NewRun, RunRecord, SCHEMA_VERSION, StoreError, StoredFinding};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
 use std::collections::{HashMap, HashSet};
@@ -78,6 +78,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 2: a random key per run, so a run delivered twice from the spool is recorded once.
     "ALTER TABLE runs ADD COLUMN run_key TEXT;
     CREATE UNIQUE INDEX runs_by_key ON runs (run_key);",
+    // 3: the benchmark controls' statuses of a run scanned with --benchmark.
+    "CREATE TABLE run_controls (
+        run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        benchmark TEXT NOT NULL,
+        control_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (run_id, benchmark, control_id)
+    );",
 ];
 
 /// The advisory lock key migrations take ("plimsoll" in ASCII).
@@ -518,6 +527,7 @@ impl Postgres {
             resources,
             findings,
             keep,
+            controls: _,
         } = run;
         let keep = *keep;
         let scope = r.scope.clone();
@@ -696,6 +706,24 @@ impl Postgres {
                 .await?;
             }
 
+            for chunk in run.controls.chunks(BATCH) {
+                let col =
+                    |g: fn(&ControlStatus) -> &str| -> Vec<&str> { chunk.iter().map(g).collect() };
+                sqlx::query(
+                    "INSERT INTO run_controls (run_id, benchmark, control_id, title, status)
+                     SELECT $1, b, c, t, s FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[],
+                                                      $5::TEXT[]) AS u (b, c, t, s)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(col(|c| &c.benchmark))
+                .bind(col(|c| &c.control))
+                .bind(col(|c| &c.title))
+                .bind(col(|c| &c.status))
+                .execute(&mut *tx)
+                .await?;
+            }
+
             // Retention: the newest `keep` runs of the scope, then the scope's bodies and
             // findings no kept run refers to.
             sqlx::query(
@@ -733,6 +761,36 @@ impl Postgres {
         });
         drop(guard);
         out.map_err(|e| self.error(e))
+    }
+
+    /// The rows of a read-only query (`Store::rows`): integers (any width) and text.
+    pub fn rows(&self, sql: &str) -> Result<Vec<Vec<super::Cell>>, StoreError> {
+        use super::Cell;
+        // The fleet view's own SQL, composed of constants and integers.
+        let sql = sql.to_string();
+        self.run(|c| {
+            Box::pin(async move {
+                let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(c).await?;
+                Ok(rows
+                    .iter()
+                    .map(|r| {
+                        (0..r.len())
+                            .map(|i| {
+                                if let Ok(v) = r.try_get::<Option<i64>, _>(i) {
+                                    v.map_or(Cell::Null, Cell::Int)
+                                } else if let Ok(v) = r.try_get::<Option<i32>, _>(i) {
+                                    v.map_or(Cell::Null, |v| Cell::Int(v.into()))
+                                } else if let Ok(v) = r.try_get::<Option<String>, _>(i) {
+                                    v.map_or(Cell::Null, Cell::Text)
+                                } else {
+                                    Cell::Null
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect())
+            })
+        })
     }
 
     /// The location without its password.

@@ -72,6 +72,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 2: a random key per run, so a run delivered twice from the spool is recorded once.
     "ALTER TABLE runs ADD COLUMN run_key TEXT;
     CREATE UNIQUE INDEX runs_by_key ON runs (run_key);",
+    // 3: the benchmark controls' statuses of a run scanned with --benchmark, for the fleet
+    // view (pass rate, failing controls, control x scope).
+    "CREATE TABLE run_controls (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        benchmark TEXT NOT NULL,
+        control_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (run_id, benchmark, control_id)
+    ) WITHOUT ROWID;",
 ];
 
 /// An open SQLite store.
@@ -382,6 +392,16 @@ impl Sqlite {
                      VALUES (?1, ?2, ?3)",
                 )
                 .map_err(sql_err)?;
+            let mut ctl = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO run_controls
+                     (run_id, benchmark, control_id, title, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(sql_err)?;
+            for c in &run.controls {
+                ctl.execute(params![id, c.benchmark, c.control, c.title, c.status])
+                    .map_err(sql_err)?;
+            }
             for (fp, f) in &run.findings {
                 def.execute(params![
                     scope,
@@ -427,6 +447,30 @@ impl Sqlite {
         }
         tx.commit().map_err(sql_err)?;
         Ok(id)
+    }
+
+    /// The rows of a read-only query (`Store::rows`).
+    pub fn rows(&self, sql: &str) -> Result<Vec<Vec<super::Cell>>, StoreError> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.error(e))?;
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Integer(v) => super::Cell::Int(v),
+                            ValueRef::Text(t) => {
+                                super::Cell::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            _ => super::Cell::Null,
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.error(e))
     }
 
     /// The file.
@@ -514,6 +558,7 @@ mod tests {
                 },
             )],
             keep,
+            controls: Vec::new(),
         }
     }
 
