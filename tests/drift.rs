@@ -807,7 +807,8 @@ fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
         .filter(|f| f["status"] != "WAIVED")
         .map(|f| f["checkId"].as_str().unwrap())
         .collect();
-    assert_eq!(failing, ["PLM-K8S-0026"], "{}", out.stdout);
+    // One per CronJob (cronjob.yaml, cronjob-fleet.yaml).
+    assert_eq!(failing, ["PLM-K8S-0026", "PLM-K8S-0026"], "{}", out.stdout);
     assert!(
         r["findings"]
             .as_array()
@@ -1401,4 +1402,81 @@ fn fleet_view(backend: &Backend) {
     let t = fleet(&["--trend", "5"]);
     assert_eq!(t[a["scope"].as_str().unwrap()].as_array().unwrap().len(), 2);
     assert_eq!(t[b["scope"].as_str().unwrap()].as_array().unwrap().len(), 1);
+}
+
+/// The fleet CronJob's arguments and environment (deploy/kubernetes/cronjob-fleet.yaml), run
+/// against a cluster and the test PostgreSQL: the server, CA path and user of its URL are the
+/// test's, the password comes through PGPASSWORD as the Secret gives it; the run is recorded
+/// with its benchmark controls and shows in `plimsoll fleet`.
+#[test]
+fn the_fleet_cronjob_records_into_postgres() {
+    use support::apiserver::{ApiServer, Behaviour, Cluster, TOKEN};
+    use support::postgres::{PASSWORD, Postgres};
+    let pg = Postgres::shared();
+    let db = pg.database();
+    let text =
+        std::fs::read_to_string(root().join("deploy/kubernetes/cronjob-fleet.yaml")).unwrap();
+    let cronjob: Value = text
+        .split("\n---")
+        .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
+        .find(|d| d["kind"] == "CronJob")
+        .unwrap();
+    let container = &cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
+    let server = ApiServer::start(
+        Cluster::from_dir(&root().join("fixtures/cluster")),
+        Behaviour::default(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let kubeconfig = server.kubeconfig(d, &[("prod", TOKEN)]);
+    let var = d.join("var");
+    let local = |s: &str| s.replace("/var/lib/plimsoll", var.to_str().unwrap());
+    let args: Vec<String> = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| match a.as_str().unwrap() {
+            "--in-cluster" => vec!["--kubeconfig".to_string(), kubeconfig.display().to_string()],
+            a => vec![local(a)],
+        })
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut cmd = bin_command(d, &args);
+    for e in container["env"].as_array().unwrap() {
+        let name = e["name"].as_str().unwrap();
+        let value = match name {
+            "PGPASSWORD" => {
+                assert_eq!(e["valueFrom"]["secretKeyRef"]["name"], "plimsoll-db");
+                PASSWORD.to_string()
+            }
+            "PLIMSOLL_STATE" => {
+                let url = e["value"].as_str().unwrap();
+                assert!(!url.contains(":*@") && url.contains("sslmode=verify-full"));
+                url.replace("plimsoll_writer@", "postgres@")
+                    .replace(
+                        "plimsoll-db.example.internal:5432",
+                        &format!("localhost:{}", pg.port),
+                    )
+                    .replace("/plimsoll?", &format!("/{db}?"))
+                    .replace("/etc/plimsoll/db/ca.crt", pg.ca().to_str().unwrap())
+            }
+            _ => local(e["value"].as_str().unwrap()),
+        };
+        cmd.env(name, value);
+    }
+    let out = support::bin::output(&mut cmd);
+    assert_eq!(
+        out.code, 1,
+        "the fixture cluster has high findings: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(PASSWORD), "{}", out.stderr);
+    assert!(var.join("reports/prod.json").is_file());
+    let fleet = run(d, &["fleet", "--state", &pg.url(&db), "--format", "json"]);
+    let rows: Value = serde_json::from_str(&fleet.stdout).unwrap();
+    assert_eq!(rows[0]["benchmark"], "cis-kubernetes-1.12", "{rows}");
+    assert!(
+        rows[0]["scope"].as_str().unwrap().contains("prod"),
+        "{rows}"
+    );
 }

@@ -3,7 +3,6 @@
 use super::{Failure, write_output};
 use crate::cli::FleetArgs;
 use crate::drift::fleet;
-use crate::drift::store::{self, Store};
 use crate::exit::ExitCode;
 use crate::report::ListFormat;
 use anyhow::anyhow;
@@ -15,24 +14,7 @@ pub(super) fn run(args: FleetArgs, colour: bool) -> Result<ExitCode, Failure> {
             args.quiet_after
         ))
     })?;
-    let at = args
-        .state
-        .clone()
-        .or_else(store::default_path)
-        .map(|p| store::Location::parse(p.as_os_str()))
-        .ok_or_else(|| Failure::usage(anyhow!("no state store: pass --state PATH|URL")))?;
-    if !at.may_exist() {
-        return Err(Failure::input(anyhow!(
-            "{}: no state store yet (a scan records one unless --no-state)",
-            at.display()
-        )));
-    }
-    // Read only, as `history`: the fleet view is for a role that may only read.
-    let wait = std::time::Duration::from_secs(30);
-    let store = match Store::open_read_only(&at, wait).map_err(Failure::usage)? {
-        Some(s) => s,
-        None => Store::open(&at, wait).map_err(Failure::usage)?,
-    };
+    let store = super::history::open_to_read(args.state.clone())?;
     let json = matches!(args.format, ListFormat::Json);
     let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.1}%"));
     let text = if args.matrix {

@@ -7,26 +7,29 @@ use crate::exit::ExitCode;
 use crate::report::ListFormat;
 use anyhow::anyhow;
 
-pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> {
-    let at = args
-        .state
-        .clone()
+/// Opens the store `--state` (or the default) names for reading: listing must work on a store
+/// the user may read but not write (another user's file, the fleet's reader role). An older
+/// schema is upgraded first, which needs write access.
+pub(super) fn open_to_read(state: Option<std::path::PathBuf>) -> Result<Store, Failure> {
+    let at = state
         .or_else(store::default_path)
         .map(|p| store::Location::parse(p.as_os_str()))
-        .ok_or_else(|| Failure::usage(anyhow!("no state store: pass --state PATH")))?;
+        .ok_or_else(|| Failure::usage(anyhow!("no state store: pass --state PATH|URL")))?;
     if !at.may_exist() {
         return Err(Failure::input(anyhow!(
             "{}: no state store yet (a scan records one unless --no-state)",
             at.display()
         )));
     }
-    // Read only: listing must work on a store the user may read but not write. An older
-    // schema is upgraded first, which needs write access.
     let wait = std::time::Duration::from_secs(10);
-    let store = match Store::open_read_only(&at, wait).map_err(Failure::usage)? {
-        Some(store) => store,
-        None => Store::open(&at, wait).map_err(Failure::usage)?,
-    };
+    match Store::open_read_only(&at, wait).map_err(Failure::usage)? {
+        Some(store) => Ok(store),
+        None => Store::open(&at, wait).map_err(Failure::usage),
+    }
+}
+
+pub(super) fn run(args: HistoryArgs, colour: bool) -> Result<ExitCode, Failure> {
+    let store = open_to_read(args.state.clone())?;
     let runs = store
         .history(args.scope.as_deref(), args.limit)
         .map_err(Failure::usage)?;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# What the state store costs (issue 30, docs/performance.md): N generated Deployments scanned
+# with --no-state, then into a fresh SQLite store and a fresh PostgreSQL database (a temporary
+# cluster made with initdb and started here), twice each: the first run records, the second
+# (unchanged input) compares and records. Wall time and peak RSS from /usr/bin/time; store
+# growth of the unchanged re-run. Repeats R times.
+#
+# Usage: benches/store/run.sh [N=10000] [R=3]   (release build; PostgreSQL server package)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N="${1:-10000}"
+R="${2:-3}"
+cargo build --release --quiet --bin plimsoll --example generate
+bin=target/release/plimsoll
+work=target/store-bench
+mkdir -p "$work"
+input="$work/deployments-$N.yaml"
+[ -s "$input" ] || target/release/examples/generate "$N" > "$input"
+
+# A throwaway PostgreSQL cluster on a free port, as the postgres user when run as root.
+pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+pgdir="$(mktemp -d)"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdir"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+as_pg "$pgbin/initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $pgdir" start >/dev/null
+trap 'as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; rm -rf "$pgdir"' EXIT
+psql_() { as_pg "$pgbin/psql" -h "$pgdir" -p "$port" -U postgres -Atq "$@"; }
+
+measure() { # label, then the scan's extra arguments
+  local label="$1"; shift
+  /usr/bin/time -f "$label wall %e s peak %M kB" "$bin" scan "$input" --no-config \
+    --format json -o /dev/null --exit-zero "$@" 2>&1 >/dev/null | grep -E "wall"
+}
+
+for r in $(seq "$R"); do
+  echo "round $r (N=$N)"
+  measure "  no store            " --no-state
+  db="$work/state-$r.db"; rm -f "$db" "$db-wal" "$db-shm"
+  measure "  sqlite  first run   " --state "$db"
+  before=$(du -k "$db" | cut -f1)
+  measure "  sqlite  unchanged   " --state "$db"
+  echo "  sqlite  growth of the unchanged re-run: $(( $(du -k "$db" | cut -f1) - before )) kB (file $(du -k "$db" | cut -f1) kB)"
+  name="bench_$r"
+  psql_ -d postgres -c "CREATE DATABASE $name"
+  url="postgres://postgres@127.0.0.1:$port/$name?sslmode=disable"
+  measure "  postgres first run  " --state "$url"
+  size() { psql_ -d "$name" -c "SELECT pg_database_size('$name') / 1024"; }
+  before=$(size)
+  measure "  postgres unchanged  " --state "$url"
+  echo "  postgres growth of the unchanged re-run: $(( $(size) - before )) kB (database $(size) kB)"
+done
