@@ -684,7 +684,14 @@ impl Postgres {
                      ON CONFLICT (scope, fingerprint) DO UPDATE SET
                        check_id = excluded.check_id, resource_id = excluded.resource_id,
                        severity = excluded.severity, message = excluded.message,
-                       first_seen = excluded.first_seen",
+                       first_seen = excluded.first_seen
+                     -- An unchanged finding is not rewritten: in PostgreSQL every update
+                     -- leaves a dead row behind, and an unchanged re-run grew the store by
+                     -- megabytes.
+                     WHERE (findings.check_id, findings.resource_id, findings.severity,
+                            findings.message, findings.first_seen)
+                       IS DISTINCT FROM (excluded.check_id, excluded.resource_id, excluded.severity,
+                            excluded.message, excluded.first_seen)",
                 )
                 .bind(&scope)
                 .bind(&fps)
