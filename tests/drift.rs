@@ -124,6 +124,17 @@ impl Backend {
         }
     }
 
+    /// A number the store answers.
+    fn count(&self, d: &Path, sql: &str) -> i64 {
+        match &self.pg {
+            None => {
+                let c = rusqlite::Connection::open(d.join("state.db")).unwrap();
+                c.query_row(sql, [], |r| r.get(0)).unwrap()
+            }
+            Some((pg, db)) => pg.psql(db, sql).unwrap().trim().parse().unwrap(),
+        }
+    }
+
     /// The store's own consistency check ("ok").
     fn integrity(&self, d: &Path) -> String {
         match &self.pg {
@@ -133,7 +144,7 @@ impl Backend {
                 let lost = pg
                     .psql(
                         db,
-                        "SELECT count(*) FROM run_resources rr JOIN runs r ON r.id = rr.run_id
+                        "SELECT count(*) FROM all_run_resources rr JOIN runs r ON r.id = rr.run_id
                          WHERE NOT EXISTS (SELECT 1 FROM bodies b
                            WHERE b.scope = r.scope AND b.digest = rr.digest)",
                     )
@@ -302,7 +313,21 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
 
     // --fail-on new from the store: nothing new since the last run passes the gate; a new
     // privileged container fails it.
+    let rows = |b: &Backend| {
+        b.count(
+            d,
+            "SELECT (SELECT count(*) FROM set_resources) + (SELECT count(*) FROM set_findings)",
+        )
+    };
+    let before = rows(backend);
     let quiet = scan_json_at(d, state, &["--fail-on", "new"]);
+    // An unchanged run refers to the sets its predecessor stored: no row per resource or
+    // finding again.
+    assert_eq!(
+        rows(backend),
+        before,
+        "an unchanged run stores no set again"
+    );
     assert_eq!(quiet.code, 0, "{}", quiet.stderr);
     write(
         d,

@@ -91,9 +91,9 @@ pub fn scopes(store: &Store, quiet_hours: f64) -> Result<Vec<ScopeRow>, StoreErr
     // FAIL findings of each latest run absent from its scope's previous run.
     let new: HashMap<i64, i64> = store
         .rows(&format!(
-            "SELECT rf.run_id, COUNT(*) FROM run_findings rf JOIN runs r ON r.id = rf.run_id
+            "SELECT rf.run_id, COUNT(*) FROM all_run_findings rf JOIN runs r ON r.id = rf.run_id
              WHERE rf.run_id IN ({ids}) AND rf.status = 'FAIL' AND NOT EXISTS (
-               SELECT 1 FROM run_findings p
+               SELECT 1 FROM all_run_findings p
                WHERE p.fingerprint = rf.fingerprint AND p.run_id =
                  (SELECT MAX(q.id) FROM runs q WHERE q.scope = r.scope AND q.id < r.id))
              GROUP BY rf.run_id"

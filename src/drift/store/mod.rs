@@ -252,6 +252,78 @@ pub struct NewRun {
     pub controls: Vec<ControlStatus>,
 }
 
+/// A run's resources and findings as the store records them: one row per key, and each set
+/// named by a digest of its content, so a run whose resources (or findings) are those of an
+/// earlier run of the scope refers to that set instead of storing it again.
+pub(crate) struct Sets<'a> {
+    /// (resource id, kind, digest, body), one per id (the last given), by id.
+    pub(crate) resources: Vec<&'a (String, String, String, String)>,
+    /// The digest of the resources' (id, kind, digest).
+    pub(crate) resource_set: String,
+    /// (fingerprint, finding, status): the text of the last given, the status of the first
+    /// (as SQLite's upsert then INSERT OR IGNORE left them), by fingerprint.
+    pub(crate) findings: Vec<(&'a str, &'a StoredFinding, &'a str)>,
+    /// The digest of the findings' (fingerprint, status).
+    pub(crate) finding_set: String,
+}
+
+impl NewRun {
+    /// The run's sets (see [`Sets`]).
+    pub(crate) fn sets(&self) -> Sets<'_> {
+        use sha2::Digest;
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut res: Vec<&(String, String, String, String)> = Vec::new();
+        for row in &self.resources {
+            match by_id.get(row.0.as_str()) {
+                Some(&i) => res[i] = row,
+                None => {
+                    by_id.insert(&row.0, res.len());
+                    res.push(row);
+                }
+            }
+        }
+        res.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut fin: Vec<(&str, &StoredFinding, &str)> = Vec::new();
+        let mut by_fp: HashMap<&str, usize> = HashMap::new();
+        for (fp, f) in &self.findings {
+            match by_fp.get(fp.as_str()) {
+                Some(&i) => {
+                    let status = fin[i].2;
+                    fin[i] = (fp, f, status);
+                }
+                None => {
+                    by_fp.insert(fp, fin.len());
+                    fin.push((fp, f, &f.status));
+                }
+            }
+        }
+        fin.sort_by(|a, b| a.0.cmp(b.0));
+        // SHA-256, not the 64-bit fingerprint: two different sets sharing a name would make a
+        // changed cluster read as unchanged.
+        let name = |parts: &mut dyn Iterator<Item = [&str; 3]>| {
+            let mut h = sha2::Sha256::new();
+            for p in parts {
+                for s in p {
+                    h.update(s.as_bytes());
+                    h.update([0u8]);
+                }
+            }
+            h.finalize()[..16]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let resource_set = name(&mut res.iter().map(|r| [r.0.as_str(), &r.1, &r.2]));
+        let finding_set = name(&mut fin.iter().map(|f| [f.0, f.2, ""]));
+        Sets {
+            resources: res,
+            resource_set,
+            findings: fin,
+            finding_set,
+        }
+    }
+}
+
 /// One benchmark control's status in a run.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -87,6 +87,36 @@ pub(super) const MIGRATIONS: &[&str] = &[
         status TEXT NOT NULL,
         PRIMARY KEY (run_id, benchmark, control_id)
     );",
+    // 4: resource and finding sets, as in sqlite.rs.
+    "ALTER TABLE runs ADD COLUMN resource_set TEXT;
+    ALTER TABLE runs ADD COLUMN finding_set TEXT;
+    CREATE TABLE set_resources (
+        scope TEXT NOT NULL,
+        set_digest TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (scope, set_digest, resource_id)
+    );
+    CREATE INDEX set_resources_by_digest ON set_resources (scope, digest);
+    CREATE TABLE set_findings (
+        scope TEXT NOT NULL,
+        set_digest TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (scope, set_digest, fingerprint)
+    );
+    CREATE INDEX set_findings_by_fingerprint ON set_findings (scope, fingerprint);
+    CREATE VIEW all_run_resources AS
+        SELECT run_id, resource_id, kind, digest FROM run_resources
+        UNION ALL
+        SELECT r.id, s.resource_id, s.kind, s.digest FROM runs r
+        JOIN set_resources s ON s.scope = r.scope AND s.set_digest = r.resource_set;
+    CREATE VIEW all_run_findings AS
+        SELECT run_id, fingerprint, status FROM run_findings
+        UNION ALL
+        SELECT r.id, s.fingerprint, s.status FROM runs r
+        JOIN set_findings s ON s.scope = r.scope AND s.set_digest = r.finding_set;",
 ];
 
 /// The advisory lock key migrations take ("plimsoll" in ASCII).
@@ -446,7 +476,7 @@ impl Postgres {
                 let rows = sqlx::query(
                     "SELECT rf.fingerprint, f.check_id, f.resource_id, f.severity, rf.status,
                             f.message, f.first_seen
-                     FROM run_findings rf
+                     FROM all_run_findings rf
                      JOIN runs r ON r.id = rf.run_id
                      JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
                      WHERE rf.run_id = $1",
@@ -478,7 +508,7 @@ impl Postgres {
         self.run(|c| {
             Box::pin(async move {
                 let rows = sqlx::query(
-                    "SELECT resource_id, kind, digest FROM run_resources WHERE run_id = $1",
+                    "SELECT resource_id, kind, digest FROM all_run_resources WHERE run_id = $1",
                 )
                 .bind(run)
                 .fetch_all(c)
@@ -524,44 +554,18 @@ impl Postgres {
         let NewRun {
             record: r,
             sources,
-            resources,
-            findings,
             keep,
-            controls: _,
+            ..
         } = run;
         let keep = *keep;
         let scope = r.scope.clone();
         let recorded_at = crate::snapshot::now_rfc3339();
         let sources = sources.as_str();
         let failed_by_severity = r.failed_by_severity.to_string();
-        // One row per key, as SQLite's INSERT OR REPLACE (resources) and its upsert then
-        // INSERT OR IGNORE (findings) leave them: a statement may not touch a row twice.
-        let mut by_id: HashMap<&str, usize> = HashMap::new();
-        let mut res: Vec<&(String, String, String, String)> = Vec::with_capacity(resources.len());
-        for row in resources {
-            match by_id.get(row.0.as_str()) {
-                Some(&i) => res[i] = row,
-                None => {
-                    by_id.insert(&row.0, res.len());
-                    res.push(row);
-                }
-            }
-        }
-        let mut fin: Vec<(&str, &StoredFinding, &str)> = Vec::with_capacity(findings.len());
-        let mut by_fp: HashMap<&str, usize> = HashMap::new();
-        for (fp, f) in findings {
-            match by_fp.get(fp.as_str()) {
-                // The text of the last, the status of the first.
-                Some(&i) => {
-                    let status = fin[i].2;
-                    fin[i] = (fp, f, status);
-                }
-                None => {
-                    by_fp.insert(fp, fin.len());
-                    fin.push((fp, f, &f.status));
-                }
-            }
-        }
+        // One row per key (a statement may not touch a row twice), each set named by its
+        // content (an unchanged run refers to its predecessor's).
+        let sets = run.sets();
+        let (res, fin) = (&sets.resources, &sets.findings);
         let hold = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok());
@@ -596,8 +600,10 @@ impl Postgres {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
                      policy_digest, sources, resources, passed, failed, waived,
-                     not_assessed, errors, failed_by_severity, run_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                     not_assessed, errors, failed_by_severity, run_key, resource_set,
+                     finding_set)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                         $16)
                  RETURNING id",
             )
             .bind(&scope)
@@ -614,8 +620,26 @@ impl Postgres {
             .bind(r.errors)
             .bind(&failed_by_severity)
             .bind(key)
+            .bind(&sets.resource_set)
+            .bind(&sets.finding_set)
             .fetch_one(&mut *tx)
             .await?;
+            // A set the scope already holds (an unchanged run) is referred to, not stored.
+            let held_resources: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM set_resources WHERE scope = $1 AND set_digest = $2)",
+            )
+            .bind(&scope)
+            .bind(&sets.resource_set)
+            .fetch_one(&mut *tx)
+            .await?;
+            let held_findings: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM set_findings WHERE scope = $1 AND set_digest = $2)",
+            )
+            .bind(&scope)
+            .bind(&sets.finding_set)
+            .fetch_one(&mut *tx)
+            .await?;
+            let res: &[&(String, String, String, String)] = if held_resources { &[] } else { res };
 
             // Bodies: only those the scope does not hold yet travel to the server.
             let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
@@ -658,11 +682,12 @@ impl Postgres {
                 let kinds: Vec<&str> = chunk.iter().map(|r| r.1.as_str()).collect();
                 let ds: Vec<&str> = chunk.iter().map(|r| r.2.as_str()).collect();
                 sqlx::query(
-                    "INSERT INTO run_resources (run_id, resource_id, kind, digest)
-                     SELECT $1, i, k, d FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])
+                    "INSERT INTO set_resources (scope, set_digest, resource_id, kind, digest)
+                     SELECT $1, $2, i, k, d FROM UNNEST($3::TEXT[], $4::TEXT[], $5::TEXT[])
                        AS t (i, k, d)",
                 )
-                .bind(id)
+                .bind(&scope)
+                .bind(&sets.resource_set)
                 .bind(ids)
                 .bind(kinds)
                 .bind(ds)
@@ -702,15 +727,18 @@ impl Postgres {
                 .bind(field(|f| &f.first_seen))
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "INSERT INTO run_findings (run_id, fingerprint, status)
-                     SELECT $1, fp, s FROM UNNEST($2::TEXT[], $3::TEXT[]) AS u (fp, s)",
-                )
-                .bind(id)
-                .bind(&fps)
-                .bind(chunk.iter().map(|f| f.2).collect::<Vec<&str>>())
-                .execute(&mut *tx)
-                .await?;
+                if !held_findings {
+                    sqlx::query(
+                        "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
+                         SELECT $1, $2, fp, s FROM UNNEST($3::TEXT[], $4::TEXT[]) AS u (fp, s)",
+                    )
+                    .bind(&scope)
+                    .bind(&sets.finding_set)
+                    .bind(&fps)
+                    .bind(chunk.iter().map(|f| f.2).collect::<Vec<&str>>())
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
 
             for chunk in run.controls.chunks(BATCH) {
@@ -742,9 +770,25 @@ impl Postgres {
             .execute(&mut *tx)
             .await?;
             sqlx::query(
+                "DELETE FROM set_resources WHERE scope = $1 AND set_digest NOT IN
+                   (SELECT resource_set FROM runs WHERE scope = $1 AND resource_set IS NOT NULL)",
+            )
+            .bind(&scope)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM set_findings WHERE scope = $1 AND set_digest NOT IN
+                   (SELECT finding_set FROM runs WHERE scope = $1 AND finding_set IS NOT NULL)",
+            )
+            .bind(&scope)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
                 "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
                    (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
-                    WHERE r.scope = $1 AND rr.digest = b.digest)",
+                    WHERE r.scope = $1 AND rr.digest = b.digest)
+                 AND NOT EXISTS (SELECT 1 FROM set_resources sr
+                    WHERE sr.scope = $1 AND sr.digest = b.digest)",
             )
             .bind(&scope)
             .execute(&mut *tx)
@@ -752,7 +796,9 @@ impl Postgres {
             sqlx::query(
                 "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
                    (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                    WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)",
+                    WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)
+                 AND NOT EXISTS (SELECT 1 FROM set_findings sf
+                    WHERE sf.scope = $1 AND sf.fingerprint = f.fingerprint)",
             )
             .bind(&scope)
             .execute(&mut *tx)

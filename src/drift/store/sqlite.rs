@@ -82,6 +82,39 @@ pub(super) const MIGRATIONS: &[&str] = &[
         status TEXT NOT NULL,
         PRIMARY KEY (run_id, benchmark, control_id)
     ) WITHOUT ROWID;",
+    // 4: resource and finding sets, stored once per scope and named by a digest of their
+    // content: an unchanged run refers to its predecessor's sets (a runs row, not a row per
+    // resource and per finding). Runs recorded before keep their run_resources and
+    // run_findings rows; the views read both.
+    "ALTER TABLE runs ADD COLUMN resource_set TEXT;
+    ALTER TABLE runs ADD COLUMN finding_set TEXT;
+    CREATE TABLE set_resources (
+        scope TEXT NOT NULL,
+        set_digest TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (scope, set_digest, resource_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX set_resources_by_digest ON set_resources (digest);
+    CREATE TABLE set_findings (
+        scope TEXT NOT NULL,
+        set_digest TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (scope, set_digest, fingerprint)
+    ) WITHOUT ROWID;
+    CREATE INDEX set_findings_by_fingerprint ON set_findings (scope, fingerprint);
+    CREATE VIEW all_run_resources AS
+        SELECT run_id, resource_id, kind, digest FROM run_resources
+        UNION ALL
+        SELECT r.id, s.resource_id, s.kind, s.digest FROM runs r
+        JOIN set_resources s ON s.scope = r.scope AND s.set_digest = r.resource_set;
+    CREATE VIEW all_run_findings AS
+        SELECT run_id, fingerprint, status FROM run_findings
+        UNION ALL
+        SELECT r.id, s.fingerprint, s.status FROM runs r
+        JOIN set_findings s ON s.scope = r.scope AND s.set_digest = r.finding_set;",
 ];
 
 /// An open SQLite store.
@@ -256,7 +289,7 @@ impl Sqlite {
             .prepare(
                 "SELECT rf.fingerprint, f.check_id, f.resource_id, f.severity, rf.status,
                         f.message, f.first_seen
-                 FROM run_findings rf
+                 FROM all_run_findings rf
                  JOIN runs r ON r.id = rf.run_id
                  JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
                  WHERE rf.run_id = ?1",
@@ -285,7 +318,7 @@ impl Sqlite {
     pub fn resources(&self, run: i64) -> Result<HashMap<String, (String, String)>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT resource_id, kind, digest FROM run_resources WHERE run_id = ?1")
+            .prepare("SELECT resource_id, kind, digest FROM all_run_resources WHERE run_id = ?1")
             .map_err(|e| self.error(e))?;
         let rows = stmt
             .query_map(params![run], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
@@ -336,11 +369,12 @@ impl Sqlite {
         {
             return Ok(id);
         }
+        let sets = run.sets();
         tx.execute(
             "INSERT INTO runs (scope, started_at, recorded_at, tool_version, policy_digest, sources,
                  resources, passed, failed, waived, not_assessed, errors, failed_by_severity,
-                 run_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 run_key, resource_set, finding_set)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 scope,
                 r.started_at,
@@ -356,24 +390,38 @@ impl Sqlite {
                 r.errors,
                 r.failed_by_severity.to_string(),
                 key,
+                sets.resource_set,
+                sets.finding_set,
             ],
         )
         .map_err(sql_err)?;
         let id = tx.last_insert_rowid();
         {
-            let mut body = tx
-                .prepare("INSERT OR IGNORE INTO bodies (digest, body) VALUES (?1, ?2)")
-                .map_err(sql_err)?;
-            let mut res = tx
-                .prepare(
-                    "INSERT OR REPLACE INTO run_resources (run_id, resource_id, kind, digest)
-                     VALUES (?1, ?2, ?3, ?4)",
+            // A set the scope already holds (an unchanged run) is referred to, not stored.
+            let held = |table: &str, set: &str| -> rusqlite::Result<bool> {
+                tx.query_row(
+                    &format!(
+                        "SELECT EXISTS (SELECT 1 FROM {table} WHERE scope = ?1 AND set_digest = ?2)"
+                    ),
+                    params![scope, set],
+                    |row| row.get(0),
                 )
-                .map_err(sql_err)?;
-            for (rid, kind, digest, text) in &run.resources {
-                body.execute(params![digest, text]).map_err(sql_err)?;
-                res.execute(params![id, rid, kind, digest])
+            };
+            if !held("set_resources", &sets.resource_set).map_err(sql_err)? {
+                let mut body = tx
+                    .prepare("INSERT OR IGNORE INTO bodies (digest, body) VALUES (?1, ?2)")
                     .map_err(sql_err)?;
+                let mut res = tx
+                    .prepare(
+                        "INSERT INTO set_resources (scope, set_digest, resource_id, kind, digest)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )
+                    .map_err(sql_err)?;
+                for &(rid, kind, digest, text) in &sets.resources {
+                    body.execute(params![digest, text]).map_err(sql_err)?;
+                    res.execute(params![scope, sets.resource_set, rid, kind, digest])
+                        .map_err(sql_err)?;
+                }
             }
             let mut def = tx
                 .prepare(
@@ -393,10 +441,11 @@ impl Sqlite {
                             excluded.message, excluded.first_seen)",
                 )
                 .map_err(sql_err)?;
+            let new_findings = !held("set_findings", &sets.finding_set).map_err(sql_err)?;
             let mut fin = tx
                 .prepare(
-                    "INSERT OR IGNORE INTO run_findings (run_id, fingerprint, status)
-                     VALUES (?1, ?2, ?3)",
+                    "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
+                     VALUES (?1, ?2, ?3, ?4)",
                 )
                 .map_err(sql_err)?;
             let mut ctl = tx
@@ -409,7 +458,7 @@ impl Sqlite {
                 ctl.execute(params![id, c.benchmark, c.control, c.title, c.status])
                     .map_err(sql_err)?;
             }
-            for (fp, f) in &run.findings {
+            for &(fp, f, status) in &sets.findings {
                 def.execute(params![
                     scope,
                     fp,
@@ -420,7 +469,10 @@ impl Sqlite {
                     f.first_seen
                 ])
                 .map_err(sql_err)?;
-                fin.execute(params![id, fp, f.status]).map_err(sql_err)?;
+                if new_findings {
+                    fin.execute(params![scope, sets.finding_set, fp, status])
+                        .map_err(sql_err)?;
+                }
             }
         }
         // Retention: the newest `keep` runs of the scope, then bodies no run refers to.
@@ -430,16 +482,33 @@ impl Sqlite {
             params![scope, run.keep.max(1) as i64],
         )
         .map_err(sql_err)?;
+        // Then the scope's sets no kept run refers to, then bodies and finding texts nothing
+        // refers to.
+        tx.execute(
+            "DELETE FROM set_resources WHERE scope = ?1 AND set_digest NOT IN
+               (SELECT resource_set FROM runs WHERE scope = ?1 AND resource_set IS NOT NULL)",
+            params![scope],
+        )
+        .map_err(sql_err)?;
+        tx.execute(
+            "DELETE FROM set_findings WHERE scope = ?1 AND set_digest NOT IN
+               (SELECT finding_set FROM runs WHERE scope = ?1 AND finding_set IS NOT NULL)",
+            params![scope],
+        )
+        .map_err(sql_err)?;
         tx.execute(
             "DELETE FROM bodies WHERE NOT EXISTS
-               (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)",
+               (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)
+             AND NOT EXISTS (SELECT 1 FROM set_resources WHERE set_resources.digest = bodies.digest)",
             [],
         )
         .map_err(sql_err)?;
         tx.execute(
             "DELETE FROM findings WHERE scope = ?1 AND NOT EXISTS
                (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                WHERE r.scope = findings.scope AND rf.fingerprint = findings.fingerprint)",
+                WHERE r.scope = findings.scope AND rf.fingerprint = findings.fingerprint)
+             AND NOT EXISTS (SELECT 1 FROM set_findings sf
+                WHERE sf.scope = findings.scope AND sf.fingerprint = findings.fingerprint)",
             params![scope],
         )
         .map_err(sql_err)?;
