@@ -8,15 +8,9 @@ cd "$(dirname "$0")/../.."
 S="${1:-1000}"; R="${2:-30}"
 cargo build --release --quiet --bin plimsoll
 bin="$PWD/target/release/plimsoll"
-work="$(mktemp -d)"
-pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$work"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-as_pg "$pgbin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$work/data" -l "$work/log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $work" start >/dev/null
-trap 'as_pg "$pgbin/pg_ctl" -D "$work/data" -m fast stop >/dev/null; rm -rf "$work"' EXIT
+# shellcheck source=benches/store/pg.sh
+. benches/store/pg.sh
+work="$pgdir"
 url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 db="$work/fleet.db"
 
@@ -53,7 +47,6 @@ c = sqlite3.connect(sys.argv[1])
 c.executescript(sys.argv[3])
 c.executescript(open(sys.argv[2]).read().replace("OVERRIDING_CLAUSE ", ""))
 PY
-psql_() { as_pg "$pgbin/psql" -h "$work" -p "$port" -U postgres -Atq -v ON_ERROR_STOP=1 "$@"; }
 psql_ -d postgres -c "$fill"
 sed 's/OVERRIDING_CLAUSE/OVERRIDING SYSTEM VALUE/' "$work/fill.sql" | psql_ -d postgres -f - >/dev/null
 psql_ -d postgres -c "ANALYZE"

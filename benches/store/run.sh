@@ -17,17 +17,8 @@ mkdir -p "$work"
 input="$work/deployments-$N.yaml"
 [ -s "$input" ] || target/release/examples/generate "$N" > "$input"
 
-# A throwaway PostgreSQL cluster on a free port, as the postgres user when run as root.
-pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-pgdir="$(mktemp -d)"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdir"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-as_pg "$pgbin/initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $pgdir" start >/dev/null
-trap 'as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; rm -rf "$pgdir"' EXIT
-psql_() { as_pg "$pgbin/psql" -h "$pgdir" -p "$port" -U postgres -Atq "$@"; }
+# shellcheck source=benches/store/pg.sh
+. benches/store/pg.sh
 
 measure() { # label, then the scan's extra arguments
   local label="$1"; shift
