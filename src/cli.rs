@@ -191,12 +191,16 @@ pub struct HistoryArgs {
 /// `plimsoll diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The older snapshot or JSON report.
+    /// The older snapshot or JSON report (with --state: a run id, from `plimsoll history`).
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
     /// The newer one, of the same kind.
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
+    /// Compare two recorded runs of a store (a file or a PostgreSQL URL), of any scopes: their
+    /// resources (added, removed, changed fields) and failing findings (new, resolved).
+    #[arg(long = "state", value_name = "PATH|URL", hide_env_values = true)]
+    pub state: Option<PathBuf>,
     /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,

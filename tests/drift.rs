@@ -303,6 +303,33 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
     );
     assert!(!second.stdout.contains("s3cret"));
 
+    // The same two runs, compared from the store (`diff --state`): resources and findings.
+    let diff = run(d, &["diff", "--state", state, "1", "2", "--format", "json"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    let v: Value = serde_json::from_str(&diff.stdout).unwrap();
+    assert_eq!(v["resources"]["added"], res["added"]);
+    assert_eq!(v["resources"]["removed"], res["removed"]);
+    assert_eq!(v["resources"]["changed"], res["changed"]);
+    assert!(
+        v["findings"]["resolved"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["checkId"] == "PLM-K8S-0001"),
+        "{v}"
+    );
+    assert_eq!(
+        v["findings"]["new"].as_array().unwrap().len() as u64,
+        drift["new"].as_u64().unwrap()
+    );
+    assert!(!diff.stdout.contains("s3cret"));
+    assert_eq!(run(d, &["diff", "--state", state, "2", "2"]).code, 0);
+    assert_exit(
+        &run(d, &["diff", "--state", state, "1", "99"]),
+        3,
+        "no run 99",
+    );
+
     // The table has a short drift section.
     let table = run(d, &["scan", "k8s", "--no-config", "--state", state]);
     assert!(

@@ -1,4 +1,5 @@
-//! `plimsoll diff OLD NEW`: drift between two files, no store needed. Two snapshots compare
+//! `plimsoll diff OLD NEW`: drift between two files, no store needed; or, with `--state`,
+//! between two recorded runs of a store (the fleet's, say). Two snapshots compare
 //! resources (added, removed, changed fields); two JSON reports compare findings by
 //! fingerprint (new, resolved, persisting). Exit 0 when nothing differs, 1 when something
 //! does, like diff(1).
@@ -81,6 +82,9 @@ struct FindingDiff {
 }
 
 pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
+    if args.state.is_some() {
+        return runs(args);
+    }
     let (old, new) = (read(&args.old)?, read(&args.new)?);
     let (json, text, differs) = match (old, new) {
         (Input::Snapshot(a), Input::Snapshot(b)) => {
@@ -196,6 +200,15 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
             )));
         }
     };
+    finish(&args, json, text, differs)
+}
+
+fn finish(
+    args: &DiffArgs,
+    json: serde_json::Result<String>,
+    text: String,
+    differs: bool,
+) -> Result<ExitCode, Failure> {
     let out = match args.format {
         ListFormat::Json => format!("{}\n", json.unwrap_or_default()),
         ListFormat::Table | ListFormat::Markdown => text,
@@ -206,4 +219,134 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::Success
     })
+}
+
+/// Two runs of a store (`--state`): resources by digest (bodies for the changed ones) and
+/// failing findings by fingerprint.
+fn runs(args: DiffArgs) -> Result<ExitCode, Failure> {
+    let id = |p: &Path| -> Result<i64, Failure> {
+        p.to_str()
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(|| {
+                Failure::usage(anyhow!(
+                    "{}: with --state, give two run ids (see `plimsoll history`)",
+                    p.display()
+                ))
+            })
+    };
+    let (a, b) = (id(&args.old)?, id(&args.new)?);
+    let store = super::history::open_to_read(args.state.clone())?;
+    let scope_of = |run: i64| -> Result<String, Failure> {
+        store
+            .rows(&format!("SELECT scope FROM runs WHERE id = {run}"))
+            .map_err(Failure::usage)?
+            .first()
+            .map(|r| r[0].text().to_string())
+            .ok_or_else(|| Failure::input(anyhow!("no run {run} in {}", store.path())))
+    };
+    let (sa, sb) = (scope_of(a)?, scope_of(b)?);
+    let (ra, rb) = (
+        store.resources(a).map_err(Failure::usage)?,
+        store.resources(b).map_err(Failure::usage)?,
+    );
+    let changed = |from: &HashMap<String, (String, String)>,
+                   to: &HashMap<String, (String, String)>|
+     -> Vec<String> {
+        to.iter()
+            .filter_map(|(id, (_, d))| {
+                from.get(id)
+                    .filter(|(_, old)| old != d)
+                    .map(|(_, old)| old.clone())
+            })
+            .collect()
+    };
+    // The digests each run had for the resources whose digest differs between them.
+    let (was, now) = (changed(&ra, &rb), changed(&rb, &ra));
+    let old_bodies = store
+        .bodies(&sa, &was.iter().map(String::as_str).collect::<Vec<_>>())
+        .map_err(Failure::usage)?;
+    let new_bodies = store
+        .bodies(&sb, &now.iter().map(String::as_str).collect::<Vec<_>>())
+        .map_err(Failure::usage)?;
+    let leaves = |bodies: &HashMap<String, String>, digest: &str| {
+        bodies
+            .get(digest)
+            .and_then(|t| {
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok()
+            })
+            .map(|m| drift::leaves(&m))
+    };
+    let d: ResourceDrift = drift::resource_drift(
+        &ra,
+        &rb,
+        |digest| leaves(&old_bodies, digest),
+        |id| {
+            rb.get(id)
+                .and_then(|(_, digest)| leaves(&new_bodies, digest))
+        },
+    );
+    let failing = |run: i64| -> Result<BTreeMap<String, drift::store::StoredFinding>, Failure> {
+        Ok(store
+            .findings(run)
+            .map_err(Failure::usage)?
+            .into_iter()
+            .filter(|(_, f)| f.status == "FAIL")
+            .collect())
+    };
+    let (fa, fb) = (failing(a)?, failing(b)?);
+    let resolved: Vec<ResolvedFinding> = fa
+        .iter()
+        .filter(|(fp, _)| !fb.contains_key(*fp))
+        .map(|(fp, f)| ResolvedFinding {
+            fingerprint: fp.clone(),
+            check_id: f.check_id.clone(),
+            resource_id: f.resource_id.clone(),
+            severity: f.severity.clone(),
+            message: f.message.clone(),
+            first_seen: f.first_seen.clone(),
+        })
+        .collect();
+    let new: Vec<&drift::store::StoredFinding> = fb
+        .iter()
+        .filter(|(fp, _)| !fa.contains_key(*fp))
+        .map(|(_, f)| f)
+        .collect();
+    let mut text = format!(
+        "Runs {a} ({sa}) -> {b} ({sb}): resources {} added, {} removed, {} changed; findings {} \
+         new, {} resolved.\n",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len(),
+        new.len(),
+        resolved.len()
+    );
+    for f in &new {
+        let _ = writeln!(
+            text,
+            "  new      {} {} {}: {}",
+            f.severity.to_uppercase(),
+            f.check_id,
+            f.resource_id,
+            f.message
+        );
+    }
+    crate::report::table::write_drift_lists(&d, &resolved, &mut text);
+    let differs = !(d.added.is_empty()
+        && d.removed.is_empty()
+        && d.changed.is_empty()
+        && new.is_empty()
+        && resolved.is_empty());
+    let json = serde_json::to_string_pretty(&serde_json::json!({
+        "old": {"run": a, "scope": sa},
+        "new": {"run": b, "scope": sb},
+        "resources": d,
+        "findings": {
+            "new": new.iter().map(|f| serde_json::json!({
+                "checkId": f.check_id, "resourceId": f.resource_id,
+                "severity": f.severity, "message": f.message,
+            })).collect::<Vec<_>>(),
+            "resolved": resolved,
+        },
+    }));
+    finish(&args, json, text, differs)
 }
