@@ -28,6 +28,55 @@ struct ReportFinding {
     message: String,
     #[serde(default)]
     resource: Option<ResourceId>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    first_seen: String,
+}
+
+/// Failing findings of two sides by fingerprint: new, resolved, and how many persist.
+fn compare_findings(
+    fa: &BTreeMap<String, ReportFinding>,
+    fb: &BTreeMap<String, ReportFinding>,
+) -> FindingDiff {
+    let new: Vec<ReportFinding> = fb
+        .iter()
+        .filter(|(fp, _)| !fa.contains_key(*fp))
+        .map(|(_, f)| f.clone())
+        .collect();
+    let resolved: Vec<ResolvedFinding> = fa
+        .iter()
+        .filter(|(fp, _)| !fb.contains_key(*fp))
+        .map(|(fp, f)| ResolvedFinding {
+            fingerprint: fp.clone(),
+            check_id: f.check_id.clone(),
+            resource_id: f
+                .resource
+                .as_ref()
+                .map(|r| r.id.clone())
+                .unwrap_or_default(),
+            severity: f.severity.clone(),
+            message: f.message.clone(),
+            first_seen: f.first_seen.clone(),
+        })
+        .collect();
+    FindingDiff {
+        persisting: fb.len() - new.len(),
+        new,
+        resolved,
+    }
+}
+
+/// One line per new finding.
+fn write_new(new: &[ReportFinding], text: &mut String) {
+    for f in new {
+        let _ = writeln!(
+            text,
+            "  new      {} {} {}: {}",
+            f.severity.to_uppercase(),
+            f.check_id,
+            f.resource.as_ref().map_or("-", |r| r.id.as_str()),
+            f.message
+        );
+    }
 }
 
 #[derive(Deserialize, Serialize, Clone)]
@@ -138,58 +187,22 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Failure> {
                     .map(|f| (f.fingerprint.clone(), f.clone()))
                     .collect()
             };
-            let (fa, fb) = (failing(&a), failing(&b));
-            let new: Vec<ReportFinding> = fb
-                .iter()
-                .filter(|(fp, _)| !fa.contains_key(*fp))
-                .map(|(_, f)| f.clone())
-                .collect();
-            let resolved: Vec<ResolvedFinding> = fa
-                .iter()
-                .filter(|(fp, _)| !fb.contains_key(*fp))
-                .map(|(fp, f)| ResolvedFinding {
-                    fingerprint: fp.clone(),
-                    check_id: f.check_id.clone(),
-                    resource_id: f
-                        .resource
-                        .as_ref()
-                        .map(|r| r.id.clone())
-                        .unwrap_or_default(),
-                    severity: f.severity.clone(),
-                    message: f.message.clone(),
-                    first_seen: String::new(),
-                })
-                .collect();
-            let persisting = fb.len() - new.len();
+            let diff = compare_findings(&failing(&a), &failing(&b));
             let mut text = format!(
                 "Findings: {} new, {} resolved, {} persisting ({} -> {}).\n",
-                new.len(),
-                resolved.len(),
-                persisting,
+                diff.new.len(),
+                diff.resolved.len(),
+                diff.persisting,
                 args.old.display(),
                 args.new.display()
             );
-            for f in &new {
-                let _ = writeln!(
-                    text,
-                    "  new      {} {} {}: {}",
-                    f.severity.to_uppercase(),
-                    f.check_id,
-                    f.resource.as_ref().map_or("-", |r| r.id.as_str()),
-                    f.message
-                );
-            }
+            write_new(&diff.new, &mut text);
             crate::report::table::write_drift_lists(
                 &ResourceDrift::default(),
-                &resolved,
+                &diff.resolved,
                 &mut text,
             );
-            let differs = !(new.is_empty() && resolved.is_empty());
-            let diff = FindingDiff {
-                new,
-                resolved,
-                persisting,
-            };
+            let differs = !(diff.new.is_empty() && diff.resolved.is_empty());
             (serde_json::to_string_pretty(&diff), text, differs)
         }
         _ => {
@@ -285,68 +298,49 @@ fn runs(args: DiffArgs) -> Result<ExitCode, Failure> {
                 .and_then(|(_, digest)| leaves(&new_bodies, digest))
         },
     );
-    let failing = |run: i64| -> Result<BTreeMap<String, drift::store::StoredFinding>, Failure> {
+    // Stored findings in the shape a report's have, so both kinds of diff share one comparison.
+    let failing = |run: i64| -> Result<BTreeMap<String, ReportFinding>, Failure> {
         Ok(store
             .findings(run)
             .map_err(Failure::usage)?
             .into_iter()
             .filter(|(_, f)| f.status == "FAIL")
+            .map(|(fp, f)| {
+                let finding = ReportFinding {
+                    fingerprint: fp.clone(),
+                    check_id: f.check_id,
+                    status: f.status,
+                    severity: f.severity,
+                    message: f.message,
+                    resource: Some(ResourceId { id: f.resource_id }),
+                    first_seen: f.first_seen,
+                };
+                (fp, finding)
+            })
             .collect())
     };
-    let (fa, fb) = (failing(a)?, failing(b)?);
-    let resolved: Vec<ResolvedFinding> = fa
-        .iter()
-        .filter(|(fp, _)| !fb.contains_key(*fp))
-        .map(|(fp, f)| ResolvedFinding {
-            fingerprint: fp.clone(),
-            check_id: f.check_id.clone(),
-            resource_id: f.resource_id.clone(),
-            severity: f.severity.clone(),
-            message: f.message.clone(),
-            first_seen: f.first_seen.clone(),
-        })
-        .collect();
-    let new: Vec<&drift::store::StoredFinding> = fb
-        .iter()
-        .filter(|(fp, _)| !fa.contains_key(*fp))
-        .map(|(_, f)| f)
-        .collect();
+    let findings = compare_findings(&failing(a)?, &failing(b)?);
     let mut text = format!(
         "Runs {a} ({sa}) -> {b} ({sb}): resources {} added, {} removed, {} changed; findings {} \
          new, {} resolved.\n",
         d.added.len(),
         d.removed.len(),
         d.changed.len(),
-        new.len(),
-        resolved.len()
+        findings.new.len(),
+        findings.resolved.len()
     );
-    for f in &new {
-        let _ = writeln!(
-            text,
-            "  new      {} {} {}: {}",
-            f.severity.to_uppercase(),
-            f.check_id,
-            f.resource_id,
-            f.message
-        );
-    }
-    crate::report::table::write_drift_lists(&d, &resolved, &mut text);
+    write_new(&findings.new, &mut text);
+    crate::report::table::write_drift_lists(&d, &findings.resolved, &mut text);
     let differs = !(d.added.is_empty()
         && d.removed.is_empty()
         && d.changed.is_empty()
-        && new.is_empty()
-        && resolved.is_empty());
+        && findings.new.is_empty()
+        && findings.resolved.is_empty());
     let json = serde_json::to_string_pretty(&serde_json::json!({
         "old": {"run": a, "scope": sa},
         "new": {"run": b, "scope": sb},
         "resources": d,
-        "findings": {
-            "new": new.iter().map(|f| serde_json::json!({
-                "checkId": f.check_id, "resourceId": f.resource_id,
-                "severity": f.severity, "message": f.message,
-            })).collect::<Vec<_>>(),
-            "resolved": resolved,
-        },
+        "findings": findings,
     }));
     finish(&args, json, text, differs)
 }

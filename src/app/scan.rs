@@ -285,7 +285,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     // Without the store nothing is known to be new: --only-new lists everything rather than
     // nothing, and the run fails below once its reports are written and it is spooled.
     let new_unknown =
-        offline && baseline_missing(&plan) && (args.gate.only_new || fail_on.new_only);
+        offline && plan.baseline.is_none() && (args.gate.only_new || fail_on.new_only);
     if args.gate.only_new && !new_unknown {
         // What a pull request adds: unchanged and waived failures leave the listing; what
         // could not be judged stays (missing data is shown everywhere).
@@ -515,11 +515,6 @@ pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Opened, Failure
         }
         Err(e) => Err(Failure::usage(e)),
     }
-}
-
-/// True when the plan has no baseline file (the store would have been the baseline).
-fn baseline_missing(plan: &pipeline::Plan) -> bool {
-    plan.baseline.is_none()
 }
 
 /// Writes the run to the spool; failing that, the run would be lost, so the command fails.
