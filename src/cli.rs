@@ -46,7 +46,7 @@ pub enum Command {
     /// Evaluate manifests or a snapshot against the policy catalogue and report findings.
     Scan(Box<ScanArgs>),
     /// Collect inputs into a snapshot file to evaluate later or elsewhere.
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// List or test policies.
     #[command(subcommand)]
     Policies(PoliciesCommand),
@@ -327,6 +327,38 @@ pub struct AwsArgs {
     /// token signed by the same AWS credentials, as `aws eks get-token` makes.
     #[arg(long)]
     pub include_kubernetes: bool,
+    /// Read the account of this IAM role, assumed with the credentials above (repeatable;
+    /// implies --aws). With several accounts each is a scope of its own: its own checks,
+    /// history and row in `plimsoll fleet`, in one report.
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+    /// Read the accounts listed in FILE: one a line, a 12-digit account id (assumed through
+    /// --role-name) or a role ARN; `#` starts a comment (implies --aws).
+    #[arg(long, value_name = "FILE")]
+    pub accounts_file: Option<PathBuf>,
+    /// Read every active account of the AWS Organization (Organizations ListAccounts, from the
+    /// management account or a delegated administrator), each through --role-name; the
+    /// caller's own account with its own credentials (implies --aws).
+    #[arg(long, requires = "role_name")]
+    pub organization: bool,
+    /// The role to assume in accounts named by id (--accounts-file, --organization).
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The external id the roles' trust policies ask for (or PLIMSOLL_AWS_EXTERNAL_ID).
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "PLIMSOLL_AWS_EXTERNAL_ID",
+        hide_env_values = true
+    )]
+    pub external_id: Option<String>,
+    /// How long assumed credentials last, in minutes (15 to 720): longer than the slowest
+    /// account takes to read.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u16).range(15..=720))]
+    pub session_minutes: u16,
+    /// Accounts read at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub account_concurrency: u16,
 }
 
 impl AwsArgs {
@@ -337,6 +369,9 @@ impl AwsArgs {
             || !self.regions.is_empty()
             || self.all_regions
             || self.include_kubernetes
+            || !self.role_arns.is_empty()
+            || self.accounts_file.is_some()
+            || self.organization
     }
 }
 

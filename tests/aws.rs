@@ -1019,3 +1019,239 @@ fn include_kubernetes_scans_each_eks_cluster_api_with_an_eks_token() {
     let text = std::fs::read_to_string(d.join("report.json")).unwrap();
     assert!(!text.contains("k8s-aws-v1."));
 }
+
+/// The resource ids of the FAIL findings of `check`.
+fn failing_ids(report: &Value, check: &str) -> BTreeSet<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["checkId"] == check && f["status"] == "FAIL")
+        .map(|f| f["resource"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Several accounts through assumed roles: each is read with its own credentials and is a
+/// scope of its own in the store (its own history and fleet row), in one report; an account
+/// whose role cannot be assumed is NOT_ASSESSED with the reason, never a pass, and the others
+/// still report and are recorded.
+#[test]
+fn several_accounts_are_read_through_roles_and_recorded_as_scopes_of_their_own() {
+    let moto = Moto::start();
+    moto.repositories(&["111111111111", "222222222222"]);
+    // AssumeRole into 333333333333 is refused, as AWS refuses a role whose trust policy does
+    // not name the caller.
+    let proxy = FaultProxy::start(&moto.url, vec![("333333333333", Fault::Deny)]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("accounts.txt"),
+        "# audit targets\n111111111111\n\narn:aws:iam::333333333333:role/PlimsollAudit  # denied\n222222222222\n",
+    )
+    .unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "eu-west-1",
+            "--no-config",
+            "--state",
+            "store.db",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ];
+        args.extend_from_slice(extra);
+        aws(d, &args)
+    };
+    let out = scan(&[
+        "--accounts-file",
+        "accounts.txt",
+        "--role-name",
+        "PlimsollAudit",
+        "--account-concurrency",
+        "2",
+    ]);
+    assert_eq!(out.code, 3, "an account could not be read: {}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let inputs: Vec<&str> = report["scan"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["attributes"]["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["111111111111", "333333333333", "222222222222"]);
+    let denied = &report["scan"]["inputs"][1];
+    assert!(
+        denied["attributes"]["notAssessed"]
+            .as_str()
+            .unwrap()
+            .contains("sts:AssumeRole arn:aws:iam::333333333333:role/PlimsollAudit: AccessDenied"),
+        "{denied}"
+    );
+    assert!(
+        out.stderr
+            .contains("account 333333333333 not assessed: sts:AssumeRole"),
+        "{}",
+        out.stderr
+    );
+    // Each account judged on its own resources: only the first has mutable tags.
+    assert_eq!(
+        failing_ids(&report, "PLM-ECR-0002"),
+        BTreeSet::from(["ecr/111111111111/eu-west-1/Repository/repo-111111111111".to_string()])
+    );
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "PLM-ECR-0002")
+        .unwrap();
+    assert_eq!(
+        (check["evaluated"].as_u64(), check["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // The unread account never passes: the check says why it is not fully assessed, and a
+    // NOT_ASSESSED finding names the account.
+    assert!(
+        check["notAssessed"]
+            .as_str()
+            .is_some_and(|r| r.contains("333333333333")),
+        "{check}"
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["checkId"] == "PLM-ECR-0002"
+                && f["status"] == "NOT_ASSESSED"
+                && f["message"].as_str().unwrap().contains("333333333333")),
+        "a NOT_ASSESSED finding names the unread account"
+    );
+    // The two accounts read are recorded, each as its own scope; the unread one is not.
+    let history = aws(d, &["history", "--state", "store.db", "--format", "json"]);
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    let runs: Value = serde_json::from_str(&history.stdout).unwrap();
+    let mut scopes: Vec<&str> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["scope"].as_str().unwrap())
+        .collect();
+    scopes.sort();
+    assert_eq!(
+        scopes,
+        [
+            "aws:111111111111/eu-west-1@aws account 111111111111",
+            "aws:222222222222/eu-west-1@aws account 222222222222"
+        ]
+    );
+    let fleet = aws(d, &["fleet", "--state", "store.db", "--format", "json"]);
+    assert_eq!(fleet.code, 0, "{}", fleet.stderr);
+    let fleet: Value = serde_json::from_str(&fleet.stdout).unwrap();
+    assert_eq!(fleet.as_array().map(Vec::len), Some(2), "{fleet}");
+
+    // Again, the two readable accounts by role ARN: each compared with its own previous run.
+    let out = scan(&[
+        "--role-arn",
+        "arn:aws:iam::222222222222:role/PlimsollAudit",
+        "--role-arn",
+        "arn:aws:iam::111111111111:role/PlimsollAudit",
+        "--account-concurrency",
+        "1",
+    ]);
+    assert_eq!(out.code, 1, "findings fail the gate: {}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let drift = &report["drift"];
+    let per_scope = drift["scopes"].as_array().unwrap();
+    assert_eq!(per_scope.len(), 2, "{drift}");
+    assert!(
+        per_scope.iter().all(|s| s["previousRun"]["id"].is_i64()),
+        "each account compared with its own previous run: {drift}"
+    );
+    assert_eq!(drift["new"], 0, "{drift}");
+    assert!(drift["persisting"].as_u64().unwrap() >= 1, "{drift}");
+
+    // Malformed accounts are refused before anything is read, naming the line.
+    std::fs::write(d.join("bad.txt"), "111111111111\nprod-account\n").unwrap();
+    let out = scan(&["--accounts-file", "bad.txt", "--role-name", "R"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("bad.txt:2: \"prod-account\""),
+        "{}",
+        out.stderr
+    );
+    let out = scan(&["--accounts-file", "accounts.txt"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("pass --role-name"), "{}", out.stderr);
+}
+
+/// `--organization`: the organization's active accounts are listed (Organizations
+/// ListAccounts) and each member is read through the named role; the caller's own account with
+/// its own credentials.
+#[test]
+fn the_organization_is_listed_and_each_member_read_through_its_role() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let members = moto.organization(2);
+    assert_eq!(members.len(), 2);
+    let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+    moto.repositories(&refs);
+    let out = scan_account(
+        d,
+        &moto.url,
+        &[
+            "--organization",
+            "--role-name",
+            "OrganizationAccountAccessRole",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = snapshot(d, "report.json");
+    let mut accounts: Vec<String> = report["scan"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["attributes"]["account"].as_str().unwrap().to_string())
+        .collect();
+    accounts.sort();
+    let mut expected = members.clone();
+    expected.push("123456789012".into());
+    expected.sort();
+    assert_eq!(
+        accounts, expected,
+        "the management account and both members"
+    );
+    let principals: Vec<&str> = report["scan"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["attributes"]["principal"].as_str())
+        .collect();
+    for m in &members {
+        assert!(
+            principals
+                .contains(&format!("arn:aws:iam::{m}:role/OrganizationAccountAccessRole").as_str()),
+            "{principals:?}"
+        );
+    }
+    assert_eq!(
+        failing_ids(&report, "PLM-ECR-0002"),
+        BTreeSet::from([format!(
+            "ecr/{}/eu-west-1/Repository/repo-{}",
+            members[0], members[0]
+        )])
+    );
+    // Without the role name there is nothing to assume.
+    let out = scan_account(d, &moto.url, &["--organization"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--role-name"), "{}", out.stderr);
+}

@@ -859,8 +859,13 @@ fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
         .filter(|f| f["status"] != "WAIVED")
         .map(|f| f["checkId"].as_str().unwrap())
         .collect();
-    // One per CronJob (cronjob.yaml, cronjob-fleet.yaml).
-    assert_eq!(failing, ["PLM-K8S-0026", "PLM-K8S-0026"], "{}", out.stdout);
+    // One per CronJob (cronjob.yaml, cronjob-fleet.yaml, cronjob-aws-organization.yaml).
+    assert_eq!(
+        failing,
+        ["PLM-K8S-0026", "PLM-K8S-0026", "PLM-K8S-0026"],
+        "{}",
+        out.stdout
+    );
     assert!(
         r["findings"]
             .as_array()
@@ -1456,40 +1461,33 @@ fn fleet_view(backend: &Backend) {
     assert_eq!(t[b["scope"].as_str().unwrap()].as_array().unwrap().len(), 1);
 }
 
-/// The fleet CronJob's arguments and environment (deploy/kubernetes/cronjob-fleet.yaml), run
-/// against a cluster and the test PostgreSQL: the server, CA path and user of its URL are the
-/// test's, the password comes through PGPASSWORD as the Secret gives it; the run is recorded
-/// with its benchmark controls and shows in `plimsoll fleet`.
-#[test]
-fn the_fleet_cronjob_records_into_postgres() {
-    use support::apiserver::{ApiServer, Behaviour, Cluster, TOKEN};
+/// A CronJob of deploy/kubernetes as the command it runs here: its arguments (`map_arg` may
+/// replace one with others) and environment, with /var/lib/plimsoll under `d`, the Secret's
+/// password and the store's URL pointed at the test PostgreSQL (`db`).
+fn cronjob_command(
+    file: &str,
+    d: &Path,
+    db: &str,
+    map_arg: &dyn Fn(&str) -> Option<Vec<String>>,
+) -> Command {
     use support::postgres::{PASSWORD, Postgres};
     let pg = Postgres::shared();
-    let db = pg.database();
-    let text =
-        std::fs::read_to_string(root().join("deploy/kubernetes/cronjob-fleet.yaml")).unwrap();
+    let text = std::fs::read_to_string(root().join("deploy/kubernetes").join(file)).unwrap();
     let cronjob: Value = text
         .split("\n---")
         .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
         .find(|d| d["kind"] == "CronJob")
         .unwrap();
     let container = &cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
-    let server = ApiServer::start(
-        Cluster::from_dir(&root().join("fixtures/cluster")),
-        Behaviour::default(),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let kubeconfig = server.kubeconfig(d, &[("prod", TOKEN)]);
     let var = d.join("var");
     let local = |s: &str| s.replace("/var/lib/plimsoll", var.to_str().unwrap());
     let args: Vec<String> = container["args"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|a| match a.as_str().unwrap() {
-            "--in-cluster" => vec!["--kubeconfig".to_string(), kubeconfig.display().to_string()],
-            a => vec![local(a)],
+        .flat_map(|a| {
+            let a = a.as_str().unwrap();
+            map_arg(a).unwrap_or_else(|| vec![local(a)])
         })
         .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -1516,6 +1514,28 @@ fn the_fleet_cronjob_records_into_postgres() {
         };
         cmd.env(name, value);
     }
+    cmd
+}
+
+/// The fleet CronJob's arguments and environment (deploy/kubernetes/cronjob-fleet.yaml), run
+/// against the test API server and the test PostgreSQL, record a run the fleet view lists.
+#[test]
+fn the_fleet_cronjob_records_into_postgres() {
+    use support::apiserver::{ApiServer, Behaviour, Cluster, TOKEN};
+    use support::postgres::{PASSWORD, Postgres};
+    let pg = Postgres::shared();
+    let db = pg.database();
+    let server = ApiServer::start(
+        Cluster::from_dir(&root().join("fixtures/cluster")),
+        Behaviour::default(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let kubeconfig = server.kubeconfig(d, &[("prod", TOKEN)]);
+    let mut cmd = cronjob_command("cronjob-fleet.yaml", d, &db, &|a| {
+        (a == "--in-cluster")
+            .then(|| vec!["--kubeconfig".to_string(), kubeconfig.display().to_string()])
+    });
     let out = support::bin::output(&mut cmd);
     assert_eq!(
         out.code, 1,
@@ -1523,7 +1543,7 @@ fn the_fleet_cronjob_records_into_postgres() {
         out.stderr
     );
     assert!(!out.stderr.contains(PASSWORD), "{}", out.stderr);
-    assert!(var.join("reports/prod.json").is_file());
+    assert!(d.join("var/reports/prod.json").is_file());
     let fleet = run(d, &["fleet", "--state", &pg.url(&db), "--format", "json"]);
     let rows: Value = serde_json::from_str(&fleet.stdout).unwrap();
     assert_eq!(rows[0]["benchmark"], "cis-kubernetes-1.12", "{rows}");
@@ -1531,4 +1551,71 @@ fn the_fleet_cronjob_records_into_postgres() {
         rows[0]["scope"].as_str().unwrap().contains("prod"),
         "{rows}"
     );
+}
+
+/// The AWS organisation's CronJob (deploy/kubernetes/cronjob-aws-organization.yaml), its own
+/// arguments and environment run against moto (an organization of two members, the caller as
+/// management account) and the test PostgreSQL: every account is a row of the fleet view,
+/// with the benchmark's pass rate, and the member with mutable tags fails.
+#[test]
+fn the_aws_organization_cronjob_records_each_account_into_postgres() {
+    use support::moto::Moto;
+    use support::postgres::{PASSWORD, Postgres};
+    let moto = Moto::start();
+    let members = moto.organization(2);
+    let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+    moto.repositories(&refs);
+    let pg = Postgres::shared();
+    let db = pg.database();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut cmd = cronjob_command("cronjob-aws-organization.yaml", d, &db, &|a| {
+        // The web identity of IRSA becomes moto's keys; requests go to moto.
+        (a == "--organization").then(|| {
+            vec![
+                a.to_string(),
+                "--endpoint-url".to_string(),
+                moto.url.clone(),
+            ]
+        })
+    });
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let out = support::bin::output(&mut cmd);
+    assert_eq!(out.code, 1, "a member fails PLM-ECR-0002: {}", out.stderr);
+    assert!(!out.stderr.contains(PASSWORD), "{}", out.stderr);
+    assert!(d.join("var/reports/aws-organization.json").is_file());
+    let fleet = run(d, &["fleet", "--state", &pg.url(&db), "--format", "json"]);
+    assert_eq!(fleet.code, 0, "{}", fleet.stderr);
+    let rows: Value = serde_json::from_str(&fleet.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let mut scopes: Vec<&str> = rows.iter().map(|r| r["scope"].as_str().unwrap()).collect();
+    scopes.sort();
+    let mut expected: Vec<String> = members
+        .iter()
+        .chain(std::iter::once(&"123456789012".to_string()))
+        .map(|a| format!("aws:{a}/eu-west-1,us-east-1@aws account {a}"))
+        .collect();
+    expected.sort();
+    assert_eq!(scopes, expected);
+    assert!(
+        rows.iter().all(|r| r["benchmark"] == "aws-fsbp-containers"),
+        "{rows:?}"
+    );
+    // Only the member with mutable image tags fails ECR.2 (both fail the ECR controls their
+    // seeded repositories do not meet; the management account has no repository).
+    let mutable: Vec<&str> = rows
+        .iter()
+        .filter(|r| {
+            r["failingControls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == "ECR.2")
+        })
+        .map(|r| r["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(mutable.len(), 1, "{rows:?}");
+    assert!(mutable[0].contains(&members[0]), "{rows:?}");
 }

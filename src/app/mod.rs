@@ -157,16 +157,25 @@ pub(crate) fn sources(
                 namespaces: docker.namespaces.clone(),
                 timeout,
             });
-    let aws_opts = aws.wanted().then(|| crate::collect::aws::AwsOptions {
-        profile: aws.profile.clone(),
-        regions: aws.regions.clone(),
-        all_regions: aws.all_regions,
-        endpoint_url: aws.endpoint_url.clone(),
-        timeout,
-        concurrency: usize::from(cluster.concurrency),
-        progress,
-        include_kubernetes: aws.include_kubernetes,
-    });
+    let aws_opts = match aws.wanted() {
+        true => Some(crate::collect::aws::AwsOptions {
+            profile: aws.profile.clone(),
+            regions: aws.regions.clone(),
+            all_regions: aws.all_regions,
+            endpoint_url: aws.endpoint_url.clone(),
+            timeout,
+            concurrency: usize::from(cluster.concurrency),
+            progress,
+            include_kubernetes: aws.include_kubernetes,
+            accounts: aws_accounts(aws)?,
+            organization: aws.organization,
+            role_name: aws.role_name.clone(),
+            external_id: aws.external_id.clone(),
+            session: std::time::Duration::from_secs(u64::from(aws.session_minutes) * 60),
+            account_concurrency: usize::from(aws.account_concurrency),
+        }),
+        false => None,
+    };
     let host_root = docker.host_root.clone().or_else(|| {
         // A local engine whose dockerd this machine runs: its host facts are here too. Not
         // when the daemon is elsewhere (a container with the socket mounted sees its own
@@ -190,6 +199,48 @@ pub(crate) fn sources(
         aws: aws_opts,
         host_root,
     })
+}
+
+/// The accounts `--role-arn` and `--accounts-file` name, in that order: a malformed one is a
+/// usage error naming the flag or the file and line.
+fn aws_accounts(
+    aws: &crate::cli::AwsArgs,
+) -> Result<Vec<crate::collect::aws::AccountRef>, Failure> {
+    use crate::collect::aws::AccountRef;
+    let mut out = Vec::new();
+    for arn in &aws.role_arns {
+        match AccountRef::parse(arn) {
+            Ok(AccountRef::Role(r)) => out.push(AccountRef::Role(r)),
+            Ok(AccountRef::Id(id)) => {
+                return Err(Failure::usage(anyhow::anyhow!(
+                    "--role-arn {id}: an account id, not a role ARN (list ids in --accounts-file with --role-name)"
+                )));
+            }
+            Err(e) => return Err(Failure::usage(anyhow::anyhow!("--role-arn: {e}"))),
+        }
+    }
+    if let Some(file) = &aws.accounts_file {
+        let name = file.display().to_string();
+        // A list of accounts is a few KB; a larger file is refused rather than read in part.
+        const MAX: u64 = 1 << 20;
+        let text = std::fs::File::open(file)
+            .and_then(|f| {
+                use std::io::Read;
+                let mut text = String::new();
+                f.take(MAX + 1).read_to_string(&mut text)?;
+                Ok(text)
+            })
+            .map_err(|e| Failure::usage(anyhow::anyhow!("--accounts-file {name}: {e}")))?;
+        if text.len() as u64 > MAX {
+            return Err(Failure::usage(anyhow::anyhow!(
+                "--accounts-file {name}: larger than 1 MiB"
+            )));
+        }
+        out.extend(
+            AccountRef::read_list(&text, &name).map_err(|e| Failure::usage(anyhow::anyhow!(e)))?,
+        );
+    }
+    Ok(out)
 }
 
 /// Validates a duration flag given in seconds.
@@ -218,7 +269,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     });
     match cli.command {
         Command::Scan(args) => scan::run(*args, colour),
-        Command::Collect(args) => collect::run(args),
+        Command::Collect(args) => collect::run(*args),
         Command::Policies(PoliciesCommand::List { policies, format }) => {
             policies::list(&policies, format, colour)
         }

@@ -280,7 +280,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         mut report,
         input_errors,
         snapshot,
-        pending,
+        records,
     } = pipeline::run(&plan)?;
     // Without the store nothing is known to be new: --only-new lists everything rather than
     // nothing, and the run fails below once its reports are written and it is spooled.
@@ -347,37 +347,41 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         phase.elapsed().as_secs_f64(),
         crate::memory::peak()
     );
-    if let Some(pending) = pending {
-        let at = plan
-            .store
-            .as_ref()
-            .map(|s| s.path().to_string())
-            .or_else(|| spooling.as_ref().map(|s| s.store.clone()))
-            .unwrap_or_default();
-        if input_errors {
+    let at = plan
+        .store
+        .as_ref()
+        .map(|s| s.path().to_string())
+        .or_else(|| spooling.as_ref().map(|s| s.store.clone()))
+        .unwrap_or_default();
+    for record in records {
+        let mut run = record.run;
+        if record.input_errors {
             // A run that could not read part of its input would show that part as removed,
             // and as added again next time: it is reported, not recorded.
-            tracing::warn!("run not recorded in {at}: part of the input could not be read");
-        } else {
-            let run = crate::drift::new_run(&report, pending, args.state.keep as usize);
-            let phase = Instant::now();
-            let failed = match plan.store.as_mut() {
-                Some(s) => match s.record(&run) {
-                    Ok(id) => {
-                        tracing::info!(
-                            "recorded run {id} in {at} in {:.2}s",
-                            phase.elapsed().as_secs_f64()
-                        );
-                        None
-                    }
-                    Err(e) if e.is_unreachable() && spooling.is_some() => Some(e.to_string()),
-                    Err(e) => return Err(Failure::usage(e)),
-                },
-                None => spooling.as_ref().map(|s| s.reason.clone()),
-            };
-            if let (Some(reason), Some(sp)) = (failed, &spooling) {
-                keep_in_spool(sp, &at, reason, run)?;
-            }
+            tracing::warn!(
+                "run of {} not recorded in {at}: part of the input could not be read",
+                run.record.scope
+            );
+            continue;
+        }
+        run.keep = args.state.keep as usize;
+        let phase = Instant::now();
+        let failed = match plan.store.as_mut() {
+            Some(s) => match s.record(&run) {
+                Ok(id) => {
+                    tracing::info!(
+                        "recorded run {id} in {at} in {:.2}s",
+                        phase.elapsed().as_secs_f64()
+                    );
+                    None
+                }
+                Err(e) if e.is_unreachable() && spooling.is_some() => Some(e.to_string()),
+                Err(e) => return Err(Failure::usage(e)),
+            },
+            None => spooling.as_ref().map(|s| s.reason.clone()),
+        };
+        if let (Some(reason), Some(sp)) = (failed, &spooling) {
+            keep_in_spool(sp, &at, reason, run)?;
         }
     }
     if new_unknown {

@@ -59,11 +59,22 @@ fn nothing_collected(part: &Snapshot, others: bool) -> Result<(), PipelineError>
     Ok(())
 }
 
+/// Collects every live source of `sources` into one snapshot (`plimsoll collect`): the parts of
+/// [`live_parts`] merged.
+pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
+    let mut snapshot = Snapshot::default();
+    for part in live_parts(sources)? {
+        snapshot.merge(part);
+    }
+    Ok(snapshot)
+}
+
 /// Collects every live source of `sources`, concurrently on one async runtime (each source
 /// also reads its own parts concurrently), and merges them in a fixed order so the snapshot
-/// does not depend on which answered first. `has_inputs`: files were given too, so a live
-/// source that yields nothing is not the end of the run.
-pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
+/// does not depend on which answered first. One part, unless several AWS accounts were read:
+/// then each account is a part of its own (a scope with its own checks and history), after the
+/// part of everything else (left out when there is nothing else, files included).
+pub fn live_parts(sources: &Sources) -> Result<Vec<Snapshot>, PipelineError> {
     let has_inputs = !sources.inputs.is_empty();
     let cluster = &sources.cluster;
     // Checked before anything is read: a wrong path fails in a moment, not after a cluster.
@@ -78,7 +89,7 @@ pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
         || sources.docker.is_some()
         || sources.containerd.is_some()
         || sources.aws.is_some();
-    let (clusters, engine, daemon, account) = if wanted {
+    let (clusters, engine, daemon, accounts) = if wanted {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -108,7 +119,7 @@ pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
                 },
                 async {
                     match &sources.aws {
-                        Some(o) => Some(account_and_clusters(o, cluster).await),
+                        Some(o) => Some(accounts_and_clusters(o, cluster).await),
                         None => None,
                     }
                 },
@@ -123,16 +134,20 @@ pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
     let clusters = clusters.transpose().map_err(Fault::into_pipeline)?;
     let engine = engine.transpose().map_err(Fault::into_pipeline)?;
     let daemon = daemon.transpose().map_err(Fault::into_pipeline)?;
-    let account = account.transpose().map_err(Fault::into_pipeline)?;
+    let mut accounts = accounts
+        .transpose()
+        .map_err(Fault::into_pipeline)?
+        .unwrap_or_default();
     // A cluster, engine or containerd that gave nothing but errors ends the run, unless
     // something else is input: files, host facts, or what another source read.
     let parts = [clusters.as_ref(), engine.as_ref(), daemon.as_ref()];
     let read = |s: Option<&Snapshot>| s.is_some_and(|s| !s.resources.is_empty());
+    let accounts_read = accounts.iter().any(|a| read(Some(a)));
     for (i, part) in parts.iter().enumerate() {
         if let Some(part) = part {
             let others = has_inputs
                 || sources.host_root.is_some()
-                || read(account.as_ref())
+                || accounts_read
                 || parts
                     .iter()
                     .enumerate()
@@ -140,26 +155,48 @@ pub fn live(sources: &Sources) -> Result<Snapshot, PipelineError> {
             nothing_collected(part, others)?;
         }
     }
+    // So does every account, when none of them (nor anything else) could be read.
+    let others = has_inputs || sources.host_root.is_some() || parts.iter().any(|p| read(*p));
+    for account in &accounts {
+        nothing_collected(account, others || accounts_read)?;
+    }
     let mut snapshot = Snapshot::default();
-    for part in [clusters, engine, daemon, account].into_iter().flatten() {
+    for part in [clusters, engine, daemon].into_iter().flatten() {
         snapshot.merge(part);
+    }
+    if accounts.len() == 1
+        && let Some(account) = accounts.pop()
+    {
+        snapshot.merge(account);
     }
     if let Some(root) = &sources.host_root {
         snapshot.merge(crate::collect::host::collect(root));
     }
-    Ok(snapshot)
+    let empty = snapshot.sources.is_empty()
+        && snapshot.resources.is_empty()
+        && snapshot.issues.is_empty()
+        && !has_inputs;
+    let mut out = Vec::with_capacity(accounts.len() + 1);
+    if !empty || accounts.is_empty() {
+        out.push(snapshot);
+    }
+    out.extend(accounts);
+    Ok(out)
 }
 
-/// An AWS account, then (with `include_kubernetes`) the API of each of its EKS clusters, read
-/// as a kubeconfig context would be.
-async fn account_and_clusters(
+/// The AWS accounts, each then (with `include_kubernetes`) with the API of each of its EKS
+/// clusters, read as a kubeconfig context would be: one snapshot per account.
+async fn accounts_and_clusters(
     opts: &crate::collect::aws::AwsOptions,
     cluster: &kubernetes::ClusterOptions,
-) -> Result<Snapshot, crate::collect::aws::AwsError> {
-    let account = crate::collect::aws::collect(opts).await?;
-    let mut snapshot = account.snapshot;
-    if !account.clusters.is_empty() {
-        snapshot.merge(kubernetes::collect_targets(account.clusters, cluster).await);
+) -> Result<Vec<Snapshot>, crate::collect::aws::AwsError> {
+    let mut out = Vec::new();
+    for account in crate::collect::aws::collect(opts).await? {
+        let mut snapshot = account.snapshot;
+        if !account.clusters.is_empty() {
+            snapshot.merge(kubernetes::collect_targets(account.clusters, cluster).await);
+        }
+        out.push(snapshot);
     }
-    Ok(snapshot)
+    Ok(out)
 }

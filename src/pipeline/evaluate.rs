@@ -16,19 +16,88 @@ use std::time::{Duration, Instant};
 pub struct Scanned {
     /// The report model, complete but for drift (the command compares with its store).
     pub report: Report,
-    /// Part of the input could not be read (exit 3; the run is not recorded).
+    /// Part of the input could not be read (exit 3; that part is not recorded).
     pub input_errors: bool,
     /// What was collected, judged: bodies dropped (kept as JSON when the plan has a store).
     pub snapshot: Snapshot<Assessed>,
-    /// What the store records of this run, when the plan has a store.
-    pub pending: Option<crate::drift::Pending>,
+    /// What the store records of this run, one per scope, when the plan has a store (or
+    /// spools): a run that reads several AWS accounts records each as a scope of its own.
+    pub records: Vec<Record>,
+}
+
+/// One scope's run, as the store records it.
+pub struct Record {
+    /// The run (`keep` is the command's to set).
+    pub run: crate::drift::store::NewRun,
+    /// Part of this scope's input could not be read: reported, not recorded (it would show
+    /// that part as removed, and as added again next time).
+    pub input_errors: bool,
 }
 
 /// Runs a plan: collects, evaluates, applies waivers, builds the report once, rolls up
-/// compliance and compares with the baseline.
+/// compliance and compares with the baseline. Several AWS accounts are evaluated and compared
+/// one scope at a time (each account's checks see only that account), then their reports are
+/// merged into one (`report::merge`).
 pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     let started = Instant::now();
     let started_at = crate::snapshot::now_rfc3339();
+    let phase = Instant::now();
+    let mut parts = super::collect::live_parts(&plan.sources)?.into_iter();
+    let first = parts.next().unwrap_or_default();
+    let collected = phase.elapsed();
+    let mut scanned = vec![evaluate(plan, first, true, &started_at, collected)?];
+    for part in parts {
+        scanned.push(evaluate(plan, part, false, &started_at, Duration::ZERO)?);
+    }
+    let mut out = match scanned.len() {
+        1 => scanned.remove(0),
+        _ => merge(plan, scanned)?,
+    };
+    out.report.scan.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(out)
+}
+
+/// One report of several scopes' (`report::merge`): the gate counted again over all of them.
+fn merge(plan: &Plan, parts: Vec<Scanned>) -> Result<Scanned, PipelineError> {
+    let benchmark = match &plan.benchmark {
+        Some((id, level)) => Some((
+            plan.benchmarks
+                .get(id)
+                .map_err(|e| PipelineError::Usage(e.into()))?,
+            *level,
+        )),
+        None => None,
+    };
+    let mut reports: Vec<Report> = Vec::with_capacity(parts.len());
+    let mut snapshot = Snapshot::default();
+    let mut records = Vec::new();
+    let mut input_errors = false;
+    for p in parts {
+        reports.push(p.report);
+        snapshot.merge(p.snapshot);
+        records.extend(p.records);
+        input_errors |= p.input_errors;
+    }
+    let first = reports.remove(0);
+    let mut report = report::merge(first, reports, benchmark, plan.baseline.as_ref());
+    report.summary.failed_at_threshold = super::gate::failing_at_threshold(&report);
+    Ok(Scanned {
+        report,
+        input_errors,
+        snapshot,
+        records,
+    })
+}
+
+/// Evaluates one scope's part of the input: `snapshot` (what the live sources read), and the
+/// file inputs when `with_files`.
+fn evaluate(
+    plan: &Plan,
+    mut snapshot: Snapshot,
+    with_files: bool,
+    started_at: &str,
+    collected: Duration,
+) -> Result<Scanned, PipelineError> {
     let Plan {
         catalogue,
         benchmarks,
@@ -44,7 +113,6 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     // without parsing) are parsed first, the rest a chunk at a time, each chunk judged and
     // shrunk before the next is parsed. So a 100,000-resource file is never held parsed.
     let phase = Instant::now();
-    let mut snapshot = super::collect::live(sources)?;
     let inventory_kinds: BTreeSet<&str> = selection
         .run
         .iter()
@@ -57,7 +125,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         })
         .collect();
     let first_pass = Instant::now();
-    let mut streamed = match sources.inputs.is_empty() {
+    let mut streamed = match sources.inputs.is_empty() || !with_files {
         true => None,
         false => Some(
             manifests::stream_inputs(&sources.inputs, &|sel: &str| inventory_kinds.contains(sel))
@@ -82,7 +150,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
     }
     let namespaces = &plan.namespaces;
     present.extend(snapshot.resources.iter().map(|r| r.selector()));
-    let mut parse_time = phase.elapsed();
+    let mut parse_time = collected + phase.elapsed();
 
     // Only the checks of the platforms the run read appear in its outputs: a manifest scan
     // has no Docker, ECS or EKS checks. They stay in a benchmark's roll-up, NOT_ASSESSED.
@@ -260,7 +328,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
 
     let references = benchmarks.references();
     let scan = ScanInfo {
-        started_at,
+        started_at: started_at.to_string(),
         duration_ms: 0,
         inputs: snapshot.sources.clone(),
         benchmark: plan.benchmark.as_ref().map(|(id, _)| id.clone()),
@@ -332,14 +400,20 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         }
         None => None,
     };
+    let input_errors = snapshot.has_errors();
+    let records = pending
+        .map(|p| Record {
+            run: crate::drift::new_run(&report, p, 0),
+            input_errors,
+        })
+        .into_iter()
+        .collect();
     report.summary.failed_at_threshold = super::gate::failing_at_threshold(&report);
     tracing::info!(
         "report model built in {:.2}s{}",
         phase.elapsed().as_secs_f64(),
         crate::memory::peak()
     );
-    report.scan.duration_ms = started.elapsed().as_millis() as u64;
-    let input_errors = snapshot.has_errors();
     if plan.ends_process {
         // The process ends soon after this: freeing hundreds of MB of small allocations one
         // by one only delays the exit (measured 0.2-0.4 s at 10,000 resources); the OS
@@ -351,7 +425,7 @@ pub fn run(plan: &Plan) -> Result<Scanned, PipelineError> {
         report,
         input_errors,
         snapshot,
-        pending,
+        records,
     })
 }
 

@@ -170,6 +170,7 @@ mod tests {
             }),
             drift: Some(Drift::default()),
             passes: Vec::new(),
+            not_scanned: Vec::new(),
         }
     }
 

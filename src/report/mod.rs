@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod json;
 pub mod junit;
+mod merge;
 pub mod model;
 pub mod sarif;
 pub mod table;
@@ -21,6 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub use crate::output::{ListFormat, OutputSpec, ReportFormat};
+pub use merge::merge;
 
 /// Everything the report is built from.
 pub struct ReportInput<'a> {
@@ -96,6 +98,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
     let not_scanned = input.not_scanned;
     let mut report = findings(input);
     report.waivers = waivers;
+    report.not_scanned = not_scanned.to_vec();
     if let Some((bench, level)) = benchmark {
         let mut tallies = tallies(&report);
         for (id, why) in not_scanned {
@@ -437,6 +440,7 @@ fn findings(input: ReportInput<'_>) -> Report {
         baseline: None,
         drift: None,
         passes,
+        not_scanned: Vec::new(),
     }
 }
 

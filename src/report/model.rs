@@ -49,6 +49,10 @@ pub struct Report {
     /// never serialised.
     #[serde(skip)]
     pub passes: Vec<Passed>,
+    /// Checks selected but of a platform the run did not scan: (id, why). Not in `checks`;
+    /// kept so a merged report (`report::merge`) can roll them up again. Never serialised.
+    #[serde(skip)]
+    pub not_scanned: Vec<(String, String)>,
 }
 
 /// A check x resource pair that passed.
@@ -124,6 +128,26 @@ pub struct Drift {
     pub resolved: Vec<ResolvedFinding>,
     /// Resources added, removed and changed.
     pub resources: ResourceDrift,
+    /// A run of several scopes (AWS accounts): each scope's comparison, the counts above being
+    /// their sums and `previousRun` the latest of theirs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<ScopeDrift>,
+}
+
+/// One scope's comparison in a run of several.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeDrift {
+    /// The scope.
+    pub scope: String,
+    /// The run of this scope compared with; absent on its first recorded run.
+    pub previous_run: Option<PreviousRun>,
+    /// Failing findings not in that run.
+    pub new: usize,
+    /// Failing findings also in that run.
+    pub persisting: usize,
+    /// Failing findings of that run that are gone.
+    pub resolved: usize,
 }
 
 /// The run drift compares with.

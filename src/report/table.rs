@@ -316,20 +316,32 @@ const DRIFT_LINES: usize = 10;
 
 /// The short drift section: counts, then the resolved findings and changed resources.
 pub(crate) fn render_drift(d: &super::model::Drift, out: &mut String) {
+    let compared = d.scopes.iter().filter(|s| s.previous_run.is_some()).count();
     let Some(prev) = &d.previous_run else {
-        let _ = writeln!(
-            out,
-            "Drift: first recorded run of this scope ({}); the next run shows what changed.",
-            d.scope
-        );
+        let _ = match d.scopes.len() {
+            0 => writeln!(
+                out,
+                "Drift: first recorded run of this scope ({}); the next run shows what changed.",
+                d.scope
+            ),
+            n => writeln!(
+                out,
+                "Drift: first recorded run of each of its {n} scopes; the next run shows what changed."
+            ),
+        };
         return;
+    };
+    let since = match d.scopes.len() {
+        0 => format!("run {} ({})", prev.id, prev.started_at),
+        n => format!(
+            "the previous run of {compared} of {n} scopes (latest: run {}, {})",
+            prev.id, prev.started_at
+        ),
     };
     let r = &d.resources;
     let _ = writeln!(
         out,
-        "Drift since run {} ({}): findings {} new, {} resolved, {} persisting; resources {} added, {} removed, {} changed.",
-        prev.id,
-        prev.started_at,
+        "Drift since {since}: findings {} new, {} resolved, {} persisting; resources {} added, {} removed, {} changed.",
         d.new,
         d.resolved.len(),
         d.persisting,

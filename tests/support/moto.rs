@@ -73,8 +73,8 @@ impl Moto {
     }
 
     /// Runs Python with `boto3` and `region`, `client(name)` and the moto URL at hand: for a
-    /// test's own resources beyond the shared seed.
-    pub fn python(&self, region: &str, code: &str) {
+    /// test's own resources beyond the shared seed. Returns what it printed.
+    pub fn python(&self, region: &str, code: &str) -> String {
         let prelude = format!(
             "import boto3, json\nregion = {region:?}\n\
              def client(n):\n    return boto3.client(n, region_name=region, endpoint_url={url:?}, \
@@ -90,6 +90,36 @@ impl Moto {
             "python against moto: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Makes the test account (123456789012) the management account of an organization with
+    /// `members` member accounts, and returns their ids.
+    pub fn organization(&self, members: usize) -> Vec<String> {
+        let code = format!(
+            "org = client('organizations')\n\
+             org.create_organization(FeatureSet='ALL')\n\
+             for i in range({members}):\n\
+             \x20   print(org.create_account(Email=f'm{{i}}@example.com', AccountName=f'm{{i}}')['CreateAccountStatus']['AccountId'])\n"
+        );
+        self.python("eu-west-1", &code)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// One ECR repository, `repo-ACCOUNT`, in eu-west-1 of each of `accounts` (created through
+    /// an assumed role: moto keeps a role's account for the credentials it gives): mutable
+    /// tags in the first account (a PLM-ECR-0002 failure), immutable in the others.
+    pub fn repositories(&self, accounts: &[&str]) {
+        let code = format!(
+            "sts = client('sts')\n\
+             for i, account in enumerate({accounts:?}):\n\
+             \x20   c = sts.assume_role(RoleArn=f'arn:aws:iam::{{account}}:role/Seed', RoleSessionName='seed')['Credentials']\n\
+             \x20   ecr = boto3.client('ecr', region_name=region, endpoint_url=sts.meta.endpoint_url, aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])\n\
+             \x20   ecr.create_repository(repositoryName=f'repo-{{account}}', imageTagMutability='MUTABLE' if i == 0 else 'IMMUTABLE')\n"
+        );
+        self.python("eu-west-1", &code);
     }
 
     /// Seeds one region with the test account (tests/support/aws_seed.py).
@@ -226,9 +256,24 @@ fn serve(
                 break;
             }
         }
-        if fault == Some("ExpiredToken") {
+        // The query protocol (STS, EC2: a form body with `Action=`) answers errors in XML.
+        let query = form.starts_with("Action=");
+        let xml = match fault {
+            Some("ExpiredToken") => Some((
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            )),
+            Some("AccessDeniedException") if query => Some((
+                "AccessDenied",
+                "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole",
+            )),
+            _ => None,
+        };
+        if let Some((code, message)) = xml {
             injected.fetch_add(1, Ordering::SeqCst);
-            let payload = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+            let payload = format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+            );
             write!(
                 client,
                 "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{payload}",

@@ -1,5 +1,7 @@
 //! The AWS collector: the EKS, ECS and ECR control planes of one account, in one or more
-//! regions, through the AWS SDK for Rust.
+//! regions, through the AWS SDK for Rust; or of many accounts (`accounts.rs`: roles assumed
+//! by ARN, by id from a file, or in every account of an organization), each returned on its
+//! own so the pipeline evaluates and records it as a scope of its own.
 //!
 //! Credentials come from the SDK's default chain (environment, shared config and credentials
 //! files with `--profile`, SSO, assume-role profiles, credential processes, container and
@@ -38,6 +40,7 @@ macro_rules! all_pages {
     };
 }
 
+mod accounts;
 mod dto;
 mod ecr;
 mod ecs;
@@ -48,6 +51,7 @@ mod regions;
 mod signed;
 
 use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
+pub use accounts::AccountRef;
 use aws_config::BehaviorVersion;
 use aws_sdk_eks::error::ProvideErrorMetadata;
 use aws_sdk_eks::error::SdkError;
@@ -96,6 +100,19 @@ pub struct AwsOptions {
     /// Also return each EKS cluster's Kubernetes API as a target, authenticated with these
     /// credentials (`--include-kubernetes`).
     pub include_kubernetes: bool,
+    /// Accounts to read through a role (`--role-arn`, `--accounts-file`); empty: the account
+    /// of the credentials.
+    pub accounts: Vec<AccountRef>,
+    /// Every active account of the organization (`--organization`).
+    pub organization: bool,
+    /// The role assumed in accounts named by id (`--role-name`).
+    pub role_name: Option<String>,
+    /// The external id the roles' trust policies require (`--external-id`).
+    pub external_id: Option<String>,
+    /// How long assumed credentials last (AssumeRole's DurationSeconds, 15 min to 12 h).
+    pub session: Duration,
+    /// Accounts read at once.
+    pub account_concurrency: usize,
 }
 
 /// What the collector read, and the Kubernetes APIs it was asked to pass on.
@@ -270,9 +287,13 @@ fn chain(e: &dyn std::error::Error) -> String {
         .join(" ")
 }
 
-/// Collects the account. Fails only when nothing can be read at all (bad flags, no
-/// credentials, no region); a failing call is recorded as an issue instead.
-pub async fn collect(opts: &AwsOptions) -> Result<Collected, AwsError> {
+/// Collects the account of the credentials, or with `accounts`/`organization` each account
+/// named, as a part of its own (in the order named). Fails only when nothing can be read at
+/// all (bad flags, no credentials, no region, an organization that cannot be listed); a
+/// failing call is recorded as an issue instead, and an account whose role cannot be assumed
+/// is a part with no resources and one error naming the account and the reason, so every
+/// AWS check on it is NOT_ASSESSED while the other accounts report.
+pub async fn collect(opts: &AwsOptions) -> Result<Vec<Collected>, AwsError> {
     if opts.all_regions && !opts.regions.is_empty() {
         return Err(AwsError::Config(
             "--all-regions and --region exclude each other".into(),
@@ -321,11 +342,11 @@ pub async fn collect(opts: &AwsOptions) -> Result<Collected, AwsError> {
             .region(aws_config::Region::new("us-east-1"))
             .build();
     }
-    let Some(home) = base.region().map(|r| r.to_string()) else {
+    if base.region().is_none() {
         return Err(AwsError::Config(
             "no AWS region: pass --region (or --all-regions), or set AWS_REGION or a region in the profile".into(),
         ));
-    };
+    }
     let profile = opts
         .profile
         .clone()
@@ -343,92 +364,203 @@ pub async fn collect(opts: &AwsOptions) -> Result<Collected, AwsError> {
         ))
     })?;
     let account = identity.account().unwrap_or("unknown").to_string();
-
-    let regions = if opts.all_regions {
-        regions::enabled(&base, opts.endpoint_url.as_deref(), opts.timeout).await?
-    } else if opts.regions.is_empty() {
-        vec![home.clone()]
-    } else {
-        let mut r = opts.regions.clone();
-        r.sort();
-        r.dedup();
-        r
-    };
-
-    let mut snapshot = Snapshot::default();
-    let mut attributes = BTreeMap::new();
-    attributes.insert("scope".into(), format!("{account}/{}", regions.join(",")));
-    attributes.insert("server".into(), format!("aws account {account}"));
-    attributes.insert("account".into(), account.clone());
-    attributes.insert("regions".into(), regions.join(","));
-    if let Some(arn) = identity.arn() {
-        attributes.insert("principal".into(), arn.to_string());
+    let principal = identity.arn().unwrap_or_default().to_string();
+    let own_target = opts
+        .endpoint_url
+        .clone()
+        .unwrap_or_else(|| format!("profile {profile}"));
+    if opts.accounts.is_empty() && !opts.organization {
+        let one = Account {
+            conf: &base,
+            account: &account,
+            principal: &principal,
+            target: own_target,
+            progress: opts.progress,
+        };
+        return Ok(vec![one.read(opts).await?]);
     }
-    snapshot.sources.push(SourceInfo {
-        collector: COLLECTOR.into(),
-        target: opts
-            .endpoint_url
-            .clone()
-            .unwrap_or_else(|| format!("profile {profile}")),
-        attributes,
-    });
 
-    let bar = progress_bar(opts, regions.len());
-    let per_region: Vec<Snapshot> = futures::stream::iter(regions)
-        .map(|region| {
-            let base = base.clone();
-            let ctx = Ctx {
-                account: account.clone(),
-                region: region.clone(),
-                concurrency: opts.concurrency.max(1),
-            };
-            let bar = bar.clone();
+    let targets = accounts::targets(&base, opts, (&account, &principal)).await?;
+    let bar = progress_bar(opts, targets.len(), "AWS accounts");
+    let many = targets.len() > 1;
+    let read = futures::stream::iter(targets)
+        .map(|t| {
+            let (base, bar, own_target) = (&base, bar.clone(), own_target.clone());
+            let principal = principal.as_str();
             async move {
-                let conf = base
-                    .to_builder()
-                    .region(aws_config::Region::new(region.clone()))
-                    .build();
-                let (a, b, c) = tokio::join!(
-                    eks::collect(&conf, &ctx),
-                    ecs::collect(&conf, &ctx),
-                    ecr::collect(&conf, &ctx)
-                );
+                let conf = match &t.role_arn {
+                    None => Ok(base.clone()),
+                    Some(role) => {
+                        accounts::assume(base, role, opts.external_id.as_deref(), opts.session)
+                            .await
+                    }
+                };
+                let target = t.role_arn.clone().unwrap_or(own_target);
+                let result = match conf {
+                    Ok(conf) => {
+                        let principal = match &t.role_arn {
+                            Some(role) => role.as_str(),
+                            None => principal,
+                        };
+                        let one = Account {
+                            conf: &conf,
+                            account: &t.account,
+                            principal,
+                            target: target.clone(),
+                            progress: opts.progress && !many,
+                        };
+                        one.read(opts).await.map_err(|e| e.to_string())
+                    }
+                    Err(reason) => Err(reason),
+                };
                 bar.inc(1);
-                bar.set_message(region);
-                let mut s = a;
-                s.merge(b);
-                s.merge(c);
-                s
+                match result {
+                    Ok(c) => c,
+                    Err(reason) => unread(opts, &t.account, target, &reason),
+                }
             }
         })
-        .buffer_unordered(opts.concurrency.max(1))
-        .collect()
+        .buffered(opts.account_concurrency.max(1))
+        .collect::<Vec<Collected>>()
         .await;
     bar.finish_and_clear();
-    for s in per_region {
-        snapshot.merge(s);
+    Ok(read)
+}
+
+/// An account that could not be read at all (its role could not be assumed, or its regions
+/// not listed): its source, and one error naming every AWS kind, so each AWS check on it is
+/// NOT_ASSESSED with the reason.
+fn unread(opts: &AwsOptions, account: &str, target: String, reason: &str) -> Collected {
+    let regions = match opts.all_regions {
+        true => "all".to_string(),
+        false => opts.regions.join(","),
+    };
+    let mut snapshot = Snapshot::default();
+    let mut attributes = BTreeMap::new();
+    attributes.insert("scope".into(), format!("{account}/{regions}"));
+    attributes.insert("server".into(), format!("aws account {account}"));
+    attributes.insert("account".into(), account.to_string());
+    attributes.insert("regions".into(), regions);
+    attributes.insert("notAssessed".into(), reason.to_string());
+    snapshot.sources.push(SourceInfo {
+        collector: COLLECTOR.into(),
+        target,
+        attributes,
+    });
+    snapshot.issues.push(CollectionIssue::new(
+        COLLECTOR,
+        IssueLevel::Error,
+        format!("account {account} not assessed: {reason}"),
+        &KINDS,
+        false,
+    ));
+    Collected {
+        snapshot,
+        clusters: Vec::new(),
     }
-    let mut clusters = Vec::new();
-    if opts.include_kubernetes {
-        use aws_credential_types::provider::ProvideCredentials;
-        // GetCallerIdentity succeeded, so the chain has credentials; asking again returns the
-        // cached ones.
-        let credentials = match base.credentials_provider() {
-            Some(p) => p.provide_credentials().await.map_err(|e| {
-                AwsError::Credentials(format!("--include-kubernetes: {}", chain(&e)))
-            })?,
-            None => {
-                return Err(AwsError::Credentials(
-                    "--include-kubernetes: no AWS credentials to sign EKS tokens with".into(),
-                ));
-            }
+}
+
+/// One account to read, with the configuration (credentials) to read it with.
+struct Account<'a> {
+    conf: &'a aws_config::SdkConfig,
+    account: &'a str,
+    /// Whose credentials (the caller's ARN, or the role assumed).
+    principal: &'a str,
+    /// How the account was reached (a profile, the endpoint, the role ARN).
+    target: String,
+    progress: bool,
+}
+
+impl Account<'_> {
+    /// Reads every region of the account (concurrently, bounded by `--concurrency`).
+    async fn read(&self, opts: &AwsOptions) -> Result<Collected, AwsError> {
+        let (base, account) = (self.conf, self.account);
+        let home = base.region().map(|r| r.to_string()).unwrap_or_default();
+        let regions = if opts.all_regions {
+            regions::enabled(base, opts.endpoint_url.as_deref(), opts.timeout).await?
+        } else if opts.regions.is_empty() {
+            vec![home.clone()]
+        } else {
+            let mut r = opts.regions.clone();
+            r.sort();
+            r.dedup();
+            r
         };
-        let (targets, issues) =
-            eks_api::targets(&snapshot, &credentials, opts.endpoint_url.as_deref());
-        clusters = targets;
-        snapshot.issues.extend(issues);
+
+        let mut snapshot = Snapshot::default();
+        let mut attributes = BTreeMap::new();
+        attributes.insert("scope".into(), format!("{account}/{}", regions.join(",")));
+        attributes.insert("server".into(), format!("aws account {account}"));
+        attributes.insert("account".into(), account.to_string());
+        attributes.insert("regions".into(), regions.join(","));
+        if !self.principal.is_empty() {
+            attributes.insert("principal".into(), self.principal.to_string());
+        }
+        snapshot.sources.push(SourceInfo {
+            collector: COLLECTOR.into(),
+            target: self.target.clone(),
+            attributes,
+        });
+
+        let bar = match self.progress {
+            true => progress_bar(opts, regions.len(), "AWS regions"),
+            false => indicatif::ProgressBar::hidden(),
+        };
+        let per_region: Vec<Snapshot> = futures::stream::iter(regions)
+            .map(|region| {
+                let ctx = Ctx {
+                    account: account.to_string(),
+                    region: region.clone(),
+                    concurrency: opts.concurrency.max(1),
+                };
+                let bar = bar.clone();
+                async move {
+                    let conf = base
+                        .to_builder()
+                        .region(aws_config::Region::new(region.clone()))
+                        .build();
+                    let (a, b, c) = tokio::join!(
+                        eks::collect(&conf, &ctx),
+                        ecs::collect(&conf, &ctx),
+                        ecr::collect(&conf, &ctx)
+                    );
+                    bar.inc(1);
+                    bar.set_message(region);
+                    let mut s = a;
+                    s.merge(b);
+                    s.merge(c);
+                    s
+                }
+            })
+            .buffer_unordered(opts.concurrency.max(1))
+            .collect()
+            .await;
+        bar.finish_and_clear();
+        for s in per_region {
+            snapshot.merge(s);
+        }
+        let mut clusters = Vec::new();
+        if opts.include_kubernetes {
+            use aws_credential_types::provider::ProvideCredentials;
+            // The account was identified (or its role assumed), so the configuration has
+            // credentials; asking again returns the cached ones.
+            let credentials = match base.credentials_provider() {
+                Some(p) => p.provide_credentials().await.map_err(|e| {
+                    AwsError::Credentials(format!("--include-kubernetes: {}", chain(&e)))
+                })?,
+                None => {
+                    return Err(AwsError::Credentials(
+                        "--include-kubernetes: no AWS credentials to sign EKS tokens with".into(),
+                    ));
+                }
+            };
+            let (targets, issues) =
+                eks_api::targets(&snapshot, &credentials, opts.endpoint_url.as_deref());
+            clusters = targets;
+            snapshot.issues.extend(issues);
+        }
+        Ok(Collected { snapshot, clusters })
     }
-    Ok(Collected { snapshot, clusters })
 }
 
 /// Adds what to do to a credentials failure.
@@ -467,15 +599,15 @@ fn credentials_hint(profile: &str, explicit: bool, message: &str) -> String {
     format!("{hint} ({message})")
 }
 
-fn progress_bar(opts: &AwsOptions, regions: usize) -> indicatif::ProgressBar {
+fn progress_bar(opts: &AwsOptions, len: usize, what: &str) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !opts.progress || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = crate::collect::progress().add(indicatif::ProgressBar::new(regions as u64));
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} AWS regions {pos}/{len} {msg} [{elapsed}]",
-    ) {
+    let bar = crate::collect::progress().add(indicatif::ProgressBar::new(len as u64));
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} {{pos}}/{{len}} {{msg}} [{{elapsed}}]"
+    )) {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(120));
