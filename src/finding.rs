@@ -127,14 +127,24 @@ pub struct Fingerprint(pub u64);
 impl Fingerprint {
     /// The fingerprint of `parts`.
     pub fn of(parts: &[&str]) -> Fingerprint {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut hash = Fingerprint::start();
         for part in parts {
-            for b in part.bytes().chain(std::iter::once(0u8)) {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            }
+            hash.part(part);
         }
-        Fingerprint(hash)
+        hash
+    }
+
+    /// The fingerprint of no parts, to add parts to one at a time ([`Fingerprint::part`]).
+    pub fn start() -> Fingerprint {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Adds one part (FNV-1a over its bytes and a 0 byte after it).
+    pub fn part(&mut self, part: &str) {
+        for b in part.bytes().chain(std::iter::once(0u8)) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
 
     /// Reads the hex form written in reports and the state store.

@@ -375,6 +375,29 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
             .filter(|f| f["baselineState"] == "new")
             .all(|f| f["resource"]["name"] == "debug2")
     );
+    // A persisting finding whose text changed (the image named in PLM-K8S-0026's message went
+    // from web:1.0 to web:1.1 in the second run) is stored with its new text: when it is
+    // resolved, that is the text shown.
+    std::fs::remove_file(d.join("k8s/web.yaml")).unwrap();
+    let gone = report(&scan_json_at(d, state, &[]));
+    let pinned = gone["drift"]["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["checkId"] == "PLM-K8S-0026")
+        .unwrap_or_else(|| panic!("{}", gone["drift"]));
+    assert!(
+        pinned["message"].as_str().unwrap().contains("web:1.1"),
+        "{pinned}"
+    );
+    assert_eq!(pinned["firstSeen"], started1.as_str(), "{pinned}");
+    write(
+        d,
+        "k8s/web.yaml",
+        &WEB.replace("web:1.0", "web:1.1")
+            .replace("privileged: true", "privileged: false")
+            .replace("first-s3cret-value", "second-s3cret-value"),
+    );
 
     // History, newest first, with counts; --keep prunes.
     let runs = history_at(d, state);
@@ -384,10 +407,10 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
         .iter()
         .map(|r| r["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(ids, [5, 4, 3, 2, 1]);
-    assert_eq!(runs[4]["failed"], r1["summary"]["failed"]);
+    assert_eq!(ids, [6, 5, 4, 3, 2, 1]);
+    assert_eq!(runs[5]["failed"], r1["summary"]["failed"]);
     let table = run(d, &["history", "--state", state, "--scope", "k8s"]);
-    assert!(table.stdout.contains("5 runs in"), "{}", table.stdout);
+    assert!(table.stdout.contains("6 runs in"), "{}", table.stdout);
     let none = run(
         d,
         &["history", "--state", state, "--scope", "no-such-scope"],

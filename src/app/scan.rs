@@ -286,6 +286,17 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     // nothing, and the run fails below once its reports are written and it is spooled.
     let new_unknown =
         offline && plan.baseline.is_none() && (args.gate.only_new || fail_on.new_only);
+    // A run kept in the spool carries the text of every finding (the store may no longer
+    // hold what the comparison found it holding); --only-new is about to drop some of them
+    // from the report, so their texts are taken first.
+    let mut spare: Vec<Vec<(String, crate::drift::store::StoredFinding)>> =
+        match args.gate.only_new && spooling.is_some() {
+            true => records
+                .iter()
+                .map(|r| crate::drift::all_definitions(&report, &r.run))
+                .collect(),
+            false => Vec::new(),
+        };
     if args.gate.only_new && !new_unknown {
         // What a pull request adds: unchanged and waived failures leave the listing; what
         // could not be judged stays (missing data is shown everywhere).
@@ -353,7 +364,7 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         .map(|s| s.path().to_string())
         .or_else(|| spooling.as_ref().map(|s| s.store.clone()))
         .unwrap_or_default();
-    for record in records {
+    for (n, record) in records.into_iter().enumerate() {
         let mut run = record.run;
         if record.input_errors {
             // A run that could not read part of its input would show that part as removed,
@@ -381,6 +392,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             None => spooling.as_ref().map(|s| s.reason.clone()),
         };
         if let (Some(reason), Some(sp)) = (failed, &spooling) {
+            run.findings = match spare.get_mut(n) {
+                Some(texts) => std::mem::take(texts),
+                None => crate::drift::all_definitions(&report, &run),
+            };
             keep_in_spool(sp, &at, reason, run)?;
         }
     }

@@ -41,24 +41,30 @@ fn volatile(path: &str) -> bool {
 
 /// Appends the leaves of `v` under `prefix` to `out`: path (policy syntax) -> compact JSON.
 /// Empty objects and arrays are leaves too, so adding `{}` is a change.
-pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
-    if volatile(prefix) {
+pub fn flatten(v: &Value, prefix: &str, out: &mut impl Extend<(String, String)>) {
+    visit_leaves(v, prefix.to_string(), &mut |path, leaf| {
+        out.extend(std::iter::once((path, leaf.to_string())));
+    });
+}
+
+/// Calls `leaf` with the path and value of each leaf of `v` under `prefix` (volatile fields
+/// left out; empty objects and arrays are leaves).
+fn visit_leaves<'v>(v: &'v Value, prefix: String, leaf: &mut dyn FnMut(String, &'v Value)) {
+    if volatile(&prefix) {
         return;
     }
     match v {
         Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
-                flatten(child, &crate::snapshot::push_key(prefix, k), out);
+                visit_leaves(child, crate::snapshot::push_key(&prefix, k), leaf);
             }
         }
         Value::Array(a) if !a.is_empty() => {
             for (i, child) in a.iter().enumerate() {
-                flatten(child, &format!("{prefix}[{i}]"), out);
+                visit_leaves(child, format!("{prefix}[{i}]"), leaf);
             }
         }
-        _ => {
-            out.insert(prefix.to_string(), v.to_string());
-        }
+        _ => leaf(prefix, v),
     }
 }
 
@@ -79,12 +85,25 @@ pub fn digest(resource: &Resource) -> String {
 
 /// The digest of a body (see [`digest`]).
 pub fn digest_of(body: &serde_json::Map<String, Value>) -> String {
-    let leaves = leaves(body);
-    let parts: Vec<&str> = leaves
-        .iter()
-        .flat_map(|(k, v)| [k.as_str(), v.as_str()])
-        .collect();
-    crate::finding::fingerprint(&parts)
+    // The fingerprint of the leaves in path order, as `leaves` gives them: sorted once in a
+    // vector rather than kept in order in a map (paths are unique: keys with dots or brackets
+    // are quoted), each value written into one reused buffer rather than a string each.
+    let mut leaves: Vec<(String, &Value)> = Vec::with_capacity(64);
+    for (k, v) in body {
+        visit_leaves(v, crate::snapshot::push_key("", k), &mut |p, leaf| {
+            leaves.push((p, leaf))
+        });
+    }
+    leaves.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut hash = crate::finding::Fingerprint::start();
+    let mut text = String::with_capacity(256);
+    for (path, v) in &leaves {
+        hash.part(path);
+        text.clear();
+        let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{v}"));
+        hash.part(&text);
+    }
+    hash.to_string()
 }
 
 /// Whether a field may hold a secret value: Secret data, container env values, and string
@@ -218,18 +237,57 @@ pub fn resource_drift(
 /// What a scan records once its reports are written.
 pub struct Pending {
     scope: String,
-    resources: Vec<(String, String, String, String)>,
+    resources: Vec<(String, String, String, Option<String>)>,
+    /// The findings whose text the store does not hold yet.
     findings: Vec<(String, StoredFinding)>,
+    /// Every failing or waived finding.
+    statuses: Vec<store::FindingStatus>,
+}
+
+/// The previous run of the scope of `sources` and its resources (id -> (kind, digest)), when
+/// the store has one: a resource whose digest is unchanged needs no body kept for the store
+/// (it holds it), and the comparison needs them again.
+pub fn prior_resources(store: &Store, sources: &[SourceInfo]) -> Result<Prior, StoreError> {
+    let scope = scope_key(sources);
+    Ok(match store.previous_run(&scope)? {
+        Some(p) => Prior {
+            run: Some(p.id),
+            resources: store.resources(p.id)?,
+        },
+        None => Prior::default(),
+    })
+}
+
+/// The previous run's resources, read before the evaluation (`prior_resources`).
+#[derive(Debug, Default)]
+pub struct Prior {
+    /// The run they are of.
+    pub run: Option<i64>,
+    /// id -> (kind, digest).
+    pub resources: HashMap<String, (String, String)>,
+}
+
+impl Prior {
+    /// Whether the store holds `id`'s body with this digest.
+    pub fn holds(&self, id: &str, digest: &str) -> bool {
+        self.resources.get(id).is_some_and(|(_, d)| d == digest)
+    }
 }
 
 /// Compares the report and snapshot with the previous run of their scope: fills
 /// `report.drift` and each finding's `firstSeen`, and with `mark` its `baselineState` (the
 /// state store is the baseline unless `--baseline` gave a file). Returns what to record.
+///
+/// A run whose findings are those of the previous run (the same set name) reads only when
+/// each was first seen; otherwise the previous run's statuses and text digests, without the
+/// texts, and the texts only of the findings it resolved. Only findings new to the scope, or
+/// whose text changed, are handed to the store to write.
 pub fn compare(
     store: Option<&Store>,
     report: &mut Report,
     snapshot: &Snapshot<Assessed>,
     mark: bool,
+    prior: Prior,
 ) -> Result<Pending, StoreError> {
     let scope = scope_key(&report.scan.inputs);
     let previous = match store {
@@ -237,10 +295,6 @@ pub fn compare(
         None => None,
     };
     let now = report.scan.started_at.clone();
-    let before = match (store, &previous) {
-        (Some(store), Some(r)) => store.findings(r.id)?,
-        _ => HashMap::new(),
-    };
     let mut drift = Drift {
         scope: scope.clone(),
         previous_run: previous.as_ref().map(|r| PreviousRun {
@@ -249,26 +303,62 @@ pub fn compare(
         }),
         ..Drift::default()
     };
+    // Each failing or waived finding: (index in the report, fingerprint, status, text digest).
+    let mut current: Vec<(usize, u64, &'static str, u64)> = Vec::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        if !matches!(f.status, Status::Fail | Status::Waived) || f.resource.is_none() {
+            continue;
+        }
+        let hash = store::text_hash(f.severity.as_str(), &f.message);
+        current.push((i, f.fingerprint.0, f.status.as_str(), hash));
+    }
+    // The set's name, as `NewRun::sets` names it.
+    let finding_set = {
+        let mut sorted: Vec<store::FindingStatus> = current
+            .iter()
+            .map(|c| store::FindingStatus {
+                fingerprint: c.1,
+                failing: c.2 == "FAIL",
+                text: c.3,
+            })
+            .collect();
+        // The first of each fingerprint (a stable sort keeps the order given).
+        sorted.sort_by_key(|m| m.fingerprint);
+        sorted.dedup_by_key(|m| m.fingerprint);
+        store::finding_set_name(&sorted)
+    };
+    // What the previous run knew: all of it (an unchanged set: every finding persists with
+    // its text), or its marks.
+    let unchanged = previous
+        .as_ref()
+        .is_some_and(|p| !p.finding_set.is_empty() && p.finding_set == finding_set);
+    let (before, times): (HashMap<u64, store::Mark>, HashMap<u64, std::sync::Arc<str>>) =
+        match (store, &previous) {
+            (Some(store), Some(_)) if unchanged => (HashMap::new(), store.first_seen(&scope)?),
+            (Some(store), Some(r)) => (store.marks(r.id)?, HashMap::new()),
+            _ => (HashMap::new(), HashMap::new()),
+        };
     // The first recorded run of a scope is its baseline: without history nothing can be said
     // to be new, so nothing is marked new, and `--fail-on new` passes (a scheduled job must
     // not fail its first night for having no history).
     let first = previous.is_none();
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut findings = Vec::new();
+    let mut statuses = Vec::with_capacity(current.len());
     // First-seen times are few: one shared copy each.
     let now_shared = ArcStr::from(now.as_str());
-    let mut times: HashMap<&str, ArcStr> = HashMap::new();
-    for f in &mut report.findings {
-        if !matches!(f.status, Status::Fail | Status::Waived) {
-            continue;
-        }
-        let Some(resource) = &f.resource else {
-            continue;
+    let mut shared: HashMap<&str, ArcStr> = HashMap::new();
+    for &(i, fingerprint, status, hash) in &current {
+        let f = &mut report.findings[i];
+        // (first seen, the stored text's digest).
+        let known: Option<(&str, Option<u64>)> = match unchanged {
+            true => times.get(&fingerprint).map(|t| (&**t, Some(hash))),
+            false => before
+                .get(&fingerprint)
+                .map(|m| (&*m.first_seen, m.text_hash)),
         };
-        let fingerprint = f.fingerprint.to_string();
-        let known = before.get_key_value(fingerprint.as_str());
-        if let Some((fp, _)) = known {
-            seen.insert(fp.as_str());
+        if known.is_some() && !unchanged {
+            seen.insert(fingerprint);
         }
         if f.status == Status::Fail && !first {
             if known.is_some() {
@@ -285,46 +375,53 @@ pub fn compare(
             });
         }
         let first_seen = match known {
-            Some((_, p)) => times
-                .entry(p.first_seen.as_str())
-                .or_insert_with(|| ArcStr::from(p.first_seen.as_str()))
-                .clone(),
+            Some((t, _)) => shared.entry(t).or_insert_with(|| ArcStr::from(t)).clone(),
             None => now_shared.clone(),
         };
         f.first_seen = Some(first_seen.clone());
-        findings.push((
+        // The store needs the text of a finding it does not hold, or holds another text of.
+        if known.is_none_or(|(_, h)| h != Some(hash)) {
+            findings.push((hex16(fingerprint), stored(f, first_seen.to_string())));
+        }
+        statuses.push(store::FindingStatus {
             fingerprint,
-            StoredFinding {
-                check_id: f.check.id.to_string(),
-                resource_id: resource.id.clone(),
-                severity: f.severity.as_str().to_string(),
-                status: f.status.as_str().to_string(),
-                message: f.message.to_string(),
-                first_seen: first_seen.to_string(),
-            },
-        ));
+            failing: status == "FAIL",
+            text: hash,
+        });
     }
-    let mut resolved: Vec<ResolvedFinding> = before
-        .iter()
-        .filter(|(fp, p)| p.status == Status::Fail.as_str() && !seen.contains(fp.as_str()))
-        .map(|(fp, p)| ResolvedFinding {
-            fingerprint: fp.clone(),
-            check_id: p.check_id.clone(),
-            resource_id: p.resource_id.clone(),
-            severity: p.severity.clone(),
-            message: p.message.clone(),
-            first_seen: p.first_seen.clone(),
-        })
-        .collect();
-    resolved.sort_by(|a, b| {
-        a.check_id
-            .cmp(&b.check_id)
-            .then_with(|| crate::text::natural_cmp(&a.resource_id, &b.resource_id))
-            .then_with(|| a.message.cmp(&b.message))
-    });
-    drift.resolved = resolved;
+    // Resolved: failing before, gone now. Only their texts are read.
+    if let (Some(store), false) = (store, unchanged) {
+        let gone: Vec<String> = before
+            .iter()
+            .filter(|(fp, m)| m.failing && !seen.contains(*fp))
+            .map(|(fp, _)| hex16(*fp))
+            .collect();
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+        let texts = store.definitions(&scope, &gone)?;
+        let mut resolved: Vec<ResolvedFinding> = texts
+            .into_iter()
+            .map(|(fp, p)| ResolvedFinding {
+                fingerprint: fp,
+                check_id: p.check_id,
+                resource_id: p.resource_id,
+                severity: p.severity,
+                message: p.message,
+                first_seen: p.first_seen,
+            })
+            .collect();
+        resolved.sort_by(|a, b| {
+            a.check_id
+                .cmp(&b.check_id)
+                .then_with(|| crate::text::natural_cmp(&a.resource_id, &b.resource_id))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        drift.resolved = resolved;
+    }
 
-    // Resources: digests now; bodies are stored once per distinct digest.
+    // Held at once with everything the report holds: freed before the resources' turn.
+    drop((current, times, seen, before));
+    // Resources: digests now; bodies only of those new or changed since the previous run
+    // (kept by the evaluation, `prior_digests`), stored once per distinct digest.
     let mut resources = Vec::with_capacity(snapshot.resources.len());
     let mut after: HashMap<String, (String, String)> = HashMap::new();
     let mut by_id: HashMap<&str, &Retained> = HashMap::new();
@@ -339,7 +436,11 @@ pub fn compare(
         ));
     }
     if let (Some(store), Some(p)) = (store, &previous) {
-        let before_res = store.resources(p.id)?;
+        // Read before the evaluation, unless another run of the scope was recorded since.
+        let before_res = match prior.run == Some(p.id) {
+            true => prior.resources,
+            false => store.resources(p.id)?,
+        };
         // The earlier bodies of the resources that changed, in one request.
         let changed: Vec<&str> = after
             .iter()
@@ -363,8 +464,8 @@ pub fn compare(
                     .map(|m| leaves(&m))
             },
             |id| {
-                let kept = by_id.get(id)?;
-                serde_json::from_str::<serde_json::Map<String, Value>>(&kept.body)
+                let body = by_id.get(id)?.body.as_deref()?;
+                serde_json::from_str::<serde_json::Map<String, Value>>(body)
                     .ok()
                     .map(|m| leaves(&m))
             },
@@ -375,7 +476,50 @@ pub fn compare(
         scope,
         resources,
         findings,
+        statuses,
     })
+}
+
+/// A fingerprint or digest as the store writes it: 16 lower-case hex digits.
+fn hex16(n: u64) -> String {
+    crate::finding::Fingerprint(n).to_string()
+}
+
+/// A finding as the store keeps it.
+fn stored(f: &crate::report::model::FindingOut, first_seen: String) -> StoredFinding {
+    StoredFinding {
+        check_id: f.check.id.to_string(),
+        resource_id: f
+            .resource
+            .as_ref()
+            .map(|r| r.id.clone())
+            .unwrap_or_default(),
+        severity: f.severity.as_str().to_string(),
+        status: f.status.as_str().to_string(),
+        message: f.message.to_string(),
+        first_seen,
+    }
+}
+
+/// Every failing and waived finding of `run`'s resources, with its text: what a run kept in
+/// the spool carries (by the time it is delivered, the store may no longer hold the texts
+/// the comparison found it holding).
+pub fn all_definitions(report: &Report, run: &NewRun) -> Vec<(String, StoredFinding)> {
+    let ids: HashSet<&str> = run.resources.iter().map(|r| r.0.as_str()).collect();
+    report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Waived))
+        .filter(|f| {
+            f.resource
+                .as_ref()
+                .is_some_and(|r| ids.contains(r.id.as_str()))
+        })
+        .map(|f| {
+            let first_seen = f.first_seen.as_deref().unwrap_or_default().to_string();
+            (f.fingerprint.to_string(), stored(f, first_seen))
+        })
+        .collect()
 }
 
 /// Each resource with the digest and body the store records of it. Without its body a resource
@@ -408,6 +552,7 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         errors: s.errors as i64,
         failed_by_severity: serde_json::to_value(&s.failed_by_severity).unwrap_or_default(),
         run_key: store::new_run_key(),
+        finding_set: String::new(),
     };
     let controls = report
         .compliance
@@ -426,6 +571,7 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         sources: serde_json::to_string(&report.scan.inputs).unwrap_or_default(),
         resources: pending.resources,
         findings: pending.findings,
+        statuses: pending.statuses,
         keep,
         controls,
     }
@@ -441,6 +587,23 @@ mod tests {
             Value::Object(m) => m,
             _ => unreachable!(),
         }
+    }
+
+    #[test]
+    fn the_digest_is_that_of_the_sorted_leaves() {
+        // The digest sorts leaves in a vector; it must name a body as the ordered map of its
+        // leaves did, or every stored resource would read as changed once.
+        let body = obj(json!({
+            "metadata": {"name": "web", "labels": {"a.b/c": "1", "z": "2"}, "resourceVersion": "7"},
+            "spec": {"containers": [{"name": "c", "args": ["a", "b"], "env": []}], "x[0]": {}},
+            "data": {"k": null, "n": 1.5, "t": true}
+        }));
+        let l = leaves(&body);
+        let parts: Vec<&str> = l
+            .iter()
+            .flat_map(|(k, v)| [k.as_str(), v.as_str()])
+            .collect();
+        assert_eq!(digest_of(&body), crate::finding::fingerprint(&parts));
     }
 
     #[test]
@@ -485,7 +648,7 @@ mod tests {
             );
             let retained = kept.then(|| Retained {
                 digest: digest(&r),
-                body: serde_json::to_string(&r.object).unwrap(),
+                body: Some(serde_json::to_string(&r.object).unwrap()),
             });
             r.assess(retained)
         };
@@ -493,7 +656,14 @@ mod tests {
             .with_resources(vec![judged("a", true), judged("b", true)]);
         let ok = recordable(&whole).unwrap();
         assert_eq!(ok.len(), 2);
-        assert!(ok[1].1.body.contains("\"name\":\"b\""));
+        assert!(
+            ok[1]
+                .1
+                .body
+                .as_deref()
+                .unwrap_or_default()
+                .contains("\"name\":\"b\"")
+        );
         let bare = Snapshot::<Resource>::default()
             .with_resources(vec![judged("a", true), judged("b", false)]);
         match recordable(&bare) {

@@ -224,7 +224,15 @@ fn evaluate(
     let phase = Instant::now();
     let mut judged = Judged::default();
     let for_store = plan.store.is_some() || plan.record_offline;
-    let assessed = move |r: Resource, outcomes: &mut [Outcome]| assess(r, outcomes, for_store);
+    // The previous run's digests: a resource unchanged since needs no body kept.
+    let prior = match &plan.store {
+        Some(store) => crate::drift::prior_resources(store, &snapshot.sources)
+            .map_err(|e| PipelineError::Usage(e.into()))?,
+        None => crate::drift::Prior::default(),
+    };
+    let held = &prior;
+    let assessed =
+        move |r: Resource, outcomes: &mut [Outcome]| assess(r, outcomes, for_store, held);
     let (resources, first) = prepared.judge(std::mem::take(&mut snapshot.resources), &assessed);
     let mut snapshot = snapshot.with_resources(resources);
     // Without JUnit, passes are only counted: 1.5 million pairs at 100,000 resources.
@@ -390,9 +398,9 @@ fn evaluate(
     };
     let mut report = report::build(input);
     let pending = match &plan.store {
-        Some(store) => Some(drift(plan, store, &mut report, &snapshot)?),
+        Some(store) => Some(drift(plan, store, &mut report, &snapshot, prior)?),
         None if plan.record_offline => {
-            let pending = crate::drift::compare(None, &mut report, &snapshot, false)
+            let pending = crate::drift::compare(None, &mut report, &snapshot, false, prior)
                 .map_err(|e| PipelineError::Usage(e.into()))?;
             // Nothing was compared: no drift section rather than one that says "first run".
             report.drift = None;
@@ -436,10 +444,11 @@ fn drift(
     store: &crate::drift::store::Store,
     report: &mut Report,
     snapshot: &Snapshot<Assessed>,
+    prior: crate::drift::Prior,
 ) -> Result<crate::drift::Pending, PipelineError> {
     let mark = report.baseline.is_none();
     let phase = Instant::now();
-    let pending = crate::drift::compare(Some(store), report, snapshot, mark)
+    let pending = crate::drift::compare(Some(store), report, snapshot, mark, prior)
         .map_err(|e| PipelineError::Usage(e.into()))?;
     tracing::info!(
         "compared with the previous run in {:.2}s",
@@ -500,7 +509,12 @@ fn append(all: &mut Judged, more: Judged, offset: usize, counted: Option<&mut [u
 /// The judged form of a resource (`Resource::assess`), once the file positions of its
 /// findings' fields are resolved, keeping with `for_store` (a state store records the run) the
 /// digest and body the store records. Runs on the worker that judged the resource.
-fn assess(r: Resource, outcomes: &mut [Outcome], for_store: bool) -> Assessed {
+fn assess(
+    r: Resource,
+    outcomes: &mut [Outcome],
+    for_store: bool,
+    prior: &crate::drift::Prior,
+) -> Assessed {
     use crate::engine::Evaluated;
     if let Some(l) = &r.location {
         for o in outcomes.iter_mut() {
@@ -515,9 +529,13 @@ fn assess(r: Resource, outcomes: &mut [Outcome], for_store: bool) -> Assessed {
             }
         }
     }
-    let retained = for_store.then(|| crate::snapshot::Retained {
-        digest: crate::drift::digest(&r),
-        body: serde_json::to_string(&r.object).unwrap_or_default(),
+    let retained = for_store.then(|| {
+        let digest = crate::drift::digest(&r);
+        let held = prior.holds(&r.id, &digest);
+        crate::snapshot::Retained {
+            body: (!held).then(|| serde_json::to_string(&r.object).unwrap_or_default()),
+            digest,
+        }
     });
     r.assess(retained)
 }

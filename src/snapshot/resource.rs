@@ -190,8 +190,9 @@ impl Head {
 pub struct Retained {
     /// The body's digest (`drift::digest`).
     pub digest: String,
-    /// The body, serialised.
-    pub body: String,
+    /// The body, serialised; None when the store already holds it (the digest is that of the
+    /// previous run of the scope).
+    pub body: Option<String>,
 }
 
 impl Resource {
@@ -451,7 +452,7 @@ mod tests {
         assert_eq!(kept["plimsoll.io/waive"], "PLM-1: ok");
         let stored = Retained {
             digest: "d".into(),
-            body: "{}".into(),
+            body: Some("{}".into()),
         };
         assert_eq!(
             r.assess(Some(stored.clone())).retained.as_deref(),

@@ -11,7 +11,7 @@ mod postgres;
 mod sqlite;
 
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -198,6 +198,10 @@ pub struct RunRecord {
     /// recorded before it existed.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub run_key: String,
+    /// The name of the run's finding set (empty for runs recorded before sets): a run whose
+    /// findings have the same name is unchanged, so nothing of the earlier run is read.
+    #[serde(skip)]
+    pub finding_set: String,
 }
 
 /// A new random run key (128 bits, hex).
@@ -233,6 +237,31 @@ pub struct StoredFinding {
     pub first_seen: String,
 }
 
+impl StoredFinding {
+    /// A digest of the finding's text, its severity and message (its check and resource are
+    /// in its fingerprint): a finding whose text is unchanged is not written again.
+    pub fn text_hash(&self) -> String {
+        crate::finding::Fingerprint(text_hash(&self.severity, &self.message)).to_string()
+    }
+}
+
+/// [`StoredFinding::text_hash`] of the parts, as a number.
+pub fn text_hash(severity: &str, message: &str) -> u64 {
+    crate::finding::Fingerprint::of(&[severity, message]).0
+}
+
+/// What an earlier run knew of one of its findings, for the comparison: its status, when it
+/// was first seen and the digest of its text.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// FAIL (not WAIVED).
+    pub failing: bool,
+    /// When first seen (shared: there are few distinct times).
+    pub first_seen: std::sync::Arc<str>,
+    /// The digest of its text (None for findings recorded before there was one).
+    pub text_hash: Option<u64>,
+}
+
 /// What a run records (and what the spool keeps of a run the store could not take).
 #[derive(Debug, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -241,10 +270,16 @@ pub struct NewRun {
     pub record: RunRecord,
     /// Sources (JSON).
     pub sources: String,
-    /// (resource id, kind, digest, body JSON).
-    pub resources: Vec<(String, String, String, String)>,
-    /// (fingerprint, finding).
+    /// (resource id, kind, digest, body JSON): the body only where the store may not hold it
+    /// yet (a resource new or changed since the previous run of the scope).
+    pub resources: Vec<(String, String, String, Option<String>)>,
+    /// (fingerprint, finding): the findings whose text the store does not hold yet (new to
+    /// the scope, or changed); every finding in runs the spool keeps.
     pub findings: Vec<(String, StoredFinding)>,
+    /// Every failing or waived finding of the run: fingerprint, status and text digest;
+    /// empty in runs spooled before it existed (then `findings` has them all).
+    #[serde(default)]
+    pub statuses: Vec<FindingStatus>,
     /// Runs to keep for this scope, this one included.
     pub keep: usize,
     /// The benchmark controls' statuses, when the run was scanned with `--benchmark`.
@@ -257,22 +292,22 @@ pub struct NewRun {
 /// earlier run of the scope refers to that set instead of storing it again.
 pub(crate) struct Sets<'a> {
     /// (resource id, kind, digest, body), one per id (the last given), by id.
-    pub(crate) resources: Vec<&'a (String, String, String, String)>,
+    pub(crate) resources: Vec<&'a (String, String, String, Option<String>)>,
     /// The digest of the resources' (id, kind, digest).
     pub(crate) resource_set: String,
-    /// (fingerprint, finding, status): the text of the last given, the status of the first
-    /// (as SQLite's upsert then INSERT OR IGNORE left them), by fingerprint.
-    pub(crate) findings: Vec<(&'a str, &'a StoredFinding, &'a str)>,
-    /// The digest of the findings' (fingerprint, status).
+    /// One per fingerprint (the first given), by fingerprint.
+    pub(crate) statuses: Vec<FindingStatus>,
+    /// The digest of the findings' (fingerprint, status, text digest).
     pub(crate) finding_set: String,
+    /// (fingerprint, finding, text digest) to write, one per fingerprint (the last given).
+    pub(crate) definitions: Vec<(&'a str, &'a StoredFinding, String)>,
 }
 
 impl NewRun {
     /// The run's sets (see [`Sets`]).
     pub(crate) fn sets(&self) -> Sets<'_> {
-        use sha2::Digest;
         let mut by_id: HashMap<&str, usize> = HashMap::new();
-        let mut res: Vec<&(String, String, String, String)> = Vec::new();
+        let mut res: Vec<&(String, String, String, Option<String>)> = Vec::new();
         for row in &self.resources {
             match by_id.get(row.0.as_str()) {
                 Some(&i) => res[i] = row,
@@ -283,45 +318,150 @@ impl NewRun {
             }
         }
         res.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut fin: Vec<(&str, &StoredFinding, &str)> = Vec::new();
+        let mut definitions: Vec<(&str, &StoredFinding, String)> = Vec::new();
         let mut by_fp: HashMap<&str, usize> = HashMap::new();
         for (fp, f) in &self.findings {
+            let row = (fp.as_str(), f, f.text_hash());
             match by_fp.get(fp.as_str()) {
-                Some(&i) => {
-                    let status = fin[i].2;
-                    fin[i] = (fp, f, status);
-                }
+                Some(&i) => definitions[i] = row,
                 None => {
-                    by_fp.insert(fp, fin.len());
-                    fin.push((fp, f, &f.status));
+                    by_fp.insert(fp, definitions.len());
+                    definitions.push(row);
                 }
             }
         }
-        fin.sort_by(|a, b| a.0.cmp(b.0));
-        // SHA-256, not the 64-bit fingerprint: two different sets sharing a name would make a
-        // changed cluster read as unchanged.
-        let name = |parts: &mut dyn Iterator<Item = [&str; 3]>| {
-            let mut h = sha2::Sha256::new();
-            for p in parts {
-                for s in p {
-                    h.update(s.as_bytes());
-                    h.update([0u8]);
-                }
-            }
-            h.finalize()[..16]
+        definitions.sort_by(|a, b| a.0.cmp(b.0));
+        // Runs spooled before `statuses` existed have every finding in `findings`.
+        let mut marks: Vec<FindingStatus> = match self.statuses.is_empty() {
+            false => self.statuses.clone(),
+            true => self
+                .findings
                 .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+                .filter_map(|(fp, f)| {
+                    let Some(parsed) = crate::finding::Fingerprint::parse(fp) else {
+                        // Not one Plimsoll wrote: left out of the set (it reads as new next
+                        // time rather than being lost unseen).
+                        tracing::warn!(
+                            "spooled finding with a malformed fingerprint {fp:?} left out"
+                        );
+                        return None;
+                    };
+                    Some(FindingStatus {
+                        fingerprint: parsed.0,
+                        failing: f.status == "FAIL",
+                        text: text_hash(&f.severity, &f.message),
+                    })
+                })
+                .collect(),
         };
-        let resource_set = name(&mut res.iter().map(|r| [r.0.as_str(), &r.1, &r.2]));
-        let finding_set = name(&mut fin.iter().map(|f| [f.0, f.2, ""]));
+        // The first given of each fingerprint, in order.
+        let mut seen: HashSet<u64> = HashSet::new();
+        marks.retain(|m| seen.insert(m.fingerprint));
+        marks.sort_by_key(|m| m.fingerprint);
+        let resource_set = set_name(&mut res.iter().map(|r| [r.0.as_str(), &r.1, &r.2]));
+        let finding_set = finding_set_name(&marks);
         Sets {
             resources: res,
             resource_set,
-            findings: fin,
+            statuses: marks,
             finding_set,
+            definitions,
         }
     }
+}
+
+/// A failing or waived finding of a run as its set records it. Written as three texts (hex
+/// fingerprint, `FAIL` or `WAIVED`, hex text digest), as the store and the spool hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(
+    into = "(String, String, String)",
+    try_from = "(String, String, String)"
+)]
+pub struct FindingStatus {
+    /// The finding's fingerprint.
+    pub fingerprint: u64,
+    /// FAIL, else WAIVED.
+    pub failing: bool,
+    /// The digest of its text ([`StoredFinding::text_hash`]).
+    pub text: u64,
+}
+
+impl FindingStatus {
+    /// `FAIL` or `WAIVED`.
+    pub fn status(&self) -> &'static str {
+        match self.failing {
+            true => "FAIL",
+            false => "WAIVED",
+        }
+    }
+}
+
+impl From<FindingStatus> for (String, String, String) {
+    fn from(s: FindingStatus) -> Self {
+        (
+            crate::finding::Fingerprint(s.fingerprint).to_string(),
+            s.status().to_string(),
+            crate::finding::Fingerprint(s.text).to_string(),
+        )
+    }
+}
+
+impl TryFrom<(String, String, String)> for FindingStatus {
+    type Error = String;
+    fn try_from((fp, status, text): (String, String, String)) -> Result<Self, String> {
+        let parse = |h: &str| {
+            crate::finding::Fingerprint::parse(h)
+                .map(|f| f.0)
+                .ok_or_else(|| format!("not a fingerprint: {h:?}"))
+        };
+        let failing = match status.as_str() {
+            "FAIL" => true,
+            "WAIVED" => false,
+            other => return Err(format!("not a finding status: {other:?}")),
+        };
+        Ok(FindingStatus {
+            fingerprint: parse(&fp)?,
+            failing,
+            text: parse(&text)?,
+        })
+    }
+}
+
+/// The name of a finding set (sorted by fingerprint, one each): [`set_name`] of the rows'
+/// three texts, written into one buffer rather than three strings a row.
+pub(crate) fn finding_set_name(sorted: &[FindingStatus]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    let mut row = Vec::with_capacity(48);
+    for m in sorted {
+        row.clear();
+        let _ = std::io::Write::write_fmt(
+            &mut row,
+            format_args!("{:016x}\0{}\0{:016x}\0", m.fingerprint, m.status(), m.text),
+        );
+        h.update(&row);
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+}
+
+/// The name of a set: SHA-256 of its rows, not the 64-bit fingerprint: two different sets
+/// sharing a name would make a changed cluster read as unchanged.
+pub(crate) fn set_name(rows: &mut dyn Iterator<Item = [&str; 3]>) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for row in rows {
+        for s in row {
+            h.update(s.as_bytes());
+            h.update([0u8]);
+        }
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
 }
 
 /// One benchmark control's status in a run.
@@ -427,6 +567,47 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.findings(run),
             Store::Postgres(s) => s.findings(run),
+        }
+    }
+
+    /// What the run knew of each of its failing and waived findings, by fingerprint: status,
+    /// first seen, text digest (no text).
+    pub fn marks(&self, run: i64) -> Result<HashMap<u64, Mark>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.marks(run),
+            Store::Postgres(s) => s.marks(run),
+        }
+    }
+
+    /// When each finding the scope holds was first seen, by fingerprint (grouped by time in
+    /// the query: there are few distinct times).
+    pub fn first_seen(&self, scope: &str) -> Result<HashMap<u64, std::sync::Arc<str>>, StoreError> {
+        let groups = match self {
+            Store::Sqlite(s) => s.first_seen(scope)?,
+            Store::Postgres(s) => s.first_seen(scope)?,
+        };
+        let mut out = HashMap::new();
+        for (time, fps) in groups {
+            let time: std::sync::Arc<str> = time.into();
+            for fp in fps
+                .split(',')
+                .filter_map(crate::finding::Fingerprint::parse)
+            {
+                out.insert(fp.0, time.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stored findings of `scope` with these fingerprints (those a run resolved).
+    pub fn definitions(
+        &self,
+        scope: &str,
+        fingerprints: &[&str],
+    ) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.definitions(scope, fingerprints),
+            Store::Postgres(s) => s.definitions(scope, fingerprints),
         }
     }
 

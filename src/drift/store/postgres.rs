@@ -117,6 +117,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
         UNION ALL
         SELECT r.id, s.fingerprint, s.status FROM runs r
         JOIN set_findings s ON s.scope = r.scope AND s.set_digest = r.finding_set;",
+    // 5: a digest of each finding's text (see the SQLite migration).
+    "ALTER TABLE findings ADD COLUMN text_hash TEXT;
+    CREATE INDEX findings_by_first_seen ON findings (scope, first_seen);",
 ];
 
 /// The advisory lock key migrations take ("plimsoll" in ASCII).
@@ -503,6 +506,108 @@ impl Postgres {
         })
     }
 
+    /// `Store::marks`.
+    pub fn marks(&self, run: i64) -> Result<HashMap<u64, super::Mark>, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                let rows = sqlx::query(
+                    "SELECT rf.fingerprint, rf.status, f.first_seen, f.text_hash
+                     FROM all_run_findings rf
+                     JOIN runs r ON r.id = rf.run_id
+                     JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
+                     WHERE rf.run_id = $1",
+                )
+                .bind(run)
+                .fetch_all(c)
+                .await?;
+                let mut times: HashMap<String, std::sync::Arc<str>> = HashMap::new();
+                let mut out = HashMap::with_capacity(rows.len());
+                for r in &rows {
+                    let time: String = r.try_get(2)?;
+                    let first_seen = times
+                        .entry(time)
+                        .or_insert_with_key(|t| t.as_str().into())
+                        .clone();
+                    let status: String = r.try_get(1)?;
+                    let fp: String = r.try_get(0)?;
+                    let Some(fp) = crate::finding::Fingerprint::parse(&fp) else {
+                        continue;
+                    };
+                    out.insert(
+                        fp.0,
+                        super::Mark {
+                            failing: status == "FAIL",
+                            first_seen,
+                            text_hash: r
+                                .try_get::<Option<String>, _>(3)?
+                                .and_then(|h| crate::finding::Fingerprint::parse(&h))
+                                .map(|h| h.0),
+                        },
+                    );
+                }
+                Ok(out)
+            })
+        })
+    }
+
+    /// `Store::first_seen`: (time, fingerprints joined by commas).
+    pub fn first_seen(&self, scope: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let scope = scope.to_string();
+        self.run(|c| {
+            Box::pin(async move {
+                let rows = sqlx::query(
+                    "SELECT first_seen, string_agg(fingerprint, ',') FROM findings
+                     WHERE scope = $1 GROUP BY first_seen",
+                )
+                .bind(&scope)
+                .fetch_all(c)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect()
+            })
+        })
+    }
+
+    /// `Store::definitions`.
+    pub fn definitions(
+        &self,
+        scope: &str,
+        fingerprints: &[&str],
+    ) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        let scope = scope.to_string();
+        let fps: Vec<String> = fingerprints.iter().map(|f| f.to_string()).collect();
+        self.run(|c| {
+            Box::pin(async move {
+                let mut out = HashMap::new();
+                for chunk in fps.chunks(BATCH) {
+                    let rows = sqlx::query(
+                        "SELECT fingerprint, check_id, resource_id, severity, message, first_seen
+                         FROM findings WHERE scope = $1 AND fingerprint = ANY($2)",
+                    )
+                    .bind(&scope)
+                    .bind(chunk)
+                    .fetch_all(&mut *c)
+                    .await?;
+                    for r in rows {
+                        out.insert(
+                            r.try_get::<String, _>(0)?,
+                            StoredFinding {
+                                check_id: r.try_get(1)?,
+                                resource_id: r.try_get(2)?,
+                                severity: r.try_get(3)?,
+                                status: "FAIL".into(),
+                                message: r.try_get(4)?,
+                                first_seen: r.try_get(5)?,
+                            },
+                        );
+                    }
+                }
+                Ok(out)
+            })
+        })
+    }
+
     /// The resources of a run: id -> (kind, digest).
     pub fn resources(&self, run: i64) -> Result<HashMap<String, (String, String)>, StoreError> {
         self.run(|c| {
@@ -565,7 +670,7 @@ impl Postgres {
         // One row per key (a statement may not touch a row twice), each set named by its
         // content (an unchanged run refers to its predecessor's).
         let sets = run.sets();
-        let (res, fin) = (&sets.resources, &sets.findings);
+        let res = &sets.resources;
         let hold = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok());
@@ -639,7 +744,8 @@ impl Postgres {
             .bind(&sets.finding_set)
             .fetch_one(&mut *tx)
             .await?;
-            let res: &[&(String, String, String, String)] = if held_resources { &[] } else { res };
+            let res: &[&(String, String, String, Option<String>)] =
+                if held_resources { &[] } else { res };
 
             // Bodies: only those the scope does not hold yet travel to the server.
             let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
@@ -659,6 +765,8 @@ impl Postgres {
             let mut missing: Vec<(&str, &str)> = Vec::new();
             let mut seen: HashSet<&str> = HashSet::new();
             for (_, _, digest, body) in res.iter().copied() {
+                // No body: the previous run of the scope had this digest, so it is held.
+                let Some(body) = body else { continue };
                 if !held.contains(digest.as_str()) && seen.insert(digest) {
                     missing.push((digest, body));
                 }
@@ -694,7 +802,7 @@ impl Postgres {
                 .execute(&mut *tx)
                 .await?;
             }
-            for chunk in fin.chunks(BATCH) {
+            for chunk in sets.definitions.chunks(BATCH) {
                 let fps: Vec<&str> = chunk.iter().map(|f| f.0).collect();
                 let field = |g: fn(&StoredFinding) -> &str| -> Vec<&str> {
                     chunk.iter().map(|f| g(f.1)).collect()
@@ -702,21 +810,21 @@ impl Postgres {
                 sqlx::query(
                     "INSERT INTO findings
                        (scope, fingerprint, check_id, resource_id, severity, message,
-                        first_seen)
-                     SELECT $1, fp, c, r, s, m, t
+                        first_seen, text_hash)
+                     SELECT $1, fp, c, r, s, m, t, h
                      FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
-                                 $6::TEXT[], $7::TEXT[]) AS u (fp, c, r, s, m, t)
+                                 $6::TEXT[], $7::TEXT[], $8::TEXT[]) AS u (fp, c, r, s, m, t, h)
                      ON CONFLICT (scope, fingerprint) DO UPDATE SET
                        check_id = excluded.check_id, resource_id = excluded.resource_id,
                        severity = excluded.severity, message = excluded.message,
-                       first_seen = excluded.first_seen
+                       first_seen = excluded.first_seen, text_hash = excluded.text_hash
                      -- An unchanged finding is not rewritten: in PostgreSQL every update
                      -- leaves a dead row behind, and an unchanged re-run grew the store by
                      -- megabytes.
                      WHERE (findings.check_id, findings.resource_id, findings.severity,
-                            findings.message, findings.first_seen)
+                            findings.message, findings.first_seen, findings.text_hash)
                        IS DISTINCT FROM (excluded.check_id, excluded.resource_id, excluded.severity,
-                            excluded.message, excluded.first_seen)",
+                            excluded.message, excluded.first_seen, excluded.text_hash)",
                 )
                 .bind(&scope)
                 .bind(&fps)
@@ -725,17 +833,25 @@ impl Postgres {
                 .bind(field(|f| &f.severity))
                 .bind(field(|f| &f.message))
                 .bind(field(|f| &f.first_seen))
+                .bind(chunk.iter().map(|f| f.2.as_str()).collect::<Vec<&str>>())
                 .execute(&mut *tx)
                 .await?;
-                if !held_findings {
+            }
+            if !held_findings {
+                for chunk in sets.statuses.chunks(BATCH) {
+                    let fps: Vec<String> = chunk
+                        .iter()
+                        .map(|m| crate::finding::Fingerprint(m.fingerprint).to_string())
+                        .collect();
+                    let statuses: Vec<&str> = chunk.iter().map(|m| m.status()).collect();
                     sqlx::query(
                         "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
                          SELECT $1, $2, fp, s FROM UNNEST($3::TEXT[], $4::TEXT[]) AS u (fp, s)",
                     )
                     .bind(&scope)
                     .bind(&sets.finding_set)
-                    .bind(&fps)
-                    .bind(chunk.iter().map(|f| f.2).collect::<Vec<&str>>())
+                    .bind(fps)
+                    .bind(statuses)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -759,50 +875,54 @@ impl Postgres {
                 .await?;
             }
 
-            // Retention: the newest `keep` runs of the scope, then the scope's bodies and
+            // Retention: the newest `keep` runs of the scope; then, when a run was pruned
+            // (nothing else leaves a set unreferenced), the scope's sets, bodies and
             // findings no kept run refers to.
-            sqlx::query(
+            let pruned = sqlx::query(
                 "DELETE FROM runs WHERE scope = $1 AND id NOT IN
                    (SELECT id FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT $2)",
             )
             .bind(&scope)
             .bind(keep.max(1) as i64)
             .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM set_resources WHERE scope = $1 AND set_digest NOT IN
-                   (SELECT resource_set FROM runs WHERE scope = $1 AND resource_set IS NOT NULL)",
-            )
-            .bind(&scope)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM set_findings WHERE scope = $1 AND set_digest NOT IN
-                   (SELECT finding_set FROM runs WHERE scope = $1 AND finding_set IS NOT NULL)",
-            )
-            .bind(&scope)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
-                   (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
-                    WHERE r.scope = $1 AND rr.digest = b.digest)
-                 AND NOT EXISTS (SELECT 1 FROM set_resources sr
-                    WHERE sr.scope = $1 AND sr.digest = b.digest)",
-            )
-            .bind(&scope)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
-                   (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                    WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)
-                 AND NOT EXISTS (SELECT 1 FROM set_findings sf
-                    WHERE sf.scope = $1 AND sf.fingerprint = f.fingerprint)",
-            )
-            .bind(&scope)
-            .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if pruned > 0 {
+                sqlx::query(
+                    "DELETE FROM set_resources WHERE scope = $1 AND set_digest NOT IN
+                       (SELECT resource_set FROM runs WHERE scope = $1 AND resource_set IS NOT NULL)",
+                )
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM set_findings WHERE scope = $1 AND set_digest NOT IN
+                       (SELECT finding_set FROM runs WHERE scope = $1 AND finding_set IS NOT NULL)",
+                )
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
+                       (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
+                        WHERE r.scope = $1 AND rr.digest = b.digest)
+                     AND NOT EXISTS (SELECT 1 FROM set_resources sr
+                        WHERE sr.scope = $1 AND sr.digest = b.digest)",
+                )
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
+                       (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
+                        WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)
+                     AND NOT EXISTS (SELECT 1 FROM set_findings sf
+                        WHERE sf.scope = $1 AND sf.fingerprint = f.fingerprint)",
+                )
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+            }
             // Fault injection for the crash tests (tests/drift.rs): hold the transaction
             // open so a test can kill the process, or the server, mid-write.
             if let Some(ms) = hold {
@@ -922,7 +1042,8 @@ fn describe(e: &sqlx::Error) -> String {
 }
 
 const SELECT_RUN: &str = "SELECT id, scope, started_at, tool_version, policy_digest, resources,
-    passed, failed, waived, not_assessed, errors, failed_by_severity, run_key FROM runs";
+    passed, failed, waived, not_assessed, errors, failed_by_severity, run_key, finding_set
+    FROM runs";
 
 fn run_from_row(r: &PgRow) -> Result<RunRecord, sqlx::Error> {
     let sev: String = r.try_get(11)?;
@@ -940,6 +1061,7 @@ fn run_from_row(r: &PgRow) -> Result<RunRecord, sqlx::Error> {
         errors: r.try_get(10)?,
         failed_by_severity: serde_json::from_str(&sev).unwrap_or_default(),
         run_key: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
+        finding_set: r.try_get::<Option<String>, _>(13)?.unwrap_or_default(),
     })
 }
 

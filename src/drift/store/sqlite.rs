@@ -115,6 +115,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
         UNION ALL
         SELECT r.id, s.fingerprint, s.status FROM runs r
         JOIN set_findings s ON s.scope = r.scope AND s.set_digest = r.finding_set;",
+    // 5: a digest of each finding's text, so a run compares and writes only the findings
+    // whose text is new or changed, not every finding's text each time.
+    "ALTER TABLE findings ADD COLUMN text_hash TEXT;
+    CREATE INDEX findings_by_first_seen ON findings (scope, first_seen);",
 ];
 
 /// An open SQLite store.
@@ -314,6 +318,99 @@ impl Sqlite {
             .map_err(|e| self.error(e))
     }
 
+    /// `Store::marks`.
+    pub fn marks(&self, run: i64) -> Result<HashMap<u64, super::Mark>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT rf.fingerprint, rf.status, f.first_seen, f.text_hash
+                 FROM all_run_findings rf
+                 JOIN runs r ON r.id = rf.run_id
+                 JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
+                 WHERE rf.run_id = ?1",
+            )
+            .map_err(|e| self.error(e))?;
+        let mut times: HashMap<String, std::sync::Arc<str>> = HashMap::new();
+        let mut out = HashMap::new();
+        let mut rows = stmt.query(params![run]).map_err(|e| self.error(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.error(e))? {
+            let time: String = r.get(2).map_err(|e| self.error(e))?;
+            let first_seen = times
+                .entry(time)
+                .or_insert_with_key(|t| t.as_str().into())
+                .clone();
+            let status: String = r.get(1).map_err(|e| self.error(e))?;
+            let fp: String = r.get(0).map_err(|e| self.error(e))?;
+            let Some(fp) = crate::finding::Fingerprint::parse(&fp) else {
+                continue;
+            };
+            out.insert(
+                fp.0,
+                super::Mark {
+                    failing: status == "FAIL",
+                    first_seen,
+                    text_hash: r
+                        .get::<_, Option<String>>(3)
+                        .map_err(|e| self.error(e))?
+                        .and_then(|h| crate::finding::Fingerprint::parse(&h))
+                        .map(|h| h.0),
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// `Store::first_seen`: (time, fingerprints joined by commas).
+    pub fn first_seen(&self, scope: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT first_seen, group_concat(fingerprint, ',') FROM findings
+                 WHERE scope = ?1 GROUP BY first_seen",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map(params![scope], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.error(e))
+    }
+
+    /// `Store::definitions`.
+    pub fn definitions(
+        &self,
+        scope: &str,
+        fingerprints: &[&str],
+    ) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT check_id, resource_id, severity, message, first_seen FROM findings
+                 WHERE scope = ?1 AND fingerprint = ?2",
+            )
+            .map_err(|e| self.error(e))?;
+        let mut out = HashMap::with_capacity(fingerprints.len());
+        for fp in fingerprints {
+            let found = stmt
+                .query_row(params![scope, fp], |r| {
+                    Ok(StoredFinding {
+                        check_id: r.get(0)?,
+                        resource_id: r.get(1)?,
+                        severity: r.get(2)?,
+                        status: "FAIL".into(),
+                        message: r.get(3)?,
+                        first_seen: r.get(4)?,
+                    })
+                })
+                .optional()
+                .map_err(|e| self.error(e))?;
+            if let Some(f) = found {
+                out.insert(fp.to_string(), f);
+            }
+        }
+        Ok(out)
+    }
+
     /// The resources of a run: id -> (kind, digest).
     pub fn resources(&self, run: i64) -> Result<HashMap<String, (String, String)>, StoreError> {
         let mut stmt = self
@@ -417,8 +514,11 @@ impl Sqlite {
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                     )
                     .map_err(sql_err)?;
-                for &(rid, kind, digest, text) in &sets.resources {
-                    body.execute(params![digest, text]).map_err(sql_err)?;
+                for (rid, kind, digest, text) in sets.resources.iter().copied() {
+                    // No body: the previous run of the scope had this digest, so it is held.
+                    if let Some(text) = text {
+                        body.execute(params![digest, text]).map_err(sql_err)?;
+                    }
                     res.execute(params![scope, sets.resource_set, rid, kind, digest])
                         .map_err(sql_err)?;
                 }
@@ -426,28 +526,48 @@ impl Sqlite {
             let mut def = tx
                 .prepare(
                     "INSERT INTO findings
-                     (scope, fingerprint, check_id, resource_id, severity, message, first_seen)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     (scope, fingerprint, check_id, resource_id, severity, message, first_seen,
+                      text_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                      ON CONFLICT (scope, fingerprint) DO UPDATE SET
                        check_id = excluded.check_id, resource_id = excluded.resource_id,
                        severity = excluded.severity, message = excluded.message,
-                       first_seen = excluded.first_seen
+                       first_seen = excluded.first_seen, text_hash = excluded.text_hash
                      -- An unchanged finding is not rewritten: in PostgreSQL every update
                      -- leaves a dead row behind, and an unchanged re-run grew the store by
                      -- megabytes.
                      WHERE (findings.check_id, findings.resource_id, findings.severity,
-                            findings.message, findings.first_seen)
+                            findings.message, findings.first_seen, findings.text_hash)
                        IS NOT (excluded.check_id, excluded.resource_id, excluded.severity,
-                            excluded.message, excluded.first_seen)",
+                            excluded.message, excluded.first_seen, excluded.text_hash)",
                 )
                 .map_err(sql_err)?;
-            let new_findings = !held("set_findings", &sets.finding_set).map_err(sql_err)?;
-            let mut fin = tx
-                .prepare(
-                    "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )
+            for (fp, f, hash) in &sets.definitions {
+                def.execute(params![
+                    scope,
+                    fp,
+                    f.check_id,
+                    f.resource_id,
+                    f.severity,
+                    f.message,
+                    f.first_seen,
+                    hash
+                ])
                 .map_err(sql_err)?;
+            }
+            if !held("set_findings", &sets.finding_set).map_err(sql_err)? {
+                let mut fin = tx
+                    .prepare(
+                        "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
+                         VALUES (?1, ?2, ?3, ?4)",
+                    )
+                    .map_err(sql_err)?;
+                for m in &sets.statuses {
+                    let fp = crate::finding::Fingerprint(m.fingerprint).to_string();
+                    fin.execute(params![scope, sets.finding_set, fp, m.status()])
+                        .map_err(sql_err)?;
+                }
+            }
             let mut ctl = tx
                 .prepare(
                     "INSERT OR REPLACE INTO run_controls
@@ -458,60 +578,47 @@ impl Sqlite {
                 ctl.execute(params![id, c.benchmark, c.control, c.title, c.status])
                     .map_err(sql_err)?;
             }
-            for &(fp, f, status) in &sets.findings {
-                def.execute(params![
-                    scope,
-                    fp,
-                    f.check_id,
-                    f.resource_id,
-                    f.severity,
-                    f.message,
-                    f.first_seen
-                ])
-                .map_err(sql_err)?;
-                if new_findings {
-                    fin.execute(params![scope, sets.finding_set, fp, status])
-                        .map_err(sql_err)?;
-                }
-            }
         }
         // Retention: the newest `keep` runs of the scope, then bodies no run refers to.
-        tx.execute(
-            "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
-               (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
-            params![scope, run.keep.max(1) as i64],
-        )
-        .map_err(sql_err)?;
-        // Then the scope's sets no kept run refers to, then bodies and finding texts nothing
-        // refers to.
-        tx.execute(
-            "DELETE FROM set_resources WHERE scope = ?1 AND set_digest NOT IN
-               (SELECT resource_set FROM runs WHERE scope = ?1 AND resource_set IS NOT NULL)",
-            params![scope],
-        )
-        .map_err(sql_err)?;
-        tx.execute(
-            "DELETE FROM set_findings WHERE scope = ?1 AND set_digest NOT IN
-               (SELECT finding_set FROM runs WHERE scope = ?1 AND finding_set IS NOT NULL)",
-            params![scope],
-        )
-        .map_err(sql_err)?;
-        tx.execute(
-            "DELETE FROM bodies WHERE NOT EXISTS
-               (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)
-             AND NOT EXISTS (SELECT 1 FROM set_resources WHERE set_resources.digest = bodies.digest)",
-            [],
-        )
-        .map_err(sql_err)?;
-        tx.execute(
-            "DELETE FROM findings WHERE scope = ?1 AND NOT EXISTS
-               (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                WHERE r.scope = findings.scope AND rf.fingerprint = findings.fingerprint)
-             AND NOT EXISTS (SELECT 1 FROM set_findings sf
-                WHERE sf.scope = findings.scope AND sf.fingerprint = findings.fingerprint)",
-            params![scope],
-        )
-        .map_err(sql_err)?;
+        let pruned = tx
+            .execute(
+                "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
+                   (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
+                params![scope, run.keep.max(1) as i64],
+            )
+            .map_err(sql_err)?;
+        // Then, when a run was pruned (nothing else leaves a set unreferenced), the scope's
+        // sets no kept run refers to, then bodies and finding texts nothing refers to.
+        if pruned > 0 {
+            tx.execute(
+                "DELETE FROM set_resources WHERE scope = ?1 AND set_digest NOT IN
+                   (SELECT resource_set FROM runs WHERE scope = ?1 AND resource_set IS NOT NULL)",
+                params![scope],
+            )
+            .map_err(sql_err)?;
+            tx.execute(
+                "DELETE FROM set_findings WHERE scope = ?1 AND set_digest NOT IN
+                   (SELECT finding_set FROM runs WHERE scope = ?1 AND finding_set IS NOT NULL)",
+                params![scope],
+            )
+            .map_err(sql_err)?;
+            tx.execute(
+                "DELETE FROM bodies WHERE NOT EXISTS
+                   (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)
+                 AND NOT EXISTS (SELECT 1 FROM set_resources WHERE set_resources.digest = bodies.digest)",
+                [],
+            )
+            .map_err(sql_err)?;
+            tx.execute(
+                "DELETE FROM findings WHERE scope = ?1 AND NOT EXISTS
+                   (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
+                    WHERE r.scope = findings.scope AND rf.fingerprint = findings.fingerprint)
+                 AND NOT EXISTS (SELECT 1 FROM set_findings sf
+                    WHERE sf.scope = findings.scope AND sf.fingerprint = findings.fingerprint)",
+                params![scope],
+            )
+            .map_err(sql_err)?;
+        }
         // Fault injection for the crash test (tests/drift.rs): hold the transaction open so a
         // test can kill the process mid-write.
         if let Some(ms) = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
@@ -574,7 +681,8 @@ fn classify(path: &str, wait: Duration, e: rusqlite::Error) -> StoreError {
 }
 
 const SELECT_RUN: &str = "SELECT id, scope, started_at, tool_version, policy_digest, resources,
-    passed, failed, waived, not_assessed, errors, failed_by_severity, run_key FROM runs";
+    passed, failed, waived, not_assessed, errors, failed_by_severity, run_key, finding_set
+    FROM runs";
 
 fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
     let sev: String = r.get(11)?;
@@ -592,6 +700,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         errors: r.get(10)?,
         failed_by_severity: serde_json::from_str(&sev).unwrap_or_default(),
         run_key: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+        finding_set: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
     })
 }
 
@@ -614,6 +723,7 @@ mod tests {
             errors: 0,
             failed_by_severity: serde_json::json!({}),
             run_key: String::new(),
+            finding_set: String::new(),
         }
     }
 
@@ -621,9 +731,9 @@ mod tests {
         NewRun {
             record: rec.clone(),
             sources: "[]".into(),
-            resources: vec![("r1".into(), "Pod".into(), digest.into(), "{}".into())],
+            resources: vec![("r1".into(), "Pod".into(), digest.into(), Some("{}".into()))],
             findings: vec![(
-                "fp".into(),
+                "00000000000000f0".into(),
                 StoredFinding {
                     check_id: "C".into(),
                     resource_id: "r1".into(),
@@ -633,6 +743,7 @@ mod tests {
                     first_seen: "t0".into(),
                 },
             )],
+            statuses: Vec::new(),
             keep,
             controls: Vec::new(),
         }
@@ -661,7 +772,7 @@ mod tests {
         let bodies = s.bodies(&["d0", "d3"]).unwrap();
         assert!(!bodies.contains_key("d0") && bodies.contains_key("d3"));
         assert_eq!(s.previous_run("b").unwrap().unwrap().id, 6);
-        assert_eq!(s.findings(4).unwrap()["fp"].first_seen, "t0");
+        assert_eq!(s.findings(4).unwrap()["00000000000000f0"].first_seen, "t0");
         drop(s);
         let s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(s.history(None, 100).unwrap().len(), 5);
