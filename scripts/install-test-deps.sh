@@ -27,6 +27,8 @@ command -v podman >/dev/null 2>&1 || need_apt+=(podman)
 # server package; the test makes its own cluster with initdb in a temporary directory and
 # starts it on a free port (the package's own cluster, if any, is not used).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The HTML report is opened in a real browser (tests/html.rs): Chromium's headless shell.
+command -v chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headless-shell)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"

@@ -17,6 +17,8 @@ pub enum ReportFormat {
     Sarif,
     /// JUnit XML for CI test dashboards.
     Junit,
+    /// One self-contained HTML page for people (docs/output.md).
+    Html,
 }
 
 impl ReportFormat {
@@ -27,6 +29,7 @@ impl ReportFormat {
             ReportFormat::Json => "json",
             ReportFormat::Sarif => "sarif",
             ReportFormat::Junit => "junit",
+            ReportFormat::Html => "html",
         }
     }
 
@@ -36,6 +39,7 @@ impl ReportFormat {
             ReportFormat::Json,
             ReportFormat::Sarif,
             ReportFormat::Junit,
+            ReportFormat::Html,
         ]
         .into_iter()
         .find(|f| f.as_str().eq_ignore_ascii_case(s))
@@ -67,8 +71,8 @@ impl OutputSpec {
         {
             let Some(format) = ReportFormat::parse(f) else {
                 return Err(format!(
-                    "{s:?}: unknown format {f:?} (expected table, json, sarif or junit; write a \
-                     file name containing '=' as ./{s})"
+                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit or html; \
+                     write a file name containing '=' as ./{s})"
                 ));
             };
             if path.is_empty() {
@@ -88,7 +92,7 @@ impl OutputSpec {
     }
 
     /// The format the file's extension names: `.json`, `.sarif`, `.xml` (JUnit), `.txt`
-    /// (the table).
+    /// (the table), `.html`.
     pub fn extension_format(&self) -> Option<ReportFormat> {
         let ext = self.path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -96,6 +100,7 @@ impl OutputSpec {
             "sarif" => Some(ReportFormat::Sarif),
             "xml" => Some(ReportFormat::Junit),
             "txt" => Some(ReportFormat::Table),
+            "html" | "htm" => Some(ReportFormat::Html),
             _ => None,
         }
     }

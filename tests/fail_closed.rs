@@ -704,7 +704,7 @@ fn output_formats_are_never_guessed_wrong() {
     write(
         d,
         "plimsoll.yaml",
-        b"output:\n  files:\n    - html=report.html\n",
+        b"output:\n  files:\n    - pdf=report.pdf\n",
     );
     let out = run(d, &["scan", "pod.yaml", "--no-state"]);
     assert_eq!(out.code, 2, "{}", out.stderr);

@@ -330,6 +330,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
                 write_output_with(path, |w| report::sarif::write(&report, w))?;
             }
             ReportFormat::Junit => write_output(path, &report::junit::render(&report))?,
+            ReportFormat::Html => write_output(
+                path,
+                &report::html::render(&report).map_err(Failure::usage)?,
+            )?,
             ReportFormat::Table => {
                 let to_terminal = path.is_none() && stdout_is_terminal();
                 let text = report::table::render(

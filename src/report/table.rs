@@ -316,20 +316,25 @@ const DRIFT_LINES: usize = 10;
 
 /// The short drift section: counts, then the resolved findings and changed resources.
 pub(crate) fn render_drift(d: &super::model::Drift, out: &mut String) {
+    let _ = writeln!(out, "{}", drift_headline(d));
+    if d.previous_run.is_some() {
+        write_drift_lists(&d.resources, &d.resolved, out);
+    }
+}
+
+/// The drift section's first line: what was compared, and the counts (also the HTML report's).
+pub(crate) fn drift_headline(d: &super::model::Drift) -> String {
     let compared = d.scopes.iter().filter(|s| s.previous_run.is_some()).count();
     let Some(prev) = &d.previous_run else {
-        let _ = match d.scopes.len() {
-            0 => writeln!(
-                out,
+        return match d.scopes.len() {
+            0 => format!(
                 "Drift: first recorded run of this scope ({}); the next run shows what changed.",
                 d.scope
             ),
-            n => writeln!(
-                out,
+            n => format!(
                 "Drift: first recorded run of each of its {n} scopes; the next run shows what changed."
             ),
         };
-        return;
     };
     let since = match d.scopes.len() {
         0 => format!("run {} ({})", prev.id, prev.started_at),
@@ -339,8 +344,7 @@ pub(crate) fn render_drift(d: &super::model::Drift, out: &mut String) {
         ),
     };
     let r = &d.resources;
-    let _ = writeln!(
-        out,
+    format!(
         "Drift since {since}: findings {} new, {} resolved, {} persisting; resources {} added, {} removed, {} changed.",
         d.new,
         d.resolved.len(),
@@ -348,8 +352,7 @@ pub(crate) fn render_drift(d: &super::model::Drift, out: &mut String) {
         r.added.len(),
         r.removed.len(),
         r.changed.len()
-    );
-    write_drift_lists(r, &d.resolved, out);
+    )
 }
 
 /// The lists under a drift summary (also used by `plimsoll diff`).
@@ -807,21 +810,28 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             expired.join(", ")
         );
     }
-    if report.scan.fail_on_new || report.scan.fail_on > Severity::Info {
-        let gate = match (report.scan.fail_on_new, report.scan.fail_on) {
-            (true, Severity::Info) => "new".to_string(),
-            (true, s) => format!("new,{s}"),
-            (false, s) => s.to_string(),
-        };
-        let n = report.summary.failed_at_threshold;
-        let verb = if n == 1 { "fails" } else { "fail" };
-        let _ = writeln!(
-            out,
-            "Gate (--fail-on {gate}): {} {verb} it.",
-            count(n, "finding")
-        );
+    if let Some(line) = gate_line(report) {
+        let _ = writeln!(out, "{line}");
     }
     out
+}
+
+/// What the gate made of the run, when it gates on anything (also the HTML report's).
+pub(crate) fn gate_line(report: &Report) -> Option<String> {
+    if !(report.scan.fail_on_new || report.scan.fail_on > Severity::Info) {
+        return None;
+    }
+    let gate = match (report.scan.fail_on_new, report.scan.fail_on) {
+        (true, Severity::Info) => "new".to_string(),
+        (true, s) => format!("new,{s}"),
+        (false, s) => s.to_string(),
+    };
+    let n = report.summary.failed_at_threshold;
+    let verb = if n == 1 { "fails" } else { "fail" };
+    Some(format!(
+        "Gate (--fail-on {gate}): {} {verb} it.",
+        count(n, "finding")
+    ))
 }
 
 #[cfg(test)]
