@@ -135,9 +135,21 @@ pub struct FleetArgs {
     /// The pass rate of each scope over its last N runs, oldest first.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub trend: Option<u32>,
-    /// Output format (table or json).
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Output format: table, json, or html (one page: the scopes with their pass-rate trends
+    /// over the last --trend runs, default 30, and the control x scope matrix).
+    #[arg(long, value_enum, default_value_t = FleetFormat::Table)]
+    pub format: FleetFormat,
+}
+
+/// `plimsoll fleet --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FleetFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+    /// One self-contained HTML page.
+    Html,
 }
 
 /// `plimsoll spool`.

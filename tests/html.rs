@@ -253,3 +253,66 @@ spec:
         "the file name is text"
     );
 }
+
+/// `plimsoll fleet --format html`: the scopes of a store with their pass-rate trends as
+/// inline SVG and the control x scope matrix, in one page that runs no script and fetches
+/// nothing; names from the store are text.
+#[test]
+fn the_fleet_page_shows_every_scope_its_trend_and_the_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = root().join("fixtures/demo");
+    for team in ["team-a", "team<b>"] {
+        let target = d.join(team);
+        std::fs::create_dir_all(&target).unwrap();
+        for f in ["shop.yaml", "legacy.yaml"] {
+            std::fs::copy(demo.join(f), target.join(f)).unwrap();
+        }
+        for _ in 0..2 {
+            let out = run(
+                d,
+                &[
+                    "scan",
+                    team,
+                    "--no-config",
+                    "--state",
+                    "store.db",
+                    "--benchmark",
+                    "cis-kubernetes-1.12",
+                    "--format",
+                    "json",
+                    "-o",
+                    "r.json",
+                ],
+            );
+            assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        }
+    }
+    let json = run(d, &["fleet", "--state", "store.db", "--format", "json"]);
+    let rows: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    let out = run(d, &["fleet", "--state", "store.db", "--format", "html"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let page = d.join("fleet.html");
+    std::fs::write(&page, &out.stdout).unwrap();
+    assert!(
+        !out.stdout.contains("<script"),
+        "the fleet page has no script"
+    );
+    let opened = open(&page, "", "fleet");
+    assert!(opened.console.is_empty(), "{:#?}", opened.console);
+    let dom = &opened.dom;
+    assert_eq!(dom.matches("<tr class=\"scope\">").count(), 2);
+    assert_eq!(
+        dom.matches("<svg class=\"trend\"").count(),
+        2,
+        "a trend per scope"
+    );
+    assert!(dom.contains("<polyline points=\""));
+    // The matrix: a row per control, a column per scope, statuses as the JSON has them.
+    let pass_rate = rows[0]["passRate"].as_f64().unwrap();
+    assert!(dom.contains(&format!("{pass_rate:.1}% (controls)")));
+    assert!(dom.contains("<td class=\"st st-FAIL\">FAIL</td>"));
+    assert!(dom.contains("team&lt;b&gt;"), "a scope name is text");
+    assert!(!dom.contains("team<b>"));
+}

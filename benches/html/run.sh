@@ -9,13 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-1000}"
 R="${2:-3}"
-cargo build --release --quiet --bin plimsoll --example generate
 work=target/html-bench
-mkdir -p "$work"
-input="$work/deployments-$N.yaml"
-[ -s "$input" ] || target/release/examples/generate "$N" > "$input"
+# shellcheck source=benches/input.sh
+. benches/input.sh
 report="$work/report-$N.html"
-/usr/bin/time -f "render: wall %e s, peak %M kB" target/release/plimsoll scan "$input" \
+/usr/bin/time -f "render: wall %e s, peak %M kB" "$bin" scan "$input" \
   --no-config --no-state --exit-zero --format json -o "$work/report-$N.json" \
   --output "html=$report" 2>&1 | grep render
 findings=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['findings']))" "$work/report-$N.json")

@@ -10,12 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-10000}"
 R="${2:-3}"
-cargo build --release --quiet --bin plimsoll --example generate
-bin=target/release/plimsoll
 work=target/store-bench
-mkdir -p "$work"
-input="$work/deployments-$N.yaml"
-[ -s "$input" ] || target/release/examples/generate "$N" > "$input"
+# shellcheck source=benches/input.sh
+. benches/input.sh
 
 # shellcheck source=benches/store/pg.sh
 . benches/store/pg.sh

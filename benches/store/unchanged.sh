@@ -9,12 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-10000}"
 R="${2:-8}"
-cargo build --release --quiet --bin plimsoll --example generate
-bin=target/release/plimsoll
 work=target/store-bench
-mkdir -p "$work"
-input="$work/deployments-$N.yaml"
-[ -s "$input" ] || target/release/examples/generate "$N" > "$input"
+# shellcheck source=benches/input.sh
+. benches/input.sh
 db="$work/unchanged.db"
 rm -f "$db" "$db-wal" "$db-shm"
 scan() { "$bin" scan "$input" --no-config --format json -o /dev/null --exit-zero "$@"; }

@@ -1,10 +1,9 @@
 //! `plimsoll fleet`: the view across every scope a store holds (docs/fleet.md).
 
 use super::{Failure, write_output};
-use crate::cli::FleetArgs;
+use crate::cli::{FleetArgs, FleetFormat};
 use crate::drift::fleet;
 use crate::exit::ExitCode;
-use crate::report::ListFormat;
 use anyhow::anyhow;
 
 pub(super) fn run(args: FleetArgs, colour: bool) -> Result<ExitCode, Failure> {
@@ -15,7 +14,26 @@ pub(super) fn run(args: FleetArgs, colour: bool) -> Result<ExitCode, Failure> {
         ))
     })?;
     let store = super::history::open_to_read(args.state.clone())?;
-    let json = matches!(args.format, ListFormat::Json);
+    if args.format == FleetFormat::Html {
+        // One page with every view: scopes, their trends, and the matrix.
+        let runs = args.trend.unwrap_or(30) as usize;
+        let rows = fleet::scopes(&store, quiet).map_err(Failure::usage)?;
+        let (matrix_scopes, matrix) = fleet::matrix(&store).map_err(Failure::usage)?;
+        let trend = fleet::trend(&store, runs).map_err(Failure::usage)?;
+        let page = crate::drift::fleet_page::render(&crate::drift::fleet_page::FleetView {
+            store: store.path(),
+            quiet_after: &args.quiet_after,
+            scopes: &rows,
+            matrix_scopes: &matrix_scopes,
+            matrix: &matrix,
+            trend: &trend,
+            trend_runs: runs,
+        })
+        .map_err(Failure::usage)?;
+        write_output(None, &page)?;
+        return Ok(ExitCode::Success);
+    }
+    let json = args.format == FleetFormat::Json;
     let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.1}%"));
     let text = if args.matrix {
         let (scopes, cells) = fleet::matrix(&store).map_err(Failure::usage)?;

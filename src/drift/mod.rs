@@ -7,6 +7,7 @@
 //! snapshot is already redacted at collection, and the diff must not undo that.
 
 pub mod fleet;
+pub mod fleet_page;
 pub mod spool;
 pub mod store;
 

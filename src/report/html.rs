@@ -14,7 +14,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 const TEMPLATE: &str = include_str!("html/report.html");
-const CSS: &str = include_str!("html/report.css");
+/// The stylesheet both pages share (the fleet page's is in `drift/fleet_page.rs`).
+pub(crate) const CSS: &str = include_str!("html/report.css");
 const JS: &str = include_str!("html/report.js");
 
 /// Resources listed per drift list before "and N more".
@@ -23,18 +24,22 @@ const DRIFT_LIST: usize = 200;
 /// Why the page could not be made (a template fault: a bug, not the input's).
 #[derive(Debug, thiserror::Error)]
 #[error("the HTML report could not be rendered: {0}")]
-pub struct HtmlError(String);
+pub struct HtmlError(pub(crate) String);
 
 /// The page.
 pub fn render(report: &Report) -> Result<String, HtmlError> {
+    fill("report.html", TEMPLATE, &Page::of(report))
+}
+
+/// `template` filled with `page`, HTML-escaped (the name's `.html` turns auto-escaping on).
+pub(crate) fn fill(name: &str, template: &str, page: &impl Serialize) -> Result<String, HtmlError> {
     let mut env = minijinja::Environment::new();
     // A field the template names that the page lacks is an error, not an empty cell.
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.add_template("report.html", TEMPLATE)
+    env.add_template(name, template)
         .map_err(|e| HtmlError(e.to_string()))?;
-    let page = Page::of(report);
-    env.get_template("report.html")
-        .and_then(|t| t.render(minijinja::value::Serde(&page)))
+    env.get_template(name)
+        .and_then(|t| t.render(minijinja::value::Serde(page)))
         .map_err(|e| HtmlError(e.to_string()))
 }
 
@@ -47,7 +52,8 @@ fn csp() -> String {
     )
 }
 
-fn sha256(text: &str) -> String {
+/// A CSP source for `text`: `sha256-` and its digest in base64.
+pub(crate) fn sha256(text: &str) -> String {
     use base64::Engine;
     use sha2::Digest;
     let digest = sha2::Sha256::digest(text.as_bytes());

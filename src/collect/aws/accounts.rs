@@ -202,14 +202,7 @@ struct Page {
 fn read_page(status: http::StatusCode, text: &str) -> Result<Page, String> {
     let doc: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
     if !status.is_success() {
-        let code = doc["__type"]
-            .as_str()
-            .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
-            .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-        let message = doc["message"]
-            .as_str()
-            .or(doc["Message"].as_str())
-            .unwrap_or_default();
+        let (code, message) = super::signed::json_error(status, &doc);
         let hint = match code.as_str() {
             "AWSOrganizationsNotInUseException" => " (this account is in no organization)",
             c if c.contains("AccessDenied") => {

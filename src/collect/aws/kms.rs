@@ -99,15 +99,7 @@ fn read(target: &str, status: http::StatusCode, text: &str) -> Result<String, Ca
             ))),
         };
     }
-    // {"__type": "com.amazonaws.kms#AccessDeniedException", "message": "..."}
-    let code = doc["__type"]
-        .as_str()
-        .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
-        .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-    let message = doc["message"]
-        .as_str()
-        .or(doc["Message"].as_str())
-        .unwrap_or_default();
+    let (code, message) = super::signed::json_error(status, &doc);
     Err(CallFailure {
         message: format!("{target}: {code}: {message}")
             .trim_end_matches(": ")

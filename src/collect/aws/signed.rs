@@ -92,3 +92,19 @@ pub(crate) async fn post(
     .await
     .map_err(|_| format!("no answer within {}s", req.timeout.as_secs_f64()))?
 }
+
+/// The AWS error code and message of a JSON protocol's error answer
+/// (`{"__type": "com.amazonaws.kms#AccessDeniedException", "message": "..."}`); the HTTP status
+/// stands for the code when the body names none.
+pub(crate) fn json_error(status: http::StatusCode, doc: &serde_json::Value) -> (String, String) {
+    let code = doc["__type"]
+        .as_str()
+        .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
+        .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+    let message = doc["message"]
+        .as_str()
+        .or(doc["Message"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    (code, message)
+}
