@@ -60,6 +60,24 @@ fn open(page: &Path, hash: &str, shot: &str) -> Opened {
     }
 }
 
+/// The page printed to PDF by Chromium (the print stylesheet applies), also kept as `name`.pdf
+/// under target/html-screenshots.
+fn print_pdf(page: &Path, name: &str) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let pdf = root()
+        .join("target/html-screenshots")
+        .join(format!("{name}.pdf"));
+    let out = Command::new("chromium-headless-shell")
+        .args(["--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium-headless-shell runs");
+    assert!(out.status.success());
+    std::fs::read(&pdf).unwrap()
+}
+
 /// The text of the element with `id` in a dumped DOM (no nested elements).
 fn text_of<'a>(dom: &'a str, id: &str) -> &'a str {
     let start = dom
@@ -144,6 +162,21 @@ fn the_report_opens_offline_with_its_summary_controls_and_findings() {
         );
     }
     assert!(dom.contains("Gate (--fail-on high)"));
+    // The charts are inline SVG: a segment per severity with failures, per control status.
+    let with_failures = ["critical", "high", "medium", "low", "info"]
+        .iter()
+        .filter(|s| summary["failedBySeverity"][**s].as_u64().unwrap() > 0)
+        .count();
+    assert_eq!(dom.matches("<rect class=\"sev-").count(), with_failures);
+    assert!(dom.contains(&format!("high: {}", summary["failedBySeverity"]["high"])));
+    assert!(dom.contains("<rect class=\"st-PASS\""));
+    // Printing gives a document: Chromium's print to PDF of the page.
+    let pdf = print_pdf(&page, "demo");
+    assert!(
+        pdf.starts_with(b"%PDF") && pdf.len() > 20_000,
+        "{} bytes",
+        pdf.len()
+    );
     // The score card says what the JSON says.
     let s = &report["compliance"]["summary"];
     let score = 100.0 * s["pass"].as_f64().unwrap()
@@ -209,6 +242,73 @@ fn filters_and_search_narrow_the_findings_in_the_page() {
     let none = open(&page, "#q=no-such-thing-anywhere", "search-none");
     assert_eq!(text_of(&none.dom, "shown"), "0");
     assert!(none.dom.contains("No finding matches the filters."));
+}
+
+/// A person's use of the filters, through the DevTools protocol (tests/support/cdp.py): the
+/// severity select set and its change event dispatched, then a search typed; the counts the
+/// page shows are those of the JSON report, with no console entry and no network request.
+#[test]
+fn choosing_a_severity_and_typing_a_search_filter_the_findings() {
+    let (dir, demo) = demo_dir();
+    let d = dir.path();
+    let report = scan(d, &[demo.to_str().unwrap()], &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let name = findings
+        .iter()
+        .find(|f| f["severity"] == "high")
+        .and_then(|f| f["resource"]["name"].as_str())
+        .unwrap();
+    let choose = "(() => { const s = document.getElementById('f-severity'); s.value = 'high'; \
+                  s.dispatchEvent(new Event('change')); \
+                  return document.getElementById('shown').textContent; })()";
+    let search = format!(
+        "new Promise(done => {{ const q = document.getElementById('f-q'); q.value = {name:?}; \
+         q.dispatchEvent(new Event('input')); \
+         setTimeout(() => done(document.getElementById('shown').textContent), 500); }})"
+    );
+    let ready = "Number(document.documentElement.dataset.ready)";
+    let url = format!("file://{}", d.join("report.html").display());
+    let out = Command::new(root().join("target/test-tools/venv/bin/python"))
+        .arg(root().join("tests/support/cdp.py"))
+        .args([url.as_str(), choose, search.as_str(), ready])
+        .output()
+        .expect("python runs tests/support/cdp.py");
+    assert!(
+        out.status.success(),
+        "cdp.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let high: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["severity"] == "high")
+        .collect();
+    assert_eq!(v["values"][0], high.len().to_string(), "{v}");
+    let matching = high
+        .iter()
+        .filter(|f| {
+            [
+                &f["resource"]["name"],
+                &f["message"],
+                &f["resource"]["id"],
+                &f["checkId"],
+            ]
+            .iter()
+            .filter_map(|t| t.as_str())
+            .any(|t| t.to_lowercase().contains(&name.to_lowercase()))
+        })
+        .count();
+    let shown: usize = v["values"][1].as_str().unwrap().parse().unwrap();
+    assert!(
+        shown >= matching && shown >= 1 && shown <= high.len(),
+        "{v}"
+    );
+    assert!(
+        v["values"][2].as_f64().unwrap() > 0.0,
+        "the page said when it was ready"
+    );
+    assert_eq!(v["console"], serde_json::json!([]), "console: {v}");
+    assert_eq!(v["requests"], serde_json::json!([]), "network: {v}");
 }
 
 /// Everything from the scanned input is text: a resource, container, image and file named to
@@ -280,14 +380,21 @@ fn the_fleet_page_shows_every_scope_its_trend_and_the_matrix() {
                     "--benchmark",
                     "cis-kubernetes-1.12",
                     "--format",
-                    "json",
+                    "html",
                     "-o",
-                    "r.json",
+                    "r.html",
                 ],
             );
             assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
         }
     }
+    // The report of a scan with history shows its drift.
+    let report = open(&d.join("r.html"), "", "drift");
+    assert!(report.console.is_empty(), "{:#?}", report.console);
+    assert!(
+        report.dom.contains("Drift since run 3") && report.dom.contains("0 new"),
+        "the drift section"
+    );
     let json = run(d, &["fleet", "--state", "store.db", "--format", "json"]);
     let rows: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);

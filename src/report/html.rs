@@ -78,6 +78,10 @@ struct Page {
     inputs: Vec<String>,
     summary: super::model::Summary,
     severities: Vec<SeverityCount>,
+    /// Failed findings by severity, as one stacked bar (inline SVG).
+    severity_bar: Vec<Bar>,
+    /// The benchmark's controls by status, as one stacked bar.
+    control_bar: Vec<Bar>,
     pass_rate: String,
     gate: String,
     benchmark: Option<Benchmark>,
@@ -86,6 +90,40 @@ struct Page {
     issues: Vec<crate::snapshot::CollectionIssue>,
     skipped: Vec<super::model::SkippedCheck>,
     data: String,
+}
+
+/// One segment of a stacked bar: position and width in a 600-wide box, numbers this code
+/// computed.
+#[derive(Serialize)]
+struct Bar {
+    x: String,
+    width: String,
+    class: String,
+    label: String,
+}
+
+/// Segments of a 600-wide bar for `(class, label, count)` parts, in order; empty parts left out.
+fn bar(parts: &[(String, String, usize)]) -> Vec<Bar> {
+    let total: usize = parts.iter().map(|p| p.2).sum();
+    if total == 0 {
+        return Vec::new();
+    }
+    let mut x = 0.0;
+    parts
+        .iter()
+        .filter(|p| p.2 > 0)
+        .map(|(class, label, n)| {
+            let width = 600.0 * *n as f64 / total as f64;
+            let b = Bar {
+                x: format!("{x:.1}"),
+                width: format!("{width:.1}"),
+                class: class.clone(),
+                label: format!("{label}: {n}"),
+            };
+            x += width;
+            b
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -229,6 +267,33 @@ impl Page {
                     count: s.failed_by_severity.get(sev).copied().unwrap_or(0),
                 })
                 .collect(),
+            severity_bar: bar(&crate::finding::Severity::DESCENDING
+                .iter()
+                .map(|sev| {
+                    (
+                        format!("sev-{}", sev.as_str()),
+                        sev.as_str().to_string(),
+                        s.failed_by_severity.get(sev).copied().unwrap_or(0),
+                    )
+                })
+                .collect::<Vec<_>>()),
+            control_bar: report
+                .compliance
+                .as_ref()
+                .map(|c| {
+                    let m = &c.summary;
+                    bar(&[
+                        ("st-PASS".into(), "pass".into(), m.pass),
+                        ("st-FAIL".into(), "fail".into(), m.fail),
+                        ("st-MANUAL".into(), "manual".into(), m.manual),
+                        (
+                            "st-NOT_ASSESSED".into(),
+                            "not assessed".into(),
+                            m.not_assessed,
+                        ),
+                    ])
+                })
+                .unwrap_or_default(),
             pass_rate,
             gate: super::table::gate_line(report).unwrap_or_default(),
             benchmark,
