@@ -19,6 +19,8 @@ pub enum ReportFormat {
     Junit,
     /// One self-contained HTML page for people (docs/output.md).
     Html,
+    /// One row per finding, for spreadsheets (RFC 4180).
+    Csv,
 }
 
 impl ReportFormat {
@@ -30,6 +32,7 @@ impl ReportFormat {
             ReportFormat::Sarif => "sarif",
             ReportFormat::Junit => "junit",
             ReportFormat::Html => "html",
+            ReportFormat::Csv => "csv",
         }
     }
 
@@ -40,6 +43,7 @@ impl ReportFormat {
             ReportFormat::Sarif,
             ReportFormat::Junit,
             ReportFormat::Html,
+            ReportFormat::Csv,
         ]
         .into_iter()
         .find(|f| f.as_str().eq_ignore_ascii_case(s))
@@ -71,7 +75,7 @@ impl OutputSpec {
         {
             let Some(format) = ReportFormat::parse(f) else {
                 return Err(format!(
-                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit or html; \
+                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit, html or csv; \
                      write a file name containing '=' as ./{s})"
                 ));
             };
@@ -92,7 +96,7 @@ impl OutputSpec {
     }
 
     /// The format the file's extension names: `.json`, `.sarif`, `.xml` (JUnit), `.txt`
-    /// (the table), `.html`.
+    /// (the table), `.html`, `.csv`.
     pub fn extension_format(&self) -> Option<ReportFormat> {
         let ext = self.path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -101,6 +105,7 @@ impl OutputSpec {
             "xml" => Some(ReportFormat::Junit),
             "txt" => Some(ReportFormat::Table),
             "html" | "htm" => Some(ReportFormat::Html),
+            "csv" => Some(ReportFormat::Csv),
             _ => None,
         }
     }

@@ -333,7 +333,15 @@ spec:
 "#,
     )
     .unwrap();
-    let report = scan(d, &[file], &[]);
+    // And a file that cannot be read: its collection issue is listed, as text.
+    std::fs::write(d.join("broken<u>.yaml"), "kind: [unclosed\n").unwrap();
+    let mut args = vec!["scan", file, "broken<u>.yaml"];
+    args.extend_from_slice(&["--no-config", "--no-state", "--output", "html=report.html"]);
+    args.extend_from_slice(&["--output", "json=report.json"]);
+    let out = run(d, &args);
+    assert_eq!(out.code, 3, "an unreadable file: {}", out.stderr);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
     assert!(report["summary"]["failed"].as_u64().unwrap() > 0);
     let opened = open(&d.join("report.html"), "", "injection");
     // An injected inline script would be blocked by the policy and logged; nothing is.
@@ -351,6 +359,11 @@ spec:
     assert!(
         dom.contains("pods&lt;b&gt;bold&lt;i&gt;.yaml"),
         "the file name is text"
+    );
+    assert!(dom.contains("<h2>Collection issues</h2>"));
+    assert!(
+        dom.contains("broken&lt;u&gt;.yaml:2: invalid YAML"),
+        "the issue names the file and line"
     );
 }
 

@@ -899,3 +899,83 @@ fn a_hostile_namespace_name_is_shown_as_text() {
     );
     assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
 }
+
+/// `--output csv=FILE`: one row per finding under a fixed header, read back by a CSV parser
+/// (RFC 4180: commas and quotes in a cell survive), and a cell a spreadsheet
+/// would evaluate is written inert.
+#[test]
+fn csv_has_a_row_per_finding_in_a_fixed_column_order() {
+    let dir = demo_dir();
+    let d = dir.path();
+    write(
+        d,
+        "k8s/odd.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"=HYPERLINK(\\\"http://x\\\")\"\n  namespace: a\nspec:\n  containers:\n  - name: \"c,\\\"quoted\\\"\\nline\"\n    image: nginx:latest\n    securityContext: {privileged: true}\n",
+    );
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--no-state",
+            "--output",
+            "csv=findings.csv",
+            "--output",
+            "json=report.json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = read_json(&d.join("report.json"));
+    let findings = report["findings"].as_array().unwrap();
+    let mut reader = csv::Reader::from_path(d.join("findings.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "severity",
+            "status",
+            "check",
+            "title",
+            "resource",
+            "kind",
+            "namespace",
+            "name",
+            "file",
+            "line",
+            "message",
+            "first_seen",
+            "baseline",
+            "fingerprint"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), findings.len());
+    // Row for row, the JSON report's findings, in its order.
+    for (row, f) in rows.iter().zip(findings) {
+        assert_eq!(&row[2], f["checkId"].as_str().unwrap());
+        assert_eq!(&row[13], f["fingerprint"].as_str().unwrap());
+    }
+    // The formula-named Pod: inert in the name column; the odd container name's comma, quotes
+    // and line break survive in the message.
+    let odd: Vec<&csv::StringRecord> = rows.iter().filter(|r| r[7].contains("HYPERLINK")).collect();
+    assert!(!odd.is_empty());
+    assert!(
+        odd.iter().all(|r| r[7].starts_with("'=HYPERLINK(")),
+        "{odd:?}"
+    );
+    // The message quotes the name as the policy does (%q); its commas and quotes survive the
+    // CSV quoting.
+    assert!(
+        rows.iter()
+            .any(|r| r[10].contains(r#"container "c,\"quoted\"\nline" runs privileged"#)),
+        "the message keeps its commas and quotes"
+    );
+    let text = std::fs::read_to_string(d.join("findings.csv")).unwrap();
+    assert!(text.ends_with("\r\n") && text.lines().next().unwrap().starts_with("severity,status,"));
+}

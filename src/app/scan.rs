@@ -334,6 +334,9 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
                 path,
                 &report::html::render(&report).map_err(Failure::usage)?,
             )?,
+            ReportFormat::Csv => {
+                write_output(path, &report::csv::render(&report).map_err(Failure::usage)?)?
+            }
             ReportFormat::Table => {
                 let to_terminal = path.is_none() && stdout_is_terminal();
                 let text = report::table::render(

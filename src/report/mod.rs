@@ -2,6 +2,7 @@
 //! output format = one module; formats are a closed enum.
 
 pub mod baseline;
+pub mod csv;
 pub mod html;
 pub mod json;
 pub mod junit;
