@@ -243,6 +243,8 @@ pub struct Pending {
     findings: Vec<(String, StoredFinding)>,
     /// Every failing or waived finding.
     statuses: Vec<store::FindingStatus>,
+    /// The name of their set, as `NewRun::sets` would name it (named once, here).
+    finding_set: String,
 }
 
 /// The previous run of the scope of `sources` and its resources (id -> (kind, digest)), when
@@ -410,12 +412,7 @@ pub fn compare(
                 first_seen: p.first_seen,
             })
             .collect();
-        resolved.sort_by(|a, b| {
-            a.check_id
-                .cmp(&b.check_id)
-                .then_with(|| crate::text::natural_cmp(&a.resource_id, &b.resource_id))
-                .then_with(|| a.message.cmp(&b.message))
-        });
+        resolved.sort_by(ResolvedFinding::report_order);
         drift.resolved = resolved;
     }
 
@@ -478,6 +475,7 @@ pub fn compare(
         resources,
         findings,
         statuses,
+        finding_set,
     })
 }
 
@@ -553,7 +551,7 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         errors: s.errors as i64,
         failed_by_severity: serde_json::to_value(&s.failed_by_severity).unwrap_or_default(),
         run_key: store::new_run_key(),
-        finding_set: String::new(),
+        finding_set: pending.finding_set,
     };
     let controls = report
         .compliance

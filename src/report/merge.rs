@@ -8,7 +8,7 @@
 //! to the whole; the drift sums up each scope's and lists them in `drift.scopes`.
 
 use super::baseline::Baseline;
-use super::model::{CheckOut, Drift, Passed, Report, ScopeDrift, SkippedCheck};
+use super::model::{CheckOut, Drift, Passed, Report, ResolvedFinding, ScopeDrift, SkippedCheck};
 use crate::benchmark::Benchmark;
 use std::collections::BTreeMap;
 
@@ -176,12 +176,7 @@ fn merge_drift(drifts: Vec<Drift>) -> Option<Drift> {
         .map(|s| s.scope.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
-    out.resolved.sort_by(|a, b| {
-        a.check_id
-            .cmp(&b.check_id)
-            .then_with(|| crate::text::natural_cmp(&a.resource_id, &b.resource_id))
-            .then_with(|| a.message.cmp(&b.message))
-    });
+    out.resolved.sort_by(ResolvedFinding::report_order);
     let natural = |a: &String, b: &String| crate::text::natural_cmp(a, b);
     out.resources.added.sort_by(natural);
     out.resources.removed.sort_by(natural);

@@ -178,6 +178,16 @@ pub struct ResolvedFinding {
     pub first_seen: String,
 }
 
+impl ResolvedFinding {
+    /// The order resolved findings are listed in: check, resource (natural order), message.
+    pub fn report_order(a: &ResolvedFinding, b: &ResolvedFinding) -> std::cmp::Ordering {
+        a.check_id
+            .cmp(&b.check_id)
+            .then_with(|| crate::text::natural_cmp(&a.resource_id, &b.resource_id))
+            .then_with(|| a.message.cmp(&b.message))
+    }
+}
+
 /// Resource changes between two runs or snapshots.
 #[derive(Debug, Clone, Serialize, Default)]
 #[serde(rename_all = "camelCase")]

@@ -359,7 +359,12 @@ impl NewRun {
         marks.retain(|m| seen.insert(m.fingerprint));
         marks.sort_by_key(|m| m.fingerprint);
         let resource_set = set_name(&mut res.iter().map(|r| [r.0.as_str(), &r.1, &r.2]));
-        let finding_set = finding_set_name(&marks);
+        // Named by the comparison that built the statuses; a spooled run (the name is not
+        // kept in the spool) is named again from them.
+        let finding_set = match self.record.finding_set.is_empty() {
+            true => finding_set_name(&marks),
+            false => self.record.finding_set.clone(),
+        };
         Sets {
             resources: res,
             resource_set,
