@@ -29,6 +29,8 @@ command -v podman >/dev/null 2>&1 || need_apt+=(podman)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The HTML report is opened in a real browser (tests/html.rs): Chromium's headless shell.
 command -v chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headless-shell)
+# tests/reports.rs checks the Prometheus metrics file with `promtool check metrics`.
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"
@@ -48,6 +50,11 @@ if [ ! -x "$multitool" ]; then
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool-linux@5.7.0
 fi
+# ... and validates policy report files with the models generated from the published
+# PolicyReport and OpenReports CRDs.
+if [ ! -d "$tools/node_modules/@kubernetes-models/kyverno" ]; then
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error @kubernetes-models/kyverno@2.0.0
+fi
 if ! python3 -c 'import junitparser' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check 'junitparser==5.0.3' \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'junitparser==5.0.3'
@@ -63,6 +70,11 @@ if [ ! -x "$venv/bin/moto_server" ]; then
   mkdir -p "$tools"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+fi
+# tests/reports.rs validates OCSF events against the published schema: ocsf-json-schema
+# carries the schema of each OCSF version and makes JSON Schema of it; jsonschema validates.
+if ! "$venv/bin/python" -c 'import ocsf_json_schema, jsonschema' >/dev/null 2>&1; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'ocsf-json-schema==1.2.0' 'jsonschema==4.26.0'
 fi
 # tests/cli.rs runs the hooks of .pre-commit-hooks.yaml with pre-commit itself (try-repo).
 if [ ! -x "$venv/bin/pre-commit" ]; then

@@ -21,6 +21,14 @@ pub enum ReportFormat {
     Html,
     /// One row per finding, for spreadsheets (RFC 4180).
     Csv,
+    /// OCSF 1.5.0 Compliance Finding events, as JSON Lines (SIEMs, data lakes).
+    Ocsf,
+    /// wgpolicyk8s.io PolicyReport and ClusterPolicyReport objects (Policy Reporter).
+    Policyreport,
+    /// openreports.io Report and ClusterReport objects (the PolicyReport successor).
+    Openreports,
+    /// Prometheus text exposition, for node-exporter's textfile collector or a Pushgateway.
+    Prometheus,
 }
 
 impl ReportFormat {
@@ -33,6 +41,10 @@ impl ReportFormat {
             ReportFormat::Junit => "junit",
             ReportFormat::Html => "html",
             ReportFormat::Csv => "csv",
+            ReportFormat::Ocsf => "ocsf",
+            ReportFormat::Policyreport => "policyreport",
+            ReportFormat::Openreports => "openreports",
+            ReportFormat::Prometheus => "prometheus",
         }
     }
 
@@ -44,6 +56,10 @@ impl ReportFormat {
             ReportFormat::Junit,
             ReportFormat::Html,
             ReportFormat::Csv,
+            ReportFormat::Ocsf,
+            ReportFormat::Policyreport,
+            ReportFormat::Openreports,
+            ReportFormat::Prometheus,
         ]
         .into_iter()
         .find(|f| f.as_str().eq_ignore_ascii_case(s))
@@ -75,7 +91,7 @@ impl OutputSpec {
         {
             let Some(format) = ReportFormat::parse(f) else {
                 return Err(format!(
-                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit, html or csv; \
+                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit, html, csv, ocsf, policyreport, openreports or prometheus; \
                      write a file name containing '=' as ./{s})"
                 ));
             };
@@ -96,7 +112,7 @@ impl OutputSpec {
     }
 
     /// The format the file's extension names: `.json`, `.sarif`, `.xml` (JUnit), `.txt`
-    /// (the table), `.html`, `.csv`.
+    /// (the table), `.html`, `.csv`, `.prom` (Prometheus).
     pub fn extension_format(&self) -> Option<ReportFormat> {
         let ext = self.path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -106,6 +122,7 @@ impl OutputSpec {
             "txt" => Some(ReportFormat::Table),
             "html" | "htm" => Some(ReportFormat::Html),
             "csv" => Some(ReportFormat::Csv),
+            "prom" => Some(ReportFormat::Prometheus),
             _ => None,
         }
     }
@@ -114,6 +131,8 @@ impl OutputSpec {
     /// upload of a table, or JSON in a `.sarif` file, fails far from the command that wrote it.
     pub fn agrees(&self, format: ReportFormat) -> Result<(), String> {
         match self.extension_format() {
+            // OCSF events are JSON (Lines): `ocsf=findings.ocsf.json` is what consumers expect.
+            Some(ReportFormat::Json) if format == ReportFormat::Ocsf => Ok(()),
             Some(named) if named != format => Err(format!(
                 "{}: the extension says {} but the report is {}; name the file for its format \
                  or choose the format with FORMAT=FILE",

@@ -979,3 +979,363 @@ fn csv_has_a_row_per_finding_in_a_fixed_column_order() {
     let text = std::fs::read_to_string(d.join("findings.csv")).unwrap();
     assert!(text.ends_with("\r\n") && text.lines().next().unwrap().starts_with("severity,status,"));
 }
+
+/// Sums the values of a metric's series whose labels include every `name="value"` given.
+fn metric_sum(text: &str, name: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .filter(|l| labels.iter().all(|want| l.contains(want)))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
+/// `promtool check metrics` (Debian's prometheus package) on a metrics file: the exit code
+/// and what it printed.
+fn promtool(file: &Path) -> (i32, String) {
+    let out = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::fs::File::open(file).unwrap())
+        .output()
+        .expect(
+            "promtool (Debian package prometheus) is installed by scripts/install-test-deps.sh",
+        );
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// `--output prometheus=FILE`: promtool accepts the file; the findings series sum to the
+/// report's counts, each control has exactly one status set, a label value with a quote and a
+/// backslash is escaped; a scan that could not read part of its input keeps the previous
+/// file's last success time.
+#[test]
+fn prometheus_metrics_pass_promtool_and_carry_the_last_success_over_a_failed_scan() {
+    let dir = demo_dir();
+    let d = dir.path();
+    write(
+        d,
+        "k8s/odd.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\n  namespace: 'a\"b\\c'\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n    securityContext: {privileged: true}\n",
+    );
+    let args = [
+        "scan",
+        "k8s",
+        "--no-config",
+        "--no-state",
+        "--benchmark",
+        "cis-kubernetes-1.12",
+        "--output",
+        "prometheus=metrics.prom",
+        "--output",
+        "json=report.json",
+    ];
+    let out = run_in(d, &args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let file = d.join("metrics.prom");
+    let (code, said) = promtool(&file);
+    assert_eq!(code, 0, "promtool: {said}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let report = read_json(&d.join("report.json"));
+    let summary = &report["summary"];
+    assert_eq!(
+        metric_sum(&text, "plimsoll_findings", &["status=\"fail\""]),
+        summary["failed"].as_f64().unwrap()
+    );
+    assert!(summary["failed"].as_u64().unwrap() > 0);
+    assert_eq!(
+        metric_sum(&text, "plimsoll_check_resources", &["result=\"passed\""]),
+        summary["passed"].as_f64().unwrap()
+    );
+    assert!(
+        text.contains("namespace=\"a\\\"b\\\\c\""),
+        "the namespace label is escaped: {}",
+        text.lines()
+            .find(|l| l.contains("odd") || l.contains("a\\\""))
+            .unwrap_or("")
+    );
+    let controls = report["compliance"]["controls"].as_array().unwrap();
+    for c in controls {
+        let id = format!("control=\"{}\"", c["id"].as_str().unwrap());
+        assert_eq!(
+            metric_sum(&text, "plimsoll_control_status", &[&id]),
+            1.0,
+            "{id}"
+        );
+        let status = format!(
+            "status=\"{}\"",
+            c["status"].as_str().unwrap().to_ascii_lowercase()
+        );
+        assert_eq!(
+            metric_sum(&text, "plimsoll_control_status", &[&id, &status]),
+            1.0,
+            "{id} {status}"
+        );
+    }
+    let finished = metric_sum(&text, "plimsoll_scan_timestamp_seconds", &[]);
+    assert!(finished > 1.7e9, "{finished}");
+    assert_eq!(
+        metric_sum(&text, "plimsoll_last_success_timestamp_seconds", &[]),
+        finished
+    );
+    assert_eq!(metric_sum(&text, "plimsoll_scan_input_errors", &[]), 0.0);
+
+    // An earlier success, then a scan that cannot read one file: the success time stays.
+    let scope_line = text
+        .lines()
+        .find(|l| l.starts_with("plimsoll_last_success_timestamp_seconds{"))
+        .unwrap();
+    let earlier = scope_line.replace(
+        &format!(" {}", scope_line.rsplit(' ').next().unwrap()),
+        " 1600000000.000",
+    );
+    std::fs::write(&file, format!("{earlier}\n")).unwrap();
+    write(
+        d,
+        "k8s/broken.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: [\n",
+    );
+    let out = run_in(d, &args);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let (code, said) = promtool(&file);
+    assert_eq!(code, 0, "promtool: {said}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        metric_sum(&text, "plimsoll_last_success_timestamp_seconds", &[]),
+        1_600_000_000.0
+    );
+    assert!(metric_sum(&text, "plimsoll_scan_input_errors", &[]) >= 1.0);
+    assert!(metric_sum(&text, "plimsoll_scan_timestamp_seconds", &[]) > 1.7e9);
+}
+
+/// Validates OCSF events with tests/support/ocsf_validate.py (the published schema through
+/// the `ocsf-json-schema` package and `jsonschema`, installed into the test virtualenv).
+fn ocsf_validate(file: &Path) -> Value {
+    let python = root().join("target/test-tools/venv/bin/python");
+    let out = Command::new(&python)
+        .arg(root().join("tests/support/ocsf_validate.py"))
+        .arg(plimsoll::report::ocsf::OCSF_VERSION)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (scripts/install-test-deps.sh installs it)",
+                python.display()
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn events(file: &Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `--output ocsf=FILE`: every event valid against the published OCSF 1.5.0 schema; one per
+/// finding and per control; a finding keeps its uid from run to run (an Update the second
+/// time) and one that is gone is closed under the same uid; what could not be assessed is
+/// never a compliance Pass.
+#[test]
+fn ocsf_events_follow_the_published_schema_and_keep_their_uids_across_runs() {
+    let dir = demo_dir();
+    let d = dir.path();
+    let state = d.join("state.db");
+    let state_arg = format!("--state={}", state.display());
+    let args = [
+        "scan",
+        "k8s",
+        "--no-config",
+        &state_arg,
+        "--benchmark",
+        "cis-kubernetes-1.12",
+        "--output",
+        "ocsf=events.ocsf.json",
+        "--output",
+        "json=report.json",
+    ];
+    let out = run_in(d, &args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let file = d.join("events.ocsf.json");
+    let checked = ocsf_validate(&file);
+    assert_eq!(checked["errors"], serde_json::json!([]), "{checked}");
+    let report = read_json(&d.join("report.json"));
+    let findings = report["findings"].as_array().unwrap().len();
+    let controls = report["compliance"]["controls"].as_array().unwrap().len();
+    assert_eq!(
+        checked["events"].as_u64().unwrap() as usize,
+        findings + controls
+    );
+    let first = events(&file);
+    assert!(first.iter().all(|e| e["class_uid"] == 2003));
+    let uid_of = |events: &[Value], fingerprint: &str| -> Option<String> {
+        events
+            .iter()
+            .find(|e| e["unmapped"]["fingerprint"] == fingerprint)
+            .map(|e| e["finding_info"]["uid"].as_str().unwrap().to_string())
+    };
+    for e in &first {
+        if matches!(e["status_code"].as_str(), Some("NOT_ASSESSED" | "ERROR")) {
+            assert_eq!(e["compliance"]["status"], "Unknown", "{e}");
+        }
+    }
+    assert!(
+        first
+            .iter()
+            .any(|e| e["status_code"] == "FAIL" && e["compliance"]["status"] == "Fail")
+    );
+
+    // The legacy namespace's manifests go: its findings are closed under their uids; the
+    // others are updates of the findings the consumer holds.
+    std::fs::remove_file(d.join("k8s/legacy.yaml")).unwrap();
+    let out = run_in(d, &args);
+    assert!(out.code == 1, "{}", out.stderr);
+    let checked = ocsf_validate(&file);
+    assert_eq!(checked["errors"], serde_json::json!([]), "{checked}");
+    let second = events(&file);
+    let report = read_json(&d.join("report.json"));
+    let resolved = report["drift"]["resolved"].as_array().unwrap();
+    assert!(!resolved.is_empty());
+    for r in resolved {
+        let fp = r["fingerprint"].as_str().unwrap();
+        let close = second
+            .iter()
+            .find(|e| e["activity_id"] == 3 && e["unmapped"]["fingerprint"] == fp)
+            .unwrap_or_else(|| panic!("no Close event for {fp}"));
+        assert_eq!(
+            close["finding_info"]["uid"].as_str(),
+            uid_of(&first, fp).as_deref()
+        );
+        assert_eq!(close["status_id"], 4);
+    }
+    let persisting: Vec<&Value> = second
+        .iter()
+        .filter(|e| {
+            e["activity_id"] == 2
+                && e["status_code"] == "FAIL"
+                && e["unmapped"]["fingerprint"].is_string()
+        })
+        .collect();
+    assert!(!persisting.is_empty());
+    for e in persisting {
+        let fp = e["unmapped"]["fingerprint"].as_str().unwrap();
+        assert_eq!(
+            e["finding_info"]["uid"].as_str(),
+            uid_of(&first, fp).as_deref(),
+            "{fp}"
+        );
+    }
+}
+
+/// Runs tests/support/policyreport_validate.mjs (the CRD models of `@kubernetes-models/kyverno`,
+/// installed under target/test-tools) on a policy report file.
+fn policyreport_validate(file: &Path) -> Value {
+    let out = Command::new("node")
+        .arg(root().join("tests/support/policyreport_validate.mjs"))
+        .arg(root().join("target/test-tools/node_modules"))
+        .arg(file)
+        .output()
+        .expect("node (scripts/install-test-deps.sh)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `--output policyreport=FILE` and `--output openreports=FILE`: objects valid against the
+/// published CRD schemas, one PolicyReport per namespace and a ClusterPolicyReport for
+/// cluster-scoped resources; results and summaries count what the report counts; a waived
+/// failure is `skip` with its reason.
+#[test]
+fn policy_reports_follow_the_published_crds_and_count_what_the_report_counts() {
+    let dir = demo_dir();
+    let d = dir.path();
+    write(
+        d,
+        "k8s/waived.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: waived\n  namespace: tools\n  annotations:\n    plimsoll.io/waive.PLM-K8S-0001: \"debug pod, approved in SEC-12\"\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext: {privileged: true}\n",
+    );
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--no-state",
+            "--output",
+            "policyreport=reports.yaml",
+            "--output",
+            "openreports=open.yaml",
+            "--output",
+            "json=report.json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = read_json(&d.join("report.json"));
+    let summary = &report["summary"];
+    for (file, namespaced, cluster) in [
+        ("reports.yaml", "PolicyReport", "ClusterPolicyReport"),
+        ("open.yaml", "Report", "ClusterReport"),
+    ] {
+        let checked = policyreport_validate(&d.join(file));
+        assert_eq!(
+            checked["errors"],
+            serde_json::json!([]),
+            "{file}: {checked}"
+        );
+        let objects = checked["objects"].as_array().unwrap();
+        let count = |result: &str| -> u64 {
+            objects
+                .iter()
+                .flat_map(|o| o["results"].as_array().unwrap())
+                .filter(|r| r["result"] == result)
+                .count() as u64
+        };
+        assert_eq!(count("fail"), summary["failed"].as_u64().unwrap(), "{file}");
+        assert_eq!(count("pass"), summary["passed"].as_u64().unwrap(), "{file}");
+        assert_eq!(count("skip"), summary["waived"].as_u64().unwrap(), "{file}");
+        assert!(count("skip") >= 1);
+        for o in objects {
+            let summed: u64 = ["pass", "fail", "warn", "error", "skip"]
+                .iter()
+                .map(|k| o["summary"][k].as_u64().unwrap())
+                .sum();
+            assert_eq!(summed as usize, o["results"].as_array().unwrap().len());
+            match o["namespace"].as_str() {
+                Some(ns) => {
+                    assert_eq!(o["kind"], namespaced);
+                    for r in o["results"].as_array().unwrap() {
+                        assert_eq!(r["resources"][0]["namespace"], ns, "{r}");
+                    }
+                }
+                None => assert_eq!(o["kind"], cluster),
+            }
+        }
+        let namespaces: Vec<&str> = objects
+            .iter()
+            .filter_map(|o| o["namespace"].as_str())
+            .collect();
+        assert!(
+            namespaces.contains(&"tools") && namespaces.contains(&"shop"),
+            "{namespaces:?}"
+        );
+        assert!(objects.iter().any(|o| o["kind"] == cluster));
+        let skip = objects
+            .iter()
+            .flat_map(|o| o["results"].as_array().unwrap())
+            .find(|r| r["result"] == "skip")
+            .unwrap();
+        assert_eq!(
+            skip["properties"]["waiver"],
+            "debug pod, approved in SEC-12"
+        );
+    }
+}

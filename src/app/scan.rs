@@ -271,7 +271,13 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         policy: &args.policy,
         fail_on,
         baseline,
-        keep_passes: outputs.iter().any(|(f, _)| *f == ReportFormat::Junit),
+        // JUnit lists passing cases, policy reports passing results.
+        keep_passes: outputs.iter().any(|(f, _)| {
+            matches!(
+                f,
+                ReportFormat::Junit | ReportFormat::Policyreport | ReportFormat::Openreports
+            )
+        }),
         store,
         namespaces: pipeline::Namespaces::new(&args.namespaces.include, &args.namespaces.exclude)?,
     })?;
@@ -336,6 +342,25 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             )?,
             ReportFormat::Csv => {
                 write_output(path, &report::csv::render(&report).map_err(Failure::usage)?)?
+            }
+            ReportFormat::Ocsf => {
+                let scope = report::scope(&report);
+                write_output_with(path, |w| report::ocsf::write(&report, &scope, w))?;
+            }
+            ReportFormat::Policyreport => write_output_with(path, |w| {
+                report::policyreport::write(&report, report::policyreport::Flavour::PolicyReport, w)
+            })?,
+            ReportFormat::Openreports => write_output_with(path, |w| {
+                report::policyreport::write(&report, report::policyreport::Flavour::OpenReports, w)
+            })?,
+            ReportFormat::Prometheus => {
+                let scope = report::scope(&report);
+                // The file being replaced keeps the last success time of a scan that fails.
+                let previous = path.and_then(|p| std::fs::read_to_string(p).ok());
+                write_output(
+                    path,
+                    &report::prometheus::render(&report, &scope, previous.as_deref()),
+                )?
             }
             ReportFormat::Table => {
                 let to_terminal = path.is_none() && stdout_is_terminal();

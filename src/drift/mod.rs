@@ -169,34 +169,7 @@ pub fn changes(
     out
 }
 
-/// The key runs are grouped by: every source of the scan, sorted. A cluster is its context
-/// and API server; manifests are their absolute paths (so the key does not depend on the
-/// working directory); a snapshot keeps the sources it was collected from, so an offline scan
-/// of a cluster's snapshot continues that cluster's history.
-pub fn scope_key(sources: &[SourceInfo]) -> String {
-    let mut parts: Vec<String> = sources
-        .iter()
-        .map(
-            |s| match (s.collector.as_str(), s.attributes.get("server")) {
-                (_, Some(server)) => format!(
-                    "{}:{}@{server}",
-                    s.collector,
-                    s.attributes.get("scope").unwrap_or(&s.target)
-                ),
-                ("manifests", None) if s.target != "-" => {
-                    let abs = std::fs::canonicalize(&s.target)
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_else(|_| s.target.clone());
-                    format!("manifests:{abs}")
-                }
-                _ => format!("{}:{}", s.collector, s.target),
-            },
-        )
-        .collect();
-    parts.sort();
-    parts.dedup();
-    parts.join(" + ")
-}
+pub use crate::snapshot::scope_key;
 
 /// Resource drift between two sets of resources: id -> (kind, digest) and a way to get each
 /// side's flattened body for changed ones.

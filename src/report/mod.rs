@@ -8,6 +8,9 @@ pub mod json;
 pub mod junit;
 mod merge;
 pub mod model;
+pub mod ocsf;
+pub mod policyreport;
+pub mod prometheus;
 pub mod sarif;
 pub mod table;
 
@@ -60,6 +63,16 @@ pub struct ReportInput<'a> {
     pub benchmark: Option<(&'a crate::benchmark::Benchmark, u8)>,
     /// An earlier report whose findings mark this one's as new or unchanged (`--baseline`).
     pub baseline: Option<&'a baseline::Baseline>,
+}
+
+/// The scope the report's runs are grouped by: the state store's, else the one its inputs
+/// make (the same key). Sinks that name findings stably across runs (OCSF, Security Hub,
+/// Prometheus) carry it.
+pub fn scope(report: &Report) -> String {
+    report.drift.as_ref().map_or_else(
+        || crate::snapshot::scope_key(&report.scan.inputs),
+        |d| d.scope.clone(),
+    )
 }
 
 /// Per-check tallies for the compliance roll-up, from the report's check list and the checks

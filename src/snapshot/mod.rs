@@ -87,6 +87,35 @@ pub struct SourceInfo {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// The key runs are grouped by: every source of the scan, sorted. A cluster is its context
+/// and API server; manifests are their absolute paths (so the key does not depend on the
+/// working directory); a snapshot keeps the sources it was collected from, so an offline scan
+/// of a cluster's snapshot continues that cluster's history.
+pub fn scope_key(sources: &[SourceInfo]) -> String {
+    let mut parts: Vec<String> = sources
+        .iter()
+        .map(
+            |s| match (s.collector.as_str(), s.attributes.get("server")) {
+                (_, Some(server)) => format!(
+                    "{}:{}@{server}",
+                    s.collector,
+                    s.attributes.get("scope").unwrap_or(&s.target)
+                ),
+                ("manifests", None) if s.target != "-" => {
+                    let abs = std::fs::canonicalize(&s.target)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|_| s.target.clone());
+                    format!("manifests:{abs}")
+                }
+                _ => format!("{}:{}", s.collector, s.target),
+            },
+        )
+        .collect();
+    parts.sort();
+    parts.dedup();
+    parts.join(" + ")
+}
+
 /// How serious a collection problem is.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
