@@ -31,6 +31,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headless-shell)
 # tests/reports.rs checks the Prometheus metrics file with `promtool check metrics`.
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+# ... and pushes metrics to a real Pushgateway.
+command -v prometheus-pushgateway >/dev/null 2>&1 || need_apt+=(prometheus-pushgateway)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"

@@ -244,6 +244,9 @@ pub struct ScanArgs {
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Delivery besides files.
+    #[command(flatten)]
+    pub deliver: DeliverArgs,
     /// CI gate.
     #[command(flatten)]
     pub gate: GateArgs,
@@ -253,6 +256,40 @@ pub struct ScanArgs {
     /// Run history.
     #[command(flatten)]
     pub state: StateArgs,
+}
+
+/// Where findings are sent besides files.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Delivery")]
+pub struct DeliverArgs {
+    /// Import the findings into AWS Security Hub CSPM (BatchImportFindings), in the account of
+    /// the AWS credentials (the scan's, else the default chain: AWS_PROFILE, environment,
+    /// instance role). A re-run updates the findings it imported before; those resolved since
+    /// the previous run are marked PASSED (docs/output.md).
+    #[arg(long)]
+    pub security_hub: bool,
+    /// The Region of the Security Hub to import into (default: the scan's Region, else the
+    /// profile's or AWS_REGION).
+    #[arg(long, value_name = "REGION")]
+    pub security_hub_region: Option<String>,
+    /// Push the Prometheus metrics of the run to this Pushgateway (`http://HOST:9091`), in the
+    /// group job=plimsoll, scope=SCOPE (replaced on every run). For scans run as Jobs.
+    #[arg(long, value_name = "URL", env = "PLIMSOLL_PUSHGATEWAY")]
+    pub pushgateway: Option<String>,
+    /// Write the findings into the scanned cluster as policy reports (server-side apply;
+    /// stale ones Plimsoll wrote are deleted): `policyreport` (wgpolicyk8s.io, Policy
+    /// Reporter) or `openreports` (openreports.io). One live cluster only.
+    #[arg(long, value_name = "API", value_enum)]
+    pub apply_reports: Option<ReportsApi>,
+}
+
+/// The API policy reports are written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportsApi {
+    /// wgpolicyk8s.io/v1alpha2 PolicyReport and ClusterPolicyReport.
+    Policyreport,
+    /// openreports.io/v1alpha1 Report and ClusterReport.
+    Openreports,
 }
 
 /// Where the configuration comes from.

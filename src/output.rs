@@ -21,6 +21,8 @@ pub enum ReportFormat {
     Html,
     /// One row per finding, for spreadsheets (RFC 4180).
     Csv,
+    /// AWS Security Finding Format findings, as BatchImportFindings takes them.
+    Asff,
     /// OCSF 1.5.0 Compliance Finding events, as JSON Lines (SIEMs, data lakes).
     Ocsf,
     /// wgpolicyk8s.io PolicyReport and ClusterPolicyReport objects (Policy Reporter).
@@ -41,6 +43,7 @@ impl ReportFormat {
             ReportFormat::Junit => "junit",
             ReportFormat::Html => "html",
             ReportFormat::Csv => "csv",
+            ReportFormat::Asff => "asff",
             ReportFormat::Ocsf => "ocsf",
             ReportFormat::Policyreport => "policyreport",
             ReportFormat::Openreports => "openreports",
@@ -56,6 +59,7 @@ impl ReportFormat {
             ReportFormat::Junit,
             ReportFormat::Html,
             ReportFormat::Csv,
+            ReportFormat::Asff,
             ReportFormat::Ocsf,
             ReportFormat::Policyreport,
             ReportFormat::Openreports,
@@ -91,7 +95,7 @@ impl OutputSpec {
         {
             let Some(format) = ReportFormat::parse(f) else {
                 return Err(format!(
-                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit, html, csv, ocsf, policyreport, openreports or prometheus; \
+                    "{s:?}: unknown format {f:?} (expected table, json, sarif, junit, html, csv, asff, ocsf, policyreport, openreports or prometheus; \
                      write a file name containing '=' as ./{s})"
                 ));
             };
@@ -131,8 +135,12 @@ impl OutputSpec {
     /// upload of a table, or JSON in a `.sarif` file, fails far from the command that wrote it.
     pub fn agrees(&self, format: ReportFormat) -> Result<(), String> {
         match self.extension_format() {
-            // OCSF events are JSON (Lines): `ocsf=findings.ocsf.json` is what consumers expect.
-            Some(ReportFormat::Json) if format == ReportFormat::Ocsf => Ok(()),
+            // OCSF events and ASFF findings are JSON: `ocsf=findings.ocsf.json` is what consumers expect.
+            Some(ReportFormat::Json)
+                if matches!(format, ReportFormat::Ocsf | ReportFormat::Asff) =>
+            {
+                Ok(())
+            }
             Some(named) if named != format => Err(format!(
                 "{}: the extension says {} but the report is {}; name the file for its format \
                  or choose the format with FORMAT=FILE",

@@ -1255,3 +1255,158 @@ fn the_organization_is_listed_and_each_member_read_through_its_role() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--role-name"), "{}", out.stderr);
 }
+
+/// Every finding Security Hub holds: Id -> compliance status and record state.
+fn hub_findings(moto: &Moto) -> std::collections::BTreeMap<String, (String, String)> {
+    let code = "hub = client('securityhub')\n\
+                token = None\n\
+                while True:\n\
+                \x20   page = hub.get_findings(MaxResults=100, **({'NextToken': token} if token else {}))\n\
+                \x20   for f in page['Findings']:\n\
+                \x20       print(f['Id'], f.get('Compliance', {}).get('Status', '-'), f.get('RecordState', '-'))\n\
+                \x20   token = page.get('NextToken')\n\
+                \x20   if not token:\n\
+                \x20       break\n";
+    moto.python("eu-west-1", code)
+        .lines()
+        .map(|l| {
+            let mut p = l.split(' ');
+            let id = p.next().unwrap().to_string();
+            (
+                id,
+                (p.next().unwrap().to_string(), p.next().unwrap().to_string()),
+            )
+        })
+        .collect()
+}
+
+/// `--security-hub` against moto's Security Hub: the findings arrive through
+/// BatchImportFindings in calls of at most 100 (a throttled call retried), each under an Id
+/// stable per account, scope, resource and check; a re-run updates them rather than adding
+/// any; a finding fixed since the previous run is set PASSED (Security Hub resolves it); the
+/// `asff=` file holds what was imported. A refused import exits 2 after the reports are
+/// written.
+#[test]
+fn findings_are_imported_into_security_hub_and_updated_not_duplicated() {
+    let moto = Moto::start();
+    moto.python(
+        "eu-west-1",
+        "ecr = client('ecr')\n\
+         for i in range(120):\n\
+         \x20   ecr.create_repository(repositoryName=f'r{i:03}', imageTagMutability='MUTABLE')\n\
+         client('securityhub').enable_security_hub()\n",
+    );
+    let proxy = FaultProxy::start(&moto.url, vec![("/findings/import", Fault::Throttle(2))]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let state = format!("--state={}", d.join("state.db").display());
+    let run = |endpoint: &str| {
+        aws(
+            d,
+            &[
+                "scan",
+                "--aws",
+                "--endpoint-url",
+                endpoint,
+                "--region",
+                "eu-west-1",
+                "--no-config",
+                &state,
+                "--security-hub",
+                "--output",
+                "asff=asff.json",
+                "--output",
+                "json=report.json",
+                "-v",
+            ],
+        )
+    };
+    let out = run(&proxy.url);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(proxy.injected() >= 2, "the throttled call was retried");
+    let asff: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(d.join("asff.json")).unwrap()).unwrap();
+    let report = snapshot(d, "report.json");
+    assert_eq!(asff.len(), report["findings"].as_array().unwrap().len());
+    assert!(
+        asff.len() > 200,
+        "{} findings: more than two calls",
+        asff.len()
+    );
+    let calls = asff.len().div_ceil(100);
+    assert!(
+        out.stderr.contains(&format!("imported {} findings into Security Hub (account 123456789012, eu-west-1) in {calls} calls", asff.len())),
+        "{}",
+        out.stderr
+    );
+    let ids: BTreeSet<String> = asff
+        .iter()
+        .map(|f| f["Id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), asff.len(), "ids are unique");
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("plimsoll/123456789012/"))
+    );
+    for f in &asff {
+        assert_eq!(f["AwsAccountId"], "123456789012");
+        assert_eq!(
+            f["ProductArn"],
+            "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"
+        );
+        assert!(f["Title"].as_str().unwrap().chars().count() <= 256);
+        assert!(f["Description"].as_str().unwrap().chars().count() <= 1024);
+    }
+    let held = hub_findings(&moto);
+    assert_eq!(held.keys().cloned().collect::<BTreeSet<_>>(), ids);
+
+    // The same again: updated in place.
+    let out = run(&moto.url);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(hub_findings(&moto).len(), ids.len());
+
+    // r000 made immutable: its mutability finding is resolved, under the Id it had.
+    let fixed: Vec<String> = asff
+        .iter()
+        .filter(|f| {
+            f["GeneratorId"] == "plimsoll/PLM-ECR-0002"
+                && f["Resources"][0]["Id"].as_str().unwrap().ends_with("/r000")
+        })
+        .map(|f| f["Id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        fixed.len(),
+        1,
+        "{:?}",
+        asff.iter()
+            .map(|f| f["GeneratorId"].as_str().unwrap())
+            .collect::<BTreeSet<_>>()
+    );
+    moto.python(
+        "eu-west-1",
+        "client('ecr').put_image_tag_mutability(repositoryName='r000', imageTagMutability='IMMUTABLE')\n",
+    );
+    let out = run(&moto.url);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let held = hub_findings(&moto);
+    assert_eq!(held.len(), ids.len(), "no finding added");
+    assert_eq!(
+        held[&fixed[0]],
+        ("PASSED".to_string(), "ACTIVE".to_string())
+    );
+    let failed = held.values().filter(|(c, _)| c == "FAILED").count();
+    assert_eq!(failed, ids.len() - 1);
+
+    // Refused: the reports are written, the run exits 2 and says why.
+    std::fs::remove_file(d.join("report.json")).unwrap();
+    let deny = FaultProxy::start(&moto.url, vec![("/findings/import", Fault::Deny)]);
+    let out = run(&deny.url);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Security Hub BatchImportFindings: AccessDenied"),
+        "{}",
+        out.stderr
+    );
+    assert!(d.join("report.json").exists());
+}

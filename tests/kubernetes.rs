@@ -1100,3 +1100,112 @@ fn a_scan_with_no_input_reads_the_current_context() {
         out.stderr
     );
 }
+
+/// `--apply-reports policyreport`: the findings written into the scanned cluster as
+/// PolicyReports (per namespace) and a ClusterPolicyReport by server-side apply; an object
+/// Plimsoll wrote before that this run does not write is deleted, one another tool wrote is
+/// left alone; the same with `openreports`; a cluster without the CRDs is exit 2 naming them.
+#[test]
+fn policy_reports_are_applied_to_the_cluster_and_stale_ones_removed() {
+    let (server, home, kubeconfig) = start(Behaviour::default());
+    let stale = serde_json::json!({
+        "apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
+        "metadata": {"name": "plimsoll", "namespace": "gone",
+                     "labels": {"app.kubernetes.io/managed-by": "plimsoll"}},
+        "results": []
+    });
+    let foreign = serde_json::json!({
+        "apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
+        "metadata": {"name": "kyverno-pol", "namespace": "default",
+                     "labels": {"app.kubernetes.io/managed-by": "kyverno"}},
+        "results": []
+    });
+    server.put_report("policyreports", stale);
+    server.put_report("policyreports", foreign);
+    let (out, report) = scan_json(
+        home.path(),
+        &kubeconfig,
+        &["--apply-reports", "policyreport", "-v"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let written = server.reports();
+    let ours: Vec<&Value> = written
+        .iter()
+        .filter(|o| o["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "plimsoll")
+        .collect();
+    assert!(
+        !ours.iter().any(|o| o["metadata"]["namespace"] == "gone"),
+        "the stale report is deleted"
+    );
+    assert!(
+        written
+            .iter()
+            .any(|o| o["metadata"]["name"] == "kyverno-pol"),
+        "another tool's report stays"
+    );
+    let failed: u64 = ours
+        .iter()
+        .map(|o| o["summary"]["fail"].as_u64().unwrap())
+        .sum();
+    assert_eq!(failed, report["summary"]["failed"].as_u64().unwrap());
+    assert!(ours.iter().any(|o| o["kind"] == "ClusterPolicyReport"));
+    assert!(ours.iter().any(|o| o["kind"] == "PolicyReport"));
+    assert!(
+        server.log().iter().any(|l| l
+            .starts_with("PATCH /apis/wgpolicyk8s.io/v1alpha2/namespaces/")
+            && l.contains("fieldManager=plimsoll")),
+        "server-side apply under the field manager plimsoll"
+    );
+    assert!(out.stderr.contains("deleted 1 stale"), "{}", out.stderr);
+
+    // OpenReports: the same results under the other API.
+    let (out, _) = scan_json(
+        home.path(),
+        &kubeconfig,
+        &["--apply-reports", "openreports"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let open: u64 = server
+        .reports()
+        .iter()
+        .filter(|o| o["apiVersion"] == "openreports.io/v1alpha1")
+        .map(|o| o["summary"]["fail"].as_u64().unwrap())
+        .sum();
+    assert_eq!(open, failed);
+
+    // Manifests are not a cluster to write to.
+    let out = plimsoll(
+        home.path(),
+        &[
+            "scan",
+            root().join("fixtures/demo").to_str().unwrap(),
+            "--no-state",
+            "--apply-reports",
+            "policyreport",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("scan one live cluster"),
+        "{}",
+        out.stderr
+    );
+
+    // No CRDs: one clear error, after the report is written.
+    let mut behaviour = Behaviour::default();
+    behaviour.not_served.insert("policyreports".into());
+    behaviour.not_served.insert("clusterpolicyreports".into());
+    let (_server, home, kubeconfig) = start(behaviour);
+    let (out, report) = scan_json(
+        home.path(),
+        &kubeconfig,
+        &["--apply-reports", "policyreport"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("does not serve") && out.stderr.contains("wgpolicyk8s.io/v1alpha2"),
+        "{}",
+        out.stderr
+    );
+    assert!(report["summary"]["failed"].as_u64().unwrap() > 0);
+}

@@ -1339,3 +1339,142 @@ fn policy_reports_follow_the_published_crds_and_count_what_the_report_counts() {
         );
     }
 }
+
+/// A Pushgateway (Debian's `prometheus-pushgateway`) on a free loopback port, stopped on drop.
+struct Pushgateway {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Pushgateway {
+    fn start() -> Pushgateway {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("prometheus-pushgateway")
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("prometheus-pushgateway (scripts/install-test-deps.sh installs it)");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the Pushgateway did not come up"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Pushgateway {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Its exposition page.
+    fn page(&self) -> String {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                &format!("{}/metrics", self.url),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+impl Drop for Pushgateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `--pushgateway URL`: the run's metrics arrive in a real Pushgateway under job=plimsoll and
+/// the run's scope; a later scan that cannot read part of its input keeps the last success
+/// time the Pushgateway held.
+#[test]
+fn metrics_are_pushed_to_a_pushgateway_and_keep_the_last_success() {
+    let gateway = Pushgateway::start();
+    let dir = demo_dir();
+    let d = dir.path();
+    let args = [
+        "scan",
+        "k8s",
+        "--no-config",
+        "--no-state",
+        "--pushgateway",
+        &gateway.url,
+        "--output",
+        "json=report.json",
+    ];
+    let out = run_in(d, &args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let page = gateway.page();
+    let report = read_json(&d.join("report.json"));
+    let ours = |page: &str, name: &str, labels: &[&str]| {
+        let mut wanted = vec!["job=\"plimsoll\""];
+        wanted.extend_from_slice(labels);
+        metric_sum(page, name, &wanted)
+    };
+    assert_eq!(
+        ours(&page, "plimsoll_findings", &["status=\"fail\""]),
+        report["summary"]["failed"].as_f64().unwrap()
+    );
+    let success = ours(&page, "plimsoll_last_success_timestamp_seconds", &[]);
+    assert!(success > 1.7e9, "{success}");
+
+    write(
+        d,
+        "k8s/broken.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: [\n",
+    );
+    let out = run_in(d, &args);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let page = gateway.page();
+    assert!(ours(&page, "plimsoll_scan_input_errors", &[]) >= 1.0);
+    assert_eq!(
+        ours(&page, "plimsoll_last_success_timestamp_seconds", &[]),
+        success
+    );
+
+    // A Pushgateway that is not there: exit 2, the report still written.
+    std::fs::remove_file(d.join("report.json")).unwrap();
+    let gone = format!("http://user:s3cret@127.0.0.1:{}", {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    });
+    let out = run_in(
+        d,
+        &[
+            "scan",
+            "k8s",
+            "--no-config",
+            "--no-state",
+            "--pushgateway",
+            &gone,
+            "--output",
+            "json=report.json",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Pushgateway http://user:***@127.0.0.1"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("s3cret"));
+    assert!(d.join("report.json").exists());
+}

@@ -272,12 +272,13 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         fail_on,
         baseline,
         // JUnit lists passing cases, policy reports passing results.
-        keep_passes: outputs.iter().any(|(f, _)| {
-            matches!(
-                f,
-                ReportFormat::Junit | ReportFormat::Policyreport | ReportFormat::Openreports
-            )
-        }),
+        keep_passes: args.deliver.apply_reports.is_some()
+            || outputs.iter().any(|(f, _)| {
+                matches!(
+                    f,
+                    ReportFormat::Junit | ReportFormat::Policyreport | ReportFormat::Openreports
+                )
+            }),
         store,
         namespaces: pipeline::Namespaces::new(&args.namespaces.include, &args.namespaces.exclude)?,
     })?;
@@ -325,6 +326,20 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             tracing::error!("{}", issue.message);
         }
     }
+    // Security Hub: the account and Region findings belong to, identified once for the ASFF
+    // file and the import.
+    let hub = if args.deliver.security_hub || outputs.iter().any(|(f, _)| *f == ReportFormat::Asff)
+    {
+        Some(security_hub(
+            &plan,
+            args.deliver.security_hub_region.as_deref(),
+        )?)
+    } else {
+        None
+    };
+    let asff = hub
+        .as_ref()
+        .map(|(_, h)| report::asff::findings(&report, &report::scope(&report), &h.target));
     for (format, path) in &outputs {
         let path = path.as_deref();
         match format {
@@ -343,6 +358,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             ReportFormat::Csv => {
                 write_output(path, &report::csv::render(&report).map_err(Failure::usage)?)?
             }
+            ReportFormat::Asff => write_output_with(path, |w| {
+                serde_json::to_writer_pretty(&mut *w, asff.as_deref().unwrap_or_default())?;
+                w.write_all(b"\n")
+            })?,
             ReportFormat::Ocsf => {
                 let scope = report::scope(&report);
                 write_output_with(path, |w| report::ocsf::write(&report, &scope, w))?;
@@ -431,6 +450,30 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
             keep_in_spool(sp, &at, reason, run)?;
         }
     }
+    // After the files and the record: a refused import loses neither.
+    if let (true, Some((runtime, h)), Some(findings)) = (args.deliver.security_hub, &hub, &asff) {
+        let imported = runtime
+            .block_on(h.import(findings))
+            .map_err(Failure::usage)?;
+        tracing::info!(
+            "imported {} into Security Hub (account {}, {}) in {}",
+            crate::text::count(imported.findings, "finding"),
+            h.target.account,
+            h.target.region,
+            crate::text::count(imported.calls, "call")
+        );
+    }
+    if let Some(api) = args.deliver.apply_reports {
+        apply_reports(&plan, &report, api)?;
+    }
+    if let Some(url) = args
+        .deliver
+        .pushgateway
+        .as_deref()
+        .filter(|u| !u.is_empty())
+    {
+        push_metrics(url, &report)?;
+    }
     if new_unknown {
         return Err(Failure::usage(anyhow!(
             "which findings are new cannot be told: the state store {} could not be reached \
@@ -456,6 +499,102 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     std::mem::forget(report);
     std::mem::forget(snapshot);
     Ok(code)
+}
+
+/// The Security Hub findings go to: the scan's AWS connection (or the default credential
+/// chain when it read no account), identified with STS. One account: with several
+/// (`--role-arn`, `--accounts-file`, `--organization`) each would have to import its own with
+/// its own role, which this does not do yet; that is refused rather than half done.
+fn security_hub(
+    plan: &pipeline::Plan,
+    region: Option<&str>,
+) -> Result<(tokio::runtime::Runtime, crate::deliver::security_hub::Hub), Failure> {
+    let mut opts = plan.sources.aws.clone().unwrap_or_default();
+    if !opts.accounts.is_empty() || opts.organization {
+        return Err(Failure::usage(anyhow!(
+            "--security-hub and asff= import into one account; with several accounts run one              scan per account (each with its own credentials)"
+        )));
+    }
+    if opts.timeout.is_zero() {
+        opts.timeout = std::time::Duration::from_secs(30);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(anyhow!("cannot start the async runtime: {e}")))?;
+    let hub = runtime
+        .block_on(crate::deliver::security_hub::hub(&opts, region))
+        .map_err(Failure::usage)?;
+    Ok((runtime, hub))
+}
+
+/// Writes the run's policy reports into the one cluster it read.
+fn apply_reports(
+    plan: &pipeline::Plan,
+    report: &report::model::Report,
+    api: crate::cli::ReportsApi,
+) -> Result<(), Failure> {
+    use crate::report::policyreport::{Flavour, objects};
+    let clusters = report
+        .scan
+        .inputs
+        .iter()
+        .filter(|s| s.collector == "kubernetes")
+        .count();
+    if clusters != 1 {
+        return Err(Failure::usage(anyhow!(
+            "--apply-reports writes into the cluster that was scanned: scan one live cluster \
+             (--context NAME or --in-cluster); this run read {clusters}"
+        )));
+    }
+    let flavour = match api {
+        crate::cli::ReportsApi::Policyreport => Flavour::PolicyReport,
+        crate::cli::ReportsApi::Openreports => Flavour::OpenReports,
+    };
+    let objects = objects(report, flavour);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(anyhow!("cannot start the async runtime: {e}")))?;
+    let (label, applied) = runtime.block_on(async {
+        let mut clients = crate::collect::kubernetes::clients(&plan.sources.cluster)
+            .await
+            .map_err(Failure::usage)?;
+        let (label, client) = clients
+            .pop()
+            .ok_or_else(|| Failure::usage(anyhow!("--apply-reports: no cluster to write to")))?;
+        let client = client.map_err(|e| Failure::usage(anyhow!("{label}: {e}")))?;
+        let applied = crate::deliver::policyreport::apply(&client, &label, flavour, &objects)
+            .await
+            .map_err(Failure::usage)?;
+        Ok::<_, Failure>((label, applied))
+    })?;
+    tracing::info!(
+        "{label}: applied {}, deleted {} stale",
+        crate::text::count(applied.applied, "policy report"),
+        applied.deleted
+    );
+    Ok(())
+}
+
+/// Pushes the run's metrics to a Pushgateway, carrying over the last success time it holds.
+fn push_metrics(url: &str, report: &report::model::Report) -> Result<(), Failure> {
+    use crate::deliver::pushgateway;
+    let timeout = std::time::Duration::from_secs(30);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(anyhow!("cannot start the async runtime: {e}")))?;
+    let scope = report::scope(report);
+    runtime.block_on(async {
+        let previous = pushgateway::page(url, timeout).await;
+        let metrics = report::prometheus::render(report, &scope, previous.as_deref());
+        pushgateway::push(url, &scope, metrics, timeout)
+            .await
+            .map_err(Failure::usage)
+    })?;
+    tracing::info!("pushed the metrics of {scope} to the Pushgateway");
+    Ok(())
 }
 
 /// The state store a run records into, and where it keeps a run the store cannot take.

@@ -1,6 +1,7 @@
 //! Reporting: turns evaluation outcomes into the frozen [`model::Report`] and renders it. One
 //! output format = one module; formats are a closed enum.
 
+pub mod asff;
 pub mod baseline;
 pub mod csv;
 pub mod html;

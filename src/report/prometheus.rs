@@ -229,11 +229,25 @@ fn escape(v: &str) -> String {
     s
 }
 
-/// The value of `name{scope="SCOPE"}` in an earlier file; None when absent or not a number
-/// (a file that is not ours carries nothing over).
+/// The value of `name{...scope="SCOPE"...}` in an earlier file or a Pushgateway's page (which
+/// adds `job` and `instance` labels); None when absent or not a number (a file that is not
+/// ours carries nothing over).
 fn previous_value(text: &str, name: &str, scope: &str) -> Option<String> {
-    let series = format!("{name}{{scope=\"{scope}\"}} ");
-    let value = text.lines().find_map(|l| l.strip_prefix(&series))?.trim();
+    let start = format!("{name}{{");
+    let label = format!("scope=\"{scope}\"");
+    let value = text.lines().find_map(|l| {
+        let labels = l.strip_prefix(&start)?;
+        let (labels, value) = labels.rsplit_once("} ")?;
+        // The label whole: at the start or after a comma, and ending the list or before one
+        // (a scope may hold commas itself: `123456789012/eu-west-1,us-east-1`).
+        labels
+            .match_indices(&label)
+            .any(|(i, _)| {
+                (i == 0 || labels[..i].ends_with(','))
+                    && matches!(labels[i + label.len()..].chars().next(), None | Some(','))
+            })
+            .then_some(value.trim())
+    })?;
     value.parse::<f64>().ok().filter(|v| v.is_finite())?;
     Some(value.to_string())
 }
@@ -259,5 +273,14 @@ mod tests {
         assert_eq!(previous_value(text, name, "b"), None);
         let bad = "plimsoll_last_success_timestamp_seconds{scope=\"a\"} 1 # }\n";
         assert_eq!(previous_value(bad, name, "a"), None);
+        // As a Pushgateway shows it.
+        let pushed = "plimsoll_last_success_timestamp_seconds{instance=\"\",job=\"plimsoll\",scope=\"a\"} 1.7e+09\n";
+        assert_eq!(
+            previous_value(pushed, name, "a").as_deref(),
+            Some("1.7e+09")
+        );
+        let commas = "plimsoll_last_success_timestamp_seconds{job=\"p\",scope=\"1/a,b\"} 5\n";
+        assert_eq!(previous_value(commas, name, "1/a,b").as_deref(), Some("5"));
+        assert_eq!(previous_value(commas, name, "1/a"), None);
     }
 }

@@ -265,6 +265,8 @@ impl Cluster {
 }
 
 struct State {
+    /// Policy report objects written (server-side apply): (plural, namespace, name) -> object.
+    reports: Mutex<BTreeMap<(String, String, String), Value>>,
     cluster: Cluster,
     behaviour: Behaviour,
     counters: Mutex<HashMap<String, usize>>,
@@ -363,6 +365,7 @@ impl ApiServer {
             cluster,
             behaviour,
             counters: Mutex::new(HashMap::new()),
+            reports: Mutex::new(BTreeMap::new()),
             log: Mutex::new(Vec::new()),
             requests: AtomicUsize::new(0),
             addr,
@@ -397,7 +400,10 @@ impl ApiServer {
                                         if stalls(&state, req.uri().path()) {
                                             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
                                         }
-                                        Ok::<_, std::convert::Infallible>(handle(&state, client_cert, req))
+                                        use http_body_util::BodyExt;
+                                        let (parts, body) = req.into_parts();
+                                        let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                                        Ok::<_, std::convert::Infallible>(handle(&state, client_cert, Request::from_parts(parts, body)))
                                     }
                                 });
                                 let _ = hyper::server::conn::http1::Builder::new()
@@ -421,6 +427,32 @@ impl ApiServer {
     }
 
     /// Requests served so far, as `GET /path?query`.
+    /// The policy report objects clients wrote (PolicyReport, ClusterPolicyReport, OpenReports'
+    /// Report and ClusterReport), in (plural, namespace, name) order.
+    pub fn reports(&self) -> Vec<Value> {
+        self.state
+            .reports
+            .lock()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Stores a policy report object as if a client had written it earlier.
+    pub fn put_report(&self, plural: &str, object: Value) {
+        let ns = object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let name = object["metadata"]["name"].as_str().unwrap().to_string();
+        self.state
+            .reports
+            .lock()
+            .unwrap()
+            .insert((plural.to_string(), ns, name), object);
+    }
+
     pub fn log(&self) -> Vec<String> {
         self.state.log.lock().unwrap().clone()
     }
@@ -527,7 +559,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn handle(state: &State, client_cert: bool, req: Request<Incoming>) -> Response<Full<Bytes>> {
+fn handle(state: &State, client_cert: bool, req: Request<Bytes>) -> Response<Full<Bytes>> {
     state.requests.fetch_add(1, Ordering::Relaxed);
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -564,6 +596,9 @@ fn handle(state: &State, client_cert: bool, req: Request<Incoming>) -> Response<
     }
     if !(token_ok || client_cert) {
         return status(401, "Unauthorized", "Unauthorized");
+    }
+    if let Some(answer) = reports(state, &req, &path, query.as_deref()) {
+        return answer;
     }
     if req.method() != hyper::Method::GET {
         return status(405, "MethodNotAllowed", "the test server is read-only");
@@ -620,6 +655,125 @@ fn handle(state: &State, client_cert: bool, req: Request<Incoming>) -> Response<
             "the server could not find the requested resource",
         ),
     }
+}
+
+/// The policy report APIs (wgpolicyk8s.io/v1alpha2, openreports.io/v1alpha1), writable:
+/// server-side apply (PATCH, `application/apply-patch+yaml`) creates or replaces an object,
+/// lists select by label, DELETE removes. A plural in `not_served` answers 404, as a cluster
+/// without the CRDs does. None for every other path.
+fn reports(
+    state: &State,
+    req: &Request<Bytes>,
+    path: &str,
+    query: Option<&str>,
+) -> Option<Response<Full<Bytes>>> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, version, rest) = match segments.as_slice() {
+        [
+            "apis",
+            g @ ("wgpolicyk8s.io" | "openreports.io"),
+            v,
+            rest @ ..,
+        ] => (*g, *v, rest),
+        _ => return None,
+    };
+    let (namespace, plural, name) = match rest {
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
+        [plural] => (None, *plural, None),
+        [plural, name] => (None, *plural, Some(*name)),
+        _ => return Some(status(404, "NotFound", "no such path")),
+    };
+    let known = matches!(
+        (group, version, plural),
+        (
+            "wgpolicyk8s.io",
+            "v1alpha2",
+            "policyreports" | "clusterpolicyreports"
+        ) | ("openreports.io", "v1alpha1", "reports" | "clusterreports")
+    );
+    if !known || state.behaviour.not_served.contains(plural) {
+        return Some(status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ));
+    }
+    let mut stored = state.reports.lock().unwrap();
+    let params = query_params(query);
+    let method = req.method().clone();
+    Some(match (method.as_str(), name) {
+        ("PATCH", Some(name)) => {
+            let content = req
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if content != "application/apply-patch+yaml" {
+                return Some(status(415, "UnsupportedMediaType", content));
+            }
+            if params.get("fieldManager").is_none_or(|m| m.is_empty()) {
+                return Some(status(422, "Invalid", "fieldManager is required for apply"));
+            }
+            let Ok(mut object) = serde_json::from_slice::<Value>(req.body()) else {
+                return Some(status(400, "BadRequest", "the body is not JSON"));
+            };
+            if object["metadata"]["name"] != name
+                || object["metadata"]["namespace"].as_str() != namespace
+            {
+                return Some(status(
+                    400,
+                    "BadRequest",
+                    "the name or namespace does not match the path",
+                ));
+            }
+            object["metadata"]["uid"] = json!(format!("uid-{plural}-{name}"));
+            object["metadata"]["resourceVersion"] = json!("1");
+            stored.insert(
+                (
+                    plural.to_string(),
+                    namespace.unwrap_or("").to_string(),
+                    name.to_string(),
+                ),
+                object.clone(),
+            );
+            json_response(StatusCode::OK, &object)
+        }
+        ("DELETE", Some(name)) => {
+            let key = (
+                plural.to_string(),
+                namespace.unwrap_or("").to_string(),
+                name.to_string(),
+            );
+            match stored.remove(&key) {
+                Some(_) => json_response(
+                    StatusCode::OK,
+                    &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}),
+                ),
+                None => status(404, "NotFound", &format!("{plural} {name} not found")),
+            }
+        }
+        ("GET", None) => {
+            let selector = params.get("labelSelector").cloned().unwrap_or_default();
+            let items: Vec<Value> = stored
+                .iter()
+                .filter(|((p, ns, _), _)| p == plural && namespace.is_none_or(|want| want == ns))
+                .filter(|(_, o)| {
+                    selector.split(',').filter(|s| !s.is_empty()).all(|s| {
+                        let (k, v) = s.split_once('=').unwrap_or((s, ""));
+                        o["metadata"]["labels"][k] == v
+                    })
+                })
+                .map(|(_, o)| o.clone())
+                .collect();
+            json_response(
+                StatusCode::OK,
+                &json!({"kind": "List", "apiVersion": format!("{group}/{version}"),
+                        "metadata": {"resourceVersion": "1"}, "items": items}),
+            )
+        }
+        _ => status(405, "MethodNotAllowed", "not supported by the test server"),
+    })
 }
 
 fn discovery(state: &State, group: &str) -> Response<Full<Bytes>> {

@@ -159,6 +159,7 @@ async fn organization_accounts(
         let (status, text) = post(
             base,
             Request {
+                path: "/",
                 service: "organizations",
                 region,
                 endpoint: opts.endpoint_url.as_deref(),

@@ -59,6 +59,7 @@ async fn describe(conf: &aws_config::SdkConfig, key: &str) -> Result<String, Cal
         let answer = post(
             conf,
             Request {
+                path: "/",
                 service: "kms",
                 region: &region,
                 endpoint: conf.endpoint_url(),

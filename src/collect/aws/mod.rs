@@ -48,7 +48,7 @@ mod eks;
 mod eks_api;
 mod kms;
 mod regions;
-mod signed;
+pub(crate) mod signed;
 
 use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
 pub use accounts::AccountRef;
@@ -268,37 +268,21 @@ where
     CallFailure { message, expected }
 }
 
-/// The innermost causes of an error, joined.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut src = e.source();
-    while let Some(s) = src {
-        let t = s.to_string();
-        if !parts.iter().any(|p| p.contains(&t)) {
-            parts.push(t);
-        }
-        src = s.source();
-    }
-    // Some causes span lines (the credential chain lists every provider it tried): one line.
-    parts
-        .join(": ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::net::chain;
 
-/// Collects the account of the credentials, or with `accounts`/`organization` each account
-/// named, as a part of its own (in the order named). Fails only when nothing can be read at
-/// all (bad flags, no credentials, no region, an organization that cannot be listed); a
-/// failing call is recorded as an issue instead, and an account whose role cannot be assumed
-/// is a part with no resources and one error naming the account and the reason, so every
-/// AWS check on it is NOT_ASSESSED while the other accounts report.
-pub async fn collect(opts: &AwsOptions) -> Result<Vec<Collected>, AwsError> {
-    if opts.all_regions && !opts.regions.is_empty() {
-        return Err(AwsError::Config(
-            "--all-regions and --region exclude each other".into(),
-        ));
-    }
+/// The SDK configuration of `opts` (profile, region, endpoint, timeouts, rustls) and who the
+/// credentials are (STS GetCallerIdentity): one clear error for missing, expired or rejected
+/// credentials. Shared by the collector and the Security Hub import.
+pub async fn connect(
+    opts: &AwsOptions,
+) -> Result<
+    (
+        aws_config::SdkConfig,
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput,
+        String,
+    ),
+    AwsError,
+> {
     use aws_smithy_http_client::tls;
     // rustls with ring, as the Kubernetes and Docker clients (no aws-lc build).
     let http = aws_smithy_http_client::Builder::new()
@@ -363,6 +347,22 @@ pub async fn collect(opts: &AwsOptions) -> Result<Vec<Collected>, AwsError> {
             &f.message,
         ))
     })?;
+    Ok((base, identity, profile))
+}
+
+/// Collects the account of the credentials, or with `accounts`/`organization` each account
+/// named, as a part of its own (in the order named). Fails only when nothing can be read at
+/// all (bad flags, no credentials, no region, an organization that cannot be listed); a
+/// failing call is recorded as an issue instead, and an account whose role cannot be assumed
+/// is a part with no resources and one error naming the account and the reason, so every
+/// AWS check on it is NOT_ASSESSED while the other accounts report.
+pub async fn collect(opts: &AwsOptions) -> Result<Vec<Collected>, AwsError> {
+    if opts.all_regions && !opts.regions.is_empty() {
+        return Err(AwsError::Config(
+            "--all-regions and --region exclude each other".into(),
+        ));
+    }
+    let (base, identity, profile) = connect(opts).await?;
     let account = identity.account().unwrap_or("unknown").to_string();
     let principal = identity.arn().unwrap_or_default().to_string();
     let own_target = opts

@@ -24,6 +24,7 @@ pub(crate) async fn enabled(
     let answer = post(
         base,
         Request {
+            path: "/",
             service: "ec2",
             region: &region,
             endpoint,

@@ -1,5 +1,6 @@
 //! One signed AWS request outside the SDK: the calls whose SDK crate would be most of a cold
-//! build for one operation (EC2 `DescribeRegions`, KMS `DescribeKey`). The request is signed
+//! build for one operation (EC2 `DescribeRegions`, KMS `DescribeKey`, Organizations
+//! `ListAccounts`, Security Hub `BatchImportFindings`). The request is signed
 //! with `aws-sigv4` (already used for EKS tokens) and sent with the hyper client that kube and
 //! the SDK already build; the answer is read through a size limit and a time limit.
 
@@ -7,7 +8,7 @@ use super::chain;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use std::time::{Duration, SystemTime};
 
 /// Largest answer read: a few KB in practice for the calls made this way.
@@ -21,6 +22,8 @@ pub(crate) struct Request<'a> {
     pub(crate) region: &'a str,
     /// `--endpoint-url`, else `https://{service}.{region}.amazonaws.com/`.
     pub(crate) endpoint: Option<&'a str>,
+    /// The path (`/` for the query and JSON-target protocols; `/findings/import` for REST).
+    pub(crate) path: &'a str,
     /// Headers besides the signature's (content type, `x-amz-target`).
     pub(crate) headers: &'a [(&'a str, &'a str)],
     /// The body, POSTed.
@@ -34,9 +37,13 @@ pub(crate) async fn post(
     conf: &aws_config::SdkConfig,
     req: Request<'_>,
 ) -> Result<(http::StatusCode, String), String> {
+    let path = req.path.trim_start_matches('/');
     let url = match req.endpoint {
-        Some(u) => format!("{}/", u.trim_end_matches('/')),
-        None => format!("https://{}.{}.amazonaws.com/", req.service, req.region),
+        Some(u) => format!("{}/{path}", u.trim_end_matches('/')),
+        None => format!(
+            "https://{}.{}.amazonaws.com/{path}",
+            req.service, req.region
+        ),
     };
     let credentials = match conf.credentials_provider() {
         Some(p) => p.provide_credentials().await.map_err(|e| chain(&e))?,
@@ -71,26 +78,8 @@ pub(crate) async fn post(
         .map_err(|e| e.to_string())?;
     instructions.apply_to_request_http1x(&mut request);
 
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| format!("no TLS root certificates: {e}"))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build(https);
-    tokio::time::timeout(req.timeout, async {
-        let response = client.request(request).await.map_err(|e| chain(&e))?;
-        let status = response.status();
-        let body = http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
-        Ok((status, String::from_utf8_lossy(&body).into_owned()))
-    })
-    .await
-    .map_err(|_| format!("no answer within {}s", req.timeout.as_secs_f64()))?
+    let (status, body) = crate::net::send(request, req.timeout, MAX_ANSWER).await?;
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
 /// The AWS error code and message of a JSON protocol's error answer

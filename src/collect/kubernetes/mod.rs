@@ -338,6 +338,40 @@ struct Listed {
     objects: Vec<Map<String, Value>>,
 }
 
+/// A client for a target's configuration: its preparation run, exec credentials resolved,
+/// our timeouts set. The error is one line.
+async fn connect(
+    config: Result<kube::Config, String>,
+    prepare: Option<Prepare>,
+    opts: &ClusterOptions,
+) -> Result<kube::Client, String> {
+    let mut c = config.map_err(|e| format!("invalid kubeconfig context: {e}"))?;
+    if let Some(prepare) = prepare {
+        prepare(&mut c)?;
+    }
+    exec::resolve(&mut c, opts.request_timeout).await?;
+    // Our own per-request timeout (fetch.rs) fires first with a clear message; the client's
+    // read timeout is only a backstop.
+    c.read_timeout = Some(opts.request_timeout + Duration::from_secs(5));
+    c.connect_timeout = Some(opts.request_timeout.min(Duration::from_secs(10)));
+    // Retries are ours: counted, logged, and also applied to 500 and transport errors.
+    c.default_retry = false;
+    kube::Client::try_from(c).map_err(|e| format!("cannot build a client: {}", error_chain(&e)))
+}
+
+/// A client for each cluster `opts` names, connected as the collector connects: for writing
+/// back to the clusters a scan read (policy reports). (label, client or why not).
+pub async fn clients(
+    opts: &ClusterOptions,
+) -> Result<Vec<(String, Result<kube::Client, String>)>, ClusterError> {
+    let mut out = Vec::new();
+    for t in resolve_targets(opts).await? {
+        let client = connect(t.config, t.prepare, opts).await;
+        out.push((t.label, client));
+    }
+    Ok(out)
+}
+
 async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
     let started = Instant::now();
     let mut snapshot = Snapshot::default();
@@ -356,44 +390,13 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
             all_kinds.clone(),
         ));
     };
-    let config = match target.config {
-        Ok(mut c) => {
-            attributes.insert("server".into(), c.cluster_url.to_string());
-            if let Some(prepare) = target.prepare
-                && let Err(e) = prepare(&mut c)
-            {
-                fatal(&mut snapshot, attributes, e);
-                return snapshot;
-            }
-            if let Err(e) = exec::resolve(&mut c, opts.request_timeout).await {
-                fatal(&mut snapshot, attributes, e);
-                return snapshot;
-            }
-            // Our own per-request timeout (fetch.rs) fires first with a clear message; the
-            // client's read timeout is only a backstop.
-            c.read_timeout = Some(opts.request_timeout + Duration::from_secs(5));
-            c.connect_timeout = Some(opts.request_timeout.min(Duration::from_secs(10)));
-            // Retries are ours: counted, logged, and also applied to 500 and transport errors.
-            c.default_retry = false;
-            c
-        }
-        Err(e) => {
-            fatal(
-                &mut snapshot,
-                attributes,
-                format!("invalid kubeconfig context: {e}"),
-            );
-            return snapshot;
-        }
-    };
-    let client = match kube::Client::try_from(config) {
+    if let Ok(c) = &target.config {
+        attributes.insert("server".into(), c.cluster_url.to_string());
+    }
+    let client = match connect(target.config, target.prepare, opts).await {
         Ok(c) => c,
         Err(e) => {
-            fatal(
-                &mut snapshot,
-                attributes,
-                format!("cannot build a client: {}", error_chain(&e)),
-            );
+            fatal(&mut snapshot, attributes, e);
             return snapshot;
         }
     };
