@@ -15,6 +15,11 @@
 //! resource it evaluates is NOT_ASSESSED, never passed; a `not-applicable-` case (a check with
 //! a `not_applicable` rule) must leave every resource of its kinds unjudged. All run through
 //! the same loader and engine as a scan.
+//!
+//! A `fix-` case (required for a check that declares a fix) holds an `input.yaml` the check
+//! fails, an `expected.yaml` that is the file as `plimsoll fix` must leave it, byte for byte,
+//! and an optional `values.yaml` (the `--set` values). The fixed file must pass the check,
+//! and fixing it again must change nothing.
 
 use crate::engine::{EvalOptions, Evaluated, Prepared};
 use crate::policy::Catalogue;
@@ -75,6 +80,17 @@ pub fn run_all(catalogue: &Catalogue) -> Vec<CaseResult> {
                 .unwrap_or_default()
         };
         let has = |prefix: &str| dirs.iter().any(|d| name(d).starts_with(prefix));
+        if crate::fix::fixable(&check.meta) && !has("fix-") {
+            results.push(CaseResult {
+                check: check.meta.id.clone(),
+                case: "-".into(),
+                ok: false,
+                detail: format!(
+                    "{}: declares a fix, so needs at least one cases/fix-* directory",
+                    dir.display()
+                ),
+            });
+        }
         if !has("pass-") || !has("fail-") {
             results.push(CaseResult {
                 check: check.meta.id.clone(),
@@ -109,8 +125,122 @@ fn resource_matches(spec: &str, kind: &str, ns: Option<&str>, name: &str) -> boo
     }
 }
 
+/// A failing finding of a case: (kind, name, line, field path).
+type Failing = (String, String, u32, Option<String>);
+
+/// The failing findings of one check on one input file.
+fn failures(
+    catalogue: &Catalogue,
+    ci: usize,
+    input: &Path,
+    opts: &EvalOptions,
+) -> Result<Vec<Failing>, String> {
+    let snapshot = crate::collect::collect_inputs(&[input.display().to_string()])
+        .map_err(|e| e.to_string())?;
+    if snapshot.has_errors() {
+        let msgs: Vec<&str> = snapshot.issues.iter().map(|i| i.message.as_str()).collect();
+        return Err(format!("input errors: {}", msgs.join("; ")));
+    }
+    let prepared = Prepared::new(catalogue, &[ci], &snapshot, opts).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for o in prepared.evaluate(&snapshot) {
+        let r = &snapshot.resources[o.resource];
+        match &o.result {
+            Evaluated::Fail(vs) => {
+                for v in vs {
+                    let line = r.location.as_ref().map_or(0, |l| l.line);
+                    out.push((
+                        r.kind().to_string(),
+                        r.name().to_string(),
+                        line,
+                        v.path.as_deref().map(str::to_string),
+                    ));
+                }
+            }
+            Evaluated::Pass => {}
+            other => return Err(format!("{}: {other:?}", r.id)),
+        }
+    }
+    Ok(out)
+}
+
+/// A `fix-` case: see the module documentation.
+fn run_fix_case(
+    catalogue: &Catalogue,
+    ci: usize,
+    dir: &Path,
+    opts: &EvalOptions,
+) -> Result<(), String> {
+    let check = &catalogue.checks[ci];
+    let input = dir.join("input.yaml");
+    let text = std::fs::read_to_string(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let expected_path = dir.join("expected.yaml");
+    let expected = std::fs::read_to_string(&expected_path)
+        .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    let values_path = dir.join("values.yaml");
+    let values: std::collections::BTreeMap<String, serde_json::Value> = if values_path.exists() {
+        let t = std::fs::read_to_string(&values_path)
+            .map_err(|e| format!("{}: {e}", values_path.display()))?;
+        yaml_serde::from_str(&t).map_err(|e| format!("{}: {e}", values_path.display()))?
+    } else {
+        Default::default()
+    };
+    let found = failures(catalogue, ci, &input, opts)?;
+    if found.is_empty() {
+        return Err("the input does not fail the check: nothing to fix".into());
+    }
+    let mut candidates = Vec::new();
+    for (kind, name, line, path) in found {
+        let path = path.ok_or("a finding names no field")?;
+        let (parts, change) = crate::fix::change_for(&check.meta, &path, &values)?;
+        candidates.push(crate::fix::Candidate {
+            file: input.display().to_string().into(),
+            line,
+            kind,
+            name,
+            check: check.meta.id.clone(),
+            fingerprint: crate::finding::Fingerprint(0),
+            path: parts,
+            change,
+        });
+    }
+    let refs: Vec<&crate::fix::Candidate> = candidates.iter().collect();
+    let fixed = crate::fix::apply_file(&text, &refs)?;
+    if fixed != expected {
+        return Err(format!(
+            "the fixed file differs from expected.yaml:\n{}",
+            crate::fix::diff("expected.yaml", &expected, &fixed)
+        ));
+    }
+    // The fixed file passes, and a second fix changes nothing.
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let again = tmp.path().join("input.yaml");
+    std::fs::write(&again, &fixed).map_err(|e| e.to_string())?;
+    let left = failures(catalogue, ci, &again, opts)?;
+    if !left.is_empty() {
+        return Err(format!("the fixed file still fails: {left:?}"));
+    }
+    let twice = crate::fix::apply_file(&fixed, &refs)?;
+    if twice != fixed {
+        return Err("fixing the fixed file changed it again".into());
+    }
+    Ok(())
+}
+
 fn run_case(catalogue: &Catalogue, ci: usize, dir: &Path, case: &str) -> Result<(), String> {
     let check = &catalogue.checks[ci];
+    if case.starts_with("fix-") {
+        let mut opts = EvalOptions::default();
+        let config_path = dir.join("config.yaml");
+        if config_path.exists() {
+            let text = std::fs::read_to_string(&config_path)
+                .map_err(|e| format!("{}: {e}", config_path.display()))?;
+            let value: serde_json::Value = yaml_serde::from_str(&text)
+                .map_err(|e| format!("{}: {e}", config_path.display()))?;
+            opts.config = value.as_object().cloned().unwrap_or_default();
+        }
+        return run_fix_case(catalogue, ci, dir, &opts);
+    }
     let input = ["input.yaml", "input.yml", "input.json"]
         .iter()
         .map(|f| dir.join(f))

@@ -76,6 +76,11 @@ pub enum Command {
     },
     /// Print the manual page (roff) to standard output: `plimsoll man | man -l -`.
     Man,
+    /// Correct what a scan of manifest files finds, keeping the YAML as written (comments,
+    /// order, quoting, indentation): prints a unified diff, or writes the files with --write.
+    /// Every fix is re-scanned before it is shown or written; what cannot be fixed is listed
+    /// with the reason. Exit codes as for scan, by what remains unfixed.
+    Fix(Box<FixArgs>),
     /// Compare two snapshots (resources) or two JSON reports (findings); no store needed.
     /// Exit 0 when they do not differ, 1 when they do.
     Diff(DiffArgs),
@@ -256,6 +261,31 @@ pub struct ScanArgs {
     /// Run history.
     #[command(flatten)]
     pub state: StateArgs,
+}
+
+/// `plimsoll fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Manifest files and directories (recursive) to fix.
+    #[arg(value_name = "PATH", required = true)]
+    pub inputs: Vec<String>,
+    /// Replace the fixed files (atomically) instead of only printing the diff.
+    #[arg(long)]
+    pub write: bool,
+    /// A value for fixes that need one (resource requests and limits):
+    /// `--set memoryLimit=512Mi --set cpuRequest=100m` (the names are in docs/fix.md).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub values: Vec<String>,
+    /// Exit 1 when failing findings at or above SEVERITY remain unfixed [default: the
+    /// configuration's gate.failOn, else info].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::finding::Severity>,
+    /// Policy selection.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Configuration file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 /// Where findings are sent besides files.

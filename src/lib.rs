@@ -19,6 +19,7 @@ pub mod embedded;
 pub mod engine;
 pub mod exit;
 pub mod finding;
+pub mod fix;
 pub mod memory;
 pub mod net;
 pub mod output;

@@ -6,6 +6,7 @@ mod benchmarks;
 mod cleanup;
 mod collect;
 mod diff;
+mod fix;
 mod fleet;
 mod history;
 mod policies;
@@ -280,6 +281,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Spool(args) => spool::run(args, colour),
         Command::Fleet(args) => fleet::run(args, colour),
         Command::Diff(args) => diff::run(args),
+        Command::Fix(args) => fix::run(*args),
         Command::Explain(args) => policies::explain(&args),
         Command::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();

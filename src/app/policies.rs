@@ -25,8 +25,29 @@ struct CheckOut<'a> {
     manual: bool,
     cis: Vec<crate::finding::CisRef>,
     remediation: &'a str,
+    /// What `plimsoll fix` does, one phrase per rule; empty: no fix declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fix: Vec<String>,
     builtin: bool,
     file: &'a str,
+}
+
+/// A fix rule in words, for the check reference.
+fn describe_fix(rule: &crate::policy::metadata::FixRule) -> String {
+    use crate::policy::metadata::Fix;
+    let what = match &rule.fix {
+        Fix::Set(v) => format!("sets `{v}`"),
+        Fix::Add(v) => format!("adds `{v}` to the list"),
+        Fix::Remove => "removes the field".to_string(),
+        Fix::Param(p) => format!("sets the value of `--set {p}=VALUE`"),
+        Fix::Manual(why) => format!("none: {why}"),
+    };
+    let up = if rule.up > 0 { " (its parent)" } else { "" };
+    match &rule.when {
+        Some(w) => format!("at `{w}`{up}: {what}"),
+        None if up.is_empty() => what,
+        None => format!("at the finding's parent: {what}"),
+    }
 }
 
 /// A check as `policies list` and `explain` show it.
@@ -45,6 +66,7 @@ fn check_out<'a>(
         manual: c.meta.manual,
         cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
         remediation: &c.meta.remediation,
+        fix: c.meta.fix.iter().map(describe_fix).collect(),
         builtin: c.builtin,
         file: &c.file,
     }
@@ -173,6 +195,9 @@ fn markdown(rows: &[CheckOut<'_>]) -> String {
         ));
         out.push_str(&format!("* Policy: `{}`\n", r.file));
         out.push_str(&format!("\n**Remediation:** {}\n", r.remediation.trim()));
+        if !r.fix.is_empty() {
+            out.push_str(&format!("\n**`plimsoll fix`:** {}\n", r.fix.join("; ")));
+        }
     }
     out
 }

@@ -37,8 +37,111 @@ pub struct Metadata {
     /// without one of them (a collector could not read it, or the response lacked it) is
     /// NOT_ASSESSED by this check, never passed.
     pub needs: Vec<String>,
+    /// How `plimsoll fix` corrects a failure (`custom.fix`): the first rule whose `when`
+    /// matches the finding's path; empty when the check declares no fix.
+    pub fix: Vec<FixRule>,
     /// Line of the `id:` field, for duplicate-id errors.
     pub id_line: u32,
+}
+
+/// One fix rule: which findings it is for, where, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixRule {
+    /// A glob over the finding's field path (`*.seccompProfile.type`); None: every finding.
+    pub when: Option<String>,
+    /// Path steps to go up from the finding's path before fixing (a sysctl is found at its
+    /// `name`, removed whole: `up: 1`).
+    pub up: usize,
+    /// What to do.
+    pub fix: Fix,
+}
+
+/// A check's fix, at the field path of each of its findings (exactly one key per rule).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fix {
+    /// `set: VALUE`: the field gets this value (missing mappings on the way are created).
+    Set(serde_json::Value),
+    /// `add: VALUE`: the list gets this item unless it has it (created when missing).
+    Add(serde_json::Value),
+    /// `remove: true`: the key (or list item) goes.
+    Remove,
+    /// `param: NAME`: the field gets the value given as `plimsoll fix --param NAME=VALUE`
+    /// (fix parameters are their own names, not the check's options); without one the finding
+    /// is left with the reason (a limit is not guessed).
+    Param(String),
+    /// `manual: REASON`: no safe automatic fix (an image digest, a registry); the reason is
+    /// shown.
+    Manual(String),
+}
+
+/// `fix:` is one rule or a list of them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawFixes {
+    One(Box<RawFix>),
+    Many(Vec<RawFix>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFix {
+    #[serde(default)]
+    when: Option<String>,
+    #[serde(default)]
+    up: usize,
+    #[serde(default)]
+    set: Option<serde_json::Value>,
+    #[serde(default)]
+    add: Option<serde_json::Value>,
+    #[serde(default)]
+    remove: Option<bool>,
+    #[serde(default)]
+    param: Option<String>,
+    #[serde(default)]
+    manual: Option<String>,
+}
+
+impl RawFix {
+    fn rule(self) -> Result<FixRule, String> {
+        if let Some(w) = &self.when {
+            globset::Glob::new(w).map_err(|e| format!("custom.fix.when: {e}"))?;
+        }
+        let (when, up) = (self.when.clone(), self.up);
+        Ok(FixRule {
+            when,
+            up,
+            fix: self.validate()?,
+        })
+    }
+
+    fn validate(self) -> Result<Fix, String> {
+        let mut fixes = Vec::new();
+        if let Some(v) = self.set {
+            fixes.push(Fix::Set(v));
+        }
+        if let Some(v) = self.add {
+            fixes.push(Fix::Add(v));
+        }
+        match self.remove {
+            Some(true) => fixes.push(Fix::Remove),
+            Some(false) => return Err("custom.fix.remove must be true".into()),
+            None => {}
+        }
+        if let Some(p) = self.param {
+            fixes.push(Fix::Param(p));
+        }
+        if let Some(m) = self.manual {
+            if m.trim().is_empty() {
+                return Err("custom.fix.manual must say why".into());
+            }
+            fixes.push(Fix::Manual(m.trim().to_string()));
+        }
+        match fixes.len() {
+            1 => Ok(fixes.remove(0)),
+            0 => Err("custom.fix needs one of set, add, remove, param, manual".into()),
+            _ => Err("custom.fix takes exactly one of set, add, remove, param, manual".into()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -67,6 +170,8 @@ struct RawCustom {
     manual: bool,
     #[serde(default)]
     needs: Vec<String>,
+    #[serde(default)]
+    fix: Option<RawFixes>,
 }
 
 /// A parameter declaration: `name`, or `name: type`.
@@ -337,6 +442,18 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             line: at("options"),
             message: m,
         })?;
+    let fix = match c.fix {
+        None => Vec::new(),
+        Some(RawFixes::One(f)) => vec![*f],
+        Some(RawFixes::Many(fs)) => fs,
+    }
+    .into_iter()
+    .map(RawFix::rule)
+    .collect::<Result<Vec<_>, _>>()
+    .map_err(|m| MetadataError {
+        line: at("fix"),
+        message: m,
+    })?;
     Ok(Metadata {
         title: raw.title.trim().to_string(),
         description: raw.description.trim().to_string(),
@@ -350,6 +467,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
         parameter_types,
         manual: c.manual,
         needs: c.needs,
+        fix,
         id_line: at("id"),
     })
 }

@@ -386,9 +386,112 @@ pub(crate) fn push_key(parent: &str, key: &str) -> String {
     }
 }
 
+/// One step of a field path: a mapping key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// A mapping key.
+    Key(String),
+    /// A list index.
+    Index(usize),
+}
+
+/// Reads a field path as policies and reports write it (`spec.containers[0].image`,
+/// `metadata.labels["a.b/c"]`; the inverse of [`push_key`] and of `[n]` indices). None for a
+/// path it cannot read whole, rather than a guess.
+pub fn parse_path(path: &str) -> Option<Vec<PathPart>> {
+    let mut parts = Vec::new();
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    let mut key = String::new();
+    let flush = |key: &mut String, parts: &mut Vec<PathPart>| {
+        if !key.is_empty() {
+            parts.push(PathPart::Key(std::mem::take(key)));
+        }
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'.' => {
+                if key.is_empty() && parts.last().is_none() {
+                    return None;
+                }
+                flush(&mut key, &mut parts);
+                i += 1;
+            }
+            b'[' => {
+                flush(&mut key, &mut parts);
+                if bytes.get(i + 1) == Some(&b'"') {
+                    // A quoted key: up to the unescaped quote before `]`.
+                    let mut j = i + 2;
+                    let mut k = String::new();
+                    loop {
+                        match bytes.get(j)? {
+                            b'\\' if bytes.get(j + 1) == Some(&b'"') => {
+                                k.push('"');
+                                j += 2;
+                            }
+                            b'"' => break,
+                            _ => {
+                                let c = path[j..].chars().next()?;
+                                k.push(c);
+                                j += c.len_utf8();
+                            }
+                        }
+                    }
+                    if bytes.get(j + 1) != Some(&b']') {
+                        return None;
+                    }
+                    parts.push(PathPart::Key(k));
+                    i = j + 2;
+                } else {
+                    let end = path[i..].find(']')? + i;
+                    parts.push(PathPart::Index(path[i + 1..end].parse().ok()?));
+                    i = end + 1;
+                }
+            }
+            b']' | b'"' => return None,
+            _ => {
+                let c = path[i..].chars().next()?;
+                key.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    flush(&mut key, &mut parts);
+    (!parts.is_empty()).then_some(parts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_paths_are_read_back_as_they_are_written() {
+        use PathPart::{Index, Key};
+        assert_eq!(
+            parse_path("spec.template.spec.containers[1].securityContext.privileged"),
+            Some(vec![
+                Key("spec".into()),
+                Key("template".into()),
+                Key("spec".into()),
+                Key("containers".into()),
+                Index(1),
+                Key("securityContext".into()),
+                Key("privileged".into())
+            ])
+        );
+        let written = push_key("metadata.labels", "pod-security.kubernetes.io/en\"force");
+        assert_eq!(
+            parse_path(&written),
+            Some(vec![
+                Key("metadata".into()),
+                Key("labels".into()),
+                Key("pod-security.kubernetes.io/en\"force".into())
+            ])
+        );
+        assert_eq!(parse_path("a[x]"), None);
+        assert_eq!(parse_path("a[\"b"), None);
+        assert_eq!(parse_path(""), None);
+    }
 
     #[test]
     fn round_trip_preserves_everything() {

@@ -9,6 +9,7 @@
 #   severity: high
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove the extra capabilities from securityContext.capabilities.add.
+#   fix: {manual: "which capabilities the workload needs is its owner's call"}
 package plimsoll.kubernetes.added_capabilities
 
 import data.plimsoll.lib.kubernetes.containers

@@ -9,6 +9,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set securityContext.allowPrivilegeEscalation to false on every container.
+#   fix: {set: false}
 package plimsoll.kubernetes.allow_privilege_escalation
 
 import data.plimsoll.lib.kubernetes.containers

@@ -11,6 +11,7 @@
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   parameters: [allowedRegistries: list]
 #   remediation: Mirror the image into an allowed registry and reference it there, or add the registry to allowedRegistries.
+#   fix: {manual: "moving an image to an allowed registry is a build change"}
 package plimsoll.kubernetes.allowed_registries
 
 import data.plimsoll.lib.kubernetes.containers

@@ -8,6 +8,9 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove the Unconfined AppArmor profile; use RuntimeDefault or a Localhost profile.
+#   fix:
+#     - {when: "*.appArmorProfile.type", set: RuntimeDefault}
+#     - {when: "*.annotations*", set: runtime/default}
 package plimsoll.kubernetes.apparmor_unconfined
 
 import data.plimsoll.lib.kubernetes.containers

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set resources.limits.cpu on every container (a LimitRange can supply defaults per namespace).
+#   fix: {param: cpuLimit}
 package plimsoll.kubernetes.cpu_limits
 
 import data.plimsoll.lib.kubernetes.containers

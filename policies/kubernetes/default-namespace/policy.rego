@@ -11,6 +11,7 @@
 #   severity: low
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob, kubernetes/Service, kubernetes/ConfigMap, kubernetes/Secret, kubernetes/ServiceAccount, kubernetes/Role, kubernetes/RoleBinding, kubernetes/Ingress, kubernetes/NetworkPolicy, kubernetes/PersistentVolumeClaim]
 #   remediation: Create a dedicated namespace for the application and move the resource there.
+#   fix: {manual: "the namespace is the deployment's to choose"}
 package plimsoll.kubernetes.default_namespace
 
 import rego.v1

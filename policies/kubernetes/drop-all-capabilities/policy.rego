@@ -9,6 +9,9 @@
 #   severity: low
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set securityContext.capabilities.drop to [ALL] and add back only NET_BIND_SERVICE if needed.
+#   fix:
+#     - {when: "*.capabilities.drop", add: ALL}
+#     - {when: "*.capabilities.add", manual: "which capabilities the workload needs is its owner's call"}
 package plimsoll.kubernetes.drop_all_capabilities
 
 import data.plimsoll.lib.kubernetes.containers

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove hostIPC from the pod spec or set it to false.
+#   fix: {set: false}
 package plimsoll.kubernetes.host_ipc
 
 import data.plimsoll.lib.kubernetes.pod_spec

@@ -9,6 +9,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove hostPort from the container ports and expose the workload through a Service.
+#   fix: {remove: true}
 package plimsoll.kubernetes.host_ports
 
 import data.plimsoll.lib.kubernetes.containers

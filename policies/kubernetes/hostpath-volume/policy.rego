@@ -9,6 +9,7 @@
 #   severity: high
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Replace hostPath volumes with emptyDir, configMap, secret or persistent volume claims.
+#   fix: {manual: "another volume type in place of the host path is the workload's design"}
 package plimsoll.kubernetes.hostpath_volume
 
 import data.plimsoll.lib.kubernetes.pod_spec

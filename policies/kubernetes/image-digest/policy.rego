@@ -10,6 +10,7 @@
 #   severity: low
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Reference images as name:tag@sha256:<digest> (tools such as crane or kbld resolve digests in CI).
+#   fix: {manual: "a digest is resolved from the registry (crane digest IMAGE), never guessed"}
 package plimsoll.kubernetes.image_digest
 
 import data.plimsoll.lib.kubernetes.containers

@@ -8,6 +8,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Reference a specific version tag (better, a digest) instead of latest or no tag.
+#   fix: {manual: "the version to pin is the image's owner's to choose"}
 package plimsoll.kubernetes.image_tag_latest
 
 import data.plimsoll.lib.kubernetes.containers

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set resources.limits.memory on every container (a LimitRange can supply defaults per namespace).
+#   fix: {param: memoryLimit}
 package plimsoll.kubernetes.memory_limits
 
 import data.plimsoll.lib.kubernetes.containers

@@ -8,6 +8,9 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Add NET_RAW (or ALL) to securityContext.capabilities.drop and do not add it back.
+#   fix:
+#     - {when: "*.capabilities.drop", add: ALL}
+#     - {when: "*.capabilities.add", manual: "whether the workload needs NET_RAW is its owner's call"}
 package plimsoll.kubernetes.net_raw_capability
 
 import data.plimsoll.lib.kubernetes.containers

@@ -9,6 +9,7 @@
 #   severity: high
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove securityContext.privileged from the container or set it to false.
+#   fix: {set: false}
 package plimsoll.kubernetes.privileged_container
 
 import data.plimsoll.lib.kubernetes.containers

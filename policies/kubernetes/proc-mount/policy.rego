@@ -8,6 +8,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove securityContext.procMount or set it to Default.
+#   fix: {set: Default}
 package plimsoll.kubernetes.proc_mount
 
 import data.plimsoll.lib.kubernetes.containers

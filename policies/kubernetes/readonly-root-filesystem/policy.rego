@@ -8,6 +8,7 @@
 #   severity: low
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set securityContext.readOnlyRootFilesystem to true and mount an emptyDir where the application writes.
+#   fix: {set: true}
 package plimsoll.kubernetes.readonly_root_filesystem
 
 import data.plimsoll.lib.kubernetes.containers

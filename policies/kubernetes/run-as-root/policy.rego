@@ -9,6 +9,9 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set securityContext.runAsNonRoot to true and runAsUser to a non-zero UID, on the pod or each container.
+#   fix:
+#     - {when: "*.runAsNonRoot", set: true}
+#     - {when: "*.runAsUser", manual: "a non-root UID is the image's to choose"}
 package plimsoll.kubernetes.run_as_root
 
 import data.plimsoll.lib.kubernetes.containers

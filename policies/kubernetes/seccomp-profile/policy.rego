@@ -10,6 +10,9 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost with a profile) on the pod.
+#   fix:
+#     - {when: "*.seccompProfile.type", set: RuntimeDefault}
+#     - {when: "*.seccompProfile", set: {type: RuntimeDefault}}
 package plimsoll.kubernetes.seccomp_profile
 
 import data.plimsoll.lib.kubernetes.containers

@@ -8,6 +8,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Mount the Secret as a volume and read it from a file instead of env valueFrom.secretKeyRef or envFrom.secretRef.
+#   fix: {manual: "mounting the secret as a file changes how the application reads it"}
 package plimsoll.kubernetes.secrets_in_env
 
 import data.plimsoll.lib.kubernetes.containers

@@ -11,6 +11,7 @@
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   inventory: [kubernetes/ServiceAccount]
 #   remediation: Set automountServiceAccountToken to false on the pod (or its ServiceAccount) unless it calls the Kubernetes API.
+#   fix: {set: false}
 package plimsoll.kubernetes.service_account_token_automount
 
 import data.plimsoll.lib.kubernetes.has_key

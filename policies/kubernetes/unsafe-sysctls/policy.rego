@@ -8,6 +8,7 @@
 #   severity: medium
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove sysctls outside the safe set from securityContext.sysctls; tune the node instead.
+#   fix: {up: 1, remove: true}
 package plimsoll.kubernetes.unsafe_sysctls
 
 import data.plimsoll.lib.kubernetes.pod_security_context

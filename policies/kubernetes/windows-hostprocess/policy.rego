@@ -8,6 +8,7 @@
 #   severity: high
 #   kinds: [kubernetes/Pod, kubernetes/Deployment, kubernetes/StatefulSet, kubernetes/DaemonSet, kubernetes/ReplicaSet, kubernetes/ReplicationController, kubernetes/Job, kubernetes/CronJob]
 #   remediation: Remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false.
+#   fix: {set: false}
 package plimsoll.kubernetes.windows_hostprocess
 
 import data.plimsoll.lib.kubernetes.containers
