@@ -267,8 +267,16 @@ pub struct ScanArgs {
 #[derive(Debug, Args)]
 pub struct FixArgs {
     /// Manifest files and directories (recursive) to fix.
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "json_patch")]
     pub inputs: Vec<String>,
+    /// For a live cluster (--context, --in-cluster, or the current context): print one
+    /// RFC 6902 JSON patch per resource with the `kubectl patch` command that applies it,
+    /// instead of editing files. Nothing is changed in the cluster.
+    #[arg(long, conflicts_with_all = ["inputs", "write"])]
+    pub json_patch: bool,
+    /// The cluster, with --json-patch.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Replace the fixed files (atomically) instead of only printing the diff.
     #[arg(long)]
     pub write: bool,

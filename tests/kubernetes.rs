@@ -1209,3 +1209,92 @@ fn policy_reports_are_applied_to_the_cluster_and_stale_ones_removed() {
     );
     assert!(report["summary"]["failed"].as_u64().unwrap() > 0);
 }
+
+/// `plimsoll fix --json-patch` against the test cluster: one RFC 6902 patch per resource with
+/// its `kubectl patch` command; kubectl itself applies each to the live object (client-side
+/// dry run: it reads the object from the server and patches it), and the patched objects no
+/// longer fail the checks the patch names.
+#[test]
+fn json_patches_for_live_resources_are_applied_by_kubectl() {
+    let (_server, home, kubeconfig) = start(Behaviour::default());
+    let out = plimsoll(
+        home.path(),
+        &[
+            "fix",
+            "--json-patch",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--no-config",
+        ],
+    );
+    assert_eq!(out.code, 1, "unfixable findings remain: {}", out.stderr);
+    let patches: Vec<Value> = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
+    assert!(!patches.is_empty(), "{}", out.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let mut patched = String::new();
+    for p in &patches {
+        let command = p["command"].as_str().unwrap();
+        assert!(command.starts_with("kubectl patch "), "{command}");
+        assert!(p["patch"].as_array().is_some_and(|ops| !ops.is_empty()));
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "{command} --kubeconfig {} --dry-run=client -o json",
+                kubeconfig.display()
+            ))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        patched.push_str(&String::from_utf8_lossy(&out.stdout));
+        patched.push_str("\n---\n");
+    }
+    // The objects kubectl patched, scanned: the checks each patch names pass on it.
+    let file = dir.path().join("patched.yaml");
+    std::fs::write(&file, patched).unwrap();
+    let scan = plimsoll(
+        home.path(),
+        &[
+            "scan",
+            file.to_str().unwrap(),
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    let report = json(&scan);
+    let failing: BTreeSet<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let r = &f["resource"];
+            (
+                f["checkId"].as_str().unwrap().to_string(),
+                format!(
+                    "{}/{}",
+                    r["kind"].as_str().unwrap(),
+                    r["name"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    for p in &patches {
+        let who = format!(
+            "{}/{}",
+            p["kind"].as_str().unwrap(),
+            p["name"].as_str().unwrap()
+        );
+        for c in p["checks"].as_array().unwrap() {
+            assert!(
+                !failing.contains(&(c.as_str().unwrap().to_string(), who.clone())),
+                "{c} still fails on {who} after kubectl applied the patch"
+            );
+        }
+    }
+}

@@ -21,6 +21,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
+    if args.json_patch {
+        return live(args);
+    }
     let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
     let fail_on = match args.fail_on {
         Some(severity) => crate::config::FailOn {
@@ -287,4 +290,275 @@ fn original_of(copied: &str, dir: &Path, inputs: &[String]) -> Option<String> {
     } else {
         input.to_string_lossy().to_string()
     })
+}
+
+/// `--json-patch`: one RFC 6902 patch per live resource, with its `kubectl patch` command.
+/// Each patch is applied to the resource's body here, and the patched bodies are scanned as
+/// manifests: a patch is printed only if the findings it fixes are gone and none appears.
+fn live(args: FixArgs) -> Result<ExitCode, Failure> {
+    use crate::fix::{decide_live, json_patch};
+    use serde_json::{Value, json};
+    let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
+    let fail_on = match args.fail_on {
+        Some(severity) => crate::config::FailOn {
+            severity,
+            new_only: false,
+        },
+        None => config.parsed.fail_on.unwrap_or_default(),
+    };
+    let values = parse_values(&args.values)?;
+    let mut cluster = super::cluster_options(&args.cluster, true)?;
+    if !cluster.wanted() {
+        cluster.current_context = true;
+    }
+    let context = args.cluster.contexts.first().cloned();
+    let mut plan = plan(PlanRequest {
+        config,
+        catalogue,
+        benchmarks,
+        sources: pipeline::Sources {
+            cluster,
+            ..Default::default()
+        },
+        policy: &args.policy,
+        fail_on,
+        baseline: None,
+        keep_passes: false,
+        store: None,
+        namespaces: Default::default(),
+    })?;
+    plan.keep_bodies = true;
+    plan.ends_process = false;
+    let before = pipeline::run(&plan)?;
+    let (candidates, mut skipped) = decide_live(&before.report, &plan.catalogue, &values);
+
+    // Per resource: its changes, its patch and its patched body.
+    let mut by_resource: BTreeMap<String, Vec<&crate::fix::LiveCandidate>> = BTreeMap::new();
+    for c in &candidates {
+        by_resource
+            .entry(c.resource.id.clone())
+            .or_default()
+            .push(c);
+    }
+    let mut patches: Vec<(Vec<&crate::fix::LiveCandidate>, Vec<Value>, Value)> = Vec::new();
+    for (id, cs) in by_resource {
+        let body = before
+            .snapshot
+            .resources
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.retained.as_ref())
+            .and_then(|k| k.body.as_deref())
+            .and_then(|b| serde_json::from_str::<Value>(b).ok());
+        let Some(body) = body else {
+            skip_live(&mut skipped, &cs, "its body was not kept");
+            continue;
+        };
+        let changes: Vec<_> = cs
+            .iter()
+            .map(|c| (c.path.clone(), c.change.clone()))
+            .collect();
+        match json_patch(&body, &changes) {
+            Ok((ops, _)) if ops.is_empty() => {}
+            Ok((ops, after)) => patches.push((cs, ops, after)),
+            Err(why) => skip_live(&mut skipped, &cs, &why),
+        }
+    }
+
+    // Verify: the patched bodies scanned as manifests.
+    if !patches.is_empty() {
+        let dir = tempfile::tempdir()
+            .map_err(|e| Failure::usage(anyhow!("cannot make a temporary directory: {e}")))?;
+        let file = dir.path().join("patched.yaml");
+        let text: Vec<String> = patches
+            .iter()
+            .map(|(_, _, after)| serde_json::to_string_pretty(after).unwrap_or_default())
+            .collect();
+        std::fs::write(&file, text.join("\n---\n"))
+            .map_err(|e| Failure::usage(anyhow!("{}: {e}", file.display())))?;
+        plan.sources = pipeline::Sources {
+            inputs: vec![file.display().to_string()],
+            ..Default::default()
+        };
+        plan.keep_bodies = false;
+        let after = pipeline::run(&plan)?;
+        let key = |check: &str, r: &crate::report::model::ResourceRef, path: Option<&str>| {
+            format!(
+                "{check} {}/{}/{} {}",
+                r.kind,
+                r.namespace.as_deref().unwrap_or("-"),
+                r.name,
+                path.unwrap_or("")
+            )
+        };
+        let before_keys: HashSet<String> = before
+            .report
+            .findings
+            .iter()
+            .filter_map(|f| Some(key(&f.check.id, f.resource.as_deref()?, f.path.as_deref())))
+            .collect();
+        let mut bad: BTreeMap<String, String> = BTreeMap::new();
+        for f in after
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.status != Status::Pass)
+        {
+            let Some(r) = f.resource.as_deref() else {
+                continue;
+            };
+            let k = key(&f.check.id, r, f.path.as_deref());
+            let resource = format!(
+                "{}/{}/{}",
+                r.kind,
+                r.namespace.as_deref().unwrap_or("-"),
+                r.name
+            );
+            let fixed_here = patches.iter().any(|(cs, _, _)| {
+                cs.iter().any(|c| {
+                    c.check == *f.check.id
+                        && c.resource.kind == r.kind
+                        && c.resource.name == r.name
+                        && c.resource.namespace == r.namespace
+                        && f.path
+                            .as_deref()
+                            .and_then(crate::snapshot::parse_path)
+                            .as_deref()
+                            == Some(&c.path[..])
+                })
+            });
+            let reads_others = plan
+                .catalogue
+                .get(&f.check.id)
+                .is_some_and(|c| !c.meta.inventory.is_empty());
+            if fixed_here {
+                bad.entry(resource)
+                    .or_insert(format!("the fix of {} did not make it pass", f.check.id));
+            } else if !before_keys.contains(&k) && !reads_others {
+                bad.entry(resource).or_insert(format!(
+                    "the patch would add a finding: {} {}",
+                    f.check.id, f.message
+                ));
+            }
+        }
+        patches.retain(|(cs, _, _)| {
+            let r = &cs[0].resource;
+            let name = format!(
+                "{}/{}/{}",
+                r.kind,
+                r.namespace.as_deref().unwrap_or("-"),
+                r.name
+            );
+            match bad.get(&name) {
+                Some(why) => {
+                    skip_live(&mut skipped, cs, why);
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+
+    let out: Vec<Value> = patches
+        .iter()
+        .map(|(cs, ops, _)| {
+            let r = &cs[0].resource;
+            let mut checks: Vec<&str> = cs.iter().map(|c| c.check.as_str()).collect();
+            checks.sort_unstable();
+            checks.dedup();
+            let patch = serde_json::to_string(ops).unwrap_or_default();
+            let mut command = String::from("kubectl");
+            if let Some(c) = &context {
+                command.push_str(&format!(" --context {}", shell_quote(c)));
+            }
+            command.push_str(&format!(
+                " patch {} {}",
+                r.kind.to_lowercase(),
+                shell_quote(&r.name)
+            ));
+            if let Some(ns) = &r.namespace {
+                command.push_str(&format!(" -n {}", shell_quote(ns)));
+            }
+            command.push_str(&format!(" --type=json -p {}", shell_quote(&patch)));
+            json!({
+                "resource": r.id,
+                "kind": r.kind,
+                "namespace": r.namespace,
+                "name": r.name,
+                "checks": checks,
+                "patch": ops,
+                "command": command,
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&out)
+        .map_err(|e| Failure::usage(anyhow!("cannot write the patches: {e}")))?;
+    text.push('\n');
+    write_output(None, &text)?;
+    let fixed: usize = patches.iter().map(|(cs, _, _)| cs.len()).sum();
+    let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for s in &skipped {
+        grouped
+            .entry((s.resource.as_str(), s.reason.as_str()))
+            .or_default()
+            .push(s.check.as_str());
+    }
+    for ((resource, reason), mut checks) in grouped {
+        checks.sort_unstable();
+        checks.dedup();
+        tracing::warn!("not fixed: {resource} ({}): {reason}", checks.join(", "));
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "{} for {} in {}; {} not fixed",
+        crate::text::count(patches.len(), "patch"),
+        crate::text::count(fixed, "finding"),
+        crate::text::count(patches.len(), "resource"),
+        skipped.len()
+    );
+    // What would remain once the patches are applied decides.
+    let fixed_keys: HashSet<(String, String)> = patches
+        .iter()
+        .flat_map(|(cs, _, _)| cs.iter().map(|c| (c.check.clone(), c.resource.id.clone())))
+        .collect();
+    let threshold = plan.fail_on.severity;
+    let remaining = before
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.severity >= threshold)
+        .filter(|f| {
+            f.resource
+                .as_ref()
+                .is_none_or(|r| !fixed_keys.contains(&(f.check.id.to_string(), r.id.clone())))
+        })
+        .count();
+    Ok(match (before.input_errors, remaining) {
+        (true, _) => ExitCode::Input,
+        (false, 0) => ExitCode::Success,
+        _ => ExitCode::Findings,
+    })
+}
+
+fn skip_live(skipped: &mut Vec<Skipped>, cs: &[&crate::fix::LiveCandidate], reason: &str) {
+    for c in cs {
+        skipped.push(Skipped {
+            check: c.check.clone(),
+            resource: c.resource.id.clone(),
+            reason: reason.to_string(),
+        });
+    }
+}
+
+/// A word for a POSIX shell: single-quoted unless plainly safe.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'=')
+        })
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }

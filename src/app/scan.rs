@@ -214,6 +214,7 @@ pub(crate) fn plan(req: PlanRequest<'_>) -> Result<pipeline::Plan, Failure> {
         keep_passes: req.keep_passes,
         store: req.store,
         record_offline: false,
+        keep_bodies: false,
         ends_process: true,
         namespaces: req.namespaces,
     })

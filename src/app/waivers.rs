@@ -110,6 +110,7 @@ pub(super) fn audit(args: AuditArgs, colour: bool) -> Result<ExitCode, Failure> 
             store: None,
             record_offline: false,
             keep_passes: false,
+            keep_bodies: false,
             ends_process: true,
             namespaces: Default::default(),
             config,

@@ -12,7 +12,7 @@ pub mod edit;
 use crate::finding::{Fingerprint, Status};
 use crate::policy::Catalogue;
 use crate::policy::metadata::Fix;
-use crate::report::model::Report;
+use crate::report::model::{FindingOut, Report, ResourceRef};
 use crate::snapshot::{PathPart, parse_path};
 use edit::Change;
 use std::collections::BTreeMap;
@@ -57,35 +57,16 @@ pub fn decide(
     catalogue: &Catalogue,
     values: &BTreeMap<String, serde_json::Value>,
 ) -> (Vec<Candidate>, Vec<Skipped>) {
+    let (found, mut skipped) = changes(report, catalogue, values);
     let mut fixes = Vec::new();
-    let mut skipped = Vec::new();
-    for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
-        let resource = f.resource.as_deref();
-        let skip = |reason: String| Skipped {
-            check: f.check.id.to_string(),
-            resource: resource.map_or_else(String::new, |r| r.id.clone()),
-            reason,
-        };
-        let Some(check) = catalogue.get(&f.check.id) else {
-            skipped.push(skip("the check is not in the catalogue".into()));
+    for (f, r, path, change) in found {
+        let Some(location) = f.location() else {
+            skipped.push(Skipped {
+                check: f.check.id.to_string(),
+                resource: r.id.clone(),
+                reason: "not read from a file (a live resource: --format json-patch)".into(),
+            });
             continue;
-        };
-        let (Some(r), Some(location)) = (resource, f.location()) else {
-            skipped.push(skip(
-                "not read from a file (a live resource: see --format json-patch)".into(),
-            ));
-            continue;
-        };
-        let Some(path) = f.path.as_deref() else {
-            skipped.push(skip("the finding names no field".into()));
-            continue;
-        };
-        let (parts, change) = match change_for(&check.meta, path, values) {
-            Ok(c) => c,
-            Err(why) => {
-                skipped.push(skip(why));
-                continue;
-            }
         };
         fixes.push(Candidate {
             file: Arc::from(location.file),
@@ -94,11 +75,188 @@ pub fn decide(
             name: r.name.clone(),
             check: f.check.id.to_string(),
             fingerprint: f.fingerprint,
-            path: parts,
+            path,
             change,
         });
     }
     (fixes, skipped)
+}
+
+/// A change for one finding of a live resource.
+#[derive(Debug, Clone)]
+pub struct LiveCandidate {
+    /// The resource.
+    pub resource: Arc<ResourceRef>,
+    /// The check.
+    pub check: String,
+    /// Where, in the resource's body.
+    pub path: Vec<PathPart>,
+    /// What.
+    pub change: Change,
+}
+
+/// What to do about each failing finding of a report of live resources (read from a cluster,
+/// no file): a change of the resource's body, or why not.
+pub fn decide_live(
+    report: &Report,
+    catalogue: &Catalogue,
+    values: &BTreeMap<String, serde_json::Value>,
+) -> (Vec<LiveCandidate>, Vec<Skipped>) {
+    let (found, skipped) = changes(report, catalogue, values);
+    let fixes = found
+        .into_iter()
+        .map(|(f, r, path, change)| LiveCandidate {
+            resource: r,
+            check: f.check.id.to_string(),
+            path,
+            change,
+        })
+        .collect();
+    (fixes, skipped)
+}
+
+/// Each failing finding about a resource with a field, and the change its check's fix makes;
+/// the others with the reason.
+#[allow(clippy::type_complexity)]
+fn changes<'r>(
+    report: &'r Report,
+    catalogue: &Catalogue,
+    values: &BTreeMap<String, serde_json::Value>,
+) -> (
+    Vec<(&'r FindingOut, Arc<ResourceRef>, Vec<PathPart>, Change)>,
+    Vec<Skipped>,
+) {
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
+    for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
+        let skip = |reason: String| Skipped {
+            check: f.check.id.to_string(),
+            resource: f
+                .resource
+                .as_ref()
+                .map_or_else(String::new, |r| r.id.clone()),
+            reason,
+        };
+        let Some(check) = catalogue.get(&f.check.id) else {
+            skipped.push(skip("the check is not in the catalogue".into()));
+            continue;
+        };
+        let Some(r) = f.resource.clone() else {
+            skipped.push(skip("about no one resource".into()));
+            continue;
+        };
+        let Some(path) = f.path.as_deref() else {
+            skipped.push(skip("the finding names no field".into()));
+            continue;
+        };
+        match change_for(&check.meta, path, values) {
+            Ok((parts, change)) => found.push((f, r, parts, change)),
+            Err(why) => skipped.push(skip(why)),
+        }
+    }
+    (found, skipped)
+}
+
+/// RFC 6902 operations that make `changes` to a resource's body, in order, each computed on
+/// the body as the earlier ones left it (list indices stay right); and the body after them.
+pub fn json_patch(
+    body: &serde_json::Value,
+    changes: &[(Vec<PathPart>, Change)],
+) -> Result<(Vec<serde_json::Value>, serde_json::Value), String> {
+    use serde_json::{Value, json};
+    let mut doc = body.clone();
+    let mut ops = Vec::new();
+    for (path, change) in changes {
+        let mut node = &doc;
+        let mut depth = 0;
+        for part in path {
+            let next = match (node, part) {
+                (Value::Object(m), PathPart::Key(k)) => m.get(k),
+                (Value::Array(a), PathPart::Index(i)) => a.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => {
+                    node = n;
+                    depth += 1;
+                }
+                None => break,
+            }
+        }
+        let exists = depth == path.len();
+        let op = match change {
+            Change::Remove if exists => Some(json!({"op": "remove", "path": pointer(path)})),
+            Change::Remove => None,
+            Change::Set(v) if exists => {
+                (node != v).then(|| json!({"op": "replace", "path": pointer(path), "value": v}))
+            }
+            Change::Add(item) if exists => match node {
+                Value::Array(a) if a.contains(item) => None,
+                Value::Array(_) => Some(
+                    json!({"op": "add", "path": format!("{}/-", pointer(path)), "value": item}),
+                ),
+                Value::Null => {
+                    Some(json!({"op": "replace", "path": pointer(path), "value": [item]}))
+                }
+                _ => return Err(format!("{}: is not a list", pointer(path))),
+            },
+            Change::Set(_) | Change::Add(_) => {
+                let mut value = match change {
+                    Change::Add(item) => json!([item]),
+                    Change::Set(v) => v.clone(),
+                    Change::Remove => Value::Null,
+                };
+                if path[depth..]
+                    .iter()
+                    .any(|p| matches!(p, PathPart::Index(_)))
+                {
+                    return Err(format!(
+                        "{}: a list item that does not exist",
+                        pointer(path)
+                    ));
+                }
+                for part in path[depth + 1..].iter().rev() {
+                    if let PathPart::Key(k) = part {
+                        value = json!({ k.as_str(): value });
+                    }
+                }
+                match node {
+                    Value::Object(_) => {
+                        Some(json!({"op": "add", "path": pointer(&path[..=depth]), "value": value}))
+                    }
+                    Value::Null => {
+                        let PathPart::Key(k) = &path[depth] else {
+                            return Err(format!("{}: not a mapping", pointer(path)));
+                        };
+                        Some(
+                            json!({"op": "replace", "path": pointer(&path[..depth]), "value": { k.as_str(): value }}),
+                        )
+                    }
+                    _ => return Err(format!("{}: not a mapping", pointer(&path[..depth]))),
+                }
+            }
+        };
+        if let Some(op) = op {
+            let patch: json_patch::Patch = serde_json::from_value(Value::Array(vec![op.clone()]))
+                .map_err(|e| e.to_string())?;
+            json_patch::patch(&mut doc, &patch).map_err(|e| e.to_string())?;
+            ops.push(op);
+        }
+    }
+    Ok((ops, doc))
+}
+
+/// A JSON Pointer (RFC 6901) to a path.
+fn pointer(path: &[PathPart]) -> String {
+    let mut s = String::new();
+    for p in path {
+        s.push('/');
+        match p {
+            PathPart::Key(k) => s.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            PathPart::Index(i) => s.push_str(&i.to_string()),
+        }
+    }
+    s
 }
 
 /// The change a check's fix makes for a finding at `path`, or why there is none.
@@ -281,6 +439,52 @@ mod tests {
             path: parse_path(path).unwrap(),
             change,
         }
+    }
+
+    #[test]
+    fn a_json_patch_creates_what_is_missing_and_applies_in_order() {
+        use super::json_patch;
+        let body = json!({"spec": {"containers": [{"name": "a", "securityContext": null}],
+                                    "securityContext": {"sysctls": [{"name": "x"}, {"name": "y"}]}}});
+        let changes = vec![
+            (
+                parse_path("spec.containers[0].securityContext.privileged").unwrap(),
+                Change::Set(json!(false)),
+            ),
+            (
+                parse_path("spec.containers[0].resources.limits.memory").unwrap(),
+                Change::Set(json!("1Gi")),
+            ),
+            (
+                parse_path("spec.securityContext.sysctls[1]").unwrap(),
+                Change::Remove,
+            ),
+            (
+                parse_path("spec.securityContext.sysctls[0]").unwrap(),
+                Change::Remove,
+            ),
+            (
+                parse_path("spec.containers[0].securityContext.capabilities.drop").unwrap(),
+                Change::Add(json!("ALL")),
+            ),
+        ];
+        let (ops, after) = json_patch(&body, &changes).unwrap();
+        assert_eq!(
+            ops[0],
+            json!({"op": "replace", "path": "/spec/containers/0/securityContext", "value": {"privileged": false}})
+        );
+        assert_eq!(
+            ops[1],
+            json!({"op": "add", "path": "/spec/containers/0/resources", "value": {"limits": {"memory": "1Gi"}}})
+        );
+        assert_eq!(after["spec"]["securityContext"]["sysctls"], json!([]));
+        assert_eq!(
+            after["spec"]["containers"][0]["securityContext"]["capabilities"]["drop"],
+            json!(["ALL"])
+        );
+        // Nothing left to do: no operation.
+        let (again, _) = json_patch(&after, &changes[..2]).unwrap();
+        assert!(again.is_empty());
     }
 
     #[test]

@@ -223,7 +223,7 @@ fn evaluate(
     }
     let phase = Instant::now();
     let mut judged = Judged::default();
-    let for_store = plan.store.is_some() || plan.record_offline;
+    let for_store = plan.store.is_some() || plan.record_offline || plan.keep_bodies;
     // The previous run's digests: a resource unchanged since needs no body kept.
     let prior = match &plan.store {
         Some(store) => crate::drift::prior_resources(store, &snapshot.sources)

@@ -112,6 +112,9 @@ pub struct Plan {
     pub record_offline: bool,
     /// Keep every passing (check, resource) pair, for JUnit's test cases; else they are counted.
     pub keep_passes: bool,
+    /// Keep every resource's body (JSON) in the judged snapshot, as a store's run does
+    /// (`plimsoll fix --format json-patch` patches the bodies of live resources).
+    pub keep_bodies: bool,
     /// The process exits after this run (the CLI): its large intermediate values are left to
     /// the operating system instead of being freed one allocation at a time.
     pub ends_process: bool,

@@ -16,6 +16,7 @@
 #   kinds: [kubernetes/Namespace]
 #   inventory: [kubernetes/ValidatingAdmissionPolicy, kubernetes/ValidatingAdmissionPolicyBinding, kubernetes/ValidatingWebhookConfiguration]
 #   remediation: Label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline), or deploy an admission policy engine.
+#   fix: {set: baseline}
 package plimsoll.kubernetes.policy_control_mechanism
 
 import rego.v1
