@@ -25,13 +25,7 @@ pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
         return live(args);
     }
     let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
-    let fail_on = match args.fail_on {
-        Some(severity) => crate::config::FailOn {
-            severity,
-            new_only: false,
-        },
-        None => config.parsed.fail_on.unwrap_or_default(),
-    };
+    let fail_on = fail_on(&args, &config);
     let values = parse_values(&args.values)?;
     let mut plan = plan(PlanRequest {
         config,
@@ -156,19 +150,7 @@ pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
         }
     }
     let fixed: usize = edited.values().map(|(_, _, cs)| cs.len()).sum();
-    // One line per resource and reason, naming its checks.
-    let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-    for s in &skipped {
-        grouped
-            .entry((s.resource.as_str(), s.reason.as_str()))
-            .or_default()
-            .push(s.check.as_str());
-    }
-    for ((resource, reason), mut checks) in grouped {
-        checks.sort_unstable();
-        checks.dedup();
-        tracing::warn!("not fixed: {resource} ({}): {reason}", checks.join(", "));
-    }
+    warn_skipped(&skipped);
     // The summary, on standard error whatever the log level: the diff is on standard output.
     let _ = writeln!(
         std::io::stderr(),
@@ -190,6 +172,33 @@ pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
         before.input_errors,
         false,
     ))
+}
+
+/// What is not fixed, one line per resource and reason naming its checks.
+fn warn_skipped(skipped: &[Skipped]) {
+    let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for s in skipped {
+        grouped
+            .entry((s.resource.as_str(), s.reason.as_str()))
+            .or_default()
+            .push(s.check.as_str());
+    }
+    for ((resource, reason), mut checks) in grouped {
+        checks.sort_unstable();
+        checks.dedup();
+        tracing::warn!("not fixed: {resource} ({}): {reason}", checks.join(", "));
+    }
+}
+
+/// `--fail-on`, else the configuration's gate.
+fn fail_on(args: &FixArgs, config: &crate::config::Config) -> crate::config::FailOn {
+    match args.fail_on {
+        Some(severity) => crate::config::FailOn {
+            severity,
+            new_only: false,
+        },
+        None => config.parsed.fail_on.unwrap_or_default(),
+    }
 }
 
 /// Every finding that is not a pass (FAIL, ERROR, NOT_ASSESSED; waived ones too).
@@ -299,13 +308,7 @@ fn live(args: FixArgs) -> Result<ExitCode, Failure> {
     use crate::fix::{decide_live, json_patch};
     use serde_json::{Value, json};
     let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
-    let fail_on = match args.fail_on {
-        Some(severity) => crate::config::FailOn {
-            severity,
-            new_only: false,
-        },
-        None => config.parsed.fail_on.unwrap_or_default(),
-    };
+    let fail_on = fail_on(&args, &config);
     let values = parse_values(&args.values)?;
     let mut cluster = super::cluster_options(&args.cluster, true)?;
     if !cluster.wanted() {
@@ -496,18 +499,7 @@ fn live(args: FixArgs) -> Result<ExitCode, Failure> {
     text.push('\n');
     write_output(None, &text)?;
     let fixed: usize = patches.iter().map(|(cs, _, _)| cs.len()).sum();
-    let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-    for s in &skipped {
-        grouped
-            .entry((s.resource.as_str(), s.reason.as_str()))
-            .or_default()
-            .push(s.check.as_str());
-    }
-    for ((resource, reason), mut checks) in grouped {
-        checks.sort_unstable();
-        checks.dedup();
-        tracing::warn!("not fixed: {resource} ({}): {reason}", checks.join(", "));
-    }
+    warn_skipped(&skipped);
     let _ = writeln!(
         std::io::stderr(),
         "{} for {} in {}; {} not fixed",

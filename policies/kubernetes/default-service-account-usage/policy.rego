@@ -8,6 +8,9 @@
 #   severity: medium
 #   kinds: [kubernetes/ServiceAccount, kubernetes/RoleBinding, kubernetes/ClusterRoleBinding]
 #   remediation: Set automountServiceAccountToken to false on default ServiceAccounts and bind roles to dedicated ServiceAccounts instead.
+#   fix:
+#     - {when: automountServiceAccountToken, set: false}
+#     - {when: "subjects*", manual: "which service account the binding should name is its owner's call"}
 package plimsoll.kubernetes.default_service_account_usage
 
 import rego.v1
