@@ -78,7 +78,7 @@ metadata: {name: ok, namespace: shop}
 spec:
   automountServiceAccountToken: false
   serviceAccountName: app
-  securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+  securityContext: {runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: {type: RuntimeDefault}}
   containers:
   - name: app
     image: ghcr.io/acme/app:1.0@sha256:4bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d04bb7e2d0
