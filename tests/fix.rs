@@ -71,8 +71,19 @@ fn the_corpus_is_fixed_byte_for_byte_and_what_cannot_be_edited_is_left_as_writte
     }
     assert!(out.stderr.contains("(--write to apply)"), "{}", out.stderr);
 
-    // --write: every file as expected, byte for byte.
+    // --write: every file as expected, byte for byte, with the mode it had.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        d.join("corp/shop.yaml"),
+        std::fs::Permissions::from_mode(0o664),
+    )
+    .unwrap();
     let out = fix(d, &["--write"]);
+    let mode = std::fs::metadata(d.join("corp/shop.yaml"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o664, "the fixed file keeps its mode");
     assert_eq!(out.code, 1, "{}", out.stderr);
     for e in std::fs::read_dir(root().join("fixtures/fix/expected")).unwrap() {
         let e = e.unwrap();

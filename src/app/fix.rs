@@ -146,7 +146,16 @@ pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
     }
     if args.write {
         for (file, (_, new, _)) in &edited {
-            write_output(Some(Path::new(file)), new)?;
+            let path = Path::new(file);
+            // The replacement is a new file (created 0600): it gets the original's mode back,
+            // so a manifest others read stays readable.
+            let mode = std::fs::metadata(path).map(|m| m.permissions()).ok();
+            write_output(Some(path), new)?;
+            if let Some(mode) = mode {
+                std::fs::set_permissions(path, mode).map_err(|e| {
+                    Failure::usage(anyhow!("{file}: cannot restore its permissions: {e}"))
+                })?;
+            }
         }
     }
     let fixed: usize = edited.values().map(|(_, _, cs)| cs.len()).sum();
