@@ -86,7 +86,7 @@ spec:
       allowPrivilegeEscalation: false
       readOnlyRootFilesystem: true
       capabilities: {drop: [ALL]}
-    resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}
+    resources: {requests: {cpu: 10m, memory: 16Mi, ephemeral-storage: 16Mi}, limits: {cpu: 100m, memory: 64Mi, ephemeral-storage: 64Mi}}
 ";
 
 const PRIVILEGED: &str = "apiVersion: v1

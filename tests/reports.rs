@@ -808,7 +808,7 @@ fn the_table_fits_the_terminal_it_is_printed_on() {
     assert!(!text.contains("ServiceAccou\n"), "no word cut at the edge");
     for needle in [
         "\nSummary\n",
-        "  Failed:    1 critical, 10 high,",
+        "  Failed:    1 critical, 11 high,",
         "  Pass rate: ",
         "             fix: Remove securityContext.privileged",
         "  By namespace: legacy ",
