@@ -280,6 +280,9 @@ pub struct FixArgs {
     /// Replace the fixed files (atomically) instead of only printing the diff.
     #[arg(long)]
     pub write: bool,
+    /// Print the unified diff and write nothing (the default; named for scripts that say so).
+    #[arg(long, conflicts_with = "write")]
+    pub diff: bool,
     /// A value for fixes that need one (resource requests and limits):
     /// `--set memoryLimit=512Mi --set cpuRequest=100m` (the names are in docs/fix.md).
     #[arg(long = "set", value_name = "NAME=VALUE")]

@@ -48,7 +48,13 @@ fn the_corpus_is_fixed_byte_for_byte_and_what_cannot_be_edited_is_left_as_writte
     let dir = corpus();
     let d = dir.path();
 
-    // The diff mode: the diff on stdout, nothing written.
+    // The diff mode (the default, or --diff): the diff on stdout, nothing written.
+    assert_eq!(fix(d, &["--diff"]).stdout, fix(d, &[]).stdout);
+    assert_eq!(
+        fix(d, &["--diff", "--write"]).code,
+        2,
+        "--diff and --write exclude each other"
+    );
     let out = fix(d, &[]);
     assert_eq!(out.code, 1, "manual fixes remain: {}", out.stderr);
     assert!(
