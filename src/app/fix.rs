@@ -24,25 +24,13 @@ pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
     if args.json_patch {
         return live(args);
     }
-    let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
-    let fail_on = fail_on(&args, &config);
-    let values = parse_values(&args.values)?;
-    let mut plan = plan(PlanRequest {
-        config,
-        catalogue,
-        benchmarks,
-        sources: pipeline::Sources {
+    let (mut plan, values) = fix_plan(
+        &args,
+        pipeline::Sources {
             inputs: args.inputs.clone(),
             ..Default::default()
         },
-        policy: &args.policy,
-        fail_on,
-        baseline: None,
-        keep_passes: false,
-        store: None,
-        namespaces: Default::default(),
-    })?;
-    plan.ends_process = false;
+    )?;
     let before = pipeline::run(&plan)?;
     let (candidates, mut skipped) = decide(&before.report, &plan.catalogue, &values);
 
@@ -183,6 +171,32 @@ pub(super) fn run(args: FixArgs) -> Result<ExitCode, Failure> {
     ))
 }
 
+/// The scan plan of both modes (files or a cluster) and the `--set` values: the
+/// configuration, the selection flags and the gate as `scan` reads them. The plan is run more
+/// than once (the verification scans), so its values are freed, not left to the process's end.
+fn fix_plan(
+    args: &FixArgs,
+    sources: pipeline::Sources,
+) -> Result<(pipeline::Plan, BTreeMap<String, serde_json::Value>), Failure> {
+    let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
+    let fail_on = fail_on(args, &config);
+    let values = parse_values(&args.values)?;
+    let mut plan = plan(PlanRequest {
+        config,
+        catalogue,
+        benchmarks,
+        sources,
+        policy: &args.policy,
+        fail_on,
+        baseline: None,
+        keep_passes: false,
+        store: None,
+        namespaces: Default::default(),
+    })?;
+    plan.ends_process = false;
+    Ok((plan, values))
+}
+
 /// What is not fixed, one line per resource and reason naming its checks.
 fn warn_skipped(skipped: &[Skipped]) {
     let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
@@ -316,31 +330,19 @@ fn original_of(copied: &str, dir: &Path, inputs: &[String]) -> Option<String> {
 fn live(args: FixArgs) -> Result<ExitCode, Failure> {
     use crate::fix::{decide_live, json_patch};
     use serde_json::{Value, json};
-    let (config, catalogue, benchmarks) = load_config(&args.config, &args.policy.policies)?;
-    let fail_on = fail_on(&args, &config);
-    let values = parse_values(&args.values)?;
     let mut cluster = super::cluster_options(&args.cluster, true)?;
     if !cluster.wanted() {
         cluster.current_context = true;
     }
     let context = args.cluster.contexts.first().cloned();
-    let mut plan = plan(PlanRequest {
-        config,
-        catalogue,
-        benchmarks,
-        sources: pipeline::Sources {
+    let (mut plan, values) = fix_plan(
+        &args,
+        pipeline::Sources {
             cluster,
             ..Default::default()
         },
-        policy: &args.policy,
-        fail_on,
-        baseline: None,
-        keep_passes: false,
-        store: None,
-        namespaces: Default::default(),
-    })?;
+    )?;
     plan.keep_bodies = true;
-    plan.ends_process = false;
     let before = pipeline::run(&plan)?;
     let (candidates, mut skipped) = decide_live(&before.report, &plan.catalogue, &values);
 
