@@ -78,6 +78,11 @@ fi
 if ! "$venv/bin/python" -c 'import ocsf_json_schema, jsonschema' >/dev/null 2>&1; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'ocsf-json-schema==1.2.0' 'jsonschema==4.26.0'
 fi
+# tests/aws.rs runs the remediation commands Plimsoll prints with the AWS CLI itself (v1, the
+# release that matches moto's botocore), against moto.
+if [ ! -x "$venv/bin/aws" ]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'awscli==1.46.3'
+fi
 # tests/cli.rs runs the hooks of .pre-commit-hooks.yaml with pre-commit itself (try-repo).
 if [ ! -x "$venv/bin/pre-commit" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'pre-commit==4.7.0'

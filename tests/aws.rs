@@ -1410,3 +1410,158 @@ fn findings_are_imported_into_security_hub_and_updated_not_duplicated() {
     );
     assert!(d.join("report.json").exists());
 }
+
+/// The exact commands the findings name (`command` in the JSON report) are run as printed,
+/// with the AWS CLI against moto, and a second scan finds what they fixed fixed, with no new
+/// failure beside the one a newly configured feature brings into scope.
+#[test]
+fn the_remediation_commands_run_with_the_aws_cli_and_fix_what_they_name() {
+    let moto = Moto::start();
+    moto.seed("eu-west-1");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = scan_account(d, &moto.url, &["--format", "json", "-o", "before.json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let before = snapshot(d, "before.json");
+    // Commands moto 5.2.5 cannot carry out: UpdateClusterSettings fails inside moto, EKS has no
+    // UpdateClusterVersion, UpdateNodegroupVersion or AssociateEncryptionConfig route, and its
+    // UpdateClusterConfig ignores accessConfig and deletionProtection. Their commands are
+    // still rendered and syntax-checked (tests/catalogue.rs).
+    let moto_cannot = [
+        "PLM-ECS-0050",
+        "PLM-EKS-0004",
+        "PLM-EKS-0007",
+        "PLM-EKS-0009",
+        "PLM-EKS-0011",
+        "PLM-EKS-0023",
+    ];
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin");
+    let path = format!(
+        "{}:{}",
+        venv.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // The commands of one resource run in report order (each task definition command starts
+    // from the family's newest revision, so they build on each other); resources in parallel.
+    let mut by_resource: std::collections::BTreeMap<String, Vec<(String, String)>> =
+        Default::default();
+    for f in before["findings"].as_array().unwrap() {
+        let (Some(command), "FAIL") = (f["command"].as_str(), f["status"].as_str().unwrap()) else {
+            continue;
+        };
+        let check = f["checkId"].as_str().unwrap();
+        if moto_cannot.contains(&check) {
+            continue;
+        }
+        let name = f["resource"]["name"].as_str().unwrap().to_string();
+        by_resource
+            .entry(name)
+            .or_default()
+            .push((check.to_string(), command.to_string()));
+    }
+    let run = |check: &str, command: &str| {
+        let run = std::process::Command::new("bash")
+            .args(["-c", command])
+            .env("PATH", &path)
+            .env("AWS_ENDPOINT_URL", &moto.url)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            // The values the commands ask for rather than guess.
+            .env("MEMORY_MIB", "512")
+            .env("CPU_UNITS", "256")
+            .env("CIDRS", "203.0.113.0/24")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("bash runs");
+        assert!(
+            run.status.success(),
+            "{check}: {command}\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    let run = &run;
+    std::thread::scope(|s| {
+        for commands in by_resource.values() {
+            s.spawn(move || {
+                for (check, command) in commands {
+                    run(check, command);
+                }
+            });
+        }
+    });
+    let ran: BTreeSet<(String, String)> = by_resource
+        .iter()
+        .flat_map(|(name, cs)| cs.iter().map(move |(c, _)| (c.clone(), name.clone())))
+        .collect();
+    let checks: BTreeSet<&str> = ran.iter().map(|(c, _)| c.as_str()).collect();
+    for family in ["PLM-ECR", "PLM-ECS", "PLM-EKS"] {
+        assert!(
+            checks.iter().filter(|c| c.starts_with(family)).count() >= 5,
+            "{family}: {checks:?}"
+        );
+    }
+
+    let out = scan_account(d, &moto.url, &["--format", "json", "-o", "after.json"]);
+    assert!(out.code <= 1, "{}", out.stderr);
+    let after = snapshot(d, "after.json");
+    // A task definition is fixed in a new revision of its family (services still running
+    // the old one keep it in the scan): judge the family's newest revision.
+    let revision = |name: &str| -> (String, u32) {
+        match name.rsplit_once(':') {
+            Some((family, rev)) if rev.parse::<u32>().is_ok() => {
+                (family.to_string(), rev.parse().unwrap())
+            }
+            _ => (name.to_string(), 0),
+        }
+    };
+    // The newest revisions as ECS lists them (a revision that passes has no finding to
+    // tell it by), every other resource as revision 0.
+    let mut newest: std::collections::BTreeMap<String, u32> = Default::default();
+    let listed = moto.python(
+        "eu-west-1",
+        "for a in client('ecs').list_task_definitions(status='ACTIVE')['taskDefinitionArns']:\n    print(a.rsplit('/', 1)[1])\n",
+    );
+    for name in listed.lines() {
+        let (family, rev) = revision(name);
+        let e = newest.entry(family).or_default();
+        *e = (*e).max(rev);
+    }
+    let failing_after: BTreeSet<(String, String)> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAIL")
+        .filter_map(|f| {
+            let (family, rev) = revision(f["resource"]["name"].as_str()?);
+            (rev == newest.get(&family).copied().unwrap_or(0))
+                .then(|| (f["checkId"].as_str().unwrap().to_string(), family))
+        })
+        .collect();
+    for (check, name) in &ran {
+        let (family, _) = revision(name);
+        assert!(
+            !failing_after.contains(&(check.clone(), family.clone())),
+            "{check} still fails on {family} after its command ran"
+        );
+    }
+    let failing_before: BTreeSet<(String, String)> = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAIL")
+        .map(|f| {
+            let (family, _) = revision(f["resource"]["name"].as_str().unwrap());
+            (f["checkId"].as_str().unwrap().to_string(), family)
+        })
+        .collect();
+    let new: Vec<_> = failing_after.difference(&failing_before).collect();
+    // Turning on ECS Exec logging for the legacy cluster (PLM-ECS-0052) brings its exec
+    // configuration under PLM-ECS-0053 (sessions encrypted with a KMS key), whose key is a
+    // person's choice: the one new failure, and the one expected.
+    assert_eq!(
+        new,
+        [&("PLM-ECS-0053".to_string(), "legacy".to_string())],
+        "new failures after the commands"
+    );
+}

@@ -218,3 +218,116 @@ fn every_check_maps_to_a_benchmark_or_is_general_hardening() {
         );
     }
 }
+
+/// Docker, host and AWS findings have no manifest for `plimsoll fix` to edit: each of their
+/// checks names the exact command that corrects it (or why no command can), and every command
+/// renders for a resource of its kind into shell that `bash -n` accepts, names and all quoted.
+#[test]
+fn every_live_platform_check_names_its_command() {
+    use plimsoll::policy::command::Command;
+    use plimsoll::policy::command::ResourceRef;
+    let catalogue = Catalogue::builtin().expect("catalogue loads");
+    let (mut commands, mut manual) = (0, 0);
+    for c in &catalogue.checks {
+        let kind = &c.meta.kinds[0];
+        let Some((source, kind)) = kind.split_once('/') else {
+            panic!("{}: kind {kind}", c.meta.id)
+        };
+        if !["docker", "host", "ecr", "ecs", "eks"].contains(&source) {
+            continue;
+        }
+        let command =
+            c.meta.command.as_ref().unwrap_or_else(|| {
+                panic!("{} ({source}/{kind}) names no custom.command", c.meta.id)
+            });
+        // A name that needs quoting, shaped like the collector's names of the kind.
+        let name = match kind {
+            "Service"
+            | "Nodegroup"
+            | "FargateProfile"
+            | "Addon"
+            | "IdentityProviderConfig"
+            | "PodIdentityAssociation" => "prod eu/web's",
+            "AccessEntry" => "prod/arn:aws:iam::123456789012:role/ops admin",
+            "TaskDefinition" => "web $(id):7",
+            "File" => "/etc/docker/my dir/ca.crt",
+            _ => "web; rm -rf /",
+        };
+        let (namespace, id) = match source {
+            "docker" | "host" => (None, format!("{source}/host/-/{kind}/{name}")),
+            _ => (
+                Some("eu-west-1".to_string()),
+                format!("{source}/123456789012/eu-west-1/{kind}/{name}"),
+            ),
+        };
+        let r = ResourceRef {
+            id: &id,
+            namespace: namespace.as_deref(),
+            name,
+        };
+        match command {
+            Command::Manual(why) => {
+                manual += 1;
+                assert!(why.len() > 20, "{}: say why: {why}", c.meta.id);
+            }
+            Command::Template(_) => {
+                commands += 1;
+                let text = command
+                    .render(r)
+                    .unwrap_or_else(|| panic!("{}: no command for {r:?}", c.meta.id));
+                assert!(!text.contains("{{"), "{}: {text}", c.meta.id);
+                let check = std::process::Command::new("bash")
+                    .args(["-n", "-c", &text])
+                    .output()
+                    .expect("bash runs");
+                assert!(
+                    check.status.success(),
+                    "{}: bash -n refuses {text}: {}",
+                    c.meta.id,
+                    String::from_utf8_lossy(&check.stderr)
+                );
+                // The hostile name stays inside one word of the command: unquoted, `rm` or
+                // `$(id)` would be words of their own.
+                let words = shlex_words(&text);
+                assert!(
+                    !words.iter().any(|w| w == "rm" || w == "$(id)"),
+                    "{}: a name escaped its quotes: {text}",
+                    c.meta.id
+                );
+            }
+        }
+    }
+    assert!(
+        commands >= 90 && manual >= 40,
+        "{commands} commands, {manual} manual"
+    );
+}
+
+/// The words of a shell command as the shell splits them (quotes removed); `$(...)` and
+/// pipes stay inside their words, which is enough to see a name stay one word.
+fn shlex_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let (mut word, mut quote) = (String::new(), None::<char>);
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        match (quote, ch) {
+            (None, '\'' | '"') => quote = Some(ch),
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (_, c) => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}

@@ -233,6 +233,70 @@ fn a_real_engine_is_scanned_with_every_container_including_created_ones() {
         "{}",
         table.stdout
     );
+    // The summary gives the command for the first failing container of a check.
+    assert!(
+        table.stdout.contains(
+            r#"run: docker update --memory "${MEMORY:?set MEMORY to the limit, e.g. 512m}""#
+        ),
+        "{}",
+        table.stdout
+    );
+    // The commands the findings name, run as printed (with the values they ask for), fix
+    // what `docker update` can change in place; the rest name why there is no command.
+    let mut ran = BTreeSet::new();
+    for x in report["findings"].as_array().unwrap() {
+        if x["resource"]["name"] != "insecure" {
+            continue;
+        }
+        let check = x["checkId"].as_str().unwrap();
+        let Some(command) = x["command"].as_str() else {
+            continue;
+        };
+        let run = std::process::Command::new("bash")
+            .args(["-c", command])
+            .env("DOCKER_HOST", &host)
+            .env("MEMORY", "64m")
+            .env("CPUS", "0.5")
+            .env("PIDS_LIMIT", "100")
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{check}: {command}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        ran.insert(check.to_string());
+    }
+    let expected: BTreeSet<String> = [
+        "PLM-DKR-0009",
+        "PLM-DKR-0010",
+        "PLM-DKR-0013",
+        "PLM-DKR-0020",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(ran, expected);
+    let again = plimsoll(
+        d,
+        &[
+            "scan",
+            "--docker-host",
+            &host,
+            "--no-config",
+            "--no-state",
+            "--format",
+            "json",
+        ],
+    );
+    let again = failing(&serde_json::from_str(&again.stdout).unwrap());
+    let before = f["insecure"].clone();
+    let after = again["insecure"].clone();
+    assert_eq!(
+        before.difference(&after).cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "fixed by the commands"
+    );
+    assert!(after.is_subset(&before), "nothing new: {after:?}");
 }
 
 #[test]

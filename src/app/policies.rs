@@ -28,6 +28,10 @@ struct CheckOut<'a> {
     /// What `plimsoll fix` does, one phrase per rule; empty: no fix declared.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fix: Vec<String>,
+    /// The command that corrects a finding on the live platform (placeholders in `{{...}}`),
+    /// or `none: REASON`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<String>,
     builtin: bool,
     file: &'a str,
 }
@@ -67,6 +71,7 @@ fn check_out<'a>(
         cis: refs.get(&c.meta.id).cloned().unwrap_or_default(),
         remediation: &c.meta.remediation,
         fix: c.meta.fix.iter().map(describe_fix).collect(),
+        command: c.meta.command.as_ref().map(|c| c.describe()),
         builtin: c.builtin,
         file: &c.file,
     }
@@ -197,6 +202,15 @@ fn markdown(rows: &[CheckOut<'_>]) -> String {
         out.push_str(&format!("\n**Remediation:** {}\n", r.remediation.trim()));
         if !r.fix.is_empty() {
             out.push_str(&format!("\n**`plimsoll fix`:** {}\n", r.fix.join("; ")));
+        }
+        match r.command.as_deref() {
+            Some(why) if why.starts_with("none: ") => {
+                out.push_str(&format!("\n**Command:** {why}\n"));
+            }
+            Some(command) => out.push_str(&format!(
+                "\n**Command** (per finding, `{{{{name}}}}` and the like filled in and shell-quoted):\n\n```sh\n{command}\n```\n"
+            )),
+            None => {}
         }
     }
     out
@@ -329,6 +343,12 @@ fn explain_text(c: &CheckOut<'_>, examples: &[Example]) -> String {
     }
     let _ = writeln!(out, "\nWhat it checks:\n  {}", c.description.trim());
     let _ = writeln!(out, "\nHow to fix it:\n  {}", c.remediation.trim());
+    if let Some(command) = &c.command {
+        let _ = writeln!(
+            out,
+            "\nCommand (per finding, placeholders filled in):\n  {command}"
+        );
+    }
     for e in examples {
         let _ = writeln!(
             out,

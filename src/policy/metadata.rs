@@ -40,6 +40,9 @@ pub struct Metadata {
     /// How `plimsoll fix` corrects a failure (`custom.fix`): the first rule whose `when`
     /// matches the finding's path; empty when the check declares no fix.
     pub fix: Vec<FixRule>,
+    /// The exact command that corrects a finding on a live platform (`custom.command`), a
+    /// template over the finding's resource.
+    pub command: Option<super::command::Command>,
     /// Line of the `id:` field, for duplicate-id errors.
     pub id_line: u32,
 }
@@ -172,6 +175,8 @@ struct RawCustom {
     needs: Vec<String>,
     #[serde(default)]
     fix: Option<RawFixes>,
+    #[serde(default)]
+    command: Option<super::command::RawCommand>,
 }
 
 /// A parameter declaration: `name`, or `name: type`.
@@ -454,6 +459,14 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
         line: at("fix"),
         message: m,
     })?;
+    let command = c
+        .command
+        .map(super::command::Command::from_raw)
+        .transpose()
+        .map_err(|m| MetadataError {
+            line: at("command"),
+            message: m,
+        })?;
     Ok(Metadata {
         title: raw.title.trim().to_string(),
         description: raw.description.trim().to_string(),
@@ -468,6 +481,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
         manual: c.manual,
         needs: c.needs,
         fix,
+        command,
         id_line: at("id"),
     })
 }

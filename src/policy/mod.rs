@@ -3,6 +3,7 @@
 //! `policies/<platform>/<slug>/policy.rego` with `cases/` beside it); `.rego` files under a
 //! `lib/` directory are shared helper modules.
 
+pub mod command;
 pub mod metadata;
 
 pub use metadata::{IdRule, Metadata};

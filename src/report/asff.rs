@@ -129,6 +129,10 @@ fn finding(f: &FindingOut, report: &Report, scope: &str, target: &Target, now: &
     if let Some(w) = &f.waiver {
         product_fields.insert("plimsoll/waiver".into(), json!(cut(&w.reason, 2048)));
     }
+    // A command is given whole or not at all: a cut one would run as a different command.
+    if let Some(c) = f.command().filter(|c| c.chars().count() <= 2048) {
+        product_fields.insert("plimsoll/command".into(), json!(c));
+    }
     let severity = json!({ "Label": label(f.severity), "Original": f.severity.as_str() });
     let resource_id = f.resource.as_ref().map_or("", |r| r.id.as_str());
     json!({
@@ -150,7 +154,7 @@ fn finding(f: &FindingOut, report: &Report, scope: &str, target: &Target, now: &
         "Title": cut(&f.check.title, 256),
         "Description": cut(&f.message, 1024),
         "Remediation": { "Recommendation": {
-            "Text": cut(&f.check.remediation, 512),
+            "Text": recommendation(f),
             "Url": crate::check_doc_url(&f.check.id),
         }},
         "SourceUrl": crate::check_doc_url(&f.check.id),
@@ -200,6 +204,16 @@ fn label(s: Severity) -> &'static str {
 }
 
 /// At most `max` characters, cut at a character boundary, with an ellipsis when cut.
+/// The recommendation: the remediation with its command when both fit in ASFF's 512
+/// characters, else the remediation alone (the command is in `ProductFields` then).
+fn recommendation(f: &FindingOut) -> String {
+    let text = f.remediation_text();
+    if text.chars().count() <= 512 {
+        return text.into_owned();
+    }
+    cut(&f.check.remediation, 512)
+}
+
 fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();

@@ -102,6 +102,7 @@ mod tests {
                     level: 1,
                 }]),
                 remediation: Arc::from("Remove privileged: true."),
+                command: None,
             }),
             severity: Severity::High,
             status: if n.is_multiple_of(3) {

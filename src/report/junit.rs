@@ -126,6 +126,10 @@ pub fn render(report: &Report) -> String {
                         let _ = writeln!(text, "{}{}", f.message, location_suffix(f));
                     }
                     let _ = write!(text, "Remediation: {}", check.remediation);
+                    // One testcase per resource: its failures share the resource's command.
+                    if let Some(c) = case.failures.iter().find_map(|f| f.command()) {
+                        let _ = write!(text, "\nRun: {c}");
+                    }
                     let _ = writeln!(
                         suite,
                         "      <failure message=\"{}\" type=\"{}\">{}</failure>",

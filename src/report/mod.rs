@@ -186,6 +186,7 @@ fn findings(input: ReportInput<'_>) -> Report {
                 title: Arc::from(c.meta.title.as_str()),
                 cis: Arc::from(refs),
                 remediation: Arc::from(c.meta.remediation.as_str()),
+                command: c.meta.command.clone().map(Arc::new),
             })
         })
         .collect();

@@ -353,12 +353,15 @@ pub struct CheckText {
     pub cis: Arc<[CisRef]>,
     /// How to fix a failure.
     pub remediation: Arc<str>,
+    /// The exact command that fixes a failure on a live platform, rendered per finding
+    /// ([`FindingOut::command`]).
+    pub command: Option<Arc<crate::policy::command::Command>>,
 }
 
 /// One finding. Its texts are shared with the other findings of the same check, resource or
 /// message, so a large run holds no string per finding (a 100,000-resource cluster has about
 /// 750,000 findings, 72 bytes each). Serialised as `checkId`, `title`, `severity`, `status`,
-/// `resource`, `message`, `path`, `location`, `cis`, `remediation`, `fingerprint`, `waiver`,
+/// `resource`, `message`, `path`, `location`, `cis`, `remediation`, `command`, `fingerprint`, `waiver`,
 /// `baselineState`, `firstSeen` (absent optional fields left out).
 #[derive(Debug, Clone)]
 pub struct FindingOut {
@@ -401,6 +404,34 @@ impl FindingOut {
     }
 }
 
+impl FindingOut {
+    /// The exact command that fixes this failure (the check's `custom.command` rendered for
+    /// its resource); only for FAIL findings with a resource.
+    pub fn command(&self) -> Option<String> {
+        if self.status != Status::Fail {
+            return None;
+        }
+        let r = self.resource.as_deref()?;
+        self.check
+            .command
+            .as_ref()?
+            .render(crate::policy::command::ResourceRef {
+                id: &r.id,
+                namespace: r.namespace.as_deref(),
+                name: &r.name,
+            })
+    }
+
+    /// The remediation, followed by the exact command when there is one: for formats with
+    /// one remediation text per finding (ASFF, OCSF, JUnit).
+    pub fn remediation_text(&self) -> std::borrow::Cow<'_, str> {
+        match self.command() {
+            Some(c) => format!("{} Run: {c}", self.check.remediation).into(),
+            None => std::borrow::Cow::Borrowed(&self.check.remediation),
+        }
+    }
+}
+
 impl Serialize for FindingOut {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -412,7 +443,8 @@ impl Serialize for FindingOut {
             self.baseline_state.is_some(),
             self.first_seen.is_some(),
         ];
-        let fields = 8 + present.iter().filter(|p| **p).count();
+        let command = self.command();
+        let fields = 8 + present.iter().filter(|p| **p).count() + usize::from(command.is_some());
         let mut st = s.serialize_struct("FindingOut", fields)?;
         st.serialize_field("checkId", &*self.check.id)?;
         st.serialize_field("title", &*self.check.title)?;
@@ -430,6 +462,9 @@ impl Serialize for FindingOut {
         }
         st.serialize_field("cis", &*self.check.cis)?;
         st.serialize_field("remediation", &*self.check.remediation)?;
+        if let Some(c) = &command {
+            st.serialize_field("command", c)?;
+        }
         st.serialize_field("fingerprint", &self.fingerprint)?;
         if let Some(w) = &self.waiver {
             st.serialize_field("waiver", w)?;
@@ -450,6 +485,51 @@ mod tests {
 
     /// A large scan holds one of these per failing (check, resource, violation): its size is
     /// the report's memory (750,000 findings at 100,000 resources).
+    /// The command is the check's template filled in for the finding's resource, on FAIL
+    /// findings only, in the JSON and in the one-text remediations.
+    #[test]
+    fn a_failing_finding_carries_its_rendered_command() {
+        use crate::policy::command::{Command, RawCommand};
+        let command = Command::from_raw(RawCommand::Template(
+            "docker update --pids-limit 100 {{name}}".into(),
+        ))
+        .unwrap();
+        let mut f = FindingOut {
+            check: Arc::new(CheckText {
+                id: Arc::from("PLM-DKR-0020"),
+                title: Arc::from("t"),
+                cis: Arc::from(vec![]),
+                remediation: Arc::from("Set a PIDs limit."),
+                command: Some(Arc::new(command)),
+            }),
+            severity: Severity::Low,
+            status: Status::Fail,
+            resource: Some(Arc::new(ResourceRef {
+                id: "docker/h/-/Container/web 1".into(),
+                kind: "Container".into(),
+                namespace: None,
+                name: "web 1".into(),
+                file: None,
+            })),
+            message: ArcStr::from("m"),
+            path: None,
+            spot: None,
+            fingerprint: Fingerprint::of(&["PLM-DKR-0020", "docker/h/-/Container/web 1"]),
+            waiver: None,
+            baseline_state: None,
+            first_seen: None,
+        };
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(json["command"], "docker update --pids-limit 100 'web 1'");
+        assert_eq!(
+            f.remediation_text(),
+            "Set a PIDs limit. Run: docker update --pids-limit 100 'web 1'"
+        );
+        f.status = Status::Waived;
+        assert!(serde_json::to_value(&f).unwrap().get("command").is_none());
+        assert_eq!(f.remediation_text(), "Set a PIDs limit.");
+    }
+
     #[test]
     fn a_finding_is_nine_words() {
         assert_eq!(std::mem::size_of::<Option<ArcStr>>(), 8);

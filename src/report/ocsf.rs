@@ -226,7 +226,7 @@ fn finding_event(
         event["resources"] = json!([resource]);
     }
     event["remediation"] = json!({
-        "desc": &*f.check.remediation,
+        "desc": f.remediation_text(),
         "references": [crate::check_doc_url(&f.check.id)],
     });
     let mut unmapped = json!({ "fingerprint": fingerprint, "scope": scope });

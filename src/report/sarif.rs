@@ -240,6 +240,9 @@ fn result(f: &FindingOut, index: &std::collections::HashMap<&str, usize>) -> Opt
     if let Some(res) = &f.resource {
         r["properties"]["resource"] = json!(res.id);
     }
+    if let Some(c) = f.command() {
+        r["properties"]["command"] = json!(c);
+    }
     if let Some(w) = &f.waiver {
         r["suppressions"] = json!([{
             "kind": match w.source {

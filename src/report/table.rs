@@ -33,6 +33,9 @@ pub const MANY: usize = 200;
 
 /// Failing checks listed in the summary, most serious first.
 const SUMMARY_CHECKS: usize = 10;
+/// The longest command the summary shows; longer ones (a task definition's jq edit) would
+/// bury the summary, and are in the JSON report.
+const SUMMARY_COMMAND: usize = 240;
 
 /// Namespaces listed in the summary, most findings first.
 const SUMMARY_NAMESPACES: usize = 8;
@@ -533,6 +536,16 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
     failing.sort_by(|a, b| (b.severity, b.failed, &a.id).cmp(&(a.severity, a.failed, &b.id)));
     if !failing.is_empty() {
         let _ = writeln!(out, "  Failing checks and how to fix them:");
+        // The first failing finding of each check that has an exact command, and how many
+        // resources share the check (the command is shown once, for the first).
+        let mut commands: BTreeMap<&str, String> = BTreeMap::new();
+        for f in report.findings.iter().filter(|f| f.check.command.is_some()) {
+            if !commands.contains_key(&*f.check.id)
+                && let Some(c) = f.command()
+            {
+                commands.insert(&f.check.id, c);
+            }
+        }
         for c in failing.iter().take(SUMMARY_CHECKS) {
             let sev = format!("{:8}", c.severity.as_str().to_uppercase());
             let head = format!(
@@ -545,6 +558,23 @@ fn render_summary(report: &Report, opts: TableOptions, out: &mut String) {
             if !c.remediation.trim().is_empty() {
                 let fix = format!("fix: {}", clip(c.remediation.trim(), LONG_CELL));
                 let _ = writeln!(out, "             {}", wrap(&fix, width, 13, 18));
+            }
+            if let Some(command) = commands.get(c.id.as_str()) {
+                let more = match c.failed {
+                    0 | 1 => String::new(),
+                    2 => " (and for the other: --format json)".to_string(),
+                    n => format!(" (and for the {} others: --format json)", n - 1),
+                };
+                if command.chars().count() <= SUMMARY_COMMAND {
+                    // Not wrapped: a line break inside would run as two commands when pasted.
+                    // Clipped like every cell: the names in it come from the input.
+                    let _ = writeln!(out, "             run: {}{more}", clip(command, LONG_CELL));
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "             run: the `command` of each finding in --format json"
+                    );
+                }
             }
         }
         if failing.len() > SUMMARY_CHECKS {

@@ -8,6 +8,7 @@
 #   kinds: [docker/Container]
 #   inventory: [docker/Engine]
 #   remediation: "Remove --security-opt apparmor=unconfined; run with the default or a custom profile."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without apparmor=unconfined"}
 package plimsoll.docker.apparmor
 
 import data.plimsoll.lib.docker

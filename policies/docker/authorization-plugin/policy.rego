@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Engine]
 #   remediation: "Install an authorization plugin (for example opa-docker-authz) and list it in \"authorization-plugins\" in daemon.json."
+#   command: {"manual": "the plugin and its policy are a choice: install one (docker plugin install), then list it in authorization-plugins in daemon.json"}
 package plimsoll.docker.authorization_plugin
 
 import rego.v1

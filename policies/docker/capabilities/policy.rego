@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Remove --cap-add from the container, or add the capability to dockerAllowedCapabilities in plimsoll.yaml with the reason it is needed."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --cap-add (or allow the capability)"}
 package plimsoll.docker.capabilities
 
 import data.plimsoll.lib.docker

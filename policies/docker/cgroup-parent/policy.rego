@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Container]
 #   remediation: "Remove --cgroup-parent unless the cgroup is set up for it."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --cgroup-parent"}
 package plimsoll.docker.cgroup_parent
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Container]
 #   remediation: "Run the container with --cpu-shares, --cpus or --cpu-quota."
+#   command: "docker update --cpus \"${CPUS:?set CPUS to the limit, e.g. 1.5}\" {{name}}"
 package plimsoll.docker.cpu_priority
 
 import data.plimsoll.lib.docker

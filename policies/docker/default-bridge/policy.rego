@@ -8,6 +8,7 @@
 #   kinds: [docker/Container]
 #   inventory: [docker/Network]
 #   remediation: "Create a user-defined network per application (docker network create) and attach the containers to it."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) on a user-defined network (--network NAME)"}
 package plimsoll.docker.default_bridge
 
 import data.plimsoll.lib.docker

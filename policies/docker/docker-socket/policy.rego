@@ -7,6 +7,7 @@
 #   severity: critical
 #   kinds: [docker/Container]
 #   remediation: "Remove the socket mount; give CI jobs a rootless builder or a socket proxy that allows only what they need."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without the Docker socket mount"}
 package plimsoll.docker.docker_socket
 
 import data.plimsoll.lib.docker

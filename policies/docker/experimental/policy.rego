@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Engine]
 #   remediation: "Remove \"experimental\": true from daemon.json (or --experimental)."
+#   command: {"edit-daemon-json": "del(.experimental)"}
 package plimsoll.docker.experimental
 
 import rego.v1

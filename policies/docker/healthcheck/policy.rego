@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Container]
 #   remediation: "Add a HEALTHCHECK to the image or run the container with --health-cmd."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) with --health-cmd"}
 package plimsoll.docker.healthcheck
 
 import data.plimsoll.lib.docker

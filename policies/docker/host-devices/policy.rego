@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Remove --device unless the workload needs the device; then grant only read access (--device /dev/x:/dev/x:r)."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --device"}
 package plimsoll.docker.host_devices
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Remove --ipc host."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --ipc host"}
 package plimsoll.docker.host_ipc
 
 import data.plimsoll.lib.docker

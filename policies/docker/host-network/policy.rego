@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Remove --network host; publish the ports the service needs instead."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --network host"}
 package plimsoll.docker.host_network
 
 import data.plimsoll.lib.docker

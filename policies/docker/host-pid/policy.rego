@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Remove --pid host."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --pid host"}
 package plimsoll.docker.host_pid
 
 import data.plimsoll.lib.docker

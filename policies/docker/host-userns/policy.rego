@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Remove --userns host."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --userns host"}
 package plimsoll.docker.host_userns
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Remove --uts host."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --uts host"}
 package plimsoll.docker.host_uts
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: info
 #   kinds: [docker/Image]
 #   remediation: "Use COPY for local files, and curl/wget with a checksum for remote ones."
+#   command: {"manual": "the fix is in the Dockerfile: replace ADD with COPY and rebuild"}
 package plimsoll.docker.image_add
 
 import rego.v1

@@ -7,6 +7,7 @@
 #   severity: info
 #   kinds: [docker/Image]
 #   remediation: "Combine the update with the install in one RUN: apt-get update && apt-get install -y ..."
+#   command: {"manual": "the fix is in the Dockerfile: join the update and the install in one RUN and rebuild"}
 package plimsoll.docker.image_update_alone
 
 import rego.v1

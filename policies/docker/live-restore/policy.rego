@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Engine]
 #   remediation: "Set \"live-restore\": true in daemon.json and reload the daemon."
+#   command: {"edit-daemon-json": ".\"live-restore\" = true"}
 package plimsoll.docker.live_restore
 
 import rego.v1

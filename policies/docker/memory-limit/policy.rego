@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Run the container with --memory (and --memory-swap)."
+#   command: "docker update --memory \"${MEMORY:?set MEMORY to the limit, e.g. 512m}\" --memory-swap \"$MEMORY\" {{name}}"
 package plimsoll.docker.memory_limit
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Remove the shared/rshared propagation option from the volume."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without shared propagation on its mounts"}
 package plimsoll.docker.mount_propagation
 
 import data.plimsoll.lib.docker

@@ -8,6 +8,7 @@
 #   kinds: [docker/Container]
 #   inventory: [host/DockerDaemon]
 #   remediation: "Run the container with --security-opt no-new-privileges (or set it daemon-wide)."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) with --security-opt no-new-privileges"}
 package plimsoll.docker.no_new_privileges
 
 import data.plimsoll.lib.docker

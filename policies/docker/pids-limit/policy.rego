@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Run the container with --pids-limit (for example 100)."
+#   command: "docker update --pids-limit \"${PIDS_LIMIT:?set PIDS_LIMIT, e.g. 100}\" {{name}}"
 package plimsoll.docker.pids_limit
 
 import data.plimsoll.lib.docker

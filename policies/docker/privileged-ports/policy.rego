@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Container]
 #   remediation: "Publish the service on a port of 1024 or above, behind a load balancer or proxy if it must be reached on 80/443."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) publishing a host port of 1024 or above"}
 package plimsoll.docker.privileged_ports
 
 import data.plimsoll.lib.docker

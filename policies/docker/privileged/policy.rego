@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Recreate the container without --privileged; grant the single capability or device it needs instead."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without --privileged"}
 package plimsoll.docker.privileged
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Container]
 #   remediation: "Run the container with --read-only and mount volumes or tmpfs where it writes."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) with --read-only (and tmpfs or volumes where it writes)"}
 package plimsoll.docker.read_only_rootfs
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Engine]
 #   remediation: "Set \"log-driver\" in daemon.json to syslog, journald (shipped off the host), fluentd, gelf, awslogs, splunk or gcplogs."
+#   command: {"edit-daemon-json": ".\"log-driver\" = \"journald\""}
 package plimsoll.docker.remote_logging
 
 import rego.v1

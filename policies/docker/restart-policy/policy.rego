@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Container]
 #   remediation: "Use --restart on-failure:5 (or no restart policy)."
+#   command: "docker update --restart on-failure:5 {{name}}"
 package plimsoll.docker.restart_policy
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Create a user in the image (USER 10001) or run the container with --user UID:GID."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) with --user UID:GID"}
 package plimsoll.docker.root_user
 
 import data.plimsoll.lib.docker

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Remove --security-opt seccomp=unconfined; use a custom profile if the default blocks a call the application needs."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without seccomp=unconfined"}
 package plimsoll.docker.seccomp
 
 import data.plimsoll.lib.docker

@@ -8,6 +8,7 @@
 #   kinds: [docker/Container]
 #   inventory: [docker/Engine]
 #   remediation: "Remove --security-opt label=disable (and the host namespace options that add it); set label=type:... only with a reviewed policy."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without label=disable"}
 package plimsoll.docker.selinux
 
 import data.plimsoll.lib.docker

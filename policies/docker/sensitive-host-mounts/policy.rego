@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [docker/Container]
 #   remediation: "Mount only application data directories or named volumes; never system directories of the host."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) without the host directory mount"}
 package plimsoll.docker.sensitive_host_mounts
 
 import data.plimsoll.lib.docker

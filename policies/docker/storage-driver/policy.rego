@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Engine]
 #   remediation: "Move the engine to overlay2 (export images, switch storage-driver in daemon.json, re-import)."
+#   command: {"manual": "changing the storage driver hides the existing images and containers: export them, set storage-driver overlay2, re-import"}
 package plimsoll.docker.storage_driver
 
 import rego.v1

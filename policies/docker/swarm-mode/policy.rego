@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Engine]
 #   remediation: "docker swarm leave (or waive this check for hosts that are swarm nodes)."
+#   command: "docker swarm leave"
 package plimsoll.docker.swarm_mode
 
 import rego.v1

@@ -8,6 +8,7 @@
 #   kinds: [docker/Container]
 #   parameters: [allowedRegistries: list]
 #   remediation: "Mirror the image into an allowed registry and run it from there, or add the registry to allowedRegistries."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) from the image mirrored into an allowed registry"}
 package plimsoll.docker.trusted_registries
 
 import data.plimsoll.lib.docker

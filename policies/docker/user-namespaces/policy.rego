@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [docker/Engine]
 #   remediation: "Set \"userns-remap\": \"default\" in daemon.json (check volume ownership first)."
+#   command: {"edit-daemon-json": ".\"userns-remap\" = \"default\""}
 package plimsoll.docker.user_namespaces
 
 import rego.v1

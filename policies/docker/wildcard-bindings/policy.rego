@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [docker/Container]
 #   remediation: "Publish ports on one address: -p 10.0.0.5:8080:80 (or 127.0.0.1 for local access)."
+#   command: {"manual": "docker update cannot change it: recreate the container (docker rm, then docker run) publishing its ports on one address (-p 10.0.0.5:8080:80)"}
 package plimsoll.docker.wildcard_bindings
 
 import data.plimsoll.lib.docker

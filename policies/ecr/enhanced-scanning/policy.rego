@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecr/Registry]
 #   remediation: "Set the registry scanning configuration to ENHANCED with a continuous-scan rule."
+#   command: "aws ecr put-registry-scanning-configuration --region {{region}} --scan-type ENHANCED --rules '[{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":\"WILDCARD\"}]}]'"
 package plimsoll.ecr.enhanced_scanning
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [ecr/Repository]
 #   needs: [data.encryptionConfiguration.keyManager]
 #   remediation: "Create repositories with encryptionType KMS and a customer managed key (the setting cannot be changed later: recreate and push again)."
+#   command: {"manual": "the encryption of a repository is fixed at creation: create one with --encryption-configuration encryptionType=KMS,kmsKey=KEY and push the images again"}
 package plimsoll.ecr.kms_encryption
 
 import data.plimsoll.lib.aws

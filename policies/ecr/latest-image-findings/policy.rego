@@ -9,6 +9,7 @@
 #   needs: [data.latestImage]
 #   options: [ecrFailOnSeverities: list]
 #   remediation: "Rebuild the image on patched bases and push it; scan on push so the next image is checked."
+#   command: {"manual": "the image must be rebuilt on patched bases and pushed; aws ecr describe-image-scan-findings lists what to patch"}
 package plimsoll.ecr.latest_image_findings
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [ecr/Repository]
 #   needs: [data.lifecyclePolicy]
 #   remediation: "Add a lifecycle policy that expires untagged and old images."
+#   command: "aws ecr put-lifecycle-policy --region {{region}} --repository-name {{name}} --lifecycle-policy-text '{\"rules\":[{\"rulePriority\":1,\"description\":\"Expire untagged images after 14 days\",\"selection\":{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":14},\"action\":{\"type\":\"expire\"}}]}'"
 package plimsoll.ecr.lifecycle_policy
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [ecr/Repository]
 #   needs: [data.repositoryPolicy]
 #   remediation: "Name the accounts or roles in the policy, or add a condition such as aws:PrincipalOrgID."
+#   command: "aws ecr delete-repository-policy --region {{region}} --repository-name {{name}}"
 package plimsoll.ecr.public_repository
 
 import data.plimsoll.lib.aws

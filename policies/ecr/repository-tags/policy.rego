@@ -9,6 +9,7 @@
 #   needs: [data.tags]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the repository with every key in awsRequiredTags."
+#   command: "aws ecr tag-resource --region {{region}} --resource-arn \"$(aws ecr describe-repositories --region {{region}} --repository-names {{name}} --query 'repositories[0].repositoryArn' --output text)\" --tags ${TAGS:?set TAGS to Key=k,Value=v for each required tag}"
 package plimsoll.ecr.repository_tags
 
 import data.plimsoll.lib.aws

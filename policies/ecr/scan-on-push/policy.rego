@@ -8,6 +8,7 @@
 #   kinds: [ecr/Repository]
 #   inventory: [ecr/Registry]
 #   remediation: "Enable scanOnPush on the repository, or a registry scanning rule (basic or enhanced) that matches it."
+#   command: "aws ecr put-image-scanning-configuration --region {{region}} --repository-name {{name}} --image-scanning-configuration scanOnPush=true"
 package plimsoll.ecr.scan_on_push
 
 import data.plimsoll.lib.aws

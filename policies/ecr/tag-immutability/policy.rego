@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecr/Repository]
 #   remediation: "Set imageTagMutability to IMMUTABLE."
+#   command: "aws ecr put-image-tag-mutability --region {{region}} --repository-name {{name}} --image-tag-mutability IMMUTABLE"
 package plimsoll.ecr.tag_immutability
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/AccountSettings]
 #   remediation: "aws ecs put-account-setting-default --name containerInsights --value enabled"
+#   command: "aws ecs put-account-setting-default --region {{region}} --name containerInsights --value enabled"
 package plimsoll.ecs.account_container_insights
 
 import data.plimsoll.lib.aws

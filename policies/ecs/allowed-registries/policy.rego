@@ -8,6 +8,7 @@
 #   kinds: [ecs/TaskDefinition]
 #   parameters: [allowedRegistries: list]
 #   remediation: "Mirror the image into an allowed registry (your ECR)."
+#   command: {"manual": "the image must be mirrored into an allowed registry first"}
 package plimsoll.ecs.allowed_registries
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove the capability from linuxParameters.capabilities.add, or allow it in dockerAllowedCapabilities with the reason."
+#   command: {"manual": "whether the application needs the capability is its owners' call: remove it from linuxParameters.capabilities.add, or allow it"}
 package plimsoll.ecs.capabilities
 
 import data.plimsoll.lib.aws

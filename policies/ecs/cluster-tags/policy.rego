@@ -8,6 +8,7 @@
 #   kinds: [ecs/Cluster]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the cluster with every key in awsRequiredTags."
+#   command: "aws ecs tag-resource --region {{region}} --resource-arn \"$(aws ecs describe-clusters --region {{region}} --clusters {{name}} --query 'clusters[0].clusterArn' --output text)\" --tags ${TAGS:?set TAGS to key=k,value=v for each required tag}"
 package plimsoll.ecs.cluster_tags
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [ecs/Cluster]
 #   inventory: [ecs/AccountSettings]
 #   remediation: "Enable containerInsights (enabled or enhanced) on the cluster or as the account default."
+#   command: "aws ecs update-cluster-settings --region {{region}} --cluster {{name}} --settings name=containerInsights,value=enabled"
 package plimsoll.ecs.container_insights
 
 import data.plimsoll.lib.aws

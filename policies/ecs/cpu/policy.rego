@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set cpu on the container or the task."
+#   command: {"edit-task-definition": ".cpu //= ($ENV.CPU_UNITS // error(\"set CPU_UNITS to the task CPU units, e.g. 256\"))"}
 package plimsoll.ecs.cpu
 
 import data.plimsoll.lib.aws

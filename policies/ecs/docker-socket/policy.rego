@@ -7,6 +7,7 @@
 #   severity: critical
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove the socket volume."
+#   command: {"manual": "the tool using the socket needs another way to reach the runtime first"}
 package plimsoll.ecs.docker_socket
 
 import data.plimsoll.lib.aws

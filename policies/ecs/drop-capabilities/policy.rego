@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Add \"ALL\" to linuxParameters.capabilities.drop."
+#   command: {"edit-task-definition": ".containerDefinitions[].linuxParameters.capabilities.drop |= ((. // []) + [\"ALL\"] | unique)"}
 package plimsoll.ecs.drop_capabilities
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set transitEncryption: ENABLED on the EFS volume configuration."
+#   command: {"edit-task-definition": ".volumes[] |= (if .efsVolumeConfiguration then .efsVolumeConfiguration.transitEncryption = \"ENABLED\" else . end)"}
 package plimsoll.ecs.efs_transit_encryption
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: critical
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Move the value to Secrets Manager or SSM Parameter Store and reference it under secrets (valueFrom); use the task role instead of access keys."
+#   command: {"manual": "each secret must be stored (Secrets Manager or SSM) and referenced under secrets: which values are secrets is a person's call"}
 package plimsoll.ecs.environment_secrets
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/Cluster]
 #   remediation: "Set kmsKeyId and cloudWatchEncryptionEnabled (or s3EncryptionEnabled) in the execute-command configuration."
+#   command: {"manual": "the KMS key and the log destination are yours to choose: aws ecs update-cluster --configuration executeCommandConfiguration={kmsKeyId=KEY,logging=OVERRIDE,logConfiguration={cloudWatchLogGroupName=GROUP,cloudWatchEncryptionEnabled=true}}"}
 package plimsoll.ecs.exec_encryption
 
 import data.plimsoll.lib.aws

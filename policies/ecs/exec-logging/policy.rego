@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/Cluster]
 #   remediation: "Set logging to DEFAULT (awslogs of the task) or OVERRIDE with a CloudWatch log group or S3 bucket."
+#   command: "aws ecs update-cluster --region {{region}} --cluster {{name}} --configuration 'executeCommandConfiguration={logging=DEFAULT}'"
 package plimsoll.ecs.exec_logging
 
 import data.plimsoll.lib.aws

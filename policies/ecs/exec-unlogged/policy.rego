@@ -8,6 +8,7 @@
 #   kinds: [ecs/Service]
 #   inventory: [ecs/Cluster]
 #   remediation: "Set the cluster executeCommandConfiguration logging to DEFAULT or OVERRIDE with a log destination, or disable enableExecuteCommand."
+#   command: "aws ecs update-cluster --region {{region}} --cluster {{parent}} --configuration 'executeCommandConfiguration={logging=DEFAULT}'"
 package plimsoll.ecs.exec_unlogged
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [ecs/Service]
 #   options: [ecsFargatePlatformVersion: string]
 #   remediation: "Set platformVersion to LATEST and redeploy."
+#   command: "aws ecs update-service --region {{region}} --cluster {{parent}} --service {{child}} --platform-version LATEST --force-new-deployment"
 package plimsoll.ecs.fargate_platform_version
 
 import data.plimsoll.lib.aws

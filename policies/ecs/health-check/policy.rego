@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Add a healthCheck command."
+#   command: {"manual": "the health check command is the application's own"}
 package plimsoll.ecs.health_check
 
 import data.plimsoll.lib.aws

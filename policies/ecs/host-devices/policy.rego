@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove the device, or pass it with the narrowest permissions."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= del(.linuxParameters.devices)"}
 package plimsoll.ecs.host_devices
 
 import data.plimsoll.lib.aws

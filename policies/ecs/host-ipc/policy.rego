@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove ipcMode host (use task or none)."
+#   command: {"edit-task-definition": "del(.ipcMode)"}
 package plimsoll.ecs.host_ipc
 
 import data.plimsoll.lib.aws

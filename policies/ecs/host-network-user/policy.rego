@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Use awsvpc network mode, or run the container as a non-root user."
+#   command: {"edit-task-definition": ".networkMode = \"awsvpc\" | .containerDefinitions[] |= (if .portMappings then .portMappings |= map(del(.hostPort)) else . end)"}
 package plimsoll.ecs.host_network_user
 
 import data.plimsoll.lib.aws

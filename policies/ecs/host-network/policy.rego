@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Use awsvpc network mode."
+#   command: {"edit-task-definition": ".networkMode = \"awsvpc\" | .containerDefinitions[] |= (if .portMappings then .portMappings |= map(del(.hostPort)) else . end)"}
 package plimsoll.ecs.host_network
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove pidMode host (or use task)."
+#   command: {"edit-task-definition": "del(.pidMode)"}
 package plimsoll.ecs.host_pid
 
 import data.plimsoll.lib.aws

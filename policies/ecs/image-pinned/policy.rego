@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Reference the image by digest (registry/repo@sha256:...)."
+#   command: {"manual": "the digest to pin is the one you tested"}
 package plimsoll.ecs.image_pinned
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove interactive and pseudoTerminal."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= del(.interactive, .pseudoTerminal)"}
 package plimsoll.ecs.interactive
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set logConfiguration.options.mode to non-blocking (and a max-buffer-size)."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= (if .logConfiguration.logDriver then .logConfiguration.options.mode = \"non-blocking\" else . end)"}
 package plimsoll.ecs.log_non_blocking
 
 import data.plimsoll.lib.aws

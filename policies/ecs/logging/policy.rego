@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Add a logConfiguration (awslogs or awsfirelens)."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= (if .logConfiguration.logDriver then . else .logConfiguration = {logDriver: \"awslogs\", options: {\"awslogs-group\": (\"/ecs/\" + $family), \"awslogs-region\": $region, \"awslogs-stream-prefix\": \"ecs\", \"awslogs-create-group\": \"true\", mode: \"non-blocking\"}} end)"}
 package plimsoll.ecs.logging
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set memory (hard limit) on the container or the task."
+#   command: {"edit-task-definition": ".memory //= ($ENV.MEMORY_MIB // error(\"set MEMORY_MIB to the task memory in MiB\"))"}
 package plimsoll.ecs.memory_limit
 
 import data.plimsoll.lib.aws

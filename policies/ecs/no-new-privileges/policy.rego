@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Add \"no-new-privileges\" to dockerSecurityOptions."
+#   command: {"edit-task-definition": ".containerDefinitions[].dockerSecurityOptions |= ((. // []) + [\"no-new-privileges\"] | unique)"}
 package plimsoll.ecs.no_new_privileges
 
 import data.plimsoll.lib.aws

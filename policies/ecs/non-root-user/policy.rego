@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set user to a non-root UID (and build the image for it)."
+#   command: {"manual": "the non-root user must be one the image is built for"}
 package plimsoll.ecs.non_root_user
 
 import data.plimsoll.lib.aws

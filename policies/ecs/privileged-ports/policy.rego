@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Map the container to a host port of 1024 or above, or use awsvpc mode behind a load balancer."
+#   command: {"manual": "the port clients use must change with it"}
 package plimsoll.ecs.privileged_ports
 
 import data.plimsoll.lib.aws

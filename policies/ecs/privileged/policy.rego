@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove privileged: true; add the single capability needed instead."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= del(.privileged)"}
 package plimsoll.ecs.privileged
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set readonlyRootFilesystem: true and mount volumes where the application writes."
+#   command: {"edit-task-definition": ".containerDefinitions[].readonlyRootFilesystem = true"}
 package plimsoll.ecs.read_only_root
 
 import data.plimsoll.lib.aws

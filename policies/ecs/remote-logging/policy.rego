@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Use awslogs, awsfirelens, splunk, fluentd or another remote driver."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= (if (.logConfiguration.logDriver // \"\") | IN(\"json-file\", \"journald\", \"none\", \"local\") then .logConfiguration = {logDriver: \"awslogs\", options: {\"awslogs-group\": (\"/ecs/\" + $family), \"awslogs-region\": $region, \"awslogs-stream-prefix\": \"ecs\", \"awslogs-create-group\": \"true\", mode: \"non-blocking\"}} else . end)"}
 package plimsoll.ecs.remote_logging
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove the option; write a custom profile if the default blocks something needed."
+#   command: {"edit-task-definition": ".containerDefinitions[] |= (if .dockerSecurityOptions then .dockerSecurityOptions |= map(select(ascii_downcase | IN(\"seccomp:unconfined\", \"seccomp=unconfined\", \"apparmor:unconfined\", \"apparmor=unconfined\", \"label:disable\", \"label=disable\") | not)) else . end)"}
 package plimsoll.ecs.security_options
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Use task-scoped volumes, EFS or named Docker volumes instead of system directories of the host."
+#   command: {"manual": "the data the container needs must move to another volume first"}
 package plimsoll.ecs.sensitive_host_mounts
 
 import data.plimsoll.lib.aws

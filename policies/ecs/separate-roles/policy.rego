@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Create a separate task role with only what the application needs."
+#   command: {"manual": "a separate task role needs the permissions the application uses, which only its owners know"}
 package plimsoll.ecs.separate_roles
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/Service]
 #   remediation: "Set assignPublicIp to DISABLED and reach the internet through a NAT gateway."
+#   command: "aws ecs update-service --region {{region}} --cluster {{parent}} --service {{child}} --network-configuration \"$(aws ecs describe-services --region {{region}} --cluster {{parent}} --services {{child}} --query 'services[0].networkConfiguration' | jq -c '.awsvpcConfiguration.assignPublicIp = \"DISABLED\"')\""
 package plimsoll.ecs.service_public_ip
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [ecs/Service]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the service with every key in awsRequiredTags."
+#   command: "aws ecs tag-resource --region {{region}} --resource-arn \"$(aws ecs describe-services --region {{region}} --cluster {{parent}} --services {{child}} --query 'services[0].serviceArn' --output text)\" --tags ${TAGS:?set TAGS to key=k,value=v for each required tag}"
 package plimsoll.ecs.service_tags
 
 import data.plimsoll.lib.aws

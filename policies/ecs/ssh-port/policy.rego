@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Remove the SSH port mapping and the daemon."
+#   command: {"manual": "remove the SSH daemon from the image and the port mapping; use ECS Exec instead"}
 package plimsoll.ecs.ssh_port
 
 import data.plimsoll.lib.aws

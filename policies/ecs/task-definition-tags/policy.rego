@@ -8,6 +8,7 @@
 #   kinds: [ecs/TaskDefinition]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the task definition with every key in awsRequiredTags."
+#   command: "aws ecs tag-resource --region {{region}} --resource-arn \"$(aws ecs describe-task-definition --region {{region}} --task-definition {{name}} --query taskDefinition.taskDefinitionArn --output text)\" --tags ${TAGS:?set TAGS to key=k,value=v for each required tag}"
 package plimsoll.ecs.task_definition_tags
 
 import data.plimsoll.lib.aws

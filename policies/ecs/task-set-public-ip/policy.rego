@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [ecs/Service]
 #   remediation: "Create the task set with assignPublicIp DISABLED."
+#   command: {"manual": "a task set's network configuration is fixed at creation: create a task set with assignPublicIp DISABLED and move the traffic to it"}
 package plimsoll.ecs.task_set_public_ip
 
 import data.plimsoll.lib.aws

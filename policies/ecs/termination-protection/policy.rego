@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/CapacityProvider]
 #   remediation: "Enable managedTerminationProtection (with managed scaling and instance scale-in protection on the Auto Scaling group)."
+#   command: "aws ecs update-capacity-provider --region {{region}} --name {{name}} --auto-scaling-group-provider 'managedScaling={status=ENABLED},managedTerminationProtection=ENABLED'"
 package plimsoll.ecs.termination_protection
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [ecs/TaskDefinition]
 #   remediation: "Set user to ContainerUser or another non-administrator account."
+#   command: {"manual": "the user must be one the image is built for (ContainerUser or another non-administrator)"}
 package plimsoll.ecs.windows_non_admin
 
 import data.plimsoll.lib.aws

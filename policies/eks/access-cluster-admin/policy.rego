@@ -8,6 +8,7 @@
 #   kinds: [eks/AccessEntry]
 #   options: [eksAdminPrincipals: list]
 #   remediation: "Associate a narrower access policy (AmazonEKSEditPolicy, namespace-scoped), or list the principal in eksAdminPrincipals with the reason."
+#   command: "aws eks disassociate-access-policy --region {{region}} --cluster-name {{parent}} --principal-arn {{child}} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 package plimsoll.eks.access_cluster_admin
 
 import data.plimsoll.lib.aws

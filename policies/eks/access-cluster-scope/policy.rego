@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/AccessEntry]
 #   remediation: "Re-associate the policy with accessScope type namespace and the namespaces needed."
+#   command: {"manual": "the namespaces are yours to choose (aws eks associate-access-policy --access-scope type=namespace,namespaces=...)"}
 package plimsoll.eks.access_cluster_scope
 
 import data.plimsoll.lib.aws

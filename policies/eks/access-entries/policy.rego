@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Cluster]
 #   remediation: "Switch authenticationMode to API_AND_CONFIG_MAP, migrate the aws-auth mappings to access entries, then to API."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --access-config authenticationMode=API_AND_CONFIG_MAP"
 package plimsoll.eks.access_entries
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [eks/AccessEntry]
 #   remediation: "Remove system:masters from kubernetesGroups and associate an access policy or bind a ClusterRole instead."
+#   command: {"manual": "the Kubernetes groups the principal should have instead are yours to choose (aws eks update-access-entry --kubernetes-groups)"}
 package plimsoll.eks.access_system_masters
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Cluster]
 #   remediation: "Enable the audit log type (aws eks update-cluster-config --logging)."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}'"
 package plimsoll.eks.audit_logging
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/Cluster]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the cluster with every key in awsRequiredTags."
+#   command: "aws eks tag-resource --region {{region}} --resource-arn \"$(aws eks describe-cluster --region {{region}} --name {{name}} --query cluster.arn --output text)\" --tags ${TAGS:?set TAGS to key=value,... for the required tags}"
 package plimsoll.eks.cluster_tags
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [eks/Cluster]
 #   remediation: "Enable all five log types."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --logging '{\"clusterLogging\":[{\"types\":[\"api\",\"audit\",\"authenticator\",\"controllerManager\",\"scheduler\"],\"enabled\":true}]}'"
 package plimsoll.eks.control_plane_logging
 
 import data.plimsoll.lib.aws

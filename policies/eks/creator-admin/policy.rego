@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [eks/Cluster]
 #   remediation: "Create the cluster with bootstrapClusterCreatorAdminPermissions false and an explicit access entry for the administrators."
+#   command: {"manual": "set at creation: give the administrators access entries, then remove the creator's (aws eks delete-access-entry)"}
 package plimsoll.eks.creator_admin
 
 import data.plimsoll.lib.aws

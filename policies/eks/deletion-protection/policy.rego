@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [eks/Cluster]
 #   remediation: "Enable deletion protection (aws eks update-cluster-config --deletion-protection)."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --deletion-protection"
 package plimsoll.eks.deletion_protection
 
 import data.plimsoll.lib.aws

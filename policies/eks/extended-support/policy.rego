@@ -8,6 +8,7 @@
 #   kinds: [eks/Cluster]
 #   needs: [data.upgradePolicy]
 #   remediation: "Plan the upgrade; set the upgrade policy to STANDARD so the cluster is upgraded when standard support ends."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --upgrade-policy supportType=STANDARD"
 package plimsoll.eks.extended_support
 
 import data.plimsoll.lib.aws

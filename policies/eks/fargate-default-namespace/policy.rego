@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [eks/FargateProfile]
 #   remediation: "Select dedicated namespaces (and labels) only."
+#   command: {"manual": "a Fargate profile is fixed at creation: create one for dedicated namespaces and delete this one"}
 package plimsoll.eks.fargate_default_namespace
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/FargateProfile]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the profile with every key in awsRequiredTags."
+#   command: "aws eks tag-resource --region {{region}} --resource-arn \"$(aws eks describe-fargate-profile --region {{region}} --cluster-name {{parent}} --fargate-profile-name {{child}} --query fargateProfile.fargateProfileArn --output text)\" --tags ${TAGS:?set TAGS to key=value,... for the required tags}"
 package plimsoll.eks.fargate_tags
 
 import data.plimsoll.lib.aws

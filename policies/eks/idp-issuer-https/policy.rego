@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/IdentityProviderConfig]
 #   remediation: "Use the identity provider https issuer URL."
+#   command: {"manual": "an identity provider's issuer is fixed: associate one with the https issuer and disassociate this one"}
 package plimsoll.eks.idp_issuer_https
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/IdentityProviderConfig]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the identity provider config with every key in awsRequiredTags."
+#   command: "aws eks tag-resource --region {{region}} --resource-arn \"$(aws eks describe-identity-provider-config --region {{region}} --cluster-name {{parent}} --identity-provider-config type=oidc,name={{child}} --query identityProviderConfig.oidc.identityProviderConfigArn --output text)\" --tags ${TAGS:?set TAGS to key=value,... for the required tags}"
 package plimsoll.eks.idp_tags
 
 import data.plimsoll.lib.aws

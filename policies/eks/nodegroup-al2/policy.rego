@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Nodegroup]
 #   remediation: "Move the node group to an AL2023 or Bottlerocket AMI type."
+#   command: {"manual": "a node group's AMI type is fixed at creation: create an AL2023 or Bottlerocket node group and drain this one"}
 package plimsoll.eks.nodegroup_al2
 
 import data.plimsoll.lib.aws

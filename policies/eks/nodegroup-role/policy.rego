@@ -8,6 +8,7 @@
 #   kinds: [eks/Nodegroup]
 #   inventory: [eks/Cluster]
 #   remediation: "Create a node role with AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly and the CNI policy, and use it for the node group."
+#   command: {"manual": "a node group's role is fixed at creation: create one with a node role and drain this one"}
 package plimsoll.eks.nodegroup_role
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [eks/Nodegroup]
 #   remediation: "Remove remote access, or name the security groups allowed to connect (sourceSecurityGroups)."
+#   command: {"manual": "remote access is fixed at creation: create a node group without it (or with sourceSecurityGroups) and drain this one"}
 package plimsoll.eks.nodegroup_ssh_open
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [eks/Nodegroup]
 #   remediation: "Remove remoteAccess and use SSM Session Manager."
+#   command: {"manual": "remote access is fixed at creation: create a node group without it and drain this one"}
 package plimsoll.eks.nodegroup_ssh
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/Nodegroup]
 #   options: [eksMinimumVersion: string]
 #   remediation: "Update the node group (and first the control plane if needed)."
+#   command: "aws eks update-nodegroup-version --region {{region}} --cluster-name {{parent}} --nodegroup-name {{child}}"
 package plimsoll.eks.nodegroup_supported_version
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/Nodegroup]
 #   parameters: [awsRequiredTags: list]
 #   remediation: "Tag the node group with every key in awsRequiredTags."
+#   command: "aws eks tag-resource --region {{region}} --resource-arn \"$(aws eks describe-nodegroup --region {{region}} --cluster-name {{parent}} --nodegroup-name {{child}} --query nodegroup.nodegroupArn --output text)\" --tags ${TAGS:?set TAGS to key=value,... for the required tags}"
 package plimsoll.eks.nodegroup_tags
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/Nodegroup]
 #   inventory: [eks/Cluster]
 #   remediation: "Update the node group to the cluster version (aws eks update-nodegroup-version)."
+#   command: "aws eks update-nodegroup-version --region {{region}} --cluster-name {{parent}} --nodegroup-name {{child}}"
 package plimsoll.eks.nodegroup_version_skew
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/PodIdentityAssociation]
 #   remediation: "Create a service account for the workload and associate the role with it."
+#   command: {"manual": "the workload needs its own service account first"}
 package plimsoll.eks.pod_identity_default_sa
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Cluster]
 #   remediation: "Set endpointPrivateAccess to true."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --resources-vpc-config endpointPrivateAccess=true"
 package plimsoll.eks.private_endpoint
 
 import data.plimsoll.lib.aws

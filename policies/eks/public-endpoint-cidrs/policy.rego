@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [eks/Cluster]
 #   remediation: "Restrict publicAccessCidrs to the addresses that need the API, or disable public access."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --resources-vpc-config publicAccessCidrs=\"${CIDRS:?set CIDRS to the addresses that need the API}\""
 package plimsoll.eks.public_endpoint_cidrs
 
 import data.plimsoll.lib.aws

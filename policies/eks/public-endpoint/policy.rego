@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [eks/Cluster]
 #   remediation: "Set endpointPublicAccess to false and reach the API through the VPC (private endpoint, VPN or a bastion)."
+#   command: "aws eks update-cluster-config --region {{region}} --name {{name}} --resources-vpc-config endpointPrivateAccess=true,endpointPublicAccess=false"
 package plimsoll.eks.public_endpoint
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Cluster]
 #   remediation: "Associate a KMS key with the cluster for secrets (aws eks associate-encryption-config)."
+#   command: "aws eks associate-encryption-config --region {{region}} --cluster-name {{name}} --encryption-config \"[{\\\"resources\\\":[\\\"secrets\\\"],\\\"provider\\\":{\\\"keyArn\\\":\\\"${KMS_KEY_ARN:?set KMS_KEY_ARN to the key}\\\"}}]\""
 package plimsoll.eks.secrets_encryption
 
 import data.plimsoll.lib.aws

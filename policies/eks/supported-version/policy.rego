@@ -8,6 +8,7 @@
 #   kinds: [eks/Cluster]
 #   options: [eksMinimumVersion: string]
 #   remediation: "Upgrade the control plane (one minor version at a time), then the node groups."
+#   command: "aws eks update-cluster-version --region {{region}} --name {{name}} --kubernetes-version \"${VERSION:?set VERSION to the next minor version}\""
 package plimsoll.eks.supported_version
 
 import data.plimsoll.lib.aws

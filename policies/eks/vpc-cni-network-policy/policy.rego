@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Addon]
 #   remediation: "Update the vpc-cni add-on with configuration values {\"enableNetworkPolicy\": \"true\"}."
+#   command: "aws eks update-addon --region {{region}} --cluster-name {{parent}} --addon-name {{child}} --configuration-values '{\"enableNetworkPolicy\":\"true\"}'"
 package plimsoll.eks.vpc_cni_network_policy
 
 import data.plimsoll.lib.aws

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [eks/Addon]
 #   remediation: "Give the vpc-cni add-on an IAM role (IRSA serviceAccountRoleArn or a pod identity association) with AmazonEKS_CNI_Policy, and remove that policy from the node role."
+#   command: "aws eks update-addon --region {{region}} --cluster-name {{parent}} --addon-name {{child}} --service-account-role-arn \"${ROLE_ARN:?set ROLE_ARN to a role with AmazonEKS_CNI_Policy}\""
 package plimsoll.eks.vpc_cni_role
 
 import data.plimsoll.lib.aws

@@ -8,6 +8,7 @@
 #   kinds: [eks/Cluster]
 #   inventory: [eks/PodIdentityAssociation]
 #   remediation: "Use EKS Pod Identity (install the eks-pod-identity-agent add-on) or create the IAM OIDC provider for IRSA."
+#   command: "aws eks create-addon --region {{region}} --cluster-name {{name}} --addon-name eks-pod-identity-agent"
 package plimsoll.eks.workload_identity
 
 import data.plimsoll.lib.aws

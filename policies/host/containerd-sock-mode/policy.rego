@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0024
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chmod 660 /run/containerd/containerd.sock"
+#   remediation: "Give the file mode 660 or a more restrictive one."
+#   command: "chmod 660 {{name}}"
 package plimsoll.host.containerd_sock_mode
 
 import rego.v1

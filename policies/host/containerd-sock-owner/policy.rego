@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0023
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chown root:root /run/containerd/containerd.sock"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.containerd_sock_owner
 
 import rego.v1

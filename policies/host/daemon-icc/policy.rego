@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [host/DockerDaemon]
 #   remediation: "Set \"icc\": false in daemon.json (or --icc=false) and link or network the containers that must talk."
+#   command: {"edit-daemon-json": ".icc = false"}
 package plimsoll.host.daemon_icc
 
 import rego.v1

@@ -7,6 +7,7 @@
 #   severity: high
 #   kinds: [host/DockerDaemon]
 #   remediation: "Remove insecure-registries from daemon.json (and --insecure-registry); give the registry a trusted certificate."
+#   command: {"edit-daemon-json": "del(.\"insecure-registries\")"}
 package plimsoll.host.daemon_insecure_registries
 
 import rego.v1

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [host/DockerDaemon]
 #   remediation: "Remove \"iptables\": false from daemon.json (and --iptables=false)."
+#   command: {"edit-daemon-json": "del(.iptables)"}
 package plimsoll.host.daemon_iptables
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0018
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chmod 644 /etc/docker/daemon.json"
+#   remediation: "Give the file mode 644 or a more restrictive one."
+#   command: "chmod 644 {{name}}"
 package plimsoll.host.daemon_json_mode
 
 import rego.v1

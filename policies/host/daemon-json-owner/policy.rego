@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0017
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/docker/daemon.json"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.daemon_json_owner
 
 import rego.v1

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [host/DockerDaemon]
 #   remediation: "Remove log-level from daemon.json and --log-level/-D from the command line (info is the default)."
+#   command: {"edit-daemon-json": "del(.\"log-level\", .debug)"}
 package plimsoll.host.daemon_log_level
 
 import rego.v1

@@ -7,6 +7,7 @@
 #   severity: medium
 #   kinds: [host/DockerDaemon]
 #   remediation: "Set \"no-new-privileges\": true in daemon.json."
+#   command: {"edit-daemon-json": ".\"no-new-privileges\" = true"}
 package plimsoll.host.daemon_no_new_privileges
 
 import rego.v1

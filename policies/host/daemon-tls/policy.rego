@@ -7,6 +7,7 @@
 #   severity: critical
 #   kinds: [host/DockerDaemon]
 #   remediation: "Set tlsverify, tlscacert, tlscert and tlskey in daemon.json (or listen on the unix socket only)."
+#   command: {"manual": "the CA, certificate and key are yours to issue: set tlsverify, tlscacert, tlscert and tlskey in daemon.json, or listen on the unix socket only"}
 package plimsoll.host.daemon_tls
 
 import rego.v1

@@ -7,6 +7,7 @@
 #   severity: low
 #   kinds: [host/DockerDaemon]
 #   remediation: "Set \"userland-proxy\": false in daemon.json."
+#   command: {"edit-daemon-json": ".\"userland-proxy\" = false"}
 package plimsoll.host.daemon_userland_proxy
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0006
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chmod 755 /etc/docker"
+#   remediation: "Give the file mode 755 or a more restrictive one."
+#   command: "chmod 755 {{name}}"
 package plimsoll.host.docker_config_dir_mode
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0005
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/docker"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.docker_config_dir_owner
 
 import rego.v1

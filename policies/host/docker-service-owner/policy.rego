@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0001
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /lib/systemd/system/docker.service"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.docker_service_owner
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0016
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chmod 660 /var/run/docker.sock"
+#   remediation: "Give the file mode 660 or a more restrictive one."
+#   command: "chmod 660 {{name}}"
 package plimsoll.host.docker_sock_mode
 
 import rego.v1

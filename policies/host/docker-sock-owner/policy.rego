@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0015
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chown root:docker /var/run/docker.sock"
+#   remediation: "Make root:docker the file's owner and group."
+#   command: "chown root:docker {{name}}"
 package plimsoll.host.docker_sock_owner
 
 import rego.v1

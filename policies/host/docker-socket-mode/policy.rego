@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0004
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chmod 644 /lib/systemd/system/docker.socket"
+#   remediation: "Give the file mode 644 or a more restrictive one."
+#   command: "chmod 644 {{name}}"
 package plimsoll.host.docker_socket_mode
 
 import rego.v1

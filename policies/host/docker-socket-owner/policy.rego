@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0003
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chown root:root /lib/systemd/system/docker.socket"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.docker_socket_owner
 
 import rego.v1

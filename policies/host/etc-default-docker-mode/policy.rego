@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0020
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chmod 644 /etc/default/docker"
+#   remediation: "Give the file mode 644 or a more restrictive one."
+#   command: "chmod 644 {{name}}"
 package plimsoll.host.etc_default_docker_mode
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0019
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/default/docker"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.etc_default_docker_owner
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0021
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/sysconfig/docker"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.etc_sysconfig_docker_owner
 
 import rego.v1

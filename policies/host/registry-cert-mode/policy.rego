@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0008
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chmod 444 /etc/docker/certs.d/registry.example.com/ca.crt"
+#   remediation: "Give the file mode 444 or a more restrictive one."
+#   command: "chmod 444 {{name}}"
 package plimsoll.host.registry_cert_mode
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0007
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/docker/certs.d/registry.example.com/ca.crt"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.registry_cert_owner
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0010
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chmod 444 /etc/docker/tls/ca.pem"
+#   remediation: "Give the file mode 444 or a more restrictive one."
+#   command: "chmod 444 {{name}}"
 package plimsoll.host.tls_ca_mode
 
 import rego.v1

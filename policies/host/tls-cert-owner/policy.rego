@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0011
 #   severity: medium
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/docker/tls/server-cert.pem"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.tls_cert_owner
 
 import rego.v1

@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0014
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chmod 400 /etc/docker/tls/server-key.pem"
+#   remediation: "Give the file mode 400 or a more restrictive one."
+#   command: "chmod 400 {{name}}"
 package plimsoll.host.tls_key_mode
 
 import rego.v1

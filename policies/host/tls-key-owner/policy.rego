@@ -6,7 +6,8 @@
 #   id: PLM-HOST-0013
 #   severity: high
 #   kinds: [host/File]
-#   remediation: "chown root:root /etc/docker/tls/server-key.pem"
+#   remediation: "Make root:root the file's owner and group."
+#   command: "chown root:root {{name}}"
 package plimsoll.host.tls_key_owner
 
 import rego.v1
