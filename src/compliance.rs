@@ -24,6 +24,9 @@ pub struct CheckTally {
     pub not_assessed: Option<String>,
     /// Not run because it is a heuristic for a manual control that was not enabled.
     pub manual_off: bool,
+    /// The kinds it evaluates (`kubernetes/KubeAPIServer`), to say what was missing when it
+    /// evaluated nothing.
+    pub kinds: Vec<String>,
 }
 
 /// One control's result.
@@ -92,6 +95,24 @@ pub struct Compliance {
     pub controls: Vec<ControlResult>,
 }
 
+/// Why a control whose checks evaluated nothing is NOT_ASSESSED: the kinds that were missing,
+/// and for the control plane's, where they come from.
+fn nothing_evaluated(mut kinds: Vec<&str>) -> String {
+    kinds.sort_unstable();
+    kinds.dedup();
+    if kinds.is_empty() {
+        return "no resources of the kinds its checks evaluate were in the input".into();
+    }
+    let control_plane: Vec<String> = crate::snapshot::control_plane::selectors().collect();
+    if kinds.iter().all(|k| control_plane.iter().any(|c| c == k)) {
+        return format!(
+            "no {} in the input: a self-managed control plane shows its components as static pods (mirror pods in kube-system, or /etc/kubernetes/manifests scanned as files); a managed control plane (EKS, GKE, AKS) does not",
+            kinds.join(" or ")
+        );
+    }
+    format!("no {} in the input", kinds.join(" or "))
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
@@ -104,9 +125,11 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
     for c in bench.controls_at(level) {
         let (mut passed, mut failed, mut evaluated, mut errors, mut waived) = (0, 0, 0, 0, 0);
         let mut reasons = Vec::new();
+        let mut kinds: Vec<&str> = Vec::new();
         for id in &c.checks {
             match tallies.get(id) {
                 Some(t) => {
+                    kinds.extend(t.kinds.iter().map(String::as_str));
                     passed += t.passed;
                     failed += t.failed;
                     waived += t.waived;
@@ -146,10 +169,7 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
         } else if !reasons.is_empty() {
             (Status::NotAssessed, Some(reasons.join("; ")))
         } else if evaluated == 0 {
-            (
-                Status::NotAssessed,
-                Some("no resources of the kinds its checks evaluate were in the input".into()),
-            )
+            (Status::NotAssessed, Some(nothing_evaluated(kinds)))
         } else if waived > 0 {
             (
                 Status::Pass,

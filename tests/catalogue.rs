@@ -93,6 +93,14 @@ fn benchmarks_reference_existing_checks_and_have_every_control() {
             .filter(|c| c.id.starts_with(prefix))
             .collect()
     };
+    // 131 recommendations, as in CIS v1.12.0 (and v2.0).
+    assert_eq!(cis.controls.len(), 131);
+    assert_eq!(section("1.1.").len(), 21);
+    assert_eq!(section("1.2.").len(), 30);
+    assert_eq!(section("1.3.").len(), 7);
+    assert_eq!(section("1.4.").len(), 2);
+    assert_eq!(section("2.").len(), 7);
+    assert_eq!(section("3.").len(), 5);
     assert_eq!(section("5.").len(), 34);
     assert_eq!(section("4.1.").len(), 10);
     assert_eq!(section("4.2.").len(), 14);
@@ -106,7 +114,8 @@ fn benchmarks_reference_existing_checks_and_have_every_control() {
     assert_eq!(
         level2,
         [
-            "4.2.8", "5.2.7", "5.3.2", "5.4.1", "5.4.2", "5.5.1", "5.6.2", "5.6.3", "5.6.4"
+            "1.2.12", "1.2.13", "1.2.14", "2.7", "3.2.2", "4.2.8", "5.2.7", "5.3.2", "5.4.1",
+            "5.4.2", "5.5.1", "5.6.2", "5.6.3", "5.6.4"
         ]
     );
     let automated =

@@ -889,9 +889,9 @@ fn benchmark_level_selects_controls_and_reports_status() {
         "--format",
         "json",
     ]));
-    // Section 4: 24 level 1 + 1 level 2; Section 5: 26 + 8.
-    assert_eq!(l1["compliance"]["summary"]["total"], 50);
-    assert_eq!(l2["compliance"]["summary"]["total"], 59);
+    // Sections 1-3: 67 level 1 + 5 level 2; Section 4: 24 + 1; Section 5: 26 + 8.
+    assert_eq!(l1["compliance"]["summary"]["total"], 117);
+    assert_eq!(l2["compliance"]["summary"]["total"], 131);
     let control = |r: &serde_json::Value, id: &str| {
         r["compliance"]["controls"]
             .as_array()
@@ -915,7 +915,7 @@ fn benchmark_level_selects_controls_and_reports_status() {
         kubelet["reason"]
             .as_str()
             .expect("reason")
-            .contains("no resources")
+            .contains("no kubernetes/KubeletConfiguration in the input")
     );
     let files = control(&l2, "4.1.1").expect("4.1.1");
     assert_eq!(files["status"], "NOT_ASSESSED");
@@ -947,7 +947,7 @@ fn benchmark_level_selects_controls_and_reports_status() {
         "cis-kubernetes-1.12",
     ])
     .stdout;
-    assert!(table.contains("Controls: 59 total"), "{table}");
+    assert!(table.contains("Controls: 131 total"), "{table}");
 }
 
 #[test]

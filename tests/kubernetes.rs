@@ -1298,3 +1298,117 @@ fn json_patches_for_live_resources_are_applied_by_kubectl() {
         }
     }
 }
+
+/// The CIS Kubernetes controls of Sections 1.2-1.4, 2 and 3.2.1 by status, from a report run
+/// with `--benchmark cis-kubernetes-1.12`.
+fn control_plane_controls(report: &Value) -> std::collections::BTreeMap<String, String> {
+    report["compliance"]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            let id = c["id"].as_str().unwrap();
+            (id.starts_with("1.2.") || id.starts_with("1.3.") || id.starts_with("1.4."))
+                || id.starts_with("2.")
+                || id == "3.2.1"
+        })
+        .filter(|c| !c["checks"].as_array().unwrap().is_empty())
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A kubeadm-shaped cluster's control plane is judged from its mirror pods: every Section
+/// 1.2-1.4, 2 and 3.2.1 control with a check passes when the flags are hardened and the
+/// insecure flags fail theirs; the same pods as files under /etc/kubernetes/manifests give
+/// the same verdicts with the file and line of each flag; an EKS-shaped cluster shows no
+/// control plane, and every one of those controls is NOT_ASSESSED with the reason.
+#[test]
+fn the_control_plane_is_judged_from_its_static_pods_and_not_assessed_on_eks() {
+    let fixtures = root().join("fixtures/controlplane");
+    let bench = ["--benchmark", "cis-kubernetes-1.12", "--no-config"];
+    let mut verdicts = Vec::new();
+    for which in ["hardened", "insecure"] {
+        let server = ApiServer::start(
+            Cluster::from_dir(&fixtures.join(which)),
+            Behaviour::default(),
+        );
+        let home = tempfile::tempdir().unwrap();
+        let kubeconfig = server.kubeconfig(home.path(), &[("kubeadm", TOKEN)]);
+        let (out, report) = scan_json(home.path(), &kubeconfig, &bench);
+        assert!(out.code <= 1, "{}", out.stderr);
+        let live = control_plane_controls(&report);
+        assert_eq!(live.len(), 45, "{live:?}");
+        // The same pods as kubeadm's manifest files.
+        let dir = fixtures.join(which).join("manifests");
+        let files = plimsoll(
+            home.path(),
+            &[
+                &[
+                    "scan",
+                    dir.to_str().unwrap(),
+                    "--format",
+                    "json",
+                    "--no-state",
+                ][..],
+                &bench[..],
+            ]
+            .concat(),
+        );
+        let files_report = json(&files);
+        assert_eq!(control_plane_controls(&files_report), live, "files vs live");
+        verdicts.push((live, files_report));
+    }
+    let (hardened, _) = &verdicts[0];
+    let failing: Vec<_> = hardened.iter().filter(|(_, s)| *s != "PASS").collect();
+    assert!(failing.is_empty(), "hardened: {failing:?}");
+    let (insecure, files_report) = &verdicts[1];
+    for id in [
+        "1.2.1", "1.2.2", "1.2.6", "1.2.7", "1.2.8", "1.2.10", "1.2.15", "1.2.16", "1.2.23",
+        "1.2.29", "1.2.30", "1.3.2", "1.3.3", "1.3.6", "1.3.7", "1.4.1", "1.4.2", "2.1", "2.2",
+        "2.3", "2.6", "3.2.1",
+    ] {
+        assert_eq!(insecure[id], "FAIL", "insecure {id}: {insecure:?}");
+    }
+    // A finding on a file points at the flag's own line.
+    let f = files_report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["checkId"] == "PLM-CP-0006")
+        .expect("AlwaysAllow found");
+    assert_eq!(f["resource"]["kind"], "KubeAPIServer");
+    assert_eq!(f["path"], "flags.authorization-mode");
+    assert!(
+        f["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("kube-apiserver.yaml")
+    );
+    assert_eq!(f["location"]["line"], 21, "{f}");
+
+    // EKS-shaped: the fixture cluster has no control-plane pods.
+    let (_server, home, kubeconfig) = start(Behaviour::default());
+    let (out, report) = scan_json(home.path(), &kubeconfig, &bench);
+    assert!(out.code <= 1, "{}", out.stderr);
+    let eks = control_plane_controls(&report);
+    assert_eq!(eks.len(), 45);
+    assert!(
+        eks.values().all(|s| s == "NOT_ASSESSED"),
+        "EKS-shaped: {eks:?}"
+    );
+    let reason = report["compliance"]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "1.2.6")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.contains("managed control plane"), "{reason}");
+}

@@ -442,7 +442,11 @@ fn parse_document(
     let kind = kind.and_then(Value::as_str).unwrap_or("");
     let is_list = kind == "List" || (kind.ends_with("List") && obj.contains_key("items"));
     if !is_list {
-        resources.push(make_resource(obj, name, doc_line, fields, issues));
+        let r = make_resource(obj, name, doc_line, fields, issues);
+        // A control-plane static pod also gives its component (snapshot::control_plane).
+        let component = crate::snapshot::control_plane::derive(&r);
+        resources.push(r);
+        resources.extend(component);
         return;
     }
     let items = match obj.get("items") {
@@ -499,7 +503,10 @@ fn parse_document(
                     .map(|rest| (rest.to_string(), *v))
             })
             .collect();
-        resources.push(make_resource(item, name, line, item_fields, issues));
+        let r = make_resource(item, name, line, item_fields, issues);
+        let component = crate::snapshot::control_plane::derive(&r);
+        resources.push(r);
+        resources.extend(component);
     }
 }
 

@@ -306,7 +306,7 @@ pub fn has_metadata(text: &str) -> bool {
 /// Which check ids a source may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdRule {
-    /// Built-in catalogue: every id follows `PLM-<K8S|NODE|EKS|ECS|ECR|DKR|CTD|HOST>-NNNN`.
+    /// Built-in catalogue: every id follows `PLM-<K8S|CP|NODE|EKS|ECS|ECR|DKR|CTD|HOST>-NNNN`.
     Builtin,
     /// Checks added to a scan with `--policies`: the `PLM-` prefix is reserved.
     User,
@@ -374,6 +374,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             "PLM-DKR-",
             "PLM-CTD-",
             "PLM-HOST-",
+            "PLM-CP-",
         ];
         let scheme = prefixes.iter().any(|p| {
             c.id.strip_prefix(p)
@@ -383,7 +384,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
             return Err(MetadataError {
                 line: at("id"),
                 message: format!(
-                    "built-in check id {:?} must be PLM-<K8S|NODE|EKS|ECS|ECR|DKR|CTD|HOST>-NNNN",
+                    "built-in check id {:?} must be PLM-<K8S|CP|NODE|EKS|ECS|ECR|DKR|CTD|HOST>-NNNN",
                     c.id
                 ),
             });

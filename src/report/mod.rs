@@ -93,6 +93,7 @@ fn tallies(report: &Report) -> HashMap<String, CheckTally> {
                     errors: c.errors,
                     not_assessed: c.not_assessed.clone(),
                     manual_off: false,
+                    kinds: c.kinds.clone(),
                 },
             )
         })

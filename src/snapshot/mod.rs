@@ -4,6 +4,7 @@
 //!
 //! Collectors build a [`Snapshot`] and never evaluate; the engine reads it and never does I/O.
 
+pub mod control_plane;
 mod redact;
 mod resource;
 pub mod shape;

@@ -609,7 +609,10 @@ async fn collect_target(target: Target, opts: &ClusterOptions) -> Snapshot {
             snapshot
                 .issues
                 .extend(crate::snapshot::admit(&mut r, "kubernetes"));
+            // A control-plane mirror pod also gives its component (snapshot::control_plane).
+            let component = crate::snapshot::control_plane::derive(&r);
             resources.push(r);
+            resources.extend(component);
         }
     }
     let stats = &fetcher.stats;

@@ -160,6 +160,18 @@ pub fn stream_inputs(
         let mut each = |di: usize, line: u32, doc: String| match top_level_kind(&doc)
             .map(|k| format!("kubernetes/{k}"))
         {
+            // A pod that may run a control-plane component is parsed now: the component
+            // resource it gives has a kind of its own, whose checks must be known before the
+            // second pass (snapshot::control_plane). One whose binary is spelled so that this
+            // does not see it is caught there as a kind not recognised up front.
+            Some(selector)
+                if selector == "kubernetes/Pod"
+                    && crate::snapshot::control_plane::COMPONENTS
+                        .iter()
+                        .any(|(binary, _)| doc.contains(binary)) =>
+            {
+                now.push((di, line, doc))
+            }
             Some(selector) if !up_front(&selector) => {
                 out.deferred_kinds.insert(selector);
                 left.push(di);
