@@ -27,6 +27,9 @@ pub struct CheckTally {
     /// The kinds it evaluates (`kubernetes/KubeAPIServer`), to say what was missing when it
     /// evaluated nothing.
     pub kinds: Vec<String>,
+    /// Of a platform the run did not scan (an EKS check in a manifest scan): it does not hold
+    /// back a control that checks of the scanned platforms decide.
+    pub not_scanned: bool,
 }
 
 /// One control's result.
@@ -110,7 +113,10 @@ fn nothing_evaluated(mut kinds: Vec<&str>) -> String {
             kinds.join(" or ")
         );
     }
-    format!("no {} in the input", kinds.join(" or "))
+    format!(
+        "no {} in the input for its checks to judge",
+        kinds.join(" or ")
+    )
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -126,7 +132,18 @@ pub fn roll_up(bench: &Benchmark, level: u8, tallies: &HashMap<String, CheckTall
         let (mut passed, mut failed, mut evaluated, mut errors, mut waived) = (0, 0, 0, 0, 0);
         let mut reasons = Vec::new();
         let mut kinds: Vec<&str> = Vec::new();
-        for id in &c.checks {
+        // A control decided by checks of several platforms (NSA/CISA encryption at rest: the
+        // API server's flag or EKS's setting) is judged by those of the platforms scanned.
+        let scanned: Vec<&String> = c
+            .checks
+            .iter()
+            .filter(|id| !tallies.get(*id).is_some_and(|t| t.not_scanned))
+            .collect();
+        let judged: Vec<&String> = match scanned.is_empty() {
+            true => c.checks.iter().collect(),
+            false => scanned,
+        };
+        for id in judged {
             match tallies.get(id) {
                 Some(t) => {
                     kinds.extend(t.kinds.iter().map(String::as_str));
@@ -276,5 +293,52 @@ mod tests {
         assert_eq!(c.controls[5].reason.as_deref(), Some("needs node files"));
         assert_eq!(c.summary.assessed_coverage, 33.3);
         assert_eq!(roll_up(&bench(), 1, &t).summary.total, 5);
+    }
+
+    /// A control decided by checks of two platforms is judged by the scanned one's; with
+    /// neither scanned it is NOT_ASSESSED; a check that evaluated nothing names its kinds.
+    #[test]
+    fn unscanned_platforms_do_not_hold_back_a_control_and_missing_kinds_are_named() {
+        let b = Benchmark::parse(
+            "b.yaml",
+            "id: b\ntitle: B\nversion: '1'\ncontrols:\n\
+             - {id: '1', title: a, section: s, level: 1, assessment: automated, checks: [CP, EKS]}\n\
+             - {id: '2', title: b, section: s, level: 1, assessment: automated, checks: [CP2]}\n",
+        )
+        .unwrap();
+        let unscanned = CheckTally {
+            not_assessed: Some("nothing from eks was scanned".into()),
+            not_scanned: true,
+            ..Default::default()
+        };
+        let mut t = HashMap::new();
+        t.insert("EKS".to_string(), unscanned.clone());
+        t.insert(
+            "CP".to_string(),
+            CheckTally {
+                evaluated: 1,
+                passed: 1,
+                ..Default::default()
+            },
+        );
+        t.insert(
+            "CP2".to_string(),
+            CheckTally {
+                kinds: vec!["kubernetes/KubeAPIServer".into()],
+                ..Default::default()
+            },
+        );
+        let c = roll_up(&b, 1, &t);
+        assert_eq!(c.controls[0].status, Status::Pass);
+        assert_eq!(c.controls[1].status, Status::NotAssessed);
+        let reason = c.controls[1].reason.as_deref().unwrap();
+        assert!(
+            reason.starts_with("no kubernetes/KubeAPIServer in the input"),
+            "{reason}"
+        );
+        assert!(reason.contains("managed control plane"), "{reason}");
+        t.insert("CP".to_string(), unscanned);
+        let c = roll_up(&b, 1, &t);
+        assert_eq!(c.controls[0].status, Status::NotAssessed);
     }
 }

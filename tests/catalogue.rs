@@ -130,8 +130,13 @@ fn benchmarks_reference_existing_checks_and_have_every_control() {
         13,
         "4.2.7 (a command-line flag) is the only manual kubelet control"
     );
-    // Node files are not collected yet: NOT_ASSESSED with the reason, never MANUAL or PASS.
-    assert!(section("4.1.").iter().all(|c| c.needs.is_some()));
+    // Node files are read by the host collector: every 1.1 and 4.1 control has a check.
+    assert!(
+        section("1.1.")
+            .iter()
+            .chain(section("4.1.").iter())
+            .all(|c| !c.checks.is_empty() && c.needs.is_none())
+    );
 
     let eks = benchmarks.get("cis-eks-1.8").expect("cis-eks-1.8 exists");
     assert_eq!(eks.controls.len(), 50);

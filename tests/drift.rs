@@ -882,10 +882,16 @@ fn the_scheduled_deployment_passes_its_own_checks_and_its_arguments_work() {
         .filter(|f| f["status"] != "WAIVED")
         .map(|f| f["checkId"].as_str().unwrap())
         .collect();
-    // One per CronJob (cronjob.yaml, cronjob-fleet.yaml, cronjob-aws-organization.yaml).
+    // One per workload (cronjob.yaml, cronjob-fleet.yaml, cronjob-aws-organization.yaml,
+    // node-scan.yaml).
     assert_eq!(
         failing,
-        ["PLM-K8S-0026", "PLM-K8S-0026", "PLM-K8S-0026"],
+        [
+            "PLM-K8S-0026",
+            "PLM-K8S-0026",
+            "PLM-K8S-0026",
+            "PLM-K8S-0026"
+        ],
         "{}",
         out.stdout
     );

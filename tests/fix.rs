@@ -120,7 +120,7 @@ fn the_corpus_is_fixed_byte_for_byte_and_what_cannot_be_edited_is_left_as_writte
         );
     }
     assert!(
-        out.stderr.contains("fixed 36 findings in 1 file"),
+        out.stderr.contains("fixed 39 findings in 1 file"),
         "{}",
         out.stderr
     );

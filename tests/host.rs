@@ -321,3 +321,178 @@ fn no_docker_on_the_host_and_a_broken_daemon_json() {
     assert_eq!(missing.code, 3);
     assert!(missing.stderr.contains("--host-root nope: not a directory"));
 }
+
+/// A kubeadm control-plane node's files (CIS Kubernetes 1.1 and 4.1) with real owners and
+/// modes: hardened, every control with a check passes; loosened, the loosened ones fail,
+/// at the file; a file that is not there (no kube-proxy kubeconfig on a kubeadm node) leaves
+/// its controls NOT_ASSESSED, never passed. The shared CA file plays two roles (PKI
+/// certificate and kubelet client CA) and is judged under both.
+#[test]
+fn kubernetes_node_files_decide_cis_1_1_and_4_1() {
+    let scan = |loose: bool| -> Value {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (tight, conf, key, owner) = match loose {
+            false => (0o600, 0o600, 0o600, 0),
+            true => (0o644, 0o640, 0o644, 1000),
+        };
+        file(root, "etc/hostname", "cp1\n", 0o644, 0, 0);
+        file(
+            root,
+            "etc/passwd",
+            "root:x:0:0:root:/root:/bin/sh\netcd:x:998:998::/var/lib/etcd:/bin/false\napp:x:1000:1000::/home/app:/bin/sh\n",
+            0o644,
+            0,
+            0,
+        );
+        file(
+            root,
+            "etc/group",
+            "root:x:0:\netcd:x:998:\napp:x:1000:\n",
+            0o644,
+            0,
+            0,
+        );
+        for m in [
+            "kube-apiserver",
+            "kube-controller-manager",
+            "kube-scheduler",
+            "etcd",
+        ] {
+            let path = format!("etc/kubernetes/manifests/{m}.yaml");
+            file(root, &path, "kind: Pod\n", tight, owner, 0);
+        }
+        for k in [
+            "admin",
+            "super-admin",
+            "scheduler",
+            "controller-manager",
+            "kubelet",
+        ] {
+            file(
+                root,
+                &format!("etc/kubernetes/{k}.conf"),
+                "kind: Config\n",
+                conf,
+                0,
+                0,
+            );
+        }
+        for c in ["ca", "apiserver", "etcd/ca"] {
+            file(
+                root,
+                &format!("etc/kubernetes/pki/{c}.crt"),
+                "cert\n",
+                0o644,
+                0,
+                0,
+            );
+            file(
+                root,
+                &format!("etc/kubernetes/pki/{c}.key"),
+                "key\n",
+                key,
+                0,
+                0,
+            );
+        }
+        file(root, "etc/kubernetes/pki/sa.pub", "pub\n", 0o644, owner, 0);
+        file(
+            root,
+            "etc/cni/net.d/10-flannel.conflist",
+            "{}\n",
+            tight,
+            0,
+            0,
+        );
+        file(
+            root,
+            "usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+            "[Service]\n",
+            tight,
+            0,
+            0,
+        );
+        file(
+            root,
+            "var/lib/kubelet/config.yaml",
+            "kind: KubeletConfiguration\n",
+            conf,
+            0,
+            0,
+        );
+        let data = root.join("var/lib/etcd");
+        std::fs::create_dir_all(data.join("member")).unwrap();
+        let data_mode = if loose { 0o755 } else { 0o700 };
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(data_mode)).unwrap();
+        std::os::unix::fs::chown(&data, Some(998), Some(998)).unwrap();
+        let out = plimsoll(
+            root,
+            &[
+                "scan",
+                "--host-root",
+                root.to_str().unwrap(),
+                "--benchmark",
+                "cis-kubernetes-1.12",
+                "--no-state",
+                "--format",
+                "json",
+            ],
+        );
+        assert!(out.code <= 1, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let statuses = |report: &Value| -> std::collections::BTreeMap<String, String> {
+        report["compliance"]["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                let id = c["id"].as_str().unwrap();
+                id.starts_with("1.1.") || id.starts_with("4.1.")
+            })
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    c["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let hardened = statuses(&scan(false));
+    assert_eq!(hardened.len(), 31);
+    for (id, status) in &hardened {
+        let expected = match id.as_str() {
+            // No kube-proxy kubeconfig on a kubeadm node: nothing to judge.
+            "4.1.3" | "4.1.4" => "NOT_ASSESSED",
+            _ => "PASS",
+        };
+        assert_eq!(status, expected, "hardened {id}: {hardened:?}");
+    }
+    let report = scan(true);
+    let loose = statuses(&report);
+    for id in [
+        "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.11",
+        "1.1.13", "1.1.15", "1.1.17", "1.1.19", "1.1.21", "4.1.1", "4.1.5", "4.1.9",
+    ] {
+        assert_eq!(loose[id], "FAIL", "loose {id}: {loose:?}");
+    }
+    // Not loosened: owners of the kubeconfigs, the certificates' modes, the data dir's owner.
+    for id in ["1.1.14", "1.1.20", "1.1.12", "4.1.7", "4.1.8"] {
+        assert_eq!(loose[id], "PASS", "loose {id}: {loose:?}");
+    }
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["checkId"] == "PLM-HOST-0040")
+        .expect("the API server manifest's mode");
+    assert_eq!(
+        f["resource"]["name"],
+        "/etc/kubernetes/manifests/kube-apiserver.yaml"
+    );
+    assert_eq!(
+        f["command"],
+        "chmod 600 /etc/kubernetes/manifests/kube-apiserver.yaml"
+    );
+}

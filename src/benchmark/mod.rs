@@ -29,6 +29,14 @@ pub enum BenchmarkError {
         /// What is wrong.
         message: String,
     },
+    /// `extends` names no benchmark, or one that extends another.
+    #[error("{file}: {message}")]
+    Extends {
+        /// The benchmark file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// `--benchmark` names nothing known.
     #[error("unknown benchmark {name:?}; available: {available}")]
     Unknown {
@@ -87,7 +95,13 @@ pub struct Benchmark {
     pub title: String,
     /// Benchmark version.
     pub version: String,
+    /// Another benchmark whose controls this one has too (a later version with the same
+    /// recommendations): they are copied in, and a control of this file with the same id
+    /// replaces the copied one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
     /// Controls in benchmark order.
+    #[serde(default)]
     pub controls: Vec<Control>,
     /// The file it was loaded from.
     #[serde(skip)]
@@ -150,6 +164,7 @@ impl Benchmarks {
             all.push(Benchmark::parse(file, text)?);
         }
         all.sort_by(|a, b| a.id.cmp(&b.id));
+        resolve_extends(&mut all)?;
         Ok(Benchmarks { all })
     }
 
@@ -185,6 +200,42 @@ impl Benchmarks {
         }
         out
     }
+}
+
+/// Copies each extended benchmark's controls into the one that extends it (one level: a base
+/// may not itself extend another), keeping the base's order, with the extending file's own
+/// controls replacing those of the same id and the rest of them after.
+fn resolve_extends(all: &mut [Benchmark]) -> Result<(), BenchmarkError> {
+    for i in 0..all.len() {
+        let Some(base_id) = all[i].extends.clone() else {
+            continue;
+        };
+        let invalid = |message: String| BenchmarkError::Extends {
+            file: all[i].file.clone(),
+            message,
+        };
+        let Some(base) = all.iter().find(|b| b.id == base_id).cloned() else {
+            return Err(invalid(format!("extends unknown benchmark {base_id:?}")));
+        };
+        if base.extends.is_some() {
+            return Err(invalid(format!(
+                "extends {base_id:?}, which extends another: one level only"
+            )));
+        }
+        let own = std::mem::take(&mut all[i].controls);
+        let mut controls: Vec<Control> = base
+            .controls
+            .iter()
+            .map(|c| own.iter().find(|o| o.id == c.id).unwrap_or(c).clone())
+            .collect();
+        controls.extend(
+            own.iter()
+                .filter(|o| !base.controls.iter().any(|c| c.id == o.id))
+                .cloned(),
+        );
+        all[i].controls = controls;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,9 +8,16 @@
 //!   Docker and containerd sockets (including the dockerd-managed containerd socket), the TLS
 //!   files daemon.json points at and registry certificates under `/etc/docker/certs.d`.
 //!
-//! A file that does not exist is recorded as absent (its controls pass: there is nothing to
-//! protect); a file or directory that exists but cannot be read is a collection issue for its
-//! kind, so the checks that need it are NOT_ASSESSED rather than passed.
+//! * `host/File` too — the Kubernetes node files of CIS Kubernetes 1.1 and 4.1: the static pod
+//!   manifests, kubeconfigs, the etcd data directory, the kubelet's unit, kubeconfig, client
+//!   CA and configuration, the CNI configuration and the PKI tree; each with every role it
+//!   plays (`roles`).
+//!
+//! A Docker file that does not exist is recorded as absent (its controls pass: there is
+//! nothing to protect); an absent Kubernetes file is left out, so its controls are
+//! NOT_ASSESSED (it may live elsewhere on this node). A file or directory that exists but
+//! cannot be read is a collection issue for its kind, so the checks that need it are
+//! NOT_ASSESSED rather than passed.
 
 use crate::snapshot::{CollectionIssue, IssueLevel, Resource, Snapshot, Source, SourceInfo};
 use serde_json::{Map, Value, json};
@@ -51,6 +58,71 @@ const FILES: &[(&str, &[&str])] = &[
             "run/docker/containerd/containerd.sock",
         ],
     ),
+];
+
+/// The Kubernetes node files of CIS Kubernetes 1.1 and 4.1, by role, first match wins (the
+/// kubeadm layout, then other common ones). Unlike the Docker files, an absent one is left
+/// out: its checks then judge nothing and their controls are NOT_ASSESSED (the file may be
+/// elsewhere, or this is not that kind of node), never passed.
+const KUBERNETES_FILES: &[(&str, &[&str])] = &[
+    (
+        "kube-apiserver.yaml",
+        &["etc/kubernetes/manifests/kube-apiserver.yaml"],
+    ),
+    (
+        "kube-controller-manager.yaml",
+        &["etc/kubernetes/manifests/kube-controller-manager.yaml"],
+    ),
+    (
+        "kube-scheduler.yaml",
+        &["etc/kubernetes/manifests/kube-scheduler.yaml"],
+    ),
+    ("etcd.yaml", &["etc/kubernetes/manifests/etcd.yaml"]),
+    ("etcd-data-dir", &["var/lib/etcd"]),
+    ("admin.conf", &["etc/kubernetes/admin.conf"]),
+    ("admin.conf", &["etc/kubernetes/super-admin.conf"]),
+    ("scheduler.conf", &["etc/kubernetes/scheduler.conf"]),
+    (
+        "controller-manager.conf",
+        &["etc/kubernetes/controller-manager.conf"],
+    ),
+    (
+        "kubelet-service",
+        &[
+            "etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
+            "usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+            "lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+            "etc/systemd/system/kubelet.service",
+            "usr/lib/systemd/system/kubelet.service",
+            "lib/systemd/system/kubelet.service",
+        ],
+    ),
+    (
+        "proxy-kubeconfig",
+        &[
+            "etc/kubernetes/proxy.conf",
+            "var/lib/kube-proxy/kubeconfig.conf",
+        ],
+    ),
+    (
+        "kubelet.conf",
+        &["etc/kubernetes/kubelet.conf", "var/lib/kubelet/kubeconfig"],
+    ),
+    ("kubelet-client-ca", &["etc/kubernetes/pki/ca.crt"]),
+    (
+        "kubelet-config",
+        &[
+            "var/lib/kubelet/config.yaml",
+            "etc/kubernetes/kubelet/kubelet-config.json",
+        ],
+    ),
+];
+
+/// Directories whose every entry is a node file of a role (CIS 1.1.9, 1.1.19-1.1.21): the
+/// CNI configuration, and the PKI tree (its certificates, keys and other files apart).
+const KUBERNETES_DIRS: &[(&str, &str)] = &[
+    ("cni-config", "etc/cni/net.d"),
+    ("pki", "etc/kubernetes/pki"),
 ];
 
 /// Reads the host facts under `root`.
@@ -198,13 +270,58 @@ pub fn collect(root: &Path) -> Snapshot {
             &["host/File"],
         )),
     }
+    // Kubernetes node files: only those that exist.
+    for (role, candidates) in KUBERNETES_FILES {
+        if let Some(found) = candidates
+            .iter()
+            .find(|c| root.join(c).symlink_metadata().is_ok())
+        {
+            files.push((role.to_string(), format!("/{found}")));
+        }
+    }
+    for (role, dir) in KUBERNETES_DIRS {
+        match walk(root, dir, *role == "pki") {
+            Ok(found) => {
+                for path in found {
+                    let role = match *role {
+                        "pki" if path == format!("/{dir}") => "pki-dir",
+                        "pki" if path.ends_with(".crt") => "pki-cert",
+                        "pki" if path.ends_with(".key") => "pki-key",
+                        "pki" => "pki-file",
+                        other => other,
+                    };
+                    files.push((role.to_string(), path));
+                }
+            }
+            Err(e) => snapshot.issues.push(issue(
+                IssueLevel::Warning,
+                format!("{}: cannot list: {e}", root.join(dir).display()),
+                &["host/File"],
+            )),
+        }
+    }
+    // One resource per path, with every role it plays (the kubelet's client CA is also a
+    // PKI certificate); `role` is the first.
+    let mut roles_of: Vec<(String, Vec<String>)> = Vec::new();
     for (role, path) in files {
+        match roles_of.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, roles)) => {
+                if !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+            None => roles_of.push((path, vec![role])),
+        }
+    }
+    for (path, roles) in roles_of {
+        let role = roles[0].clone();
         let on_host = root.join(path.trim_start_matches('/'));
         let mut obj = Map::new();
         obj.insert("apiVersion".into(), json!("host.plimsoll.io/v1"));
         obj.insert("kind".into(), json!("File"));
         obj.insert("metadata".into(), json!({"name": path}));
         obj.insert("role".into(), json!(role));
+        obj.insert("roles".into(), json!(roles));
         obj.insert("path".into(), json!(path));
         match on_host.symlink_metadata() {
             Ok(m) => {
@@ -245,6 +362,36 @@ pub fn collect(root: &Path) -> Snapshot {
         ));
     }
     snapshot
+}
+
+/// The paths under `dir` (relative to `root`), as host paths: its files, and with `itself`
+/// the directory and its subdirectories too, recursively (symbolic links are not followed).
+/// A directory that does not exist gives nothing.
+fn walk(root: &Path, dir: &str, itself: bool) -> std::io::Result<Vec<String>> {
+    let top = root.join(dir);
+    if top.symlink_metadata().is_err() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut pending = vec![top];
+    while let Some(d) = pending.pop() {
+        if itself && let Ok(rel) = d.strip_prefix(root) {
+            out.push(format!("/{}", rel.display()));
+        }
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(&d)?.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            let is_dir = p.symlink_metadata().map(|m| m.is_dir()).unwrap_or(false);
+            if is_dir && itself {
+                pending.push(p);
+            } else if !is_dir && let Ok(rel) = p.strip_prefix(root) {
+                out.push(format!("/{}", rel.display()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Host facts are read file by file: a file that cannot be read leaves its kinds partly

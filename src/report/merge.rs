@@ -124,7 +124,9 @@ pub fn merge(
         // Checks of a platform no scope scanned stay NOT_ASSESSED, with the reason.
         for (id, why) in &out.not_scanned {
             if !tallies.contains_key(id) {
-                tallies.entry(id.clone()).or_default().not_assessed = Some(why.clone());
+                let t = tallies.entry(id.clone()).or_default();
+                t.not_assessed = Some(why.clone());
+                t.not_scanned = true;
             }
         }
         out.compliance = Some(crate::compliance::roll_up(bench, level, &tallies));

@@ -94,6 +94,7 @@ fn tallies(report: &Report) -> HashMap<String, CheckTally> {
                     not_assessed: c.not_assessed.clone(),
                     manual_off: false,
                     kinds: c.kinds.clone(),
+                    not_scanned: false,
                 },
             )
         })
@@ -119,7 +120,9 @@ pub fn build(input: ReportInput<'_>) -> Report {
     if let Some((bench, level)) = benchmark {
         let mut tallies = tallies(&report);
         for (id, why) in not_scanned {
-            tallies.entry(id.clone()).or_default().not_assessed = Some(why.clone());
+            let t = tallies.entry(id.clone()).or_default();
+            t.not_assessed = Some(why.clone());
+            t.not_scanned = true;
         }
         report.compliance = Some(crate::compliance::roll_up(bench, level, &tallies));
     }
