@@ -323,7 +323,7 @@ fn no_docker_on_the_host_and_a_broken_daemon_json() {
 }
 
 /// A kubeadm control-plane node's files (CIS Kubernetes 1.1 and 4.1) with real owners and
-/// modes: hardened, every control with a check passes; loosened, the loosened ones fail,
+/// modes, and its kubelet's and kube-proxy's command lines (4.2.7, 4.3.1): hardened, every control with a check passes; loosened, the loosened ones fail,
 /// at the file; a file that is not there (no kube-proxy kubeconfig on a kubeadm node) leaves
 /// its controls NOT_ASSESSED, never passed. The shared CA file plays two roles (PKI
 /// certificate and kubelet client CA) and is judged under both.
@@ -421,6 +421,19 @@ fn kubernetes_node_files_decide_cis_1_1_and_4_1() {
             0,
             0,
         );
+        // The running kubelet and kube-proxy, as /proc shows them.
+        let kubelet = match loose {
+            false => "/usr/bin/kubelet\0--config=/var/lib/kubelet/config.yaml\0",
+            true => {
+                "/usr/bin/kubelet\0--config=/var/lib/kubelet/config.yaml\0--hostname-override\0cp1.internal\0"
+            }
+        };
+        file(root, "proc/812/cmdline", kubelet, 0o444, 0, 0);
+        let proxy = match loose {
+            false => "/usr/local/bin/kube-proxy\0--config=/var/lib/kube-proxy/config.conf\0",
+            true => "/usr/local/bin/kube-proxy\0--metrics-bind-address=0.0.0.0:10249\0",
+        };
+        file(root, "proc/1207/cmdline", proxy, 0o444, 0, 0);
         let data = root.join("var/lib/etcd");
         std::fs::create_dir_all(data.join("member")).unwrap();
         let data_mode = if loose { 0o755 } else { 0o700 };
@@ -449,7 +462,7 @@ fn kubernetes_node_files_decide_cis_1_1_and_4_1() {
             .iter()
             .filter(|c| {
                 let id = c["id"].as_str().unwrap();
-                id.starts_with("1.1.") || id.starts_with("4.1.")
+                id.starts_with("1.1.") || id.starts_with("4.1.") || id == "4.2.7" || id == "4.3.1"
             })
             .map(|c| {
                 (
@@ -460,11 +473,12 @@ fn kubernetes_node_files_decide_cis_1_1_and_4_1() {
             .collect()
     };
     let hardened = statuses(&scan(false));
-    assert_eq!(hardened.len(), 31);
+    assert_eq!(hardened.len(), 33);
     for (id, status) in &hardened {
         let expected = match id.as_str() {
-            // No kube-proxy kubeconfig on a kubeadm node: nothing to judge.
-            "4.1.3" | "4.1.4" => "NOT_ASSESSED",
+            // No kube-proxy kubeconfig on a kubeadm node: nothing to judge; kube-proxy's
+            // metrics address is in its --config file, inside its container: not read.
+            "4.1.3" | "4.1.4" | "4.3.1" => "NOT_ASSESSED",
             _ => "PASS",
         };
         assert_eq!(status, expected, "hardened {id}: {hardened:?}");
@@ -473,7 +487,8 @@ fn kubernetes_node_files_decide_cis_1_1_and_4_1() {
     let loose = statuses(&report);
     for id in [
         "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.11",
-        "1.1.13", "1.1.15", "1.1.17", "1.1.19", "1.1.21", "4.1.1", "4.1.5", "4.1.9",
+        "1.1.13", "1.1.15", "1.1.17", "1.1.19", "1.1.21", "4.1.1", "4.1.5", "4.1.9", "4.2.7",
+        "4.3.1",
     ] {
         assert_eq!(loose[id], "FAIL", "loose {id}: {loose:?}");
     }

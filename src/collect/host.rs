@@ -8,6 +8,8 @@
 //!   Docker and containerd sockets (including the dockerd-managed containerd socket), the TLS
 //!   files daemon.json points at and registry certificates under `/etc/docker/certs.d`.
 //!
+//! * `host/Kubelet`, `host/KubeProxy` — the command line and flags of each running kubelet and
+//!   kube-proxy (from `DIR/proc/*/cmdline`), for what the API does not show;
 //! * `host/File` too — the Kubernetes node files of CIS Kubernetes 1.1 and 4.1: the static pod
 //!   manifests, kubeconfigs, the etcd data directory, the kubelet's unit, kubeconfig, client
 //!   CA and configuration, the CNI configuration and the PKI tree; each with every role it
@@ -233,6 +235,33 @@ pub fn collect(root: &Path) -> Snapshot {
         ));
     }
 
+    // The kubelet's and kube-proxy's command lines: flags the API cannot show (configz has no
+    // --hostname-override; kube-proxy has no configz). None running: no resource, and their
+    // checks are NOT_ASSESSED.
+    for (binary, kind) in [("kubelet", "Kubelet"), ("kube-proxy", "KubeProxy")] {
+        for (i, (pid, args)) in command_lines(root, binary).into_iter().enumerate() {
+            let tokens: Vec<(String, String)> =
+                args.iter().map(|a| (a.clone(), String::new())).collect();
+            let (flags, _) = crate::snapshot::control_plane::parse_flags(tokens.iter());
+            let name = match i {
+                0 => binary.to_string(),
+                n => format!("{binary}-{}", n + 1),
+            };
+            let mut obj = Map::new();
+            obj.insert("apiVersion".into(), json!("host.plimsoll.io/v1"));
+            obj.insert("kind".into(), json!(kind));
+            obj.insert("metadata".into(), json!({"name": name}));
+            obj.insert("pid".into(), json!(pid));
+            obj.insert("commandLine".into(), json!(args));
+            obj.insert("flags".into(), Value::Object(flags));
+            snapshot.resources.push(Resource::new(
+                format!("{scope}/-/{kind}/{name}"),
+                Source::Host,
+                obj,
+            ));
+        }
+    }
+
     // Files: the first existing candidate of each role, or the first candidate as absent.
     let mut files: Vec<(String, String)> = FILES
         .iter()
@@ -429,6 +458,12 @@ pub fn dockerd_serves(root: &Path, url: &str) -> bool {
 /// Command lines (NUL-separated `cmdline`) of the processes whose program is `dockerd`,
 /// sorted, as (pid, args without the program).
 fn dockerd_command_lines(root: &Path) -> Vec<(String, Vec<String>)> {
+    command_lines(root, "dockerd")
+}
+
+/// The command lines (after the program) of every process of `binary` under `root/proc`, by
+/// pid, in a stable order.
+fn command_lines(root: &Path, binary: &str) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let Ok(procs) = std::fs::read_dir(root.join("proc")) else {
         return out;
@@ -446,12 +481,12 @@ fn dockerd_command_lines(root: &Path) -> Vec<(String, Vec<String>)> {
             .filter(|a| !a.is_empty())
             .map(|a| String::from_utf8_lossy(a).to_string())
             .collect();
-        let is_dockerd = args
+        let is_binary = args
             .first()
             .map(PathBuf::from)
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy() == "dockerd"))
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy() == binary))
             .unwrap_or(false);
-        if is_dockerd {
+        if is_binary {
             out.push((name, args[1..].to_vec()));
         }
     }

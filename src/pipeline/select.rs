@@ -127,6 +127,19 @@ pub fn select(
             });
             continue;
         }
+        if let Some(group) = &meta.optional
+            && !asked
+        {
+            skipped.push(SkippedCheck {
+                id: meta.id.clone(),
+                reason: format!(
+                    "an opt-in {group} check: off by default; run it with --check {} or checks.enable in plimsoll.yaml",
+                    meta.id
+                ),
+                manual: false,
+            });
+            continue;
+        }
         let missing: Vec<&str> = meta
             .parameters
             .iter()

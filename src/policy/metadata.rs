@@ -33,6 +33,10 @@ pub struct Metadata {
     /// A heuristic for a control CIS assesses manually: off unless named (`--check`,
     /// `checks.enable`), so a judgement call never fails a hardened cluster by default.
     pub manual: bool,
+    /// An opt-in group (`custom.optional: reliability`): checks that are good practice but not
+    /// security, off unless named (`--check`, `checks.enable`), like manual heuristics, but
+    /// not tied to a manual control.
+    pub optional: Option<String>,
     /// Body paths (`data.repositoryPolicy`) the check needs to judge a resource. A resource
     /// without one of them (a collector could not read it, or the response lacked it) is
     /// NOT_ASSESSED by this check, never passed.
@@ -171,6 +175,8 @@ struct RawCustom {
     options: Vec<RawParam>,
     #[serde(default)]
     manual: bool,
+    #[serde(default)]
+    optional: Option<String>,
     #[serde(default)]
     needs: Vec<String>,
     #[serde(default)]
@@ -480,6 +486,7 @@ pub fn parse(text: &str, rule: IdRule) -> Result<Metadata, MetadataError> {
         options,
         parameter_types,
         manual: c.manual,
+        optional: c.optional,
         needs: c.needs,
         fix,
         command,

@@ -814,7 +814,10 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             .iter()
             .map(|c| c.id.as_str())
             .collect();
-        let line = format!("Not run (not configured): {}.", ids.join(", "));
+        let line = format!(
+            "Not run (not configured, or off unless named): {}.",
+            ids.join(", ")
+        );
         let _ = writeln!(out, "{}", wrap(&line, opts.columns(), 0, 2));
     }
     if let Some(b) = &report.baseline {

@@ -149,7 +149,7 @@ pub fn derive(pod: &Resource) -> Option<Resource> {
 /// `--name value` and `-name` forms (etcd takes one dash too); a flag without a value is
 /// `"true"`; a repeated flag keeps its last value. Returns the flags and, for each, the field
 /// path of the token that set it.
-fn parse_flags<'a>(
+pub(crate) fn parse_flags<'a>(
     tokens: impl Iterator<Item = &'a (String, String)>,
 ) -> (Map<String, Value>, BTreeMap<String, String>) {
     let mut flags = Map::new();

@@ -45,7 +45,10 @@ pub fn redact_kubernetes(object: &mut Map<String, Value>) {
             for key in ["data", "binaryData"] {
                 if let Some(Value::Object(data)) = object.get_mut(key) {
                     for (k, v) in data.iter_mut() {
-                        if is_credential_name(k) {
+                        // An empty value holds no secret, and stays visibly empty.
+                        let empty = v.as_str() == Some("");
+                        let looks_secret = v.as_str().is_some_and(is_credential_value);
+                        if !empty && (is_credential_name(k) || looks_secret) {
                             *v = Value::String(REDACTED.into());
                         }
                     }
@@ -132,6 +135,30 @@ pub(crate) fn is_credential_name(key: &str) -> bool {
     WORDS.iter().any(|w| folded.contains(w))
 }
 
+/// A value that is a credential whatever its key is called: a PEM private key, an AWS access
+/// key id, a GitHub, GitLab or Slack token, a JSON Web Token. Masked in ConfigMaps (and
+/// reported by PLM-K8S-0083) so that no snapshot, report or store holds it.
+pub(crate) fn is_credential_value(value: &str) -> bool {
+    let v = value.trim();
+    let upper_alnum = |s: &str| {
+        s.len() >= 16
+            && s.bytes()
+                .take(16)
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    (v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----"))
+        || ["AKIA", "ASIA"]
+            .iter()
+            .any(|p| v.strip_prefix(p).is_some_and(upper_alnum))
+        || ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-"]
+            .iter()
+            .any(|p| v.starts_with(p) && v.len() > p.len() + 15)
+        || ["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"]
+            .iter()
+            .any(|p| v.starts_with(p))
+        || (v.starts_with("eyJ") && v.matches('.').count() == 2 && v.len() > 30)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +227,27 @@ mod tests {
             "{text}"
         );
         assert_eq!(cm["data"]["log_level"], "debug");
+    }
+
+    #[test]
+    fn configmap_values_that_are_credentials_are_masked_whatever_the_key() {
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----\n";
+        let mut cm = json!({"kind": "ConfigMap", "data": {
+            "tls.pem": pem, "aws": "AKIAIOSFODNN7EXAMPLE", "gh": "ghp_0123456789abcdefghijABCDEFGHIJ",
+            "session": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZw", "password": "",
+            "region": "eu-west-1", "akia_note": "AKIA is a prefix"}});
+        redact_kubernetes(cm.as_object_mut().unwrap());
+        let text = cm.to_string();
+        assert!(
+            !text.contains("MIIEow")
+                && !text.contains("IOSFODNN7")
+                && !text.contains("ghp_0123")
+                && !text.contains("eyJzdWIi"),
+            "{text}"
+        );
+        // An empty value stays empty; ordinary values stay.
+        assert_eq!(cm["data"]["password"], "");
+        assert_eq!(cm["data"]["region"], "eu-west-1");
+        assert_eq!(cm["data"]["akia_note"], "AKIA is a prefix");
     }
 }
