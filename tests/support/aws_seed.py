@@ -136,7 +136,8 @@ ecs.create_cluster(
                 "cloudWatchLogGroupName": "/ecs/exec",
                 "cloudWatchEncryptionEnabled": True,
             },
-        }
+        },
+        "managedStorageConfiguration": {"fargateEphemeralStorageKmsKeyId": key_arn},
     },
     tags=[{"key": "team", "value": "shop"}],
 )

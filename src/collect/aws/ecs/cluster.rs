@@ -31,6 +31,19 @@ struct Cluster {
 struct ClusterConfiguration {
     #[serde(skip_serializing_if = "Option::is_none")]
     execute_command_configuration: Option<ExecConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managed_storage_configuration: Option<ManagedStorage>,
+}
+
+/// The customer managed keys of the cluster's storage (Fargate ephemeral storage, managed
+/// instances' volumes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManagedStorage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kms_key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fargate_ephemeral_storage_kms_key_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -153,6 +166,14 @@ pub(super) async fn clusters(
                             s3_bucket_name: l.s3_bucket_name().map(str::to_string),
                             s3_encryption_enabled: l.s3_encryption_enabled(),
                         }),
+                    }
+                }),
+                managed_storage_configuration: cf.managed_storage_configuration().map(|m| {
+                    ManagedStorage {
+                        kms_key_id: m.kms_key_id().map(str::to_string),
+                        fargate_ephemeral_storage_kms_key_id: m
+                            .fargate_ephemeral_storage_kms_key_id()
+                            .map(str::to_string),
                     }
                 }),
             }),
