@@ -2,8 +2,9 @@
 # static pod shows it (src/snapshot/control_plane.rs): `component` is the binary
 # (kube-apiserver, kube-controller-manager, kube-scheduler, etcd), `pod` the pod's name, and
 # `flags` its command-line flags by name (`--name=value`, `--name value`, a bare `--name` as
-# "true"; the last of a repeated flag; etcd's ETCD_* variables where no flag is given), each
-# value a string as the component reads it.
+# "true"; the last of a repeated flag), each value a string as the component reads it. An etcd
+# setting in an ETCD_* variable makes the component unreadable (its value is masked), so no
+# check here sees a flag as absent that etcd reads from its environment.
 package plimsoll.lib.controlplane
 
 import rego.v1

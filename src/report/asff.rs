@@ -130,7 +130,8 @@ fn finding(f: &FindingOut, report: &Report, scope: &str, target: &Target, now: &
         product_fields.insert("plimsoll/waiver".into(), json!(cut(&w.reason, 2048)));
     }
     // A command is given whole or not at all: a cut one would run as a different command.
-    if let Some(c) = f.command().filter(|c| c.chars().count() <= 2048) {
+    let command = f.command();
+    if let Some(c) = command.as_deref().filter(|c| c.chars().count() <= 2048) {
         product_fields.insert("plimsoll/command".into(), json!(c));
     }
     let severity = json!({ "Label": label(f.severity), "Original": f.severity.as_str() });
@@ -154,7 +155,7 @@ fn finding(f: &FindingOut, report: &Report, scope: &str, target: &Target, now: &
         "Title": cut(&f.check.title, 256),
         "Description": cut(&f.message, 1024),
         "Remediation": { "Recommendation": {
-            "Text": recommendation(f),
+            "Text": recommendation(&f.check.remediation, command.as_deref()),
             "Url": crate::check_doc_url(&f.check.id),
         }},
         "SourceUrl": crate::check_doc_url(&f.check.id),
@@ -203,17 +204,20 @@ fn label(s: Severity) -> &'static str {
     }
 }
 
-/// At most `max` characters, cut at a character boundary, with an ellipsis when cut.
 /// The recommendation: the remediation with its command when both fit in ASFF's 512
-/// characters, else the remediation alone (the command is in `ProductFields` then).
-fn recommendation(f: &FindingOut) -> String {
-    let text = f.remediation_text();
-    if text.chars().count() <= 512 {
-        return text.into_owned();
+/// characters, else the remediation alone (the command is in `ProductFields` then): a cut
+/// command would run as a different one.
+fn recommendation(remediation: &str, command: Option<&str>) -> String {
+    if let Some(c) = command {
+        let text = format!("{remediation} Run: {c}");
+        if text.chars().count() <= 512 {
+            return text;
+        }
     }
-    cut(&f.check.remediation, 512)
+    cut(remediation, 512)
 }
 
+/// At most `max` characters, cut at a character boundary, with an ellipsis when cut.
 fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();

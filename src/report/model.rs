@@ -422,8 +422,8 @@ impl FindingOut {
             })
     }
 
-    /// The remediation, followed by the exact command when there is one: for formats with
-    /// one remediation text per finding (ASFF, OCSF, JUnit).
+    /// The remediation, followed by the exact command when there is one: for a format with
+    /// one remediation text per finding (OCSF).
     pub fn remediation_text(&self) -> std::borrow::Cow<'_, str> {
         match self.command() {
             Some(c) => format!("{} Run: {c}", self.check.remediation).into(),

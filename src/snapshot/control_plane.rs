@@ -8,7 +8,7 @@
 //! by name and evaluate only these few resources, never every pod.
 //!
 //! Fails closed: a control-plane pod whose flags cannot be read the way the component would
-//! read them (a wrapper shell in front of the binary, an etcd setting from `valueFrom`) gives
+//! read them (a wrapper shell in front of the binary, an etcd setting in an `ETCD_*` variable, whose value is masked) gives
 //! its resource marked unreadable, so every check on it is NOT_ASSESSED, never passed. A
 //! cluster that shows no such pods (a managed control plane: EKS, GKE, AKS) has none of
 //! these resources, and their checks are NOT_ASSESSED for want of them.
@@ -104,12 +104,15 @@ pub fn derive(pod: &Resource) -> Option<Resource> {
             }
         }
     }
-    let (mut flags, mut at) = parse_flags(argv.iter().skip(1));
-    // etcd also reads each flag from an ETCD_* variable; a flag on the command line wins.
+    let (flags, at) = parse_flags(argv.iter().skip(1));
+    // etcd also reads each flag from an ETCD_* variable (a flag on the command line wins).
+    // Environment values are masked when a resource is read (they are never kept), so such a
+    // setting cannot be judged: unreadable, never taken as absent (ETCD_AUTO_TLS=true would
+    // otherwise pass the auto-tls check).
     if binary == "etcd"
         && let Some(env) = container.get("env").and_then(Value::as_array)
     {
-        for (ei, e) in env.iter().enumerate() {
+        for e in env {
             let Some(name) = e.get("name").and_then(Value::as_str) else {
                 continue;
             };
@@ -117,18 +120,10 @@ pub fn derive(pod: &Resource) -> Option<Resource> {
                 continue;
             };
             let flag = flag.to_ascii_lowercase().replace('_', "-");
-            match e.get("value").and_then(Value::as_str) {
-                Some(v) if !flags.contains_key(&flag) => {
-                    flags.insert(flag.clone(), Value::from(v));
-                    at.insert(flag, format!("spec.containers[{ci}].env[{ei}].value"));
-                }
-                Some(_) => {}
-                None if e.get("valueFrom").is_some() => {
-                    unreadable.get_or_insert_with(|| {
-                        format!("{name} comes from valueFrom (a ConfigMap or Secret): the value etcd reads is not in the pod")
-                    });
-                }
-                None => {}
+            if !flags.contains_key(&flag) {
+                unreadable.get_or_insert_with(|| {
+                    format!("etcd reads --{flag} from {name}, whose value is not kept (environment values are masked): set it on the command line to have it judged")
+                });
             }
         }
     }
@@ -268,26 +263,34 @@ mod tests {
         assert!(r.unreadable.is_none());
     }
 
+    /// etcd settings in ETCD_* variables cannot be judged once the environment is masked (as
+    /// it always is when a pod is read): the component is unreadable, not passed, unless the
+    /// command line sets the same flag (which etcd prefers).
     #[test]
-    fn etcd_reads_its_environment_and_a_secret_one_is_unreadable() {
+    fn etcd_settings_from_the_environment_are_unreadable_not_absent() {
         let base = "apiVersion: v1\nkind: Pod\nmetadata: {name: etcd-cp1, namespace: kube-system}\nspec:\n  containers:\n  - name: etcd\n    command: [etcd, --client-cert-auth=true]\n";
-        let r = derive(&pod(&format!(
-            "{base}    env:\n    - {{name: ETCD_CLIENT_CERT_AUTH, value: 'false'}}\n    - {{name: ETCD_AUTO_TLS, value: 'true'}}\n"
-        )))
-        .unwrap();
+        let mut read = pod(&format!(
+            "{base}    env:\n    - {{name: ETCD_AUTO_TLS, value: 'true'}}\n"
+        ));
+        crate::snapshot::redact_kubernetes(&mut read.object);
+        let r = derive(&read).unwrap();
         assert_eq!(r.kind(), "Etcd");
-        // The command line wins over the environment.
-        assert_eq!(r.object["flags"]["client-cert-auth"], "true");
-        assert_eq!(r.object["flags"]["auto-tls"], "true");
-        let r = derive(&pod(&format!(
-            "{base}    env:\n    - name: ETCD_AUTO_TLS\n      valueFrom: {{configMapKeyRef: {{name: e, key: k}}}}\n"
-        )))
-        .unwrap();
+        assert!(r.object["flags"].get("auto-tls").is_none());
         assert!(
             r.unreadable
+                .as_deref()
                 .unwrap()
-                .contains("ETCD_AUTO_TLS comes from valueFrom")
+                .contains("--auto-tls from ETCD_AUTO_TLS"),
+            "{:?}",
+            r.unreadable
         );
+        // The same flag on the command line: judged from there.
+        let both = pod(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: etcd-cp1, namespace: kube-system}\nspec:\n  containers:\n  - name: etcd\n    command: [etcd, --client-cert-auth=true, --auto-tls=false]\n    env:\n    - {name: ETCD_CLIENT_CERT_AUTH, valueFrom: {secretKeyRef: {name: e, key: k}}}\n",
+        );
+        let r = derive(&both).unwrap();
+        assert!(r.unreadable.is_none(), "{:?}", r.unreadable);
+        assert_eq!(r.object["flags"]["auto-tls"], "false");
     }
 
     #[test]
