@@ -33,6 +33,9 @@ command -v chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headle
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 # ... and pushes metrics to a real Pushgateway.
 command -v prometheus-pushgateway >/dev/null 2>&1 || need_apt+=(prometheus-pushgateway)
+# tests/aws.rs and tests/docker.rs run the remediation commands Plimsoll prints, which edit
+# task definitions and daemon.json with jq.
+command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"
