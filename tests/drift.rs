@@ -107,7 +107,13 @@ impl Backend {
                     String::from_utf8_lossy(&wal)
                 )
             }
-            Some((pg, db)) => pg.dump(db),
+            // The dump shows packed values in hex: their text is added as it is stored.
+            Some((pg, db)) => format!(
+                "{}{}",
+                pg.dump(db),
+                pg.psql(db, "SELECT encode(texts, 'escape') FROM finding_texts")
+                    .unwrap()
+            ),
         }
     }
 
@@ -297,10 +303,20 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
     assert_eq!(states.iter().filter(|s| **s == "new").count(), new.len());
 
     // Secret values never reach the store or the report, not even as a "changed" value.
+    // The search sees what the store holds, finding texts included (else it proves nothing).
+    let contents = backend.contents(d);
+    let message = r2["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "FAIL")
+        .and_then(|f| f["message"].as_str())
+        .unwrap();
     assert!(
-        !backend.contents(d).contains("s3cret"),
-        "secret in the store"
+        contents.contains(message),
+        "the stored finding texts are searched: {message}"
     );
+    assert!(!contents.contains("s3cret"), "secret in the store");
     assert!(!second.stdout.contains("s3cret"));
 
     // The same two runs, compared from the store (`diff --state`): resources and findings.
@@ -343,7 +359,8 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
     let rows = |b: &Backend| {
         b.count(
             d,
-            "SELECT (SELECT count(*) FROM set_resources) + (SELECT count(*) FROM set_findings)",
+            "SELECT (SELECT count(*) FROM set_resources) + (SELECT count(*) FROM finding_sets)
+                    + (SELECT count(*) FROM finding_texts)",
         )
     };
     let before = rows(backend);
@@ -1653,4 +1670,81 @@ fn the_aws_organization_cronjob_records_each_account_into_postgres() {
         .collect();
     assert_eq!(mutable.len(), 1, "{rows:?}");
     assert!(mutable[0].contains(&members[0]), "{rows:?}");
+}
+
+/// A PostgreSQL store written with schema 5 (a row per finding) is converted when a newer
+/// Plimsoll first opens it: every run keeps its findings with their texts, statuses and
+/// first-seen times, each run is given its count of new findings, and the per-finding
+/// tables are gone. (The SQLite conversion has the same unit test in `sqlite.rs`.)
+#[test]
+fn a_schema_5_postgres_store_keeps_every_finding_through_the_upgrade() {
+    let pg = support::postgres::Postgres::shared();
+    let db = pg.database();
+    let mut sql = String::new();
+    for m in &plimsoll::drift::store::postgres_migrations()[..5] {
+        sql.push_str(m);
+        sql.push_str(";\n");
+    }
+    sql.push_str(
+        "CREATE TABLE plimsoll_schema (version INTEGER NOT NULL);
+         INSERT INTO plimsoll_schema VALUES (5);
+         INSERT INTO runs (id, scope, started_at, recorded_at, tool_version, policy_digest,
+             sources, resources, passed, failed, waived, not_assessed, errors,
+             failed_by_severity, finding_set) OVERRIDING SYSTEM VALUE
+         VALUES (1, 'a', '2026-12-01T00:00:00Z', 't', '0', 'p', '[]', 1, 0, 1, 1, 0, 0, '{}', NULL),
+                (2, 'a', '2026-12-02T00:00:00Z', 't', '0', 'p', '[]', 1, 0, 2, 0, 0, 0, '{}', 'S2'),
+                (3, 'a', '2026-12-03T00:00:00Z', 't', '0', 'p', '[]', 1, 0, 0, 0, 0, 0, '{}', 'S3');
+         INSERT INTO run_findings VALUES (1, '0000000000000001', 'FAIL'),
+                                         (1, '0000000000000002', 'WAIVED');
+         INSERT INTO set_findings VALUES ('a', 'S2', '0000000000000001', 'FAIL'),
+                                         ('a', 'S2', '0000000000000003', 'FAIL');
+         INSERT INTO findings VALUES
+           ('a', '0000000000000001', 'PLM-K8S-0001', 'r1', 'high', 'one', '2026-12-01T00:00:00Z', NULL),
+           ('a', '0000000000000002', 'PLM-K8S-0002', 'r2', 'low', 'two', '2026-12-01T00:00:00Z', NULL),
+           ('a', '0000000000000003', 'PLM-K8S-0003', 'r3', 'medium', 'three', '2026-12-02T00:00:00Z', NULL);",
+    );
+    pg.psql(&db, &sql).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let state = pg.url(&db);
+    let json = |a: &str, b: &str| -> Value {
+        let out = run(d, &["diff", "--state", &state, a, b, "--format", "json"]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    // Run 1 (recorded before sets) to run 2: the third finding is new, with its text.
+    let v = json("1", "2");
+    let new = v["findings"]["new"].as_array().unwrap();
+    assert_eq!(new.len(), 1, "{v}");
+    assert_eq!(new[0]["message"], "three");
+    assert_eq!(new[0]["firstSeen"], "2026-12-02T00:00:00Z");
+    // Run 2 to run 3 (nothing failing): both of run 2's findings resolved, texts kept.
+    let v = json("2", "3");
+    let mut resolved: Vec<&str> = v["findings"]["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    resolved.sort();
+    assert_eq!(resolved, ["one", "three"], "{v}");
+    assert_eq!(
+        pg.psql(
+            &db,
+            "SELECT string_agg(coalesce(new_findings::text, '-'), ',' ORDER BY id) FROM runs"
+        )
+        .unwrap()
+        .trim(),
+        "-,1,0"
+    );
+    assert_eq!(
+        pg.psql(
+            &db,
+            "SELECT count(*) FROM pg_class WHERE relname IN
+               ('findings', 'set_findings', 'run_findings', 'all_run_findings')"
+        )
+        .unwrap()
+        .trim(),
+        "0"
+    );
 }

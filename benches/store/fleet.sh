@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fleet view over a large store (issue 30): 1,000 scopes x 30 runs, each run with the 59
-# controls of cis-kubernetes-1.12 and 20 failing findings, in a fresh SQLite file and a fresh
+# controls of cis-kubernetes-1.12 and its count of new findings, in a fresh SQLite file and a fresh
 # PostgreSQL database (a temporary cluster); then `plimsoll fleet`, `--matrix` and
 # `--trend 30` timed on each. Usage: benches/store/fleet.sh [SCOPES=1000] [RUNS=30]
 set -euo pipefail
@@ -22,8 +22,8 @@ done
 # The same rows into both: plain SQL both dialects accept.
 fill="
 CREATE TABLE ctl AS SELECT DISTINCT control_id FROM run_controls;
-DELETE FROM run_controls; DELETE FROM run_findings; DELETE FROM run_resources;
-DELETE FROM findings; DELETE FROM bodies; DELETE FROM runs;
+DELETE FROM run_controls; DELETE FROM run_resources; DELETE FROM set_resources;
+DELETE FROM finding_sets; DELETE FROM finding_texts; DELETE FROM bodies; DELETE FROM runs;
 "
 python3 - "$S" "$R" > "$work/fill.sql" <<'PY'
 import sys
@@ -33,12 +33,13 @@ for s in range(S):
     rows = []
     for k in range(R):
         i = s * R + k + 1
-        rows.append(f"({i}, 'kubernetes:cluster-{s}', '2026-11-{1 + k % 30:02d}T02:17:00Z', 'x', '0.1.0', 'p', '[]', 600, 500, 100, 0, 0, 0, '{{\"high\":10}}', 'k{i}')")
-    print("INSERT INTO runs (id, scope, started_at, recorded_at, tool_version, policy_digest, sources, resources, passed, failed, waived, not_assessed, errors, failed_by_severity, run_key) OVERRIDING_CLAUSE VALUES " + ", ".join(rows) + ";")
+        new = "NULL" if k == 0 else str(k % 3)
+        rows.append(f"({i}, 'kubernetes:cluster-{s}', '2026-11-{1 + k % 30:02d}T02:17:00Z', 'x', '0.1.0', 'p', '[]', 600, 500, 100, 0, 0, 0, '{{\"high\":10}}', 'k{i}', {new})")
+    print("INSERT INTO runs (id, scope, started_at, recorded_at, tool_version, policy_digest, sources, resources, passed, failed, waived, not_assessed, errors, failed_by_severity, run_key, new_findings) OVERRIDING_CLAUSE VALUES " + ", ".join(rows) + ";")
     for k in range(R):
         i = s * R + k + 1
         print(f"INSERT INTO run_controls SELECT {i}, 'cis-kubernetes-1.12', control_id, 't', CASE WHEN length(control_id) % 3 = {k % 3} THEN 'FAIL' ELSE 'PASS' END FROM ctl;")
-        print("INSERT INTO run_findings VALUES " + ", ".join(f"({i}, 'fp{s}-{f + k % 3}', 'FAIL')" for f in range(20)) + ";")
+print("UPDATE runs SET controls_passed = (SELECT COUNT(*) FROM run_controls c WHERE c.run_id = runs.id AND c.status = 'PASS'), controls_failed = (SELECT COUNT(*) FROM run_controls c WHERE c.run_id = runs.id AND c.status = 'FAIL');")
 print("COMMIT;")
 PY
 python3 - "$db" "$work/fill.sql" "$fill" <<'PY'

@@ -82,24 +82,18 @@ pub fn scopes(store: &Store, quiet_hours: f64) -> Result<Vec<ScopeRow>, StoreErr
     let latest = store.rows(
         "SELECT r.id, r.scope, r.started_at, r.resources, r.passed, r.failed,
                 r.failed_by_severity,
-                (SELECT MAX(q.id) FROM runs q WHERE q.scope = r.scope AND q.id < r.id)
+                (SELECT MAX(q.id) FROM runs q WHERE q.scope = r.scope AND q.id < r.id),
+                r.new_findings
          FROM runs r
          WHERE r.id = (SELECT MAX(m.id) FROM runs m WHERE m.scope = r.scope)
          ORDER BY r.scope",
     )?;
     let ids = id_list(latest.iter().map(|r| r[0].int()));
-    // FAIL findings of each latest run absent from its scope's previous run.
-    let new: HashMap<i64, i64> = store
-        .rows(&format!(
-            "SELECT rf.run_id, COUNT(*) FROM all_run_findings rf JOIN runs r ON r.id = rf.run_id
-             WHERE rf.run_id IN ({ids}) AND rf.status = 'FAIL' AND NOT EXISTS (
-               SELECT 1 FROM all_run_findings p
-               WHERE p.fingerprint = rf.fingerprint AND p.run_id =
-                 (SELECT MAX(q.id) FROM runs q WHERE q.scope = r.scope AND q.id < r.id))
-             GROUP BY rf.run_id"
-        ))?
+    // FAIL findings of each latest run absent from its scope's previous run, counted when
+    // the run was recorded.
+    let new: HashMap<i64, i64> = latest
         .iter()
-        .map(|r| (r[0].int(), r[1].int()))
+        .filter_map(|r| r[8].opt_int().map(|n| (r[0].int(), n)))
         .collect();
     let mut controls: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
     for r in store.rows(&format!(
@@ -186,12 +180,14 @@ pub fn matrix(store: &Store) -> Result<(Vec<String>, Matrix), StoreError> {
 /// Each scope's pass rate over its last `n` runs, oldest first.
 pub fn trend(store: &Store, n: usize) -> Result<BTreeMap<String, Vec<TrendPoint>>, StoreError> {
     let rows = store.rows(&format!(
-        "SELECT r.scope, r.id, r.started_at, r.passed, r.failed,
-                (SELECT COUNT(*) FROM run_controls c WHERE c.run_id = r.id AND c.status = 'PASS'),
-                (SELECT COUNT(*) FROM run_controls c WHERE c.run_id = r.id AND c.status = 'FAIL')
-         FROM runs r
-         WHERE (SELECT COUNT(*) FROM runs n WHERE n.scope = r.scope AND n.id > r.id) < {n}
-         ORDER BY r.scope, r.id"
+        "SELECT scope, id, started_at, passed, failed, controls_passed, controls_failed
+         FROM (SELECT scope, id, started_at, passed, failed,
+                      COALESCE(controls_passed, 0) AS controls_passed,
+                      COALESCE(controls_failed, 0) AS controls_failed,
+                      ROW_NUMBER() OVER (PARTITION BY scope ORDER BY id DESC) AS newest
+               FROM runs) r
+         WHERE newest <= {n}
+         ORDER BY scope, id"
     ))?;
     let mut out: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
     for r in rows {

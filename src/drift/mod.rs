@@ -208,12 +208,23 @@ pub fn resource_drift(
     d
 }
 
+/// A failing or waived finding of the report, as the comparison reads it.
+struct Current {
+    /// Its index in the report's findings.
+    index: u32,
+    /// FAIL, else WAIVED.
+    failing: bool,
+    fingerprint: u64,
+    /// The digest of its text.
+    text: u64,
+}
+
 /// What a scan records once its reports are written.
 pub struct Pending {
     scope: String,
     resources: Vec<(String, String, String, Option<String>)>,
-    /// The findings whose text the store does not hold yet.
-    findings: Vec<(String, StoredFinding)>,
+    /// The texts the store does not hold yet (findings new to the scope, or changed).
+    texts: store::pack::Given,
     /// Every failing or waived finding.
     statuses: Vec<store::FindingStatus>,
     /// The name of their set, as `NewRun::sets` would name it (named once, here).
@@ -261,7 +272,7 @@ impl Prior {
 pub fn compare(
     store: Option<&Store>,
     report: &mut Report,
-    snapshot: &Snapshot<Assessed>,
+    snapshot: &mut Snapshot<Assessed>,
     mark: bool,
     prior: Prior,
 ) -> Result<Pending, StoreError> {
@@ -279,63 +290,77 @@ pub fn compare(
         }),
         ..Drift::default()
     };
-    // Each failing or waived finding: (index in the report, fingerprint, status, text digest).
-    let mut current: Vec<(usize, u64, &'static str, u64)> = Vec::new();
-    for (i, f) in report.findings.iter().enumerate() {
-        if !matches!(f.status, Status::Fail | Status::Waived) || f.resource.is_none() {
-            continue;
-        }
-        let hash = store::text_hash(f.severity.as_str(), &f.message);
-        current.push((i, f.fingerprint.0, f.status.as_str(), hash));
-    }
-    // The set's name, as `NewRun::sets` names it.
-    let finding_set = {
-        let mut sorted: Vec<store::FindingStatus> = current
+    // Each failing or waived finding: (index in the report, fingerprint, status, text digest),
+    // sorted by fingerprint (a stable sort: the order given among equal ones), so the set is
+    // named and the previous run's set (sorted too) read alongside in one pass. The digests
+    // and the sort on every core: this is most of the comparison's work.
+    let current: Vec<Current> = {
+        use rayon::prelude::*;
+        let mut v: Vec<Current> = report
+            .findings
             .iter()
-            .map(|c| store::FindingStatus {
-                fingerprint: c.1,
-                failing: c.2 == "FAIL",
-                text: c.3,
+            .enumerate()
+            .filter(|(_, f)| {
+                matches!(f.status, Status::Fail | Status::Waived) && f.resource.is_some()
+            })
+            .map(|(i, f)| Current {
+                index: i as u32,
+                failing: f.status == Status::Fail,
+                fingerprint: f.fingerprint.0,
+                text: 0,
             })
             .collect();
-        // The first of each fingerprint (a stable sort keeps the order given).
-        sorted.sort_by_key(|m| m.fingerprint);
-        sorted.dedup_by_key(|m| m.fingerprint);
-        store::finding_set_name(&sorted)
+        // In place: no second copy of the list while it is digested and sorted (the index
+        // breaks ties, so an unstable sort keeps the order given among equal fingerprints).
+        let findings = &report.findings;
+        v.par_iter_mut().for_each(|c| {
+            let f = &findings[c.index as usize];
+            c.text = store::text_hash(f.severity.as_str(), &f.message);
+        });
+        v.par_sort_unstable_by_key(|c| (c.fingerprint, c.index));
+        v
     };
-    // What the previous run knew: all of it (an unchanged set: every finding persists with
-    // its text), or its marks.
-    let unchanged = previous
-        .as_ref()
-        .is_some_and(|p| !p.finding_set.is_empty() && p.finding_set == finding_set);
-    let (before, times): (HashMap<u64, store::Mark>, HashMap<u64, std::sync::Arc<str>>) =
-        match (store, &previous) {
-            (Some(store), Some(_)) if unchanged => (HashMap::new(), store.first_seen(&scope)?),
-            (Some(store), Some(r)) => (store.marks(r.id)?, HashMap::new()),
-            _ => (HashMap::new(), HashMap::new()),
-        };
+    // What the previous run knew of its findings: status, first seen, text digest (one value
+    // read, no texts).
+    let before: store::pack::Marks = match (store, &previous) {
+        (Some(store), Some(p)) => store.marks(p)?,
+        _ => store::pack::Marks::default(),
+    };
     // The first recorded run of a scope is its baseline: without history nothing can be said
     // to be new, so nothing is marked new, and `--fail-on new` passes (a scheduled job must
     // not fail its first night for having no history).
     let first = previous.is_none();
-    let mut seen: HashSet<u64> = HashSet::new();
-    let mut findings = Vec::new();
-    let mut statuses = Vec::with_capacity(current.len());
-    // First-seen times are few: one shared copy each.
+    // A scope's first run stores every text: room for all of them at once (a buffer doubling
+    // to its size held two copies at the moment it grew).
+    let mut texts = match before.rows.is_empty() {
+        true => store::pack::TextPack::with_capacity(
+            current
+                .iter()
+                .map(|c| {
+                    let f = &report.findings[c.index as usize];
+                    24 + f.check.id.len()
+                        + f.resource.as_ref().map_or(0, |r| r.id.len())
+                        + f.severity.as_str().len()
+                        + f.message.len()
+                })
+                .sum(),
+        ),
+        false => store::pack::TextPack::default(),
+    };
+    let mut given: Vec<u64> = Vec::new();
+    // First-seen times are few: one shared copy each, by the set's index of the time.
     let now_shared = ArcStr::from(now.as_str());
-    let mut shared: HashMap<&str, ArcStr> = HashMap::new();
-    for &(i, fingerprint, status, hash) in &current {
-        let f = &mut report.findings[i];
-        // (first seen, the stored text's digest).
-        let known: Option<(&str, Option<u64>)> = match unchanged {
-            true => times.get(&fingerprint).map(|t| (&**t, Some(hash))),
-            false => before
-                .get(&fingerprint)
-                .map(|m| (&*m.first_seen, m.text_hash)),
-        };
-        if known.is_some() && !unchanged {
-            seen.insert(fingerprint);
-        }
+    let mut shared: Vec<Option<ArcStr>> = vec![None; before.times.len()];
+    let mut rows = before.rows.iter().peekable();
+    for c in &current {
+        let (fingerprint, hash) = (c.fingerprint, c.text);
+        let f = &mut report.findings[c.index as usize];
+        // Both sorted by fingerprint: the previous run's row of this one, if any.
+        while rows.next_if(|r| r.fingerprint < fingerprint).is_some() {}
+        let known: Option<(&store::pack::Row, u64)> = rows
+            .peek()
+            .filter(|r| r.fingerprint == fingerprint)
+            .map(|r| (*r, r.text));
         if f.status == Status::Fail && !first {
             if known.is_some() {
                 drift.persisting += 1;
@@ -351,33 +376,63 @@ pub fn compare(
             });
         }
         let first_seen = match known {
-            Some((t, _)) => shared.entry(t).or_insert_with(|| ArcStr::from(t)).clone(),
+            Some((r, _)) => shared[r.first_seen as usize]
+                .get_or_insert_with(|| ArcStr::from(&**before.time(r)))
+                .clone(),
             None => now_shared.clone(),
         };
         f.first_seen = Some(first_seen.clone());
         // The store needs the text of a finding it does not hold, or holds another text of.
-        if known.is_none_or(|(_, h)| h != Some(hash)) {
-            findings.push((hex16(fingerprint), stored(f, first_seen.to_string())));
+        // Written straight into the pack the store keeps (one copy of each text, not a
+        // value per field); the first of each fingerprint, as its status is.
+        if known.is_none_or(|(_, h)| h != hash) && given.last() != Some(&fingerprint) {
+            given.push(fingerprint);
+            texts.push(
+                fingerprint,
+                store::pack::Text {
+                    check_id: &f.check.id,
+                    resource_id: f.resource.as_ref().map_or("", |r| r.id.as_str()),
+                    severity: f.severity.as_str(),
+                    message: &f.message,
+                },
+            );
         }
-        statuses.push(store::FindingStatus {
-            fingerprint,
-            failing: status == "FAIL",
-            text: hash,
-        });
     }
+    drop(shared);
+    // The set as the store records it (the first of each fingerprint), and its name; built
+    // once the loop is done, so it and the previous run's set are not held at once.
+    let mut statuses: Vec<store::FindingStatus> = current
+        .iter()
+        .map(|c| store::FindingStatus {
+            fingerprint: c.fingerprint,
+            failing: c.failing,
+            text: c.text,
+        })
+        .collect();
+    drop(current);
+    statuses.dedup_by_key(|m| m.fingerprint);
+    let finding_set = store::finding_set_name(&statuses);
+    let unchanged = previous
+        .as_ref()
+        .is_some_and(|p| !p.finding_set.is_empty() && p.finding_set == finding_set);
     // Resolved: failing before, gone now. Only their texts are read.
     if let (Some(store), false) = (store, unchanged) {
-        let gone: Vec<String> = before
+        let gone: Vec<u64> = before
+            .rows
             .iter()
-            .filter(|(fp, m)| m.failing && !seen.contains(*fp))
-            .map(|(fp, _)| hex16(*fp))
+            .filter(|r| {
+                r.failing
+                    && statuses
+                        .binary_search_by_key(&r.fingerprint, |s| s.fingerprint)
+                        .is_err()
+            })
+            .map(|r| r.fingerprint)
             .collect();
-        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
-        let texts = store.definitions(&scope, &gone)?;
+        let texts = store.texts(&scope, &before, &gone)?;
         let mut resolved: Vec<ResolvedFinding> = texts
             .into_iter()
             .map(|(fp, p)| ResolvedFinding {
-                fingerprint: fp,
+                fingerprint: hex16(fp),
                 check_id: p.check_id,
                 resource_id: p.resource_id,
                 severity: p.severity,
@@ -390,21 +445,14 @@ pub fn compare(
     }
 
     // Held at once with everything the report holds: freed before the resources' turn.
-    drop((current, times, seen, before));
+    drop(before);
     // Resources: digests now; bodies only of those new or changed since the previous run
     // (kept by the evaluation, `prior_digests`), stored once per distinct digest.
-    let mut resources = Vec::with_capacity(snapshot.resources.len());
     let mut after: HashMap<String, (String, String)> = HashMap::new();
     let mut by_id: HashMap<&str, &Retained> = HashMap::new();
     for (r, kept) in recordable(snapshot)? {
         after.insert(r.id.clone(), (r.kind().to_string(), kept.digest.clone()));
         by_id.insert(&r.id, kept);
-        resources.push((
-            r.id.clone(),
-            r.kind().to_string(),
-            kept.digest.clone(),
-            kept.body.clone(),
-        ));
     }
     if let (Some(store), Some(p)) = (store, &previous) {
         // Read before the evaluation, unless another run of the scope was recorded since.
@@ -442,11 +490,26 @@ pub fn compare(
             },
         );
     }
+    drop((by_id, after));
+    // What the store records of each resource: its body moved, not copied (nothing reads it
+    // from the snapshot after this).
+    let resources = snapshot
+        .resources
+        .iter_mut()
+        .filter_map(|r| {
+            let kind = r.kind().to_string();
+            let kept = r.retained.as_mut()?;
+            Some((r.id.clone(), kind, kept.digest.clone(), kept.body.take()))
+        })
+        .collect();
     report.drift = Some(drift);
     Ok(Pending {
         scope,
         resources,
-        findings,
+        texts: store::pack::Given {
+            pack: texts,
+            fingerprints: given,
+        },
         statuses,
         finding_set,
     })
@@ -542,7 +605,8 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         record,
         sources: serde_json::to_string(&report.scan.inputs).unwrap_or_default(),
         resources: pending.resources,
-        findings: pending.findings,
+        findings: Vec::new(),
+        texts: Some(pending.texts),
         statuses: pending.statuses,
         keep,
         controls,

@@ -181,18 +181,9 @@ pub struct Delivered {
     pub unreadable: Vec<String>,
 }
 
-/// Records one spooled run. It was judged without the store, so its findings' first-seen
-/// times are taken from the previous run of its scope where that run had them, as a run that
-/// reached the store would have had them.
+/// Records one spooled run. It was judged without the store; recording takes each finding's
+/// first-seen time from the previous run of its scope where that run had it, as a run that
+/// reached the store would have had it (`pack::plan`).
 fn record(store: &mut Store, spooled: SpooledRun) -> Result<i64, StoreError> {
-    let mut run = spooled.run;
-    if let Some(previous) = store.previous_run(&run.record.scope)? {
-        let before = store.findings(previous.id)?;
-        for (fp, f) in &mut run.findings {
-            if let Some(b) = before.get(fp) {
-                f.first_seen = b.first_seen.clone();
-            }
-        }
-    }
-    store.record(&run)
+    store.record(&spooled.run)
 }

@@ -398,9 +398,9 @@ fn evaluate(
     };
     let mut report = report::build(input);
     let pending = match &plan.store {
-        Some(store) => Some(drift(plan, store, &mut report, &snapshot, prior)?),
+        Some(store) => Some(drift(plan, store, &mut report, &mut snapshot, prior)?),
         None if plan.record_offline => {
-            let pending = crate::drift::compare(None, &mut report, &snapshot, false, prior)
+            let pending = crate::drift::compare(None, &mut report, &mut snapshot, false, prior)
                 .map_err(|e| PipelineError::Usage(e.into()))?;
             // Nothing was compared: no drift section rather than one that says "first run".
             report.drift = None;
@@ -443,7 +443,7 @@ fn drift(
     plan: &Plan,
     store: &crate::drift::store::Store,
     report: &mut Report,
-    snapshot: &Snapshot<Assessed>,
+    snapshot: &mut Snapshot<Assessed>,
     prior: crate::drift::Prior,
 ) -> Result<crate::drift::Pending, PipelineError> {
     let mark = report.baseline.is_none();

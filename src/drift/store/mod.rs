@@ -7,11 +7,12 @@
 //! chosen by a `postgres://` location, the shared store of a fleet. Callers hold a [`Store`]
 //! and never learn which one it is; the tests in `tests/drift.rs` run against both.
 
+pub mod pack;
 mod postgres;
 mod sqlite;
 
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -250,18 +251,6 @@ pub fn text_hash(severity: &str, message: &str) -> u64 {
     crate::finding::Fingerprint::of(&[severity, message]).0
 }
 
-/// What an earlier run knew of one of its findings, for the comparison: its status, when it
-/// was first seen and the digest of its text.
-#[derive(Debug, Clone)]
-pub struct Mark {
-    /// FAIL (not WAIVED).
-    pub failing: bool,
-    /// When first seen (shared: there are few distinct times).
-    pub first_seen: std::sync::Arc<str>,
-    /// The digest of its text (None for findings recorded before there was one).
-    pub text_hash: Option<u64>,
-}
-
 /// What a run records (and what the spool keeps of a run the store could not take).
 #[derive(Debug, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -276,6 +265,10 @@ pub struct NewRun {
     /// (fingerprint, finding): the findings whose text the store does not hold yet (new to
     /// the scope, or changed); every finding in runs the spool keeps.
     pub findings: Vec<(String, StoredFinding)>,
+    /// The same texts already packed, as the comparison writes them (then `findings` is
+    /// empty): never in the spool, which keeps `findings`.
+    #[serde(skip)]
+    pub texts: Option<pack::Given>,
     /// Every failing or waived finding of the run: fingerprint, status and text digest;
     /// empty in runs spooled before it existed (then `findings` has them all).
     #[serde(default)]
@@ -296,14 +289,19 @@ pub(crate) struct Sets<'a> {
     /// The digest of the resources' (id, kind, digest).
     pub(crate) resource_set: String,
     /// One per fingerprint (the first given), by fingerprint.
-    pub(crate) statuses: Vec<FindingStatus>,
+    pub(crate) statuses: std::borrow::Cow<'a, [FindingStatus]>,
     /// The digest of the findings' (fingerprint, status, text digest).
     pub(crate) finding_set: String,
-    /// (fingerprint, finding, text digest) to write, one per fingerprint (the last given).
-    pub(crate) definitions: Vec<(&'a str, &'a StoredFinding, String)>,
+    /// (fingerprint, finding) texts the run gives, one per fingerprint (the last given).
+    pub(crate) definitions: Vec<(u64, &'a StoredFinding)>,
 }
 
 impl NewRun {
+    /// How many of its benchmark controls have `status` (PASS, FAIL).
+    pub fn control_count(&self, status: &str) -> i64 {
+        self.controls.iter().filter(|c| c.status == status).count() as i64
+    }
+
     /// The run's sets (see [`Sets`]).
     pub(crate) fn sets(&self) -> Sets<'_> {
         let mut by_id: HashMap<&str, usize> = HashMap::new();
@@ -318,46 +316,51 @@ impl NewRun {
             }
         }
         res.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut definitions: Vec<(&str, &StoredFinding, String)> = Vec::new();
-        let mut by_fp: HashMap<&str, usize> = HashMap::new();
-        for (fp, f) in &self.findings {
-            let row = (fp.as_str(), f, f.text_hash());
-            match by_fp.get(fp.as_str()) {
-                Some(&i) => definitions[i] = row,
-                None => {
-                    by_fp.insert(fp, definitions.len());
-                    definitions.push(row);
-                }
+        // Not one Plimsoll wrote: its text is left out (the finding then has none).
+        let mut definitions: Vec<(u64, &StoredFinding)> = self
+            .findings
+            .iter()
+            .filter_map(|(fp, f)| crate::finding::Fingerprint::parse(fp).map(|p| (p.0, f)))
+            .collect();
+        // The last given of each fingerprint: reversed, a stable sort keeps it first.
+        definitions.reverse();
+        definitions.sort_by_key(|d| d.0);
+        definitions.dedup_by_key(|d| d.0);
+        // As the comparison gives them (sorted, one per fingerprint), borrowed; else sorted
+        // here. Runs spooled before `statuses` existed have every finding in `findings`.
+        let increasing =
+            |v: &[FindingStatus]| v.windows(2).all(|w| w[0].fingerprint < w[1].fingerprint);
+        let marks: std::borrow::Cow<'_, [FindingStatus]> = match self.statuses.is_empty() {
+            false if increasing(&self.statuses) => std::borrow::Cow::Borrowed(&self.statuses),
+            empty => {
+                let mut v: Vec<FindingStatus> = match empty {
+                    false => self.statuses.clone(),
+                    true => self
+                        .findings
+                        .iter()
+                        .filter_map(|(fp, f)| {
+                            let Some(parsed) = crate::finding::Fingerprint::parse(fp) else {
+                                // Not one Plimsoll wrote: left out of the set (it reads as new
+                                // next time rather than being lost unseen).
+                                tracing::warn!(
+                                    "spooled finding with a malformed fingerprint {fp:?} left out"
+                                );
+                                return None;
+                            };
+                            Some(FindingStatus {
+                                fingerprint: parsed.0,
+                                failing: f.status == "FAIL",
+                                text: text_hash(&f.severity, &f.message),
+                            })
+                        })
+                        .collect(),
+                };
+                // The first given of each fingerprint (a stable sort keeps the order given).
+                v.sort_by_key(|m| m.fingerprint);
+                v.dedup_by_key(|m| m.fingerprint);
+                std::borrow::Cow::Owned(v)
             }
-        }
-        definitions.sort_by(|a, b| a.0.cmp(b.0));
-        // Runs spooled before `statuses` existed have every finding in `findings`.
-        let mut marks: Vec<FindingStatus> = match self.statuses.is_empty() {
-            false => self.statuses.clone(),
-            true => self
-                .findings
-                .iter()
-                .filter_map(|(fp, f)| {
-                    let Some(parsed) = crate::finding::Fingerprint::parse(fp) else {
-                        // Not one Plimsoll wrote: left out of the set (it reads as new next
-                        // time rather than being lost unseen).
-                        tracing::warn!(
-                            "spooled finding with a malformed fingerprint {fp:?} left out"
-                        );
-                        return None;
-                    };
-                    Some(FindingStatus {
-                        fingerprint: parsed.0,
-                        failing: f.status == "FAIL",
-                        text: text_hash(&f.severity, &f.message),
-                    })
-                })
-                .collect(),
         };
-        // The first given of each fingerprint, in order.
-        let mut seen: HashSet<u64> = HashSet::new();
-        marks.retain(|m| seen.insert(m.fingerprint));
-        marks.sort_by_key(|m| m.fingerprint);
         let resource_set = set_name(&mut res.iter().map(|r| [r.0.as_str(), &r.1, &r.2]));
         // Named by the comparison that built the statuses; a spooled run (the name is not
         // kept in the spool) is named again from them.
@@ -436,16 +439,31 @@ impl TryFrom<(String, String, String)> for FindingStatus {
 /// three texts, written into one buffer rather than three strings a row.
 pub(crate) fn finding_set_name(sorted: &[FindingStatus]) -> String {
     use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    let mut row = Vec::with_capacity(48);
-    for m in sorted {
-        row.clear();
-        let _ = std::io::Write::write_fmt(
-            &mut row,
-            format_args!("{:016x}\0{}\0{:016x}\0", m.fingerprint, m.status(), m.text),
-        );
-        h.update(&row);
+    // Each row as `{fingerprint:016x}\0{status}\0{text:016x}\0`, hex written by hand: a
+    // formatter call per row was a third of an unchanged run's comparison.
+    fn hex(out: &mut [u8], n: u64) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = DIGITS[((n >> ((15 - i) * 4)) & 0xf) as usize];
+        }
     }
+    let mut h = sha2::Sha256::new();
+    let mut buf = Vec::with_capacity(64 * 1024);
+    for m in sorted {
+        let mut row = [0u8; 16 + 1 + 6 + 1 + 16 + 1];
+        hex(&mut row[..16], m.fingerprint);
+        let status = m.status().as_bytes();
+        let s_end = 17 + status.len();
+        row[17..s_end].copy_from_slice(status);
+        hex(&mut row[s_end + 1..s_end + 17], m.text);
+        let end = s_end + 18;
+        buf.extend_from_slice(&row[..end]);
+        if buf.len() > 60 * 1024 {
+            h.update(&buf);
+            buf.clear();
+        }
+    }
+    h.update(&buf);
     h.finalize()[..16]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -567,52 +585,76 @@ impl Store {
         }
     }
 
-    /// The findings of a run, by fingerprint.
+    /// The run with this id.
+    pub fn run(&self, id: i64) -> Result<Option<RunRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run_record(id),
+            Store::Postgres(s) => s.run_record(id),
+        }
+    }
+
+    /// The findings of a run with their texts, by fingerprint.
     pub fn findings(&self, run: i64) -> Result<HashMap<String, StoredFinding>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.findings(run),
-            Store::Postgres(s) => s.findings(run),
-        }
-    }
-
-    /// What the run knew of each of its failing and waived findings, by fingerprint: status,
-    /// first seen, text digest (no text).
-    pub fn marks(&self, run: i64) -> Result<HashMap<u64, Mark>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.marks(run),
-            Store::Postgres(s) => s.marks(run),
-        }
-    }
-
-    /// When each finding the scope holds was first seen, by fingerprint (grouped by time in
-    /// the query: there are few distinct times).
-    pub fn first_seen(&self, scope: &str) -> Result<HashMap<u64, std::sync::Arc<str>>, StoreError> {
-        let groups = match self {
-            Store::Sqlite(s) => s.first_seen(scope)?,
-            Store::Postgres(s) => s.first_seen(scope)?,
+        let Some(record) = self.run(run)? else {
+            return Ok(HashMap::new());
         };
-        let mut out = HashMap::new();
-        for (time, fps) in groups {
-            let time: std::sync::Arc<str> = time.into();
-            for fp in fps
-                .split(',')
-                .filter_map(crate::finding::Fingerprint::parse)
-            {
-                out.insert(fp.0, time.clone());
-            }
-        }
-        Ok(out)
+        let marks = self.marks(&record)?;
+        let mut names: Vec<&str> = marks.packs.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        let packs = self.text_packs(&record.scope, &names)?;
+        pack::all_texts(&marks, &packs).map_err(|e| self.damaged(&record.scope, e))
     }
 
-    /// The stored findings of `scope` with these fingerprints (those a run resolved).
-    pub fn definitions(
+    /// What `run` knew of each of its failing and waived findings: status, first seen, text
+    /// digest and where its text is (no text).
+    pub fn marks(&self, run: &RunRecord) -> Result<pack::Marks, StoreError> {
+        let found = match self {
+            Store::Sqlite(s) => s.set_marks(&run.scope, &run.finding_set)?,
+            Store::Postgres(s) => s.set_marks(&run.scope, &run.finding_set)?,
+        };
+        match found {
+            Some(decoded) => decoded.map_err(|e| self.damaged(&run.scope, e)),
+            None => Err(StoreError::Corrupt {
+                path: self.path().to_string(),
+                message: format!(
+                    "run {} of {} refers to finding set {}, which it does not hold",
+                    run.id, run.scope, run.finding_set
+                ),
+            }),
+        }
+    }
+
+    /// The texts of `wanted` (fingerprints of `marks`, a set of `scope`).
+    pub fn texts(
         &self,
         scope: &str,
-        fingerprints: &[&str],
-    ) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        marks: &pack::Marks,
+        wanted: &[u64],
+    ) -> Result<HashMap<u64, StoredFinding>, StoreError> {
+        let names = pack::packs_for(marks, wanted);
+        if names.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let packs = self.text_packs(scope, &names)?;
+        pack::texts_of(marks, wanted, &packs).map_err(|e| self.damaged(scope, e))
+    }
+
+    /// The text packs of `scope` with these names.
+    fn text_packs(
+        &self,
+        scope: &str,
+        names: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.definitions(scope, fingerprints),
-            Store::Postgres(s) => s.definitions(scope, fingerprints),
+            Store::Sqlite(s) => s.text_packs(scope, names),
+            Store::Postgres(s) => s.text_packs(scope, names),
+        }
+    }
+
+    fn damaged(&self, scope: &str, e: pack::PackError) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path().to_string(),
+            message: format!("the findings of {scope}: {e}"),
         }
     }
 
@@ -664,6 +706,13 @@ impl Store {
     }
 }
 
+/// The PostgreSQL migrations' SQL, in order: the upgrade test builds an older schema with
+/// them (tests/drift.rs).
+#[doc(hidden)]
+pub fn postgres_migrations() -> &'static [&'static str] {
+    postgres::MIGRATIONS
+}
+
 /// The default store: `$XDG_STATE_HOME/plimsoll/state.db`, or `~/.local/state/plimsoll/state.db`.
 pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
@@ -675,4 +724,58 @@ pub fn default_path() -> Option<PathBuf> {
                 .map(|h| PathBuf::from(h).join(".local/state"))
         })?;
     Some(base.join("plimsoll").join("state.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_sets_keep_their_names() {
+        // The name written by hand must be the one a formatter wrote (stores hold such
+        // names: a new name would make every unchanged run read as changed once).
+        let rows = [
+            FindingStatus {
+                fingerprint: 0x0123_4567_89ab_cdef,
+                failing: true,
+                text: 7,
+            },
+            FindingStatus {
+                fingerprint: u64::MAX,
+                failing: false,
+                text: 0,
+            },
+        ];
+        let mut expected = Vec::new();
+        for m in &rows {
+            expected.extend_from_slice(
+                format!("{:016x}\0{}\0{:016x}\0", m.fingerprint, m.status(), m.text).as_bytes(),
+            );
+        }
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(&expected)[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(finding_set_name(&rows), digest);
+        // Many rows cross the buffer's flush: still the digest of all of them.
+        let many: Vec<FindingStatus> = (0..5000)
+            .map(|i| FindingStatus {
+                fingerprint: i,
+                failing: i % 3 == 0,
+                text: i * 31,
+            })
+            .collect();
+        let mut all = Vec::new();
+        for m in &many {
+            all.extend_from_slice(
+                format!("{:016x}\0{}\0{:016x}\0", m.fingerprint, m.status(), m.text).as_bytes(),
+            );
+        }
+        let digest: String = sha2::Sha256::digest(&all)[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(finding_set_name(&many), digest);
+    }
 }

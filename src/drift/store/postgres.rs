@@ -17,7 +17,7 @@
 //! Rows go in by arrays (`UNNEST`), a few statements per run rather than one per resource:
 //! against a server every statement is a round trip.
 
-use super::{ControlStatus, NewRun, RunRecord, SCHEMA_VERSION, StoreError, StoredFinding};
+use super::{ControlStatus, NewRun, RunRecord, SCHEMA_VERSION, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
 use std::collections::{HashMap, HashSet};
@@ -120,7 +120,38 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 5: a digest of each finding's text (see the SQLite migration).
     "ALTER TABLE findings ADD COLUMN text_hash TEXT;
     CREATE INDEX findings_by_first_seen ON findings (scope, first_seen);",
+    // 6: finding sets and texts packed (see the SQLite migration); the per-finding rows are
+    // converted (`convert_findings`) and their tables dropped (`DROP_ROW_FINDINGS`).
+    "CREATE TABLE finding_sets (
+        scope TEXT NOT NULL,
+        set_digest TEXT NOT NULL,
+        marks BYTEA NOT NULL,
+        packs TEXT NOT NULL,
+        PRIMARY KEY (scope, set_digest)
+    );
+    CREATE TABLE finding_texts (
+        scope TEXT NOT NULL,
+        pack TEXT NOT NULL,
+        texts BYTEA NOT NULL,
+        PRIMARY KEY (scope, pack)
+    );
+    ALTER TABLE runs ADD COLUMN new_findings BIGINT;
+    -- Each run's benchmark control counts, for the fleet's trend (reading them from
+    -- run_controls took 2 s over 1,000 scopes x 30 runs).
+    ALTER TABLE runs ADD COLUMN controls_passed BIGINT;
+    ALTER TABLE runs ADD COLUMN controls_failed BIGINT;
+    UPDATE runs SET
+      controls_passed = (SELECT COUNT(*) FROM run_controls c
+                         WHERE c.run_id = runs.id AND c.status = 'PASS'),
+      controls_failed = (SELECT COUNT(*) FROM run_controls c
+                         WHERE c.run_id = runs.id AND c.status = 'FAIL');",
 ];
+
+/// After migration 6's conversion: the per-finding tables it replaced.
+const DROP_ROW_FINDINGS: &str = "DROP VIEW all_run_findings;
+    DROP TABLE run_findings;
+    DROP TABLE set_findings;
+    DROP TABLE findings;";
 
 /// The advisory lock key migrations take ("plimsoll" in ASCII).
 const MIGRATION_LOCK: i64 = 0x706c_696d_736f_6c6c;
@@ -415,6 +446,10 @@ impl Postgres {
                 }
                 for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
                     sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+                    if i == 5 {
+                        convert_findings(&mut tx).await?;
+                        sqlx::raw_sql(DROP_ROW_FINDINGS).execute(&mut *tx).await?;
+                    }
                     sqlx::query("DELETE FROM plimsoll_schema")
                         .execute(&mut *tx)
                         .await?;
@@ -472,138 +507,60 @@ impl Postgres {
         })
     }
 
-    /// The findings of a run, by fingerprint.
-    pub fn findings(&self, run: i64) -> Result<HashMap<String, StoredFinding>, StoreError> {
+    /// The run with this id.
+    pub fn run_record(&self, id: i64) -> Result<Option<RunRecord>, StoreError> {
         self.run(|c| {
             Box::pin(async move {
-                let rows = sqlx::query(
-                    "SELECT rf.fingerprint, f.check_id, f.resource_id, f.severity, rf.status,
-                            f.message, f.first_seen
-                     FROM all_run_findings rf
-                     JOIN runs r ON r.id = rf.run_id
-                     JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
-                     WHERE rf.run_id = $1",
-                )
-                .bind(run)
-                .fetch_all(c)
-                .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok((
-                            r.try_get::<String, _>(0)?,
-                            StoredFinding {
-                                check_id: r.try_get(1)?,
-                                resource_id: r.try_get(2)?,
-                                severity: r.try_get(3)?,
-                                status: r.try_get(4)?,
-                                message: r.try_get(5)?,
-                                first_seen: r.try_get(6)?,
-                            },
-                        ))
-                    })
-                    .collect()
+                let row = sqlx::query(AssertSqlSafe(format!("{SELECT_RUN} WHERE id = $1")))
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await?;
+                row.as_ref().map(run_from_row).transpose()
             })
         })
     }
 
-    /// `Store::marks`.
-    pub fn marks(&self, run: i64) -> Result<HashMap<u64, super::Mark>, StoreError> {
-        self.run(|c| {
+    /// The finding set `name` of `scope`, decoded.
+    pub fn set_marks(
+        &self,
+        scope: &str,
+        name: &str,
+    ) -> Result<Option<Result<super::pack::Marks, super::pack::PackError>>, StoreError> {
+        let (scope, name) = (scope.to_string(), name.to_string());
+        let bytes: Option<Vec<u8>> = self.run(|c| {
             Box::pin(async move {
-                let rows = sqlx::query(
-                    "SELECT rf.fingerprint, rf.status, f.first_seen, f.text_hash
-                     FROM all_run_findings rf
-                     JOIN runs r ON r.id = rf.run_id
-                     JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
-                     WHERE rf.run_id = $1",
-                )
-                .bind(run)
-                .fetch_all(c)
-                .await?;
-                let mut times: HashMap<String, std::sync::Arc<str>> = HashMap::new();
-                let mut out = HashMap::with_capacity(rows.len());
-                for r in &rows {
-                    let time: String = r.try_get(2)?;
-                    let first_seen = times
-                        .entry(time)
-                        .or_insert_with_key(|t| t.as_str().into())
-                        .clone();
-                    let status: String = r.try_get(1)?;
-                    let fp: String = r.try_get(0)?;
-                    let Some(fp) = crate::finding::Fingerprint::parse(&fp) else {
-                        continue;
-                    };
-                    out.insert(
-                        fp.0,
-                        super::Mark {
-                            failing: status == "FAIL",
-                            first_seen,
-                            text_hash: r
-                                .try_get::<Option<String>, _>(3)?
-                                .and_then(|h| crate::finding::Fingerprint::parse(&h))
-                                .map(|h| h.0),
-                        },
-                    );
-                }
-                Ok(out)
-            })
-        })
-    }
-
-    /// `Store::first_seen`: (time, fingerprints joined by commas).
-    pub fn first_seen(&self, scope: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let scope = scope.to_string();
-        self.run(|c| {
-            Box::pin(async move {
-                let rows = sqlx::query(
-                    "SELECT first_seen, string_agg(fingerprint, ',') FROM findings
-                     WHERE scope = $1 GROUP BY first_seen",
+                sqlx::query_scalar(
+                    "SELECT marks FROM finding_sets WHERE scope = $1 AND set_digest = $2",
                 )
                 .bind(&scope)
+                .bind(&name)
+                .fetch_optional(c)
+                .await
+            })
+        })?;
+        Ok(bytes.map(|b| super::pack::Marks::decode(&b)))
+    }
+
+    /// The text packs of `scope` with these names.
+    pub fn text_packs(
+        &self,
+        scope: &str,
+        names: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let scope = scope.to_string();
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        self.run(|c| {
+            Box::pin(async move {
+                let rows = sqlx::query(
+                    "SELECT pack, texts FROM finding_texts WHERE scope = $1 AND pack = ANY($2)",
+                )
+                .bind(&scope)
+                .bind(&names)
                 .fetch_all(c)
                 .await?;
                 rows.iter()
                     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
                     .collect()
-            })
-        })
-    }
-
-    /// `Store::definitions`.
-    pub fn definitions(
-        &self,
-        scope: &str,
-        fingerprints: &[&str],
-    ) -> Result<HashMap<String, StoredFinding>, StoreError> {
-        let scope = scope.to_string();
-        let fps: Vec<String> = fingerprints.iter().map(|f| f.to_string()).collect();
-        self.run(|c| {
-            Box::pin(async move {
-                let mut out = HashMap::new();
-                for chunk in fps.chunks(BATCH) {
-                    let rows = sqlx::query(
-                        "SELECT fingerprint, check_id, resource_id, severity, message, first_seen
-                         FROM findings WHERE scope = $1 AND fingerprint = ANY($2)",
-                    )
-                    .bind(&scope)
-                    .bind(chunk)
-                    .fetch_all(&mut *c)
-                    .await?;
-                    for r in rows {
-                        out.insert(
-                            r.try_get::<String, _>(0)?,
-                            StoredFinding {
-                                check_id: r.try_get(1)?,
-                                resource_id: r.try_get(2)?,
-                                severity: r.try_get(3)?,
-                                status: "FAIL".into(),
-                                message: r.try_get(4)?,
-                                first_seen: r.try_get(5)?,
-                            },
-                        );
-                    }
-                }
-                Ok(out)
             })
         })
     }
@@ -702,13 +659,14 @@ impl Postgres {
             {
                 return Ok(id);
             }
+            let findings = plan_findings(&mut tx, run, &sets).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
                      policy_digest, sources, resources, passed, failed, waived,
                      not_assessed, errors, failed_by_severity, run_key, resource_set,
-                     finding_set)
+                     finding_set, new_findings, controls_passed, controls_failed)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                         $16)
+                         $16, $17, $18, $19)
                  RETURNING id",
             )
             .bind(&scope)
@@ -727,6 +685,9 @@ impl Postgres {
             .bind(key)
             .bind(&sets.resource_set)
             .bind(&sets.finding_set)
+            .bind(findings.new_findings)
+            .bind(run.control_count("PASS"))
+            .bind(run.control_count("FAIL"))
             .fetch_one(&mut *tx)
             .await?;
             // A set the scope already holds (an unchanged run) is referred to, not stored.
@@ -735,13 +696,6 @@ impl Postgres {
             )
             .bind(&scope)
             .bind(&sets.resource_set)
-            .fetch_one(&mut *tx)
-            .await?;
-            let held_findings: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM set_findings WHERE scope = $1 AND set_digest = $2)",
-            )
-            .bind(&scope)
-            .bind(&sets.finding_set)
             .fetch_one(&mut *tx)
             .await?;
             let res: &[&(String, String, String, Option<String>)] =
@@ -802,59 +756,28 @@ impl Postgres {
                 .execute(&mut *tx)
                 .await?;
             }
-            for chunk in sets.definitions.chunks(BATCH) {
-                let fps: Vec<&str> = chunk.iter().map(|f| f.0).collect();
-                let field = |g: fn(&StoredFinding) -> &str| -> Vec<&str> {
-                    chunk.iter().map(|f| g(f.1)).collect()
-                };
+            if let Some((name, bytes)) = &findings.texts {
                 sqlx::query(
-                    "INSERT INTO findings
-                       (scope, fingerprint, check_id, resource_id, severity, message,
-                        first_seen, text_hash)
-                     SELECT $1, fp, c, r, s, m, t, h
-                     FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
-                                 $6::TEXT[], $7::TEXT[], $8::TEXT[]) AS u (fp, c, r, s, m, t, h)
-                     ON CONFLICT (scope, fingerprint) DO UPDATE SET
-                       check_id = excluded.check_id, resource_id = excluded.resource_id,
-                       severity = excluded.severity, message = excluded.message,
-                       first_seen = excluded.first_seen, text_hash = excluded.text_hash
-                     -- An unchanged finding is not rewritten: in PostgreSQL every update
-                     -- leaves a dead row behind, and an unchanged re-run grew the store by
-                     -- megabytes.
-                     WHERE (findings.check_id, findings.resource_id, findings.severity,
-                            findings.message, findings.first_seen, findings.text_hash)
-                       IS DISTINCT FROM (excluded.check_id, excluded.resource_id, excluded.severity,
-                            excluded.message, excluded.first_seen, excluded.text_hash)",
+                    "INSERT INTO finding_texts (scope, pack, texts) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
                 )
                 .bind(&scope)
-                .bind(&fps)
-                .bind(field(|f| &f.check_id))
-                .bind(field(|f| &f.resource_id))
-                .bind(field(|f| &f.severity))
-                .bind(field(|f| &f.message))
-                .bind(field(|f| &f.first_seen))
-                .bind(chunk.iter().map(|f| f.2.as_str()).collect::<Vec<&str>>())
+                .bind(name)
+                .bind(bytes)
                 .execute(&mut *tx)
                 .await?;
             }
-            if !held_findings {
-                for chunk in sets.statuses.chunks(BATCH) {
-                    let fps: Vec<String> = chunk
-                        .iter()
-                        .map(|m| crate::finding::Fingerprint(m.fingerprint).to_string())
-                        .collect();
-                    let statuses: Vec<&str> = chunk.iter().map(|m| m.status()).collect();
-                    sqlx::query(
-                        "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
-                         SELECT $1, $2, fp, s FROM UNNEST($3::TEXT[], $4::TEXT[]) AS u (fp, s)",
-                    )
-                    .bind(&scope)
-                    .bind(&sets.finding_set)
-                    .bind(fps)
-                    .bind(statuses)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            if let Some((marks, packs)) = &findings.set {
+                sqlx::query(
+                    "INSERT INTO finding_sets (scope, set_digest, marks, packs)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&scope)
+                .bind(&sets.finding_set)
+                .bind(marks)
+                .bind(packs)
+                .execute(&mut *tx)
+                .await?;
             }
 
             for chunk in run.controls.chunks(BATCH) {
@@ -896,7 +819,7 @@ impl Postgres {
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
-                    "DELETE FROM set_findings WHERE scope = $1 AND set_digest NOT IN
+                    "DELETE FROM finding_sets WHERE scope = $1 AND set_digest NOT IN
                        (SELECT finding_set FROM runs WHERE scope = $1 AND finding_set IS NOT NULL)",
                 )
                 .bind(&scope)
@@ -913,11 +836,9 @@ impl Postgres {
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
-                    "DELETE FROM findings f WHERE f.scope = $1 AND NOT EXISTS
-                       (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                        WHERE r.scope = $1 AND rf.fingerprint = f.fingerprint)
-                     AND NOT EXISTS (SELECT 1 FROM set_findings sf
-                        WHERE sf.scope = $1 AND sf.fingerprint = f.fingerprint)",
+                    "DELETE FROM finding_texts t WHERE t.scope = $1 AND NOT EXISTS
+                       (SELECT 1 FROM finding_sets s
+                        WHERE s.scope = $1 AND strpos(s.packs, t.pack) > 0)",
                 )
                 .bind(&scope)
                 .execute(&mut *tx)
@@ -996,6 +917,167 @@ enum Class {
     Refused,
     /// Anything else.
     Other,
+}
+
+/// A packed value that does not read back, as the driver's error (the write is abandoned).
+fn pack_error(e: super::pack::PackError) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
+/// What the run writes of its findings (`pack::plan`), read against the scope's previous
+/// run inside the write transaction, after the scope's lock.
+async fn plan_findings<'a>(
+    c: &mut PgConnection,
+    run: &'a NewRun,
+    sets: &super::Sets<'_>,
+) -> Result<super::pack::FindingsWrite<'a>, sqlx::Error> {
+    use super::pack;
+    let scope = run.record.scope.as_str();
+    let previous: Option<String> = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT finding_set FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(scope)
+    .fetch_optional(&mut *c)
+    .await?
+    .flatten();
+    let held: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM finding_sets WHERE scope = $1 AND set_digest = $2)",
+    )
+    .bind(scope)
+    .bind(&sets.finding_set)
+    .fetch_one(&mut *c)
+    .await?;
+    let mut before = None;
+    if let (true, Some(p)) = (
+        pack::needs_previous(held, previous.as_deref(), &sets.finding_set),
+        &previous,
+    ) {
+        let bytes: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT marks FROM finding_sets WHERE scope = $1 AND set_digest = $2",
+        )
+        .bind(scope)
+        .bind(p)
+        .fetch_optional(&mut *c)
+        .await?;
+        if let Some(b) = bytes {
+            before = Some(pack::Marks::decode(&b).map_err(pack_error)?);
+        }
+    }
+    let planned = pack::plan(run, sets, held, previous.as_deref(), before.as_ref(), &[]);
+    if planned.missing == 0 {
+        return Ok(planned);
+    }
+    // Texts the comparison found in a run other than the latest: the scope's other sets.
+    let all: Vec<Vec<u8>> = sqlx::query_scalar("SELECT marks FROM finding_sets WHERE scope = $1")
+        .bind(scope)
+        .fetch_all(&mut *c)
+        .await?;
+    let other = all
+        .iter()
+        .map(|b| pack::Marks::decode(b).map_err(pack_error))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(pack::plan(
+        run,
+        sets,
+        held,
+        previous.as_deref(),
+        before.as_ref(),
+        &other,
+    ))
+}
+
+/// Migration 6: the scope's per-finding rows into packed sets and texts (`pack::convert`),
+/// each run given its set's name (runs before sets had none) and its count of new findings.
+async fn convert_findings(c: &mut PgConnection) -> Result<(), sqlx::Error> {
+    use super::pack;
+    let scopes: Vec<String> =
+        sqlx::query_scalar("SELECT scope FROM runs UNION SELECT scope FROM findings")
+            .fetch_all(&mut *c)
+            .await?;
+    for scope in scopes {
+        let mut legacy = pack::Legacy::default();
+        let rows = sqlx::query(
+            "SELECT fingerprint, check_id, resource_id, severity, message, first_seen, text_hash
+             FROM findings WHERE scope = $1",
+        )
+        .bind(&scope)
+        .fetch_all(&mut *c)
+        .await?;
+        for r in &rows {
+            legacy.texts.push((
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+                r.try_get(5)?,
+                r.try_get(6)?,
+            ));
+        }
+        let rows = sqlx::query(
+            "SELECT set_digest, fingerprint, status FROM set_findings WHERE scope = $1",
+        )
+        .bind(&scope)
+        .fetch_all(&mut *c)
+        .await?;
+        for r in &rows {
+            legacy
+                .sets
+                .entry(r.try_get(0)?)
+                .or_default()
+                .push((r.try_get(1)?, r.try_get(2)?));
+        }
+        let rows = sqlx::query(
+            "SELECT rf.run_id, rf.fingerprint, rf.status FROM run_findings rf
+             JOIN runs r ON r.id = rf.run_id WHERE r.scope = $1",
+        )
+        .bind(&scope)
+        .fetch_all(&mut *c)
+        .await?;
+        for r in &rows {
+            legacy
+                .run_rows
+                .entry(r.try_get(0)?)
+                .or_default()
+                .push((r.try_get(1)?, r.try_get(2)?));
+        }
+        let rows = sqlx::query("SELECT id, finding_set FROM runs WHERE scope = $1 ORDER BY id")
+            .bind(&scope)
+            .fetch_all(&mut *c)
+            .await?;
+        for r in &rows {
+            legacy.runs.push((r.try_get(0)?, r.try_get(1)?));
+        }
+        let converted = pack::convert(legacy);
+        if let Some((name, bytes)) = &converted.texts {
+            sqlx::query("INSERT INTO finding_texts (scope, pack, texts) VALUES ($1, $2, $3)")
+                .bind(&scope)
+                .bind(name)
+                .bind(bytes)
+                .execute(&mut *c)
+                .await?;
+        }
+        for (name, marks, packs) in &converted.sets {
+            sqlx::query(
+                "INSERT INTO finding_sets (scope, set_digest, marks, packs) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&scope)
+            .bind(name)
+            .bind(marks)
+            .bind(packs)
+            .execute(&mut *c)
+            .await?;
+        }
+        for (id, set, new) in &converted.runs {
+            sqlx::query("UPDATE runs SET finding_set = $1, new_findings = $2 WHERE id = $3")
+                .bind(set)
+                .bind(new)
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 fn classify(e: &sqlx::Error) -> Class {

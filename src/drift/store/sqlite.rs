@@ -1,8 +1,8 @@
 //! The embedded backend of the state store: one SQLite file (rusqlite, bundled SQLite) holding
 //! the runs of every scope: run metadata and counts, each resource's digest (bodies stored once
-//! per distinct digest, so an unchanged cluster costs a row per resource, not a copy), and the
-//! fingerprint of every failing or waived finding (its text and first-seen time stored once per
-//! scope).
+//! per distinct digest, so an unchanged cluster costs a row per resource, not a copy), and each
+//! set of failing or waived findings and each run's new finding texts as packed values
+//! (`pack.rs`).
 //!
 //! Integrity: a run is recorded in one `BEGIN IMMEDIATE` transaction, so a process killed
 //! mid-write leaves the previous state intact (SQLite's journal rolls the partial write back on
@@ -12,7 +12,7 @@
 //! Plimsoll, or a file that is not a healthy SQLite database, is an error, never treated as
 //! empty.
 
-use super::{NewRun, RunRecord, SCHEMA_VERSION, StoreError, StoredFinding};
+use super::{NewRun, RunRecord, SCHEMA_VERSION, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
@@ -119,7 +119,52 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // whose text is new or changed, not every finding's text each time.
     "ALTER TABLE findings ADD COLUMN text_hash TEXT;
     CREATE INDEX findings_by_first_seen ON findings (scope, first_seen);",
+    // 6: finding sets and texts packed (`pack.rs`): a set is one value, a run's new texts
+    // another; the rows of `findings`, `set_findings` and `run_findings` are converted
+    // (`convert_findings`) and those tables dropped (`DROP_ROW_FINDINGS`). Each run counts
+    // its new findings, for the fleet view. Rowid tables: the values are large.
+    "CREATE TABLE finding_sets (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,
+        set_digest TEXT NOT NULL,
+        marks BLOB NOT NULL,
+        packs TEXT NOT NULL,
+        UNIQUE (scope, set_digest)
+    );
+    CREATE TABLE finding_texts (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,
+        pack TEXT NOT NULL,
+        texts BLOB NOT NULL,
+        UNIQUE (scope, pack)
+    );
+    ALTER TABLE runs ADD COLUMN new_findings INTEGER;
+    -- Each run's benchmark control counts, for the fleet's trend (reading them from
+    -- run_controls took 2 s over 1,000 scopes x 30 runs).
+    ALTER TABLE runs ADD COLUMN controls_passed INTEGER;
+    ALTER TABLE runs ADD COLUMN controls_failed INTEGER;
+    UPDATE runs SET
+      controls_passed = (SELECT COUNT(*) FROM run_controls c
+                         WHERE c.run_id = runs.id AND c.status = 'PASS'),
+      controls_failed = (SELECT COUNT(*) FROM run_controls c
+                         WHERE c.run_id = runs.id AND c.status = 'FAIL');
+    -- Bodies in a rowid table: a kilobyte-sized row in a WITHOUT ROWID table took twice the
+    -- space and time to write.
+    CREATE TABLE bodies_rowid (
+        id INTEGER PRIMARY KEY,
+        digest TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL
+    );
+    INSERT INTO bodies_rowid (digest, body) SELECT digest, body FROM bodies;
+    DROP TABLE bodies;
+    ALTER TABLE bodies_rowid RENAME TO bodies;",
 ];
+
+/// After migration 6's conversion: the per-finding tables it replaced.
+const DROP_ROW_FINDINGS: &str = "DROP VIEW all_run_findings;
+    DROP TABLE run_findings;
+    DROP TABLE set_findings;
+    DROP TABLE findings;";
 
 /// An open SQLite store.
 pub struct Sqlite {
@@ -250,6 +295,10 @@ impl Sqlite {
                 continue;
             }
             tx.execute_batch(sql).map_err(err)?;
+            if i == 5 {
+                convert_findings(&tx).map_err(err)?;
+                tx.execute_batch(DROP_ROW_FINDINGS).map_err(err)?;
+            }
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(err)?;
             tx.commit().map_err(err)?;
@@ -286,126 +335,46 @@ impl Sqlite {
             .map_err(|e| self.error(e))
     }
 
-    /// The findings of a run, by fingerprint.
-    pub fn findings(&self, run: i64) -> Result<HashMap<String, StoredFinding>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT rf.fingerprint, f.check_id, f.resource_id, f.severity, rf.status,
-                        f.message, f.first_seen
-                 FROM all_run_findings rf
-                 JOIN runs r ON r.id = rf.run_id
-                 JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
-                 WHERE rf.run_id = ?1",
+    /// The run with this id.
+    pub fn run_record(&self, id: i64) -> Result<Option<RunRecord>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("{SELECT_RUN} WHERE id = ?1"),
+                params![id],
+                run_from_row,
             )
-            .map_err(|e| self.error(e))?;
-        let rows = stmt
-            .query_map(params![run], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    StoredFinding {
-                        check_id: r.get(1)?,
-                        resource_id: r.get(2)?,
-                        severity: r.get(3)?,
-                        status: r.get(4)?,
-                        message: r.get(5)?,
-                        first_seen: r.get(6)?,
-                    },
-                ))
-            })
-            .map_err(|e| self.error(e))?;
-        rows.collect::<Result<HashMap<_, _>, _>>()
+            .optional()
             .map_err(|e| self.error(e))
     }
 
-    /// `Store::marks`.
-    pub fn marks(&self, run: i64) -> Result<HashMap<u64, super::Mark>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT rf.fingerprint, rf.status, f.first_seen, f.text_hash
-                 FROM all_run_findings rf
-                 JOIN runs r ON r.id = rf.run_id
-                 JOIN findings f ON f.scope = r.scope AND f.fingerprint = rf.fingerprint
-                 WHERE rf.run_id = ?1",
-            )
-            .map_err(|e| self.error(e))?;
-        let mut times: HashMap<String, std::sync::Arc<str>> = HashMap::new();
-        let mut out = HashMap::new();
-        let mut rows = stmt.query(params![run]).map_err(|e| self.error(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.error(e))? {
-            let time: String = r.get(2).map_err(|e| self.error(e))?;
-            let first_seen = times
-                .entry(time)
-                .or_insert_with_key(|t| t.as_str().into())
-                .clone();
-            let status: String = r.get(1).map_err(|e| self.error(e))?;
-            let fp: String = r.get(0).map_err(|e| self.error(e))?;
-            let Some(fp) = crate::finding::Fingerprint::parse(&fp) else {
-                continue;
-            };
-            out.insert(
-                fp.0,
-                super::Mark {
-                    failing: status == "FAIL",
-                    first_seen,
-                    text_hash: r
-                        .get::<_, Option<String>>(3)
-                        .map_err(|e| self.error(e))?
-                        .and_then(|h| crate::finding::Fingerprint::parse(&h))
-                        .map(|h| h.0),
-                },
-            );
-        }
-        Ok(out)
-    }
-
-    /// `Store::first_seen`: (time, fingerprints joined by commas).
-    pub fn first_seen(&self, scope: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT first_seen, group_concat(fingerprint, ',') FROM findings
-                 WHERE scope = ?1 GROUP BY first_seen",
-            )
-            .map_err(|e| self.error(e))?;
-        let rows = stmt
-            .query_map(params![scope], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.error(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.error(e))
-    }
-
-    /// `Store::definitions`.
-    pub fn definitions(
+    /// The finding set `name` of `scope`, decoded from the stored value where SQLite holds
+    /// it (no copy of it first).
+    pub fn set_marks(
         &self,
         scope: &str,
-        fingerprints: &[&str],
-    ) -> Result<HashMap<String, StoredFinding>, StoreError> {
+        name: &str,
+    ) -> Result<Option<Result<super::pack::Marks, super::pack::PackError>>, StoreError> {
+        set_marks(&self.conn, scope, name).map_err(|e| self.error(e))
+    }
+
+    /// The text packs of `scope` with these names.
+    pub fn text_packs(
+        &self,
+        scope: &str,
+        names: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT check_id, resource_id, severity, message, first_seen FROM findings
-                 WHERE scope = ?1 AND fingerprint = ?2",
-            )
+            .prepare_cached("SELECT texts FROM finding_texts WHERE scope = ?1 AND pack = ?2")
             .map_err(|e| self.error(e))?;
-        let mut out = HashMap::with_capacity(fingerprints.len());
-        for fp in fingerprints {
-            let found = stmt
-                .query_row(params![scope, fp], |r| {
-                    Ok(StoredFinding {
-                        check_id: r.get(0)?,
-                        resource_id: r.get(1)?,
-                        severity: r.get(2)?,
-                        status: "FAIL".into(),
-                        message: r.get(3)?,
-                        first_seen: r.get(4)?,
-                    })
-                })
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let found: Option<Vec<u8>> = stmt
+                .query_row(params![scope, name], |r| r.get(0))
                 .optional()
                 .map_err(|e| self.error(e))?;
-            if let Some(f) = found {
-                out.insert(fp.to_string(), f);
+            if let Some(b) = found {
+                out.push((name.to_string(), b));
             }
         }
         Ok(out)
@@ -466,12 +435,23 @@ impl Sqlite {
         {
             return Ok(id);
         }
+        let phase = std::time::Instant::now();
         let sets = run.sets();
+        let findings = plan_findings(&tx, run, &sets).map_err(|e| match e {
+            Planned::Sql(e) => sql_err(e),
+            Planned::Pack(e) => StoreError::Corrupt {
+                path: path.clone(),
+                message: format!("the findings of {scope}: {e}"),
+            },
+        })?;
+        tracing::debug!("planned at {:.2}s", phase.elapsed().as_secs_f64());
         tx.execute(
             "INSERT INTO runs (scope, started_at, recorded_at, tool_version, policy_digest, sources,
                  resources, passed, failed, waived, not_assessed, errors, failed_by_severity,
-                 run_key, resource_set, finding_set)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 run_key, resource_set, finding_set, new_findings, controls_passed,
+                 controls_failed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18, ?19)",
             params![
                 scope,
                 r.started_at,
@@ -489,22 +469,23 @@ impl Sqlite {
                 key,
                 sets.resource_set,
                 sets.finding_set,
+                findings.new_findings,
+                run.control_count("PASS"),
+                run.control_count("FAIL"),
             ],
         )
         .map_err(sql_err)?;
         let id = tx.last_insert_rowid();
         {
             // A set the scope already holds (an unchanged run) is referred to, not stored.
-            let held = |table: &str, set: &str| -> rusqlite::Result<bool> {
-                tx.query_row(
-                    &format!(
-                        "SELECT EXISTS (SELECT 1 FROM {table} WHERE scope = ?1 AND set_digest = ?2)"
-                    ),
-                    params![scope, set],
+            let held_resources: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM set_resources WHERE scope = ?1 AND set_digest = ?2)",
+                    params![scope, sets.resource_set],
                     |row| row.get(0),
                 )
-            };
-            if !held("set_resources", &sets.resource_set).map_err(sql_err)? {
+                .map_err(sql_err)?;
+            if !held_resources {
                 let mut body = tx
                     .prepare("INSERT OR IGNORE INTO bodies (digest, body) VALUES (?1, ?2)")
                     .map_err(sql_err)?;
@@ -523,51 +504,32 @@ impl Sqlite {
                         .map_err(sql_err)?;
                 }
             }
-            let mut def = tx
-                .prepare(
-                    "INSERT INTO findings
-                     (scope, fingerprint, check_id, resource_id, severity, message, first_seen,
-                      text_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                     ON CONFLICT (scope, fingerprint) DO UPDATE SET
-                       check_id = excluded.check_id, resource_id = excluded.resource_id,
-                       severity = excluded.severity, message = excluded.message,
-                       first_seen = excluded.first_seen, text_hash = excluded.text_hash
-                     -- An unchanged finding is not rewritten: in PostgreSQL every update
-                     -- leaves a dead row behind, and an unchanged re-run grew the store by
-                     -- megabytes.
-                     WHERE (findings.check_id, findings.resource_id, findings.severity,
-                            findings.message, findings.first_seen, findings.text_hash)
-                       IS NOT (excluded.check_id, excluded.resource_id, excluded.severity,
-                            excluded.message, excluded.first_seen, excluded.text_hash)",
-                )
-                .map_err(sql_err)?;
-            for (fp, f, hash) in &sets.definitions {
-                def.execute(params![
-                    scope,
-                    fp,
-                    f.check_id,
-                    f.resource_id,
-                    f.severity,
-                    f.message,
-                    f.first_seen,
-                    hash
-                ])
-                .map_err(sql_err)?;
-            }
-            if !held("set_findings", &sets.finding_set).map_err(sql_err)? {
-                let mut fin = tx
-                    .prepare(
-                        "INSERT INTO set_findings (scope, set_digest, fingerprint, status)
-                         VALUES (?1, ?2, ?3, ?4)",
+            tracing::debug!(
+                "planned and wrote resources in {:.2}s",
+                phase.elapsed().as_secs_f64()
+            );
+            if let Some((name, bytes)) = &findings.texts {
+                let n = tx
+                    .execute(
+                        "INSERT OR IGNORE INTO finding_texts (scope, pack, texts)
+                         VALUES (?1, ?2, zeroblob(?3))",
+                        params![scope, name, bytes.len() as i64],
                     )
                     .map_err(sql_err)?;
-                for m in &sets.statuses {
-                    let fp = crate::finding::Fingerprint(m.fingerprint).to_string();
-                    fin.execute(params![scope, sets.finding_set, fp, m.status()])
-                        .map_err(sql_err)?;
+                if n == 1 {
+                    write_blob(&tx, "finding_texts", "texts", bytes).map_err(sql_err)?;
                 }
             }
+            if let Some((marks, packs)) = &findings.set {
+                tx.execute(
+                    "INSERT INTO finding_sets (scope, set_digest, marks, packs)
+                     VALUES (?1, ?2, zeroblob(?3), ?4)",
+                    params![scope, sets.finding_set, marks.len() as i64, packs],
+                )
+                .map_err(sql_err)?;
+                write_blob(&tx, "finding_sets", "marks", marks).map_err(sql_err)?;
+            }
+            tracing::debug!("wrote findings at {:.2}s", phase.elapsed().as_secs_f64());
             let mut ctl = tx
                 .prepare(
                     "INSERT OR REPLACE INTO run_controls
@@ -597,7 +559,7 @@ impl Sqlite {
             )
             .map_err(sql_err)?;
             tx.execute(
-                "DELETE FROM set_findings WHERE scope = ?1 AND set_digest NOT IN
+                "DELETE FROM finding_sets WHERE scope = ?1 AND set_digest NOT IN
                    (SELECT finding_set FROM runs WHERE scope = ?1 AND finding_set IS NOT NULL)",
                 params![scope],
             )
@@ -610,11 +572,9 @@ impl Sqlite {
             )
             .map_err(sql_err)?;
             tx.execute(
-                "DELETE FROM findings WHERE scope = ?1 AND NOT EXISTS
-                   (SELECT 1 FROM run_findings rf JOIN runs r ON r.id = rf.run_id
-                    WHERE r.scope = findings.scope AND rf.fingerprint = findings.fingerprint)
-                 AND NOT EXISTS (SELECT 1 FROM set_findings sf
-                    WHERE sf.scope = findings.scope AND sf.fingerprint = findings.fingerprint)",
+                "DELETE FROM finding_texts WHERE scope = ?1 AND NOT EXISTS
+                   (SELECT 1 FROM finding_sets s
+                    WHERE s.scope = ?1 AND instr(s.packs, finding_texts.pack) > 0)",
                 params![scope],
             )
             .map_err(sql_err)?;
@@ -628,7 +588,9 @@ impl Sqlite {
             tracing::warn!("holding the state transaction for {ms} ms (test hook)");
             std::thread::sleep(Duration::from_millis(ms));
         }
+        tracing::debug!("pruned at {:.2}s", phase.elapsed().as_secs_f64());
         tx.commit().map_err(sql_err)?;
+        tracing::debug!("committed at {:.2}s", phase.elapsed().as_secs_f64());
         Ok(id)
     }
 
@@ -660,6 +622,177 @@ impl Sqlite {
     pub fn path(&self) -> &str {
         &self.path
     }
+}
+
+/// Writes `bytes` into the zeroblob the last insert made: SQLite copies a bound value (twice,
+/// measured: a 24 MB value raised the peak by 48 MB), and a first run's texts are tens of
+/// megabytes; written this way they go straight to the pages.
+fn write_blob(conn: &Connection, table: &str, column: &str, bytes: &[u8]) -> rusqlite::Result<()> {
+    let mut blob = conn.blob_open(
+        rusqlite::MAIN_DB,
+        table,
+        column,
+        conn.last_insert_rowid(),
+        false,
+    )?;
+    blob.write_at(bytes, 0)
+}
+
+/// Why planning a run's findings failed.
+enum Planned {
+    Sql(rusqlite::Error),
+    Pack(super::pack::PackError),
+}
+
+impl From<rusqlite::Error> for Planned {
+    fn from(e: rusqlite::Error) -> Self {
+        Planned::Sql(e)
+    }
+}
+
+impl From<super::pack::PackError> for Planned {
+    fn from(e: super::pack::PackError) -> Self {
+        Planned::Pack(e)
+    }
+}
+
+/// The finding set `name` of `scope`, decoded where SQLite holds it.
+fn set_marks(
+    conn: &Connection,
+    scope: &str,
+    name: &str,
+) -> rusqlite::Result<Option<Result<super::pack::Marks, super::pack::PackError>>> {
+    conn.query_row(
+        "SELECT marks FROM finding_sets WHERE scope = ?1 AND set_digest = ?2",
+        params![scope, name],
+        |r| Ok(super::pack::Marks::decode(r.get_ref(0)?.as_blob()?)),
+    )
+    .optional()
+}
+
+/// What the run writes of its findings (`pack::plan`), read against the scope's previous
+/// run inside the write transaction (another writer cannot slip in between).
+fn plan_findings<'a>(
+    conn: &Connection,
+    run: &'a NewRun,
+    sets: &super::Sets<'_>,
+) -> Result<super::pack::FindingsWrite<'a>, Planned> {
+    use super::pack;
+    let scope = run.record.scope.as_str();
+    let previous: Option<String> = conn
+        .query_row(
+            "SELECT finding_set FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT 1",
+            params![scope],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten();
+    let held: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM finding_sets WHERE scope = ?1 AND set_digest = ?2)",
+        params![scope, sets.finding_set],
+        |r| r.get(0),
+    )?;
+    let before = match (
+        pack::needs_previous(held, previous.as_deref(), &sets.finding_set),
+        &previous,
+    ) {
+        (true, Some(p)) => set_marks(conn, scope, p)?.transpose()?,
+        _ => None,
+    };
+    let planned = pack::plan(run, sets, held, previous.as_deref(), before.as_ref(), &[]);
+    if planned.missing == 0 {
+        return Ok(planned);
+    }
+    // Texts the comparison found in a run other than the latest: the scope's other sets.
+    let mut stmt = conn.prepare("SELECT marks FROM finding_sets WHERE scope = ?1")?;
+    let other = stmt
+        .query_map(params![scope], |r| r.get::<_, Vec<u8>>(0))?
+        .map(|b| Ok(pack::Marks::decode(&b?)?))
+        .collect::<Result<Vec<_>, Planned>>()?;
+    Ok(pack::plan(
+        run,
+        sets,
+        held,
+        previous.as_deref(),
+        before.as_ref(),
+        &other,
+    ))
+}
+
+/// Migration 6: the scope's per-finding rows into packed sets and texts (`pack::convert`),
+/// each run given its set's name (runs before sets had none) and its count of new findings.
+fn convert_findings(tx: &Connection) -> rusqlite::Result<()> {
+    use super::pack;
+    let scopes: Vec<String> = tx
+        .prepare("SELECT scope FROM runs UNION SELECT scope FROM findings")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for scope in scopes {
+        let mut legacy = pack::Legacy::default();
+        let mut stmt = tx.prepare(
+            "SELECT fingerprint, check_id, resource_id, severity, message, first_seen, text_hash
+             FROM findings WHERE scope = ?1",
+        )?;
+        legacy.texts = stmt
+            .query_map(params![scope], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = tx
+            .prepare("SELECT set_digest, fingerprint, status FROM set_findings WHERE scope = ?1")?;
+        let mut rows = stmt.query(params![scope])?;
+        while let Some(r) = rows.next()? {
+            legacy
+                .sets
+                .entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, r.get(2)?));
+        }
+        let mut stmt = tx.prepare(
+            "SELECT rf.run_id, rf.fingerprint, rf.status FROM run_findings rf
+             JOIN runs r ON r.id = rf.run_id WHERE r.scope = ?1",
+        )?;
+        let mut rows = stmt.query(params![scope])?;
+        while let Some(r) = rows.next()? {
+            legacy
+                .run_rows
+                .entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, r.get(2)?));
+        }
+        legacy.runs = tx
+            .prepare("SELECT id, finding_set FROM runs WHERE scope = ?1 ORDER BY id")?
+            .query_map(params![scope], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let converted = pack::convert(legacy);
+        if let Some((name, bytes)) = &converted.texts {
+            tx.execute(
+                "INSERT INTO finding_texts (scope, pack, texts) VALUES (?1, ?2, ?3)",
+                params![scope, name, bytes],
+            )?;
+        }
+        for (name, marks, packs) in &converted.sets {
+            tx.execute(
+                "INSERT INTO finding_sets (scope, set_digest, marks, packs) VALUES (?1, ?2, ?3, ?4)",
+                params![scope, name, marks, packs],
+            )?;
+        }
+        for (id, set, new) in &converted.runs {
+            tx.execute(
+                "UPDATE runs SET finding_set = ?1, new_findings = ?2 WHERE id = ?3",
+                params![set, new, id],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Maps a SQLite error to what the user must do about it.
@@ -706,6 +839,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::StoredFinding;
     use super::*;
 
     fn record(scope: &str) -> RunRecord {
@@ -744,6 +878,7 @@ mod tests {
                 },
             )],
             statuses: Vec::new(),
+            texts: None,
             keep,
             controls: Vec::new(),
         }
@@ -772,10 +907,129 @@ mod tests {
         let bodies = s.bodies(&["d0", "d3"]).unwrap();
         assert!(!bodies.contains_key("d0") && bodies.contains_key("d3"));
         assert_eq!(s.previous_run("b").unwrap().unwrap().id, 6);
-        assert_eq!(s.findings(4).unwrap()["00000000000000f0"].first_seen, "t0");
-        drop(s);
+        let store = super::super::Store::Sqlite(s);
+        assert_eq!(
+            store.findings(4).unwrap()["00000000000000f0"].first_seen,
+            "t0"
+        );
+        drop(store);
         let s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(s.history(None, 100).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn a_schema_5_store_keeps_every_finding_through_the_upgrade() {
+        use super::super::{FindingStatus, Store, finding_set_name, text_hash};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let c = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..5] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 5).unwrap();
+        let empty = finding_set_name(&[]);
+        // Scope a: run 1 before sets (run_findings rows), run 2 with a set, run 3 with none
+        // failing; scope b: one run. Texts once per scope, one without a text digest (as
+        // recorded before schema 5).
+        c.execute_batch(&format!(
+            "INSERT INTO runs (id, scope, started_at, recorded_at, tool_version, policy_digest,
+                 sources, resources, passed, failed, waived, not_assessed, errors,
+                 failed_by_severity, finding_set)
+             VALUES (1, 'a', 't1', 't1', '0', 'p', '[]', 1, 0, 1, 1, 0, 0, '{{}}', NULL),
+                    (2, 'a', 't2', 't2', '0', 'p', '[]', 1, 0, 2, 0, 0, 0, '{{}}', 'S2'),
+                    (3, 'a', 't3', 't3', '0', 'p', '[]', 1, 0, 0, 0, 0, 0, '{{}}', '{empty}'),
+                    (4, 'b', 't1', 't1', '0', 'p', '[]', 1, 0, 1, 0, 0, 0, '{{}}', 'S4');
+             INSERT INTO run_findings VALUES (1, '0000000000000001', 'FAIL'),
+                                             (1, '0000000000000002', 'WAIVED');
+             INSERT INTO set_findings VALUES ('a', 'S2', '0000000000000001', 'FAIL'),
+                                             ('a', 'S2', '0000000000000003', 'FAIL'),
+                                             ('b', 'S4', '0000000000000001', 'FAIL');
+             INSERT INTO findings VALUES
+               ('a', '0000000000000001', 'C1', 'r1', 'high', 'one', 't1', NULL),
+               ('a', '0000000000000002', 'C2', 'r2', 'low', 'two', 't1', NULL),
+               ('a', '0000000000000003', 'C3', 'r3', 'medium', 'three', 't2', '{:016x}'),
+               ('b', '0000000000000001', 'C1', 'rb', 'high', 'one in b', 't1', NULL);",
+            text_hash("medium", "three")
+        ))
+        .unwrap();
+        drop(c);
+        let mut store = Store::Sqlite(Sqlite::open(&path, Duration::from_secs(1)).unwrap());
+        let run1 = store.findings(1).unwrap();
+        assert_eq!(run1.len(), 2);
+        let one = &run1["0000000000000001"];
+        assert_eq!(
+            (
+                &*one.check_id,
+                &*one.resource_id,
+                &*one.message,
+                &*one.status
+            ),
+            ("C1", "r1", "one", "FAIL")
+        );
+        assert_eq!(one.first_seen, "t1");
+        assert_eq!(run1["0000000000000002"].status, "WAIVED");
+        let run2 = store.findings(2).unwrap();
+        assert_eq!(run2.len(), 2);
+        assert_eq!(run2["0000000000000003"].message, "three");
+        assert_eq!(run2["0000000000000003"].first_seen, "t2");
+        assert!(store.findings(3).unwrap().is_empty());
+        assert_eq!(
+            store.findings(4).unwrap()["0000000000000001"].message,
+            "one in b"
+        );
+        // Run 1 is named as a run is named now; each run counts what was new since the one
+        // before it (nothing for a scope's first).
+        let named = store.run(1).unwrap().unwrap().finding_set;
+        let mut statuses = vec![
+            FindingStatus {
+                fingerprint: 1,
+                failing: true,
+                text: text_hash("high", "one"),
+            },
+            FindingStatus {
+                fingerprint: 2,
+                failing: false,
+                text: text_hash("low", "two"),
+            },
+        ];
+        assert_eq!(named, finding_set_name(&statuses));
+        let new: Vec<Vec<super::super::Cell>> = store
+            .rows("SELECT new_findings FROM runs ORDER BY id")
+            .unwrap();
+        let new: Vec<Option<i64>> = new.iter().map(|r| r[0].opt_int()).collect();
+        assert_eq!(new, [None, Some(1), Some(0), None]);
+        let gone = store
+            .rows(
+                "SELECT count(*) FROM sqlite_master WHERE name IN
+                   ('findings', 'set_findings', 'run_findings', 'all_run_findings')",
+            )
+            .unwrap();
+        assert_eq!(gone[0][0].int(), 0, "the per-finding tables are dropped");
+        // A run recorded after the upgrade, whose finding the latest run (3) did not have but
+        // run 1 did with the same text: the text is found in the scope's other sets.
+        statuses.truncate(1);
+        let mut rec = record("a");
+        rec.started_at = "t5".into();
+        let later = NewRun {
+            record: rec,
+            sources: "[]".into(),
+            resources: vec![("r1".into(), "Pod".into(), "d".into(), Some("{}".into()))],
+            findings: Vec::new(),
+            statuses,
+            texts: None,
+            keep: 10,
+            controls: Vec::new(),
+        };
+        let id = store.record(&later).unwrap();
+        let f = &store.findings(id).unwrap()["0000000000000001"];
+        assert_eq!((&*f.message, &*f.first_seen), ("one", "t5"));
+        assert_eq!(
+            store
+                .rows(&format!("SELECT new_findings FROM runs WHERE id = {id}"))
+                .unwrap()[0][0]
+                .opt_int(),
+            Some(1)
+        );
     }
 
     #[test]

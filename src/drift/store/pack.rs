@@ -1,0 +1,855 @@
+//! Finding sets and finding texts in packed form (schema 6), the same bytes on both backends.
+//!
+//! A run of 10,000 Deployments has some 200,000 failing findings. Stored as a row each (a
+//! set row and a text row per finding, with their indexes) the first run of a scope took
+//! longer to record than to scan. So a **finding set** is one value: every finding of the set
+//! with its status, the digest of its text, when it was first seen and which text pack holds
+//! its text (`finding_sets.marks`); and a run's **new texts** (findings new to the scope, or
+//! whose text changed) are one more (`finding_texts.texts`), which later sets refer to. An
+//! unchanged run writes neither; a changed run writes its set and only the texts that are new.
+//!
+//! The texts are stored as they are, not compressed: a dump of the database shows them, so a
+//! test can search it for a secret value (none must be there; they are redacted at
+//! collection).
+//!
+//! Layout, little-endian, strings as a `u32` length and UTF-8 bytes:
+//! * marks: `PLM6`, the distinct first-seen times (`u32` count, strings), the text packs
+//!   referred to (`u32` count, names), then the rows sorted by fingerprint (`u32` count; each
+//!   fingerprint `u64`, flags `u8` (1: FAIL, else WAIVED), text digest `u64`, time index
+//!   `u32`, pack index `u32`, `u32::MAX` when no pack holds the text).
+//! * texts: `PLT6`, `u32` count, then each fingerprint `u64`, check id, resource id, severity
+//!   and message.
+
+use super::{FindingStatus, NewRun, Sets, StoredFinding};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A pack index meaning "no pack holds this finding's text" (a text lost to a race between
+/// two writers of one scope; the finding is still counted, only its text is unknown).
+pub const NO_TEXT: u32 = u32::MAX;
+
+const MARKS_MAGIC: &[u8; 4] = b"PLM6";
+const TEXTS_MAGIC: &[u8; 4] = b"PLT6";
+
+/// Packed data that does not read back.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// Not written by this format.
+    #[error("{what} does not start with {magic:?}")]
+    Magic {
+        /// Marks or texts.
+        what: &'static str,
+        /// The expected header.
+        magic: &'static str,
+    },
+    /// Shorter than its counts say, or longer.
+    #[error("{what} is {len} bytes, which its counts do not match")]
+    Length {
+        /// Marks or texts.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+    },
+    /// A row refers to a time or pack the header does not list, or rows out of order.
+    #[error("{what}: {why}")]
+    Invalid {
+        /// Marks or texts.
+        what: &'static str,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+/// One finding of a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// Its fingerprint.
+    pub fingerprint: u64,
+    /// FAIL (else WAIVED).
+    pub failing: bool,
+    /// The digest of its text ([`super::text_hash`]).
+    pub text: u64,
+    /// Index into [`Marks::times`].
+    pub first_seen: u32,
+    /// Index into [`Marks::packs`], or [`NO_TEXT`].
+    pub pack: u32,
+}
+
+/// A finding set, decoded: rows sorted by fingerprint, one each.
+#[derive(Debug, Default, Clone)]
+pub struct Marks {
+    /// The distinct first-seen times (RFC 3339).
+    pub times: Vec<Arc<str>>,
+    /// The names of the text packs the rows refer to.
+    pub packs: Vec<String>,
+    /// The findings.
+    pub rows: Vec<Row>,
+}
+
+impl Marks {
+    /// The row of `fingerprint`.
+    pub fn get(&self, fingerprint: u64) -> Option<&Row> {
+        self.rows
+            .binary_search_by_key(&fingerprint, |r| r.fingerprint)
+            .ok()
+            .map(|i| &self.rows[i])
+    }
+
+    /// When `row` was first seen (decoding checked the index).
+    pub fn time(&self, row: &Row) -> &Arc<str> {
+        &self.times[row.first_seen as usize]
+    }
+
+    /// The pack holding `row`'s text.
+    pub fn pack(&self, row: &Row) -> Option<&str> {
+        self.packs.get(row.pack as usize).map(String::as_str)
+    }
+
+    /// The packs referred to, as the `packs` column lists them (space-separated).
+    pub fn packs_column(&self) -> String {
+        self.packs.join(" ")
+    }
+
+    /// The packed form.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(16 + self.rows.len() * 25);
+        b.extend_from_slice(MARKS_MAGIC);
+        put_u32(&mut b, self.times.len());
+        for t in &self.times {
+            put_str(&mut b, t);
+        }
+        put_u32(&mut b, self.packs.len());
+        for p in &self.packs {
+            put_str(&mut b, p);
+        }
+        put_u32(&mut b, self.rows.len());
+        for r in &self.rows {
+            b.extend_from_slice(&r.fingerprint.to_le_bytes());
+            b.push(u8::from(r.failing));
+            b.extend_from_slice(&r.text.to_le_bytes());
+            b.extend_from_slice(&r.first_seen.to_le_bytes());
+            b.extend_from_slice(&r.pack.to_le_bytes());
+        }
+        b
+    }
+
+    /// Reads the packed form, checking every count, index and the order of the rows.
+    pub fn decode(bytes: &[u8]) -> Result<Marks, PackError> {
+        let mut r = Reader::new(bytes, "finding set", MARKS_MAGIC)?;
+        let n = r.u32()?;
+        let mut times = Vec::with_capacity(n.min(1 << 16) as usize);
+        for _ in 0..n {
+            times.push(Arc::from(r.str()?));
+        }
+        let n = r.u32()?;
+        let mut packs = Vec::with_capacity(n.min(1 << 16) as usize);
+        for _ in 0..n {
+            packs.push(r.str()?.to_string());
+        }
+        let n = r.u32()? as usize;
+        // Each row is 25 bytes: a count larger than the rest of the value is damage, not a
+        // reason to reserve gigabytes.
+        if r.rest() != n.saturating_mul(25) {
+            return Err(r.length());
+        }
+        let mut rows = Vec::with_capacity(n);
+        for _ in 0..n {
+            let row = Row {
+                fingerprint: r.u64()?,
+                failing: r.u8()? == 1,
+                text: r.u64()?,
+                first_seen: r.u32()?,
+                pack: r.u32()?,
+            };
+            let invalid = |why: String| PackError::Invalid {
+                what: "finding set",
+                why,
+            };
+            if row.first_seen as usize >= times.len() {
+                return Err(invalid(format!(
+                    "a row refers to time {} of {}",
+                    row.first_seen,
+                    times.len()
+                )));
+            }
+            if row.pack != NO_TEXT && row.pack as usize >= packs.len() {
+                return Err(invalid(format!(
+                    "a row refers to text pack {} of {}",
+                    row.pack,
+                    packs.len()
+                )));
+            }
+            if rows
+                .last()
+                .is_some_and(|p: &Row| p.fingerprint >= row.fingerprint)
+            {
+                return Err(invalid("rows out of order".into()));
+            }
+            rows.push(row);
+        }
+        Ok(Marks { times, packs, rows })
+    }
+}
+
+/// Builds a [`Marks`], giving each distinct time and pack one index.
+#[derive(Default)]
+pub struct MarksBuilder {
+    /// The last time given and its index: rows come in runs of the same time.
+    last: Option<(Arc<str>, u32)>,
+    times: HashMap<Arc<str>, u32>,
+    packs: HashMap<String, u32>,
+    marks: Marks,
+}
+
+impl MarksBuilder {
+    /// Adds a row; rows must come in increasing fingerprint order.
+    pub fn push(
+        &mut self,
+        fingerprint: u64,
+        failing: bool,
+        text: u64,
+        time: &str,
+        pack: Option<&str>,
+    ) {
+        let first_seen = match (&self.last, self.times.get(time)) {
+            (Some((t, i)), _) if &**t == time => *i,
+            (_, Some(&i)) => {
+                self.last = Some((self.marks.times[i as usize].clone(), i));
+                i
+            }
+            (_, None) => {
+                let t: Arc<str> = Arc::from(time);
+                let i = self.marks.times.len() as u32;
+                self.marks.times.push(t.clone());
+                self.times.insert(t.clone(), i);
+                self.last = Some((t, i));
+                i
+            }
+        };
+        let pack = match pack {
+            None => NO_TEXT,
+            Some(p) if self.marks.packs.last().is_some_and(|l| l == p) => {
+                self.marks.packs.len() as u32 - 1
+            }
+            Some(p) => match self.packs.get(p) {
+                Some(&i) => i,
+                None => {
+                    let i = self.marks.packs.len() as u32;
+                    self.marks.packs.push(p.to_string());
+                    self.packs.insert(p.to_string(), i);
+                    i
+                }
+            },
+        };
+        self.marks.rows.push(Row {
+            fingerprint,
+            failing,
+            text,
+            first_seen,
+            pack,
+        });
+    }
+
+    /// The set.
+    pub fn finish(self) -> Marks {
+        self.marks
+    }
+}
+
+/// A pack of finding texts being written.
+pub struct TextPack {
+    buf: Vec<u8>,
+    count: u32,
+}
+
+impl Default for TextPack {
+    fn default() -> Self {
+        TextPack::with_capacity(0)
+    }
+}
+
+/// A run's new texts, packed as the comparison found them, and whose they are.
+#[derive(Default)]
+pub struct Given {
+    /// The texts.
+    pub pack: TextPack,
+    /// Their fingerprints, sorted, one each.
+    pub fingerprints: Vec<u64>,
+}
+
+impl std::fmt::Debug for Given {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Given({} texts)", self.fingerprints.len())
+    }
+}
+
+/// A finding's text as a pack holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text<'a> {
+    /// Check id.
+    pub check_id: &'a str,
+    /// Resource id.
+    pub resource_id: &'a str,
+    /// Severity name.
+    pub severity: &'a str,
+    /// Message.
+    pub message: &'a str,
+}
+
+impl TextPack {
+    /// An empty pack with room for `bytes` of texts.
+    pub fn with_capacity(bytes: usize) -> TextPack {
+        let mut buf = Vec::with_capacity(8 + bytes);
+        buf.extend_from_slice(TEXTS_MAGIC);
+        buf.extend_from_slice(&0u32.to_le_bytes());
+        TextPack { buf, count: 0 }
+    }
+
+    /// Adds a finding's text.
+    pub fn push(&mut self, fingerprint: u64, t: Text<'_>) {
+        self.buf.extend_from_slice(&fingerprint.to_le_bytes());
+        for s in [t.check_id, t.resource_id, t.severity, t.message] {
+            put_str(&mut self.buf, s);
+        }
+        self.count += 1;
+        // The count in the header stays current, so the bytes can be read at any time.
+        self.buf[4..8].copy_from_slice(&self.count.to_le_bytes());
+    }
+
+    /// How many texts it holds.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Its name (a digest of its content) and bytes.
+    pub fn finish(self) -> (String, Vec<u8>) {
+        (digest_name(&self.buf), self.buf)
+    }
+
+    /// Its name and bytes, borrowed.
+    pub fn named(&self) -> (String, &[u8]) {
+        (digest_name(&self.buf), &self.buf)
+    }
+}
+
+/// Calls `each` with every text of a pack, in the order written.
+pub fn read_texts(bytes: &[u8], mut each: impl FnMut(u64, Text<'_>)) -> Result<(), PackError> {
+    let mut r = Reader::new(bytes, "finding texts", TEXTS_MAGIC)?;
+    let n = r.u32()?;
+    for _ in 0..n {
+        let fp = r.u64()?;
+        let t = Text {
+            check_id: r.str()?,
+            resource_id: r.str()?,
+            severity: r.str()?,
+            message: r.str()?,
+        };
+        each(fp, t);
+    }
+    match r.rest() {
+        0 => Ok(()),
+        _ => Err(r.length()),
+    }
+}
+
+/// The name of packed bytes: the first 128 bits of their SHA-256, hex (as sets are named).
+fn digest_name(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn put_u32(b: &mut Vec<u8>, n: usize) {
+    // Counts and lengths above 4 GiB cannot occur: a store value is bounded far below.
+    b.extend_from_slice(&(n.min(u32::MAX as usize) as u32).to_le_bytes());
+}
+
+fn put_str(b: &mut Vec<u8>, s: &str) {
+    put_u32(b, s.len());
+    b.extend_from_slice(s.as_bytes());
+}
+
+/// Reads packed values, every read bounds-checked.
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+    what: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    fn new(b: &'a [u8], what: &'static str, magic: &'static [u8; 4]) -> Result<Self, PackError> {
+        if b.get(..4) != Some(&magic[..]) {
+            return Err(PackError::Magic {
+                what,
+                magic: std::str::from_utf8(magic).unwrap_or("?"),
+            });
+        }
+        Ok(Reader { b, at: 4, what })
+    }
+
+    fn length(&self) -> PackError {
+        PackError::Length {
+            what: self.what,
+            len: self.b.len(),
+        }
+    }
+
+    fn rest(&self) -> usize {
+        self.b.len() - self.at
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], PackError> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len());
+        let Some(end) = end else {
+            return Err(self.length());
+        };
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn u8(&mut self) -> Result<u8, PackError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, PackError> {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(a))
+    }
+
+    fn u64(&mut self) -> Result<u64, PackError> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    fn str(&mut self) -> Result<&'a str, PackError> {
+        let n = self.u32()? as usize;
+        let what = self.what;
+        std::str::from_utf8(self.take(n)?).map_err(|_| PackError::Invalid {
+            what,
+            why: "a text that is not UTF-8".into(),
+        })
+    }
+}
+
+/// What recording a run writes of its findings.
+#[derive(Debug, Default)]
+pub struct FindingsWrite<'a> {
+    /// The set (marks and the packs column), unless the scope holds a set of that name.
+    pub set: Option<(Vec<u8>, String)>,
+    /// The run's pack of new texts (name, bytes), when it has new texts.
+    pub texts: Option<(String, std::borrow::Cow<'a, [u8]>)>,
+    /// FAIL findings not in the previous run of the scope (None for a scope's first run).
+    pub new_findings: Option<i64>,
+    /// Findings whose text neither the run nor the previous run's set gives (another run of
+    /// the scope was recorded since this one was compared): look in the scope's other sets.
+    pub missing: usize,
+}
+
+/// Whether recording needs the previous run's set: to write a new set (first-seen times and
+/// texts carried over), or to count new findings against a set other than its own.
+pub fn needs_previous(held: bool, previous_set: Option<&str>, set: &str) -> bool {
+    previous_set.is_some_and(|p| !held || p != set)
+}
+
+/// Plans what a run writes of its findings, from the previous run's set (and, when texts are
+/// missing, the scope's `other` sets). Rules, as the comparison applies them: a finding the
+/// previous run had keeps its first-seen time; its text comes from the run when the run gives
+/// one (new or changed), else from the pack the earlier set names for the same text digest.
+pub(crate) fn plan<'a, 'm>(
+    run: &'a NewRun,
+    sets: &Sets<'_>,
+    held: bool,
+    previous_set: Option<&str>,
+    previous: Option<&'m Marks>,
+    other: &'m [Marks],
+) -> FindingsWrite<'a> {
+    let new_findings = previous_set.map(|p| match p == sets.finding_set {
+        true => 0,
+        false => sets
+            .statuses
+            .iter()
+            .filter(|s| s.failing && previous.and_then(|m| m.get(s.fingerprint)).is_none())
+            .count() as i64,
+    });
+    if held {
+        return FindingsWrite {
+            new_findings,
+            ..FindingsWrite::default()
+        };
+    }
+    // The run's texts: packed by the comparison, or (a spooled run) one per fingerprint,
+    // sorted (`NewRun::sets`), into a new pack, its size known first so the buffer is never
+    // copied to grow.
+    let defs = &sets.definitions;
+    let (texts, fingerprints) = match &run.texts {
+        Some(g) => {
+            let (name, bytes) = g.pack.named();
+            let texts = (!g.pack.is_empty()).then_some((name, std::borrow::Cow::Borrowed(bytes)));
+            (texts, Vec::new())
+        }
+        None => {
+            let size = defs
+                .iter()
+                .map(|(_, f)| {
+                    24 + f.check_id.len() + f.resource_id.len() + f.severity.len() + f.message.len()
+                })
+                .sum::<usize>();
+            let mut pack = TextPack::with_capacity(size);
+            for (fp, f) in defs {
+                pack.push(
+                    *fp,
+                    Text {
+                        check_id: &f.check_id,
+                        resource_id: &f.resource_id,
+                        severity: &f.severity,
+                        message: &f.message,
+                    },
+                );
+            }
+            let texts = (!pack.is_empty()).then(|| {
+                let (name, bytes) = pack.finish();
+                (name, std::borrow::Cow::Owned(bytes))
+            });
+            (texts, defs.iter().map(|d| d.0).collect())
+        }
+    };
+    let fingerprints: &[u64] = match &run.texts {
+        Some(g) => &g.fingerprints,
+        None => &fingerprints,
+    };
+    // When a text was given: its first-seen time, if the run says one.
+    let given = |fp: u64| -> Option<&str> {
+        fingerprints.binary_search(&fp).ok()?;
+        Some(
+            defs.binary_search_by_key(&fp, |d| d.0)
+                .ok()
+                .map_or("", |i| defs[i].1.first_seen.as_str()),
+        )
+    };
+    let new_pack = texts.as_ref().map(|(name, _)| name.as_str());
+    let mut b = MarksBuilder::default();
+    let mut missing = 0;
+    for s in sets.statuses.iter() {
+        let before = previous.and_then(|m| m.get(s.fingerprint).map(|r| (m, r)));
+        let text = given(s.fingerprint);
+        let time: &str = match (before, text) {
+            (Some((m, r)), _) => m.time(r),
+            (None, Some(t)) if !t.is_empty() => t,
+            _ => &run.record.started_at,
+        };
+        let same_text = |m: &'m Marks| {
+            m.get(s.fingerprint)
+                .filter(|r| r.text == s.text)
+                .and_then(|r| m.pack(r))
+        };
+        let pack: Option<&str> = match text {
+            Some(_) => new_pack,
+            None => previous
+                .and_then(same_text)
+                .or_else(|| other.iter().find_map(same_text)),
+        };
+        if pack.is_none() {
+            missing += 1;
+        }
+        b.push(s.fingerprint, s.failing, s.text, time, pack);
+    }
+    let marks = b.finish();
+    FindingsWrite {
+        set: Some((marks.encode(), marks.packs_column())),
+        texts,
+        new_findings,
+        missing,
+    }
+}
+
+/// The texts of `wanted` (fingerprints of `marks`' rows) from the packs that hold them, as
+/// stored findings (status and first-seen time from the set).
+pub fn texts_of(
+    marks: &Marks,
+    wanted: &[u64],
+    packs: &[(String, Vec<u8>)],
+) -> Result<HashMap<u64, StoredFinding>, PackError> {
+    let want: HashSet<u64> = wanted.iter().copied().collect();
+    let mut out = HashMap::with_capacity(wanted.len());
+    for (name, bytes) in packs {
+        read_texts(bytes, |fp, t| {
+            if !want.contains(&fp) {
+                return;
+            }
+            let Some(row) = marks.get(fp) else { return };
+            // Only the pack the set names for it: an older pack may hold an earlier text.
+            if marks.pack(row) != Some(name.as_str()) {
+                return;
+            }
+            out.insert(
+                fp,
+                StoredFinding {
+                    check_id: t.check_id.to_string(),
+                    resource_id: t.resource_id.to_string(),
+                    severity: t.severity.to_string(),
+                    status: FindingStatus {
+                        fingerprint: fp,
+                        failing: row.failing,
+                        text: row.text,
+                    }
+                    .status()
+                    .to_string(),
+                    message: t.message.to_string(),
+                    first_seen: marks.time(row).to_string(),
+                },
+            );
+        })?;
+    }
+    Ok(out)
+}
+
+/// The packs that hold the texts of `wanted`.
+pub fn packs_for<'m>(marks: &'m Marks, wanted: &[u64]) -> Vec<&'m str> {
+    let mut names: Vec<&str> = wanted
+        .iter()
+        .filter_map(|fp| marks.get(*fp).and_then(|r| marks.pack(r)))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A `findings` row of schema 5: fingerprint, check id, resource id, severity, message, first
+/// seen, text digest (None before schema 5).
+pub type LegacyText = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+/// The findings of a scope as schema 5 kept them, for the migration to schema 6.
+#[derive(Debug, Default)]
+pub struct Legacy {
+    /// Each text the scope held.
+    pub texts: Vec<LegacyText>,
+    /// Finding sets by name: (fingerprint, status) rows.
+    pub sets: HashMap<String, Vec<(String, String)>>,
+    /// Runs recorded before sets, by id: (fingerprint, status) rows.
+    pub run_rows: HashMap<i64, Vec<(String, String)>>,
+    /// The scope's runs in order: id and finding set name (None before sets).
+    pub runs: Vec<(i64, Option<String>)>,
+}
+
+/// The scope's findings in schema 6's form.
+#[derive(Debug, Default)]
+pub struct Converted {
+    /// One pack holding every text the scope had.
+    pub texts: Option<(String, Vec<u8>)>,
+    /// (name, marks, packs column) per set.
+    pub sets: Vec<(String, Vec<u8>, String)>,
+    /// (run id, finding set name, new findings) per run.
+    pub runs: Vec<(i64, String, Option<i64>)>,
+}
+
+/// Converts a scope's schema-5 findings: its texts into one pack, each set (and each run
+/// recorded before sets, as a set named as a run would name it now) into marks, and each
+/// run's count of new findings against the run before it. Rows with a malformed fingerprint
+/// or status (not written by Plimsoll) are left out.
+pub fn convert(legacy: Legacy) -> Converted {
+    let parse = |fp: &str| crate::finding::Fingerprint::parse(fp).map(|f| f.0);
+    let mut pack = TextPack::default();
+    // fingerprint -> (text digest, first seen)
+    let mut known: HashMap<u64, (u64, String)> = HashMap::new();
+    let mut texts: Vec<_> = legacy
+        .texts
+        .iter()
+        .filter_map(|t| parse(&t.0).map(|fp| (fp, t)))
+        .collect();
+    texts.sort_by_key(|t| t.0);
+    texts.dedup_by_key(|t| t.0);
+    for (fp, (_, check, resource, severity, message, first_seen, hash)) in &texts {
+        let digest = hash
+            .as_deref()
+            .and_then(parse)
+            .unwrap_or_else(|| super::text_hash(severity, message));
+        known.insert(*fp, (digest, first_seen.clone()));
+        pack.push(
+            *fp,
+            Text {
+                check_id: check,
+                resource_id: resource,
+                severity,
+                message,
+            },
+        );
+    }
+    let packed = (!pack.is_empty()).then(|| pack.finish());
+    let name = packed.as_ref().map(|p| p.0.clone());
+    // A set's rows as statuses, sorted, one per fingerprint.
+    let statuses = |rows: &[(String, String)]| -> Vec<FindingStatus> {
+        let mut out: Vec<FindingStatus> = rows
+            .iter()
+            .filter_map(|(fp, status)| {
+                let fp = parse(fp)?;
+                let failing = match status.as_str() {
+                    "FAIL" => true,
+                    "WAIVED" => false,
+                    _ => return None,
+                };
+                Some(FindingStatus {
+                    fingerprint: fp,
+                    failing,
+                    text: known.get(&fp).map(|k| k.0).unwrap_or_default(),
+                })
+            })
+            .collect();
+        out.sort_by_key(|s| s.fingerprint);
+        out.dedup_by_key(|s| s.fingerprint);
+        out
+    };
+    let marks_of = |st: &[FindingStatus]| -> Marks {
+        let mut b = MarksBuilder::default();
+        for s in st {
+            let (pack, time) = match known.get(&s.fingerprint) {
+                Some((_, t)) => (name.as_deref(), t.as_str()),
+                None => (None, ""),
+            };
+            b.push(s.fingerprint, s.failing, s.text, time, pack);
+        }
+        b.finish()
+    };
+    let mut out = Converted::default();
+    let mut by_name: HashMap<String, Marks> = HashMap::new();
+    for (set, rows) in &legacy.sets {
+        by_name.insert(set.clone(), marks_of(&statuses(rows)));
+    }
+    let mut previous: Option<String> = None;
+    for (id, set) in &legacy.runs {
+        let set = match set {
+            Some(s) => s.clone(),
+            None => {
+                let st = statuses(legacy.run_rows.get(id).map_or(&[][..], |r| &r[..]));
+                let n = super::finding_set_name(&st);
+                by_name.entry(n.clone()).or_insert_with(|| marks_of(&st));
+                n
+            }
+        };
+        // A set of no findings has no rows to name it by.
+        by_name.entry(set.clone()).or_default();
+        let new = previous.as_ref().map(|p| {
+            let (now, before) = (&by_name[&set], &by_name[p]);
+            now.rows
+                .iter()
+                .filter(|r| r.failing && before.get(r.fingerprint).is_none())
+                .count() as i64
+        });
+        out.runs.push((*id, set.clone(), new));
+        previous = Some(set);
+    }
+    let mut sets: Vec<_> = by_name.into_iter().collect();
+    sets.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sets = sets
+        .into_iter()
+        .map(|(n, m)| {
+            let packs = m.packs_column();
+            (n, m.encode(), packs)
+        })
+        .collect();
+    out.texts = packed;
+    out
+}
+
+/// Reads a run's findings with their texts: every row of `marks`, text from its pack.
+pub fn all_texts(
+    marks: &Marks,
+    packs: &[(String, Vec<u8>)],
+) -> Result<HashMap<String, StoredFinding>, PackError> {
+    let all: Vec<u64> = marks.rows.iter().map(|r| r.fingerprint).collect();
+    Ok(texts_of(marks, &all, packs)?
+        .into_iter()
+        .map(|(fp, f)| (crate::finding::Fingerprint(fp).to_string(), f))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marks() -> Marks {
+        let mut b = MarksBuilder::default();
+        b.push(1, true, 11, "t1", Some("p1"));
+        b.push(5, false, 55, "t2", None);
+        b.push(9, true, 99, "t1", Some("p2"));
+        b.finish()
+    }
+
+    #[test]
+    fn marks_read_back_and_damage_is_an_error() {
+        let m = marks();
+        let bytes = m.encode();
+        let back = Marks::decode(&bytes).unwrap();
+        assert_eq!(back.rows, m.rows);
+        assert_eq!(back.packs, ["p1", "p2"]);
+        assert_eq!(&**back.time(back.get(9).unwrap()), "t1");
+        assert_eq!(back.pack(back.get(5).unwrap()), None);
+        assert!(back.get(4).is_none());
+        // Cut short, lengthened, another header, an index out of range: each an error.
+        assert!(Marks::decode(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Marks::decode(&[&bytes[..], &[0]].concat()).is_err());
+        assert!(Marks::decode(b"PLT6\0\0\0\0").is_err());
+        let mut bad = bytes.clone();
+        let last = bad.len() - 8;
+        bad[last..last + 4].copy_from_slice(&7u32.to_le_bytes());
+        assert!(matches!(
+            Marks::decode(&bad),
+            Err(PackError::Invalid { .. })
+        ));
+        // A count of rows larger than the value reserves nothing.
+        let mut huge = MarksBuilder::default().finish().encode();
+        let n = huge.len() - 4;
+        huge[n..].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(
+            Marks::decode(&huge),
+            Err(PackError::Length { .. })
+        ));
+    }
+
+    #[test]
+    fn texts_read_back_from_the_pack_the_set_names() {
+        let t = |m: &'static str| Text {
+            check_id: "C",
+            resource_id: "r",
+            severity: "high",
+            message: m,
+        };
+        let mut old = TextPack::default();
+        old.push(1, t("old one"));
+        old.push(9, t("old nine"));
+        let (p1, b1) = old.finish();
+        let mut new = TextPack::default();
+        new.push(9, t("new nine"));
+        let (p2, b2) = new.finish();
+        let mut b = MarksBuilder::default();
+        b.push(1, true, 11, "t1", Some(&p1));
+        b.push(9, true, 99, "t2", Some(&p2));
+        let m = b.finish();
+        let packs = vec![(p1.clone(), b1), (p2.clone(), b2)];
+        let got = texts_of(&m, &[1, 9], &packs).unwrap();
+        assert_eq!(got[&1].message, "old one");
+        assert_eq!(got[&9].message, "new nine", "the pack the set names wins");
+        assert_eq!(got[&9].first_seen, "t2");
+        assert_eq!(packs_for(&m, &[9]), [p2.as_str()]);
+        let mut cut = packs[0].1.clone();
+        cut.pop();
+        assert!(read_texts(&cut, |_, _| {}).is_err());
+    }
+}
