@@ -1748,3 +1748,42 @@ fn a_schema_5_postgres_store_keeps_every_finding_through_the_upgrade() {
         "0"
     );
 }
+
+/// A run is committed only once its reports are written (the store's transaction is prepared
+/// while they are): a report that cannot be written leaves the store as it was, on both
+/// backends, since a recorded run would make its findings known to the next run though no one
+/// saw them.
+#[test]
+fn a_run_whose_report_cannot_be_written_is_not_recorded() {
+    for backend in [Backend::sqlite(), Backend::postgres()] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let state = backend.state.as_str();
+        write(d, "k8s/web.yaml", WEB);
+        assert_eq!(scan_json_at(d, state, &[]).code, 1);
+        write(d, "k8s/job.yaml", JOB);
+        // The report's directory is a file: the report cannot be written.
+        write(d, "blocked", "");
+        let out = scan_json_at(d, state, &["-o", "blocked/report.json"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("blocked/report.json"), "{}", out.stderr);
+        assert_eq!(
+            history_at(d, state).as_array().unwrap().len(),
+            1,
+            "nothing recorded"
+        );
+        // The next run that writes its report compares with the first: the Job is new.
+        let next = scan_json_at(d, state, &[]);
+        assert_eq!(next.code, 1, "{}", next.stderr);
+        assert!(
+            report(&next)["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["baselineState"] == "new" && f["resource"]["name"] == "once"),
+            "{}",
+            next.stdout
+        );
+        assert_eq!(history_at(d, state).as_array().unwrap().len(), 2);
+    }
+}

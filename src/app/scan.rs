@@ -341,107 +341,129 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
     let asff = hub
         .as_ref()
         .map(|(_, h)| report::asff::findings(&report, &report::scope(&report), &h.target));
-    for (format, path) in &outputs {
-        let path = path.as_deref();
-        match format {
-            // Written as they are rendered: at 100,000s of findings the text alone is GBs.
-            ReportFormat::Json => {
-                write_output_with(path, |w| report::json::write(&mut report, w))?;
-            }
-            ReportFormat::Sarif => {
-                write_output_with(path, |w| report::sarif::write(&report, w))?;
-            }
-            ReportFormat::Junit => write_output(path, &report::junit::render(&report))?,
-            ReportFormat::Html => write_output(
-                path,
-                &report::html::render(&report).map_err(Failure::usage)?,
-            )?,
-            ReportFormat::Csv => {
-                write_output(path, &report::csv::render(&report).map_err(Failure::usage)?)?
-            }
-            ReportFormat::Asff => write_output_with(path, |w| {
-                serde_json::to_writer_pretty(&mut *w, asff.as_deref().unwrap_or_default())?;
-                w.write_all(b"\n")
-            })?,
-            ReportFormat::Ocsf => {
-                let scope = report::scope(&report);
-                write_output_with(path, |w| report::ocsf::write(&report, &scope, w))?;
-            }
-            ReportFormat::Policyreport => write_output_with(path, |w| {
-                report::policyreport::write(&report, report::policyreport::Flavour::PolicyReport, w)
-            })?,
-            ReportFormat::Openreports => write_output_with(path, |w| {
-                report::policyreport::write(&report, report::policyreport::Flavour::OpenReports, w)
-            })?,
-            ReportFormat::Prometheus => {
-                let scope = report::scope(&report);
-                // The file being replaced keeps the last success time of a scan that fails.
-                let previous = path.and_then(|p| std::fs::read_to_string(p).ok());
-                write_output(
-                    path,
-                    &report::prometheus::render(&report, &scope, previous.as_deref()),
-                )?
-            }
-            ReportFormat::Table => {
-                let to_terminal = path.is_none() && stdout_is_terminal();
-                let text = report::table::render(
-                    &report,
-                    TableOptions {
-                        colour: colour && to_terminal,
-                        width: if path.is_none() {
-                            terminal_width()
-                        } else {
-                            None
-                        },
-                        findings: !matches!(view, Some(View::Controls | View::Summary)),
-                        controls: !matches!(view, Some(View::Findings | View::Summary)),
-                        summary: !matches!(view, Some(View::Findings | View::Controls)),
-                    },
-                );
-                write_output(path, &text)?;
-            }
-        }
-        if let Some(p) = path {
-            tracing::info!("wrote {} report to {}", format.as_str(), p.display());
-        }
-    }
-    tracing::info!(
-        "reported in {:.2}s{}",
-        phase.elapsed().as_secs_f64(),
-        crate::memory::peak()
-    );
     let at = plan
         .store
         .as_ref()
         .map(|s| s.path().to_string())
         .or_else(|| spooling.as_ref().map(|s| s.store.clone()))
         .unwrap_or_default();
-    for (n, record) in records.into_iter().enumerate() {
-        let mut run = record.run;
-        if record.input_errors {
-            // A run that could not read part of its input would show that part as removed,
-            // and as added again next time: it is reported, not recorded.
-            tracing::warn!(
-                "run of {} not recorded in {at}: part of the input could not be read",
-                run.record.scope
-            );
-            continue;
-        }
-        run.keep = args.state.keep as usize;
-        let phase = Instant::now();
-        let failed = match plan.store.as_mut() {
-            Some(s) => match s.record(&run) {
-                Ok(id) => {
-                    tracing::info!(
-                        "recorded run {id} in {at} in {:.2}s",
-                        phase.elapsed().as_secs_f64()
-                    );
-                    None
+    // The run is recorded on the store's own thread while the reports are written (the
+    // transaction prepared meanwhile), and committed only once every report is written: a run
+    // recorded without its reports would make its findings known to the next run though no
+    // one saw them.
+    let store = plan.store.take();
+    let keep = args.state.keep as usize;
+    let (go, gate) = std::sync::mpsc::channel::<()>();
+    let (recorded, written) = std::thread::scope(|scope| {
+        let recorder = scope.spawn(move || record_runs(store, records, keep, gate));
+        let written = (|| -> Result<(), Failure> {
+            for (format, path) in &outputs {
+                let path = path.as_deref();
+                match format {
+                    // Written as they are rendered: at 100,000s of findings the text alone is GBs.
+                    ReportFormat::Json => {
+                        write_output_with(path, |w| report::json::write(&mut report, w))?;
+                    }
+                    ReportFormat::Sarif => {
+                        write_output_with(path, |w| report::sarif::write(&report, w))?;
+                    }
+                    ReportFormat::Junit => write_output(path, &report::junit::render(&report))?,
+                    ReportFormat::Html => write_output(
+                        path,
+                        &report::html::render(&report).map_err(Failure::usage)?,
+                    )?,
+                    ReportFormat::Csv => {
+                        write_output(path, &report::csv::render(&report).map_err(Failure::usage)?)?
+                    }
+                    ReportFormat::Asff => write_output_with(path, |w| {
+                        serde_json::to_writer_pretty(&mut *w, asff.as_deref().unwrap_or_default())?;
+                        w.write_all(b"\n")
+                    })?,
+                    ReportFormat::Ocsf => {
+                        let scope = report::scope(&report);
+                        write_output_with(path, |w| report::ocsf::write(&report, &scope, w))?;
+                    }
+                    ReportFormat::Policyreport => write_output_with(path, |w| {
+                        report::policyreport::write(
+                            &report,
+                            report::policyreport::Flavour::PolicyReport,
+                            w,
+                        )
+                    })?,
+                    ReportFormat::Openreports => write_output_with(path, |w| {
+                        report::policyreport::write(
+                            &report,
+                            report::policyreport::Flavour::OpenReports,
+                            w,
+                        )
+                    })?,
+                    ReportFormat::Prometheus => {
+                        let scope = report::scope(&report);
+                        // The file being replaced keeps the last success time of a scan that fails.
+                        let previous = path.and_then(|p| std::fs::read_to_string(p).ok());
+                        write_output(
+                            path,
+                            &report::prometheus::render(&report, &scope, previous.as_deref()),
+                        )?
+                    }
+                    ReportFormat::Table => {
+                        let to_terminal = path.is_none() && stdout_is_terminal();
+                        let text = report::table::render(
+                            &report,
+                            TableOptions {
+                                colour: colour && to_terminal,
+                                width: if path.is_none() {
+                                    terminal_width()
+                                } else {
+                                    None
+                                },
+                                findings: !matches!(view, Some(View::Controls | View::Summary)),
+                                controls: !matches!(view, Some(View::Findings | View::Summary)),
+                                summary: !matches!(view, Some(View::Findings | View::Controls)),
+                            },
+                        );
+                        write_output(path, &text)?;
+                    }
                 }
-                Err(e) if e.is_unreachable() && spooling.is_some() => Some(e.to_string()),
-                Err(e) => return Err(Failure::usage(e)),
-            },
-            None => spooling.as_ref().map(|s| s.reason.clone()),
+                if let Some(p) = path {
+                    tracing::info!("wrote {} report to {}", format.as_str(), p.display());
+                }
+            }
+            tracing::info!(
+                "reported in {:.2}s{}",
+                phase.elapsed().as_secs_f64(),
+                crate::memory::peak()
+            );
+            Ok(())
+        })();
+        if written.is_ok() {
+            let _ = go.send(());
+        }
+        drop(go);
+        (recorder.join(), written)
+    });
+    let (store, results) = recorded
+        .map_err(|_| Failure::usage(anyhow!("the state store's writer stopped unexpectedly")))?;
+    plan.store = store;
+    written?;
+    for (n, (mut run, outcome)) in results.into_iter().enumerate() {
+        let failed = match outcome {
+            Recorded::InputIncomplete => {
+                // A run that could not read part of its input would show that part as
+                // removed, and as added again next time: it is reported, not recorded.
+                tracing::warn!(
+                    "run of {} not recorded in {at}: part of the input could not be read",
+                    run.record.scope
+                );
+                continue;
+            }
+            Recorded::Done(id, took) => {
+                tracing::info!("recorded run {id} in {at} in {:.2}s", took.as_secs_f64());
+                None
+            }
+            Recorded::Failed(e) if e.is_unreachable() && spooling.is_some() => Some(e.to_string()),
+            Recorded::Failed(e) => return Err(Failure::usage(e)),
+            Recorded::NoStore => spooling.as_ref().map(|s| s.reason.clone()),
         };
         if let (Some(reason), Some(sp)) = (failed, &spooling) {
             run.findings = match spare.get_mut(n) {
@@ -706,6 +728,50 @@ pub(crate) fn open_state(args: &StateArgs, live: bool) -> Result<Opened, Failure
         }
         Err(e) => Err(Failure::usage(e)),
     }
+}
+
+/// What became of one run's record (`record_runs`).
+enum Recorded {
+    /// Part of its input could not be read: reported, not recorded.
+    InputIncomplete,
+    /// Recorded with this id, in this time.
+    Done(i64, std::time::Duration),
+    /// The store refused or could not be reached.
+    Failed(store::StoreError),
+    /// No store open (offline): for the spool.
+    NoStore,
+}
+
+/// Records each run into `store`, on the thread that calls it, committing each only once
+/// `gate` says the reports are written (its sender dropped, the reports having failed, rolls
+/// the transaction back). Returns the store and what became of each run, in order.
+fn record_runs(
+    mut store: Option<Store>,
+    records: Vec<pipeline::evaluate::Record>,
+    keep: usize,
+    gate: std::sync::mpsc::Receiver<()>,
+) -> (Option<Store>, Vec<(store::NewRun, Recorded)>) {
+    let written = std::cell::OnceCell::new();
+    let go = || *written.get_or_init(|| gate.recv().is_ok());
+    let mut out = Vec::with_capacity(records.len());
+    for record in records {
+        let mut run = record.run;
+        if record.input_errors {
+            out.push((run, Recorded::InputIncomplete));
+            continue;
+        }
+        run.keep = keep;
+        let phase = Instant::now();
+        let outcome = match store.as_mut() {
+            Some(s) => match s.record_when(&run, &go) {
+                Ok(id) => Recorded::Done(id, phase.elapsed()),
+                Err(e) => Recorded::Failed(e),
+            },
+            None => Recorded::NoStore,
+        };
+        out.push((run, outcome));
+    }
+    (store, out)
 }
 
 /// Writes the run to the spool; failing that, the run would be lost, so the command fails.

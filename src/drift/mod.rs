@@ -229,6 +229,8 @@ pub struct Pending {
     statuses: Vec<store::FindingStatus>,
     /// The name of their set, as `NewRun::sets` would name it (named once, here).
     finding_set: String,
+    /// The previous run's set (its name, and as read) when this run's differs.
+    previous_set: Option<(String, store::pack::Marks)>,
 }
 
 /// The previous run of the scope of `sources` and its resources (id -> (kind, digest)), when
@@ -444,8 +446,12 @@ pub fn compare(
         drift.resolved = resolved;
     }
 
-    // Held at once with everything the report holds: freed before the resources' turn.
-    drop(before);
+    // A changed run's record writes a set built from this one: kept for it rather than read
+    // and decoded again; otherwise freed before the resources' turn.
+    let previous_set = match (&previous, unchanged) {
+        (Some(p), false) if store.is_some() => Some((p.finding_set.clone(), before)),
+        _ => None,
+    };
     // Resources: digests now; bodies only of those new or changed since the previous run
     // (kept by the evaluation, `prior_digests`), stored once per distinct digest.
     let mut after: HashMap<String, (String, String)> = HashMap::new();
@@ -512,6 +518,7 @@ pub fn compare(
         },
         statuses,
         finding_set,
+        previous_set,
     })
 }
 
@@ -607,6 +614,7 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         resources: pending.resources,
         findings: Vec::new(),
         texts: Some(pending.texts),
+        previous_set: pending.previous_set,
         statuses: pending.statuses,
         keep,
         controls,

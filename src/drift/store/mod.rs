@@ -147,6 +147,12 @@ pub enum StoreError {
         /// The server's message.
         message: String,
     },
+    /// The run was ready to commit when its reports failed: nothing was recorded.
+    #[error("state store {path}: the run was not recorded: its reports could not be written")]
+    Abandoned {
+        /// The store.
+        path: String,
+    },
     /// A `--state` value that names no store.
     #[error("--state {given}: {message}")]
     Location {
@@ -269,6 +275,10 @@ pub struct NewRun {
     /// empty): never in the spool, which keeps `findings`.
     #[serde(skip)]
     pub texts: Option<pack::Given>,
+    /// The previous run's finding set as the comparison read it (its name, and the set):
+    /// recording uses it when that run is still the latest rather than read it again.
+    #[serde(skip)]
+    pub previous_set: Option<(String, pack::Marks)>,
     /// Every failing or waived finding of the run: fingerprint, status and text digest;
     /// empty in runs spooled before it existed (then `findings` has them all).
     #[serde(default)]
@@ -682,9 +692,16 @@ impl Store {
 
     /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
     pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
+        self.record_when(run, &|| true)
+    }
+
+    /// Records a run as [`Store::record`] does, committing only if `go` says so when the
+    /// transaction is ready (it may wait: the scan writes its reports meanwhile); otherwise the
+    /// transaction is rolled back and nothing is recorded.
+    pub fn record_when(&mut self, run: &NewRun, go: &dyn Fn() -> bool) -> Result<i64, StoreError> {
         match self {
-            Store::Sqlite(s) => s.record(run),
-            Store::Postgres(s) => s.record(run),
+            Store::Sqlite(s) => s.record(run, go),
+            Store::Postgres(s) => s.record(run, go),
         }
     }
 

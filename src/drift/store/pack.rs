@@ -13,10 +13,11 @@
 //! collection).
 //!
 //! Layout, little-endian, strings as a `u32` length and UTF-8 bytes:
-//! * marks: `PLM6`, the distinct first-seen times (`u32` count, strings), the text packs
-//!   referred to (`u32` count, names), then the rows sorted by fingerprint (`u32` count; each
-//!   fingerprint `u64`, flags `u8` (1: FAIL, else WAIVED), text digest `u64`, time index
-//!   `u32`, pack index `u32`, `u32::MAX` when no pack holds the text).
+//! * marks: `PLM6`, the rows sorted by fingerprint (`u32` count; each fingerprint `u64`, flags
+//!   `u8` (1: FAIL, else WAIVED), text digest `u64`, time index `u32`, pack index `u32`,
+//!   `u32::MAX` when no pack holds the text), then the distinct first-seen times (`u32` count,
+//!   strings) and the text packs referred to (`u32` count, names). Rows first, so a set is
+//!   written as it is built, never held decoded.
 //! * texts: `PLT6`, `u32` count, then each fingerprint `u64`, check id, resource id, severity
 //!   and message.
 
@@ -112,30 +113,35 @@ impl Marks {
 
     /// The packed form.
     pub fn encode(&self) -> Vec<u8> {
-        let mut b = Vec::with_capacity(16 + self.rows.len() * 25);
+        let mut b = Vec::with_capacity(8 + self.rows.len() * ROW);
         b.extend_from_slice(MARKS_MAGIC);
-        put_u32(&mut b, self.times.len());
-        for t in &self.times {
-            put_str(&mut b, t);
-        }
-        put_u32(&mut b, self.packs.len());
-        for p in &self.packs {
-            put_str(&mut b, p);
-        }
         put_u32(&mut b, self.rows.len());
         for r in &self.rows {
-            b.extend_from_slice(&r.fingerprint.to_le_bytes());
-            b.push(u8::from(r.failing));
-            b.extend_from_slice(&r.text.to_le_bytes());
-            b.extend_from_slice(&r.first_seen.to_le_bytes());
-            b.extend_from_slice(&r.pack.to_le_bytes());
+            put_row(&mut b, r);
         }
+        put_tables(&mut b, &self.times, &self.packs);
         b
     }
 
     /// Reads the packed form, checking every count, index and the order of the rows.
     pub fn decode(bytes: &[u8]) -> Result<Marks, PackError> {
         let mut r = Reader::new(bytes, "finding set", MARKS_MAGIC)?;
+        let n = r.u32()? as usize;
+        // A count larger than the rest of the value is damage, not a reason to reserve
+        // gigabytes.
+        if r.rest() < n.saturating_mul(ROW) {
+            return Err(r.length());
+        }
+        let mut rows = Vec::with_capacity(n);
+        for _ in 0..n {
+            rows.push(Row {
+                fingerprint: r.u64()?,
+                failing: r.u8()? == 1,
+                text: r.u64()?,
+                first_seen: r.u32()?,
+                pack: r.u32()?,
+            });
+        }
         let n = r.u32()?;
         let mut times = Vec::with_capacity(n.min(1 << 16) as usize);
         for _ in 0..n {
@@ -146,25 +152,15 @@ impl Marks {
         for _ in 0..n {
             packs.push(r.str()?.to_string());
         }
-        let n = r.u32()? as usize;
-        // Each row is 25 bytes: a count larger than the rest of the value is damage, not a
-        // reason to reserve gigabytes.
-        if r.rest() != n.saturating_mul(25) {
+        if r.rest() != 0 {
             return Err(r.length());
         }
-        let mut rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            let row = Row {
-                fingerprint: r.u64()?,
-                failing: r.u8()? == 1,
-                text: r.u64()?,
-                first_seen: r.u32()?,
-                pack: r.u32()?,
-            };
-            let invalid = |why: String| PackError::Invalid {
-                what: "finding set",
-                why,
-            };
+        let invalid = |why: String| PackError::Invalid {
+            what: "finding set",
+            why,
+        };
+        let mut previous: Option<u64> = None;
+        for row in &rows {
             if row.first_seen as usize >= times.len() {
                 return Err(invalid(format!(
                     "a row refers to time {} of {}",
@@ -179,29 +175,73 @@ impl Marks {
                     packs.len()
                 )));
             }
-            if rows
-                .last()
-                .is_some_and(|p: &Row| p.fingerprint >= row.fingerprint)
-            {
+            if previous.is_some_and(|p| p >= row.fingerprint) {
                 return Err(invalid("rows out of order".into()));
             }
-            rows.push(row);
+            previous = Some(row.fingerprint);
         }
         Ok(Marks { times, packs, rows })
     }
 }
 
-/// Builds a [`Marks`], giving each distinct time and pack one index.
-#[derive(Default)]
+/// Bytes per row of a packed set.
+const ROW: usize = 25;
+
+fn put_row(b: &mut Vec<u8>, r: &Row) {
+    b.extend_from_slice(&r.fingerprint.to_le_bytes());
+    b.push(u8::from(r.failing));
+    b.extend_from_slice(&r.text.to_le_bytes());
+    b.extend_from_slice(&r.first_seen.to_le_bytes());
+    b.extend_from_slice(&r.pack.to_le_bytes());
+}
+
+fn put_tables(b: &mut Vec<u8>, times: &[Arc<str>], packs: &[String]) {
+    put_u32(b, times.len());
+    for t in times {
+        put_str(b, t);
+    }
+    put_u32(b, packs.len());
+    for p in packs {
+        put_str(b, p);
+    }
+}
+
+/// Builds a packed set row by row (no decoded copy of it), giving each distinct time and pack
+/// one index.
 pub struct MarksBuilder {
     /// The last time given and its index: rows come in runs of the same time.
     last: Option<(Arc<str>, u32)>,
     times: HashMap<Arc<str>, u32>,
+    time_list: Vec<Arc<str>>,
     packs: HashMap<String, u32>,
-    marks: Marks,
+    pack_list: Vec<String>,
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+impl Default for MarksBuilder {
+    fn default() -> Self {
+        MarksBuilder::with_capacity(0)
+    }
 }
 
 impl MarksBuilder {
+    /// A builder with room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> MarksBuilder {
+        let mut bytes = Vec::with_capacity(8 + rows * ROW + 256);
+        bytes.extend_from_slice(MARKS_MAGIC);
+        put_u32(&mut bytes, 0);
+        MarksBuilder {
+            last: None,
+            times: HashMap::new(),
+            time_list: Vec::new(),
+            packs: HashMap::new(),
+            pack_list: Vec::new(),
+            bytes,
+            count: 0,
+        }
+    }
+
     /// Adds a row; rows must come in increasing fingerprint order.
     pub fn push(
         &mut self,
@@ -214,13 +254,13 @@ impl MarksBuilder {
         let first_seen = match (&self.last, self.times.get(time)) {
             (Some((t, i)), _) if &**t == time => *i,
             (_, Some(&i)) => {
-                self.last = Some((self.marks.times[i as usize].clone(), i));
+                self.last = Some((self.time_list[i as usize].clone(), i));
                 i
             }
             (_, None) => {
                 let t: Arc<str> = Arc::from(time);
-                let i = self.marks.times.len() as u32;
-                self.marks.times.push(t.clone());
+                let i = self.time_list.len() as u32;
+                self.time_list.push(t.clone());
                 self.times.insert(t.clone(), i);
                 self.last = Some((t, i));
                 i
@@ -228,31 +268,45 @@ impl MarksBuilder {
         };
         let pack = match pack {
             None => NO_TEXT,
-            Some(p) if self.marks.packs.last().is_some_and(|l| l == p) => {
-                self.marks.packs.len() as u32 - 1
+            Some(p) if self.pack_list.last().is_some_and(|l| l == p) => {
+                self.pack_list.len() as u32 - 1
             }
             Some(p) => match self.packs.get(p) {
                 Some(&i) => i,
                 None => {
-                    let i = self.marks.packs.len() as u32;
-                    self.marks.packs.push(p.to_string());
+                    let i = self.pack_list.len() as u32;
+                    self.pack_list.push(p.to_string());
                     self.packs.insert(p.to_string(), i);
                     i
                 }
             },
         };
-        self.marks.rows.push(Row {
-            fingerprint,
-            failing,
-            text,
-            first_seen,
-            pack,
-        });
+        put_row(
+            &mut self.bytes,
+            &Row {
+                fingerprint,
+                failing,
+                text,
+                first_seen,
+                pack,
+            },
+        );
+        self.count += 1;
     }
 
-    /// The set.
+    /// The packed set and its `packs` column.
+    pub fn finish_encoded(mut self) -> (Vec<u8>, String) {
+        let count = (self.count.min(u32::MAX as usize) as u32).to_le_bytes();
+        self.bytes[4..8].copy_from_slice(&count);
+        put_tables(&mut self.bytes, &self.time_list, &self.pack_list);
+        (self.bytes, self.pack_list.join(" "))
+    }
+
+    /// The set, decoded.
     pub fn finish(self) -> Marks {
-        self.marks
+        let (bytes, _) = self.finish_encoded();
+        // What was just written reads back (the unit tests hold it); an empty set otherwise.
+        Marks::decode(&bytes).unwrap_or_default()
     }
 }
 
@@ -537,7 +591,7 @@ pub(crate) fn plan<'a, 'm>(
         )
     };
     let new_pack = texts.as_ref().map(|(name, _)| name.as_str());
-    let mut b = MarksBuilder::default();
+    let mut b = MarksBuilder::with_capacity(sets.statuses.len());
     let mut missing = 0;
     for s in sets.statuses.iter() {
         let before = previous.and_then(|m| m.get(s.fingerprint).map(|r| (m, r)));
@@ -563,9 +617,8 @@ pub(crate) fn plan<'a, 'm>(
         }
         b.push(s.fingerprint, s.failing, s.text, time, pack);
     }
-    let marks = b.finish();
     FindingsWrite {
-        set: Some((marks.encode(), marks.packs_column())),
+        set: Some(b.finish_encoded()),
         texts,
         new_findings,
         missing,
@@ -806,21 +859,32 @@ mod tests {
         assert!(Marks::decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(Marks::decode(&[&bytes[..], &[0]].concat()).is_err());
         assert!(Marks::decode(b"PLT6\0\0\0\0").is_err());
+        // The first row's time index (after the header and its fingerprint, flags, digest).
         let mut bad = bytes.clone();
-        let last = bad.len() - 8;
-        bad[last..last + 4].copy_from_slice(&7u32.to_le_bytes());
+        bad[8 + 17..8 + 21].copy_from_slice(&7u32.to_le_bytes());
         assert!(matches!(
             Marks::decode(&bad),
             Err(PackError::Invalid { .. })
         ));
+        // Rows out of order.
+        let mut swapped = m.clone();
+        swapped.rows.swap(0, 1);
+        assert!(Marks::decode(&swapped.encode()).is_err());
         // A count of rows larger than the value reserves nothing.
         let mut huge = MarksBuilder::default().finish().encode();
-        let n = huge.len() - 4;
-        huge[n..].copy_from_slice(&u32::MAX.to_le_bytes());
+        huge[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(matches!(
             Marks::decode(&huge),
             Err(PackError::Length { .. })
         ));
+        // The builder's bytes are the encoding of what it built.
+        let mut b = MarksBuilder::default();
+        b.push(1, true, 11, "t1", Some("p1"));
+        b.push(5, false, 55, "t2", None);
+        b.push(9, true, 99, "t1", Some("p2"));
+        let (encoded, packs) = b.finish_encoded();
+        assert_eq!(encoded, bytes);
+        assert_eq!(packs, "p1 p2");
     }
 
     #[test]

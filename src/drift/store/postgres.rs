@@ -612,7 +612,7 @@ impl Postgres {
 
     /// Records a run in one transaction, in turn with other writers of its scope, and prunes
     /// the scope to `keep` runs. Returns the run id.
-    pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
+    pub fn record(&mut self, run: &NewRun, go: &dyn Fn() -> bool) -> Result<i64, StoreError> {
         let NewRun {
             record: r,
             sources,
@@ -643,6 +643,7 @@ impl Postgres {
                 message: "the connection is closed".into(),
             });
         };
+        let mut abandoned = false;
         let out = self.rt.block_on(async {
             let mut tx = c.begin().await?;
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
@@ -850,10 +851,20 @@ impl Postgres {
                 tracing::warn!("holding the state transaction for {ms} ms (test hook)");
                 tokio::time::sleep(Duration::from_millis(ms)).await;
             }
+            if !go() {
+                // Dropped, the transaction rolls back.
+                abandoned = true;
+                return Ok(0);
+            }
             tx.commit().await?;
             Ok::<i64, sqlx::Error>(id)
         });
         drop(guard);
+        if abandoned {
+            return Err(StoreError::Abandoned {
+                path: self.path.clone(),
+            });
+        }
         out.map_err(|e| self.error(e))
     }
 
@@ -947,11 +958,17 @@ async fn plan_findings<'a>(
     .bind(&sets.finding_set)
     .fetch_one(&mut *c)
     .await?;
-    let mut before = None;
-    if let (true, Some(p)) = (
-        pack::needs_previous(held, previous.as_deref(), &sets.finding_set),
-        &previous,
-    ) {
+    let mut read = None;
+    let mut reuse = None;
+    let needed = pack::needs_previous(held, previous.as_deref(), &sets.finding_set);
+    if let (true, Some(p)) = (needed, &previous) {
+        reuse = run
+            .previous_set
+            .as_ref()
+            .filter(|(name, _)| name == p)
+            .map(|(_, set)| set);
+    }
+    if let (true, Some(p), None) = (needed, &previous, reuse) {
         let bytes: Option<Vec<u8>> = sqlx::query_scalar(
             "SELECT marks FROM finding_sets WHERE scope = $1 AND set_digest = $2",
         )
@@ -960,10 +977,11 @@ async fn plan_findings<'a>(
         .fetch_optional(&mut *c)
         .await?;
         if let Some(b) = bytes {
-            before = Some(pack::Marks::decode(&b).map_err(pack_error)?);
+            read = Some(pack::Marks::decode(&b).map_err(pack_error)?);
         }
     }
-    let planned = pack::plan(run, sets, held, previous.as_deref(), before.as_ref(), &[]);
+    let before = reuse.or(read.as_ref());
+    let planned = pack::plan(run, sets, held, previous.as_deref(), before, &[]);
     if planned.missing == 0 {
         return Ok(planned);
     }
@@ -981,7 +999,7 @@ async fn plan_findings<'a>(
         sets,
         held,
         previous.as_deref(),
-        before.as_ref(),
+        before,
         &other,
     ))
 }

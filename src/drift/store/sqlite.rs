@@ -413,7 +413,7 @@ impl Sqlite {
     }
 
     /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
-    pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
+    pub fn record(&mut self, run: &NewRun, go: &dyn Fn() -> bool) -> Result<i64, StoreError> {
         let (path, wait) = (self.path.clone(), self.wait);
         let sql_err = |e| classify(&path, wait, e);
         let tx = self
@@ -589,6 +589,10 @@ impl Sqlite {
             std::thread::sleep(Duration::from_millis(ms));
         }
         tracing::debug!("pruned at {:.2}s", phase.elapsed().as_secs_f64());
+        if !go() {
+            // Dropped, the transaction rolls back.
+            return Err(StoreError::Abandoned { path: path.clone() });
+        }
         tx.commit().map_err(sql_err)?;
         tracing::debug!("committed at {:.2}s", phase.elapsed().as_secs_f64());
         Ok(id)
@@ -692,14 +696,21 @@ fn plan_findings<'a>(
         params![scope, sets.finding_set],
         |r| r.get(0),
     )?;
+    let read;
     let before = match (
         pack::needs_previous(held, previous.as_deref(), &sets.finding_set),
         &previous,
     ) {
-        (true, Some(p)) => set_marks(conn, scope, p)?.transpose()?,
+        (true, Some(p)) => match &run.previous_set {
+            Some((name, set)) if name == p => Some(set),
+            _ => {
+                read = set_marks(conn, scope, p)?.transpose()?;
+                read.as_ref()
+            }
+        },
         _ => None,
     };
-    let planned = pack::plan(run, sets, held, previous.as_deref(), before.as_ref(), &[]);
+    let planned = pack::plan(run, sets, held, previous.as_deref(), before, &[]);
     if planned.missing == 0 {
         return Ok(planned);
     }
@@ -714,7 +725,7 @@ fn plan_findings<'a>(
         sets,
         held,
         previous.as_deref(),
-        before.as_ref(),
+        before,
         &other,
     ))
 }
@@ -879,6 +890,7 @@ mod tests {
             )],
             statuses: Vec::new(),
             texts: None,
+            previous_set: None,
             keep,
             controls: Vec::new(),
         }
@@ -891,14 +903,14 @@ mod tests {
         let mut s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
         let rec = record("a");
         for i in 0..4 {
-            s.record(&run(&rec, &format!("d{i}"), 3)).unwrap();
+            s.record(&run(&rec, &format!("d{i}"), 3), &|| true).unwrap();
         }
-        s.record(&run(&record("b"), "d9", 3)).unwrap();
+        s.record(&run(&record("b"), "d9", 3), &|| true).unwrap();
         // The same run key twice: recorded once, the first id returned.
         let mut keyed = record("b");
         keyed.run_key = "k1".into();
-        let first = s.record(&run(&keyed, "d9", 3)).unwrap();
-        assert_eq!(s.record(&run(&keyed, "d9", 3)).unwrap(), first);
+        let first = s.record(&run(&keyed, "d9", 3), &|| true).unwrap();
+        assert_eq!(s.record(&run(&keyed, "d9", 3), &|| true).unwrap(), first);
         assert_eq!(s.history(Some("b"), 100).unwrap().len(), 2);
         let hist = s.history(Some("a"), 100).unwrap();
         assert_eq!(hist.len(), 3, "pruned to keep");
@@ -1017,6 +1029,7 @@ mod tests {
             findings: Vec::new(),
             statuses,
             texts: None,
+            previous_set: None,
             keep: 10,
             controls: Vec::new(),
         };
