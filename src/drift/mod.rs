@@ -229,8 +229,8 @@ pub struct Pending {
     statuses: Vec<store::FindingStatus>,
     /// The name of their set, as `NewRun::sets` would name it (named once, here).
     finding_set: String,
-    /// The previous run's set (its name, and as read) when this run's differs.
-    previous_set: Option<(String, store::pack::Marks)>,
+    /// The set, built against the previous run, when it differs from that run's.
+    built: Option<store::pack::Built>,
 }
 
 /// The previous run of the scope of `sources` and its resources (id -> (kind, digest)), when
@@ -322,6 +322,23 @@ pub fn compare(
         v.par_sort_unstable_by_key(|c| (c.fingerprint, c.index));
         v
     };
+    // The set as the store records it (the first of each fingerprint) is named first: an
+    // unchanged run needs no set built.
+    let first_of_each = || {
+        let mut last = None;
+        current
+            .iter()
+            .filter(move |c| last.replace(c.fingerprint) != Some(c.fingerprint))
+            .map(|c| store::FindingStatus {
+                fingerprint: c.fingerprint,
+                failing: c.failing,
+                text: c.text,
+            })
+    };
+    let finding_set = store::finding_set_name_of(first_of_each());
+    let unchanged = previous
+        .as_ref()
+        .is_some_and(|p| !p.finding_set.is_empty() && p.finding_set == finding_set);
     // What the previous run knew of its findings: status, first seen, text digest (one value
     // read, no texts).
     let before: store::pack::Marks = match (store, &previous) {
@@ -350,6 +367,12 @@ pub fn compare(
         false => store::pack::TextPack::default(),
     };
     let mut given: Vec<u64> = Vec::new();
+    // A changed run's set, built here where the previous one is in hand (so it is neither
+    // read again nor held until the record), and its count of new findings.
+    let mut built = (store.is_some() && !unchanged)
+        .then(|| store::pack::MarksBuilder::with_capacity(current.len()));
+    let mut new_findings = 0i64;
+    let mut last_built = None;
     // First-seen times are few: one shared copy each, by the set's index of the time.
     let now_shared = ArcStr::from(now.as_str());
     let mut shared: Vec<Option<ArcStr>> = vec![None; before.times.len()];
@@ -378,7 +401,7 @@ pub fn compare(
             });
         }
         let first_seen = match known {
-            Some((r, _)) => shared[r.first_seen as usize]
+            Some((r, _)) => shared[r.first_seen() as usize]
                 .get_or_insert_with(|| ArcStr::from(&**before.time(r)))
                 .clone(),
             None => now_shared.clone(),
@@ -387,7 +410,18 @@ pub fn compare(
         // The store needs the text of a finding it does not hold, or holds another text of.
         // Written straight into the pack the store keeps (one copy of each text, not a
         // value per field); the first of each fingerprint, as its status is.
-        if known.is_none_or(|(_, h)| h != hash) && given.last() != Some(&fingerprint) {
+        let needs_text = known.is_none_or(|(_, h)| h != hash);
+        if let Some(b) = built.as_mut().filter(|_| last_built != Some(fingerprint)) {
+            last_built = Some(fingerprint);
+            new_findings += i64::from(c.failing && known.is_none());
+            let pack = match (needs_text, known) {
+                (true, _) => Some(store::pack::NEW_PACK),
+                (false, Some((r, _))) => before.pack(r),
+                (false, None) => None,
+            };
+            b.push(fingerprint, c.failing, hash, &first_seen, pack);
+        }
+        if needs_text && given.last() != Some(&fingerprint) {
             given.push(fingerprint);
             texts.push(
                 fingerprint,
@@ -401,29 +435,27 @@ pub fn compare(
         }
     }
     drop(shared);
-    // The set as the store records it (the first of each fingerprint), and its name; built
-    // once the loop is done, so it and the previous run's set are not held at once.
-    let mut statuses: Vec<store::FindingStatus> = current
-        .iter()
-        .map(|c| store::FindingStatus {
-            fingerprint: c.fingerprint,
-            failing: c.failing,
-            text: c.text,
-        })
-        .collect();
+    // The statuses, for a record planned again (another run recorded meanwhile) and for the
+    // spool.
+    let statuses: Vec<store::FindingStatus> = first_of_each().collect();
     drop(current);
-    statuses.dedup_by_key(|m| m.fingerprint);
-    let finding_set = store::finding_set_name(&statuses);
-    let unchanged = previous
-        .as_ref()
-        .is_some_and(|p| !p.finding_set.is_empty() && p.finding_set == finding_set);
+    let new_pack = texts.named().0;
+    let built = built.map(|b| {
+        let (marks, packs) = b.finish_naming(&new_pack);
+        store::pack::Built {
+            previous: previous.as_ref().map(|p| p.finding_set.clone()),
+            marks,
+            packs,
+            new_findings: (!first).then_some(new_findings),
+        }
+    });
     // Resolved: failing before, gone now. Only their texts are read.
     if let (Some(store), false) = (store, unchanged) {
         let gone: Vec<u64> = before
             .rows
             .iter()
             .filter(|r| {
-                r.failing
+                r.failing()
                     && statuses
                         .binary_search_by_key(&r.fingerprint, |s| s.fingerprint)
                         .is_err()
@@ -446,12 +478,7 @@ pub fn compare(
         drift.resolved = resolved;
     }
 
-    // A changed run's record writes a set built from this one: kept for it rather than read
-    // and decoded again; otherwise freed before the resources' turn.
-    let previous_set = match (&previous, unchanged) {
-        (Some(p), false) if store.is_some() => Some((p.finding_set.clone(), before)),
-        _ => None,
-    };
+    drop(before);
     // Resources: digests now; bodies only of those new or changed since the previous run
     // (kept by the evaluation, `prior_digests`), stored once per distinct digest.
     let mut after: HashMap<String, (String, String)> = HashMap::new();
@@ -514,11 +541,12 @@ pub fn compare(
         resources,
         texts: store::pack::Given {
             pack: texts,
+            name: new_pack,
             fingerprints: given,
         },
         statuses,
         finding_set,
-        previous_set,
+        built,
     })
 }
 
@@ -614,7 +642,7 @@ pub fn new_run(report: &Report, pending: Pending, keep: usize) -> NewRun {
         resources: pending.resources,
         findings: Vec::new(),
         texts: Some(pending.texts),
-        previous_set: pending.previous_set,
+        built: pending.built,
         statuses: pending.statuses,
         keep,
         controls,

@@ -275,10 +275,10 @@ pub struct NewRun {
     /// empty): never in the spool, which keeps `findings`.
     #[serde(skip)]
     pub texts: Option<pack::Given>,
-    /// The previous run's finding set as the comparison read it (its name, and the set):
-    /// recording uses it when that run is still the latest rather than read it again.
+    /// The run's finding set as the comparison built it: recorded as it is when the run it
+    /// was compared with is still the scope's latest (else planned again from `statuses`).
     #[serde(skip)]
-    pub previous_set: Option<(String, pack::Marks)>,
+    pub built: Option<pack::Built>,
     /// Every failing or waived finding of the run: fingerprint, status and text digest;
     /// empty in runs spooled before it existed (then `findings` has them all).
     #[serde(default)]
@@ -448,6 +448,11 @@ impl TryFrom<(String, String, String)> for FindingStatus {
 /// The name of a finding set (sorted by fingerprint, one each): [`set_name`] of the rows'
 /// three texts, written into one buffer rather than three strings a row.
 pub(crate) fn finding_set_name(sorted: &[FindingStatus]) -> String {
+    finding_set_name_of(sorted.iter().copied())
+}
+
+/// [`finding_set_name`] of rows given one at a time (sorted, one per fingerprint).
+pub(crate) fn finding_set_name_of(sorted: impl Iterator<Item = FindingStatus>) -> String {
     use sha2::Digest;
     // Each row as `{fingerprint:016x}\0{status}\0{text:016x}\0`, hex written by hand: a
     // formatter call per row was a third of an unchanged run's comparison.
@@ -460,6 +465,7 @@ pub(crate) fn finding_set_name(sorted: &[FindingStatus]) -> String {
     let mut h = sha2::Sha256::new();
     let mut buf = Vec::with_capacity(64 * 1024);
     for m in sorted {
+        let m = &m;
         let mut row = [0u8; 16 + 1 + 6 + 1 + 16 + 1];
         hex(&mut row[..16], m.fingerprint);
         let status = m.status().as_bytes();
@@ -609,10 +615,12 @@ impl Store {
             return Ok(HashMap::new());
         };
         let marks = self.marks(&record)?;
-        let mut names: Vec<&str> = marks.packs.iter().map(String::as_str).collect();
-        names.sort_unstable();
-        let packs = self.text_packs(&record.scope, &names)?;
-        pack::all_texts(&marks, &packs).map_err(|e| self.damaged(&record.scope, e))
+        let all: Vec<u64> = marks.rows.iter().map(|r| r.fingerprint).collect();
+        Ok(self
+            .texts(&record.scope, &marks, &all)?
+            .into_iter()
+            .map(|(fp, f)| (crate::finding::Fingerprint(fp).to_string(), f))
+            .collect())
     }
 
     /// What `run` knew of each of its failing and waived findings: status, first seen, text
@@ -645,20 +653,12 @@ impl Store {
         if names.is_empty() {
             return Ok(HashMap::new());
         }
-        let packs = self.text_packs(scope, &names)?;
-        pack::texts_of(marks, wanted, &packs).map_err(|e| self.damaged(scope, e))
-    }
-
-    /// The text packs of `scope` with these names.
-    fn text_packs(
-        &self,
-        scope: &str,
-        names: &[&str],
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut found = pack::Found::new(marks, wanted);
         match self {
-            Store::Sqlite(s) => s.text_packs(scope, names),
-            Store::Postgres(s) => s.text_packs(scope, names),
+            Store::Sqlite(s) => s.find_texts(scope, &names, &mut found)?,
+            Store::Postgres(s) => s.find_texts(scope, &names, &mut found)?,
         }
+        Ok(found.out)
     }
 
     fn damaged(&self, scope: &str, e: pack::PackError) -> StoreError {

@@ -61,19 +61,43 @@ pub enum PackError {
     },
 }
 
-/// One finding of a set.
+/// One finding of a set: 24 bytes (the status shares a word with the time's index), since
+/// a comparison holds 200,000 of them at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
     /// Its fingerprint.
     pub fingerprint: u64,
-    /// FAIL (else WAIVED).
-    pub failing: bool,
     /// The digest of its text ([`super::text_hash`]).
     pub text: u64,
-    /// Index into [`Marks::times`].
-    pub first_seen: u32,
+    /// The index into [`Marks::times`], and in its top bit FAIL (else WAIVED).
+    seen: u32,
     /// Index into [`Marks::packs`], or [`NO_TEXT`].
     pub pack: u32,
+}
+
+/// The bit of [`Row::seen`] that says FAIL.
+const FAILING: u32 = 1 << 31;
+
+impl Row {
+    /// A row; `first_seen` is below 2^31 (a set's distinct times are far fewer).
+    pub fn new(fingerprint: u64, failing: bool, text: u64, first_seen: u32, pack: u32) -> Row {
+        Row {
+            fingerprint,
+            text,
+            seen: (first_seen & !FAILING) | if failing { FAILING } else { 0 },
+            pack,
+        }
+    }
+
+    /// FAIL (else WAIVED).
+    pub fn failing(&self) -> bool {
+        self.seen & FAILING != 0
+    }
+
+    /// The index into [`Marks::times`].
+    pub fn first_seen(&self) -> u32 {
+        self.seen & !FAILING
+    }
 }
 
 /// A finding set, decoded: rows sorted by fingerprint, one each.
@@ -98,7 +122,7 @@ impl Marks {
 
     /// When `row` was first seen (decoding checked the index).
     pub fn time(&self, row: &Row) -> &Arc<str> {
-        &self.times[row.first_seen as usize]
+        &self.times[row.first_seen() as usize]
     }
 
     /// The pack holding `row`'s text.
@@ -125,23 +149,62 @@ impl Marks {
 
     /// Reads the packed form, checking every count, index and the order of the rows.
     pub fn decode(bytes: &[u8]) -> Result<Marks, PackError> {
-        let mut r = Reader::new(bytes, "finding set", MARKS_MAGIC)?;
-        let n = r.u32()? as usize;
-        // A count larger than the rest of the value is damage, not a reason to reserve
-        // gigabytes.
-        if r.rest() < n.saturating_mul(ROW) {
-            return Err(r.length());
-        }
-        let mut rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            rows.push(Row {
-                fingerprint: r.u64()?,
-                failing: r.u8()? == 1,
-                text: r.u64()?,
-                first_seen: r.u32()?,
-                pack: r.u32()?,
+        Marks::read_from(&mut &bytes[..], bytes.len())
+    }
+
+    /// Reads the packed form of `len` bytes from `from` a chunk of rows at a time, so a set
+    /// is never held twice (SQLite's incremental blob reads: a whole value read at once is a
+    /// copy of it).
+    pub fn read_from(from: &mut impl std::io::Read, len: usize) -> Result<Marks, PackError> {
+        let short = || PackError::Length {
+            what: "finding set",
+            len,
+        };
+        let mut head = [0u8; 8];
+        from.read_exact(&mut head).map_err(|_| short())?;
+        if &head[..4] != MARKS_MAGIC {
+            return Err(PackError::Magic {
+                what: "finding set",
+                magic: "PLM6",
             });
         }
+        let n = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+        // A count larger than the rest of the value is damage, not a reason to reserve
+        // gigabytes.
+        if len < 8 + n.saturating_mul(ROW) {
+            return Err(short());
+        }
+        let mut rows = Vec::with_capacity(n);
+        let mut chunk = vec![0u8; ROW * 4096];
+        let mut left = n;
+        while left > 0 {
+            let take = left.min(4096);
+            let buf = &mut chunk[..take * ROW];
+            from.read_exact(buf).map_err(|_| short())?;
+            for r in buf.chunks_exact(ROW) {
+                let word = |at: usize| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(&r[at..at + 8]);
+                    u64::from_le_bytes(a)
+                };
+                let half = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+                let first_seen = half(17);
+                if first_seen & FAILING != 0 {
+                    return Err(PackError::Invalid {
+                        what: "finding set",
+                        why: format!("a row refers to time {first_seen}"),
+                    });
+                }
+                rows.push(Row::new(word(0), r[8] == 1, word(9), first_seen, half(21)));
+            }
+            left -= take;
+        }
+        drop(chunk);
+        // The times and packs after the rows: small, read whole.
+        let mut tail = vec![0u8; len - 8 - n * ROW + 4];
+        tail[..4].copy_from_slice(MARKS_MAGIC);
+        from.read_exact(&mut tail[4..]).map_err(|_| short())?;
+        let mut r = Reader::new(&tail, "finding set", MARKS_MAGIC)?;
         let n = r.u32()?;
         let mut times = Vec::with_capacity(n.min(1 << 16) as usize);
         for _ in 0..n {
@@ -161,10 +224,10 @@ impl Marks {
         };
         let mut previous: Option<u64> = None;
         for row in &rows {
-            if row.first_seen as usize >= times.len() {
+            if row.first_seen() as usize >= times.len() {
                 return Err(invalid(format!(
                     "a row refers to time {} of {}",
-                    row.first_seen,
+                    row.first_seen(),
                     times.len()
                 )));
             }
@@ -189,9 +252,9 @@ const ROW: usize = 25;
 
 fn put_row(b: &mut Vec<u8>, r: &Row) {
     b.extend_from_slice(&r.fingerprint.to_le_bytes());
-    b.push(u8::from(r.failing));
+    b.push(u8::from(r.failing()));
     b.extend_from_slice(&r.text.to_le_bytes());
-    b.extend_from_slice(&r.first_seen.to_le_bytes());
+    b.extend_from_slice(&r.first_seen().to_le_bytes());
     b.extend_from_slice(&r.pack.to_le_bytes());
 }
 
@@ -283,13 +346,7 @@ impl MarksBuilder {
         };
         put_row(
             &mut self.bytes,
-            &Row {
-                fingerprint,
-                failing,
-                text,
-                first_seen,
-                pack,
-            },
+            &Row::new(fingerprint, failing, text, first_seen, pack),
         );
         self.count += 1;
     }
@@ -302,6 +359,16 @@ impl MarksBuilder {
         (self.bytes, self.pack_list.join(" "))
     }
 
+    /// The packed set and its `packs` column, [`NEW_PACK`] given its name.
+    pub fn finish_naming(mut self, new_pack: &str) -> (Vec<u8>, String) {
+        for p in &mut self.pack_list {
+            if p == NEW_PACK {
+                *p = new_pack.to_string();
+            }
+        }
+        self.finish_encoded()
+    }
+
     /// The set, decoded.
     pub fn finish(self) -> Marks {
         let (bytes, _) = self.finish_encoded();
@@ -309,6 +376,24 @@ impl MarksBuilder {
         Marks::decode(&bytes).unwrap_or_default()
     }
 }
+
+/// A run's finding set as the comparison built it (the previous run's set in hand, nothing
+/// read twice): used when that run is still the scope's latest as the run is recorded.
+#[derive(Debug)]
+pub struct Built {
+    /// The name of the previous run's set it was built against (None: the scope's first).
+    pub previous: Option<String>,
+    /// The packed set.
+    pub marks: Vec<u8>,
+    /// Its `packs` column.
+    pub packs: String,
+    /// FAIL findings the previous run did not have (None for a scope's first run).
+    pub new_findings: Option<i64>,
+}
+
+/// The pack name a [`MarksBuilder`] is given for the run's own pack of new texts, whose
+/// name is its digest, known only once every text is in it ([`MarksBuilder::finish_naming`]).
+pub const NEW_PACK: &str = "";
 
 /// A pack of finding texts being written.
 pub struct TextPack {
@@ -327,6 +412,8 @@ impl Default for TextPack {
 pub struct Given {
     /// The texts.
     pub pack: TextPack,
+    /// The pack's name ([`TextPack::named`], taken once).
+    pub name: String,
     /// Their fingerprints, sorted, one each.
     pub fingerprints: Vec<u64>,
 }
@@ -389,25 +476,75 @@ impl TextPack {
     pub fn named(&self) -> (String, &[u8]) {
         (digest_name(&self.buf), &self.buf)
     }
+
+    /// Its bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
 }
 
 /// Calls `each` with every text of a pack, in the order written.
-pub fn read_texts(bytes: &[u8], mut each: impl FnMut(u64, Text<'_>)) -> Result<(), PackError> {
-    let mut r = Reader::new(bytes, "finding texts", TEXTS_MAGIC)?;
-    let n = r.u32()?;
-    for _ in 0..n {
-        let fp = r.u64()?;
-        let t = Text {
-            check_id: r.str()?,
-            resource_id: r.str()?,
-            severity: r.str()?,
-            message: r.str()?,
-        };
-        each(fp, t);
+pub fn read_texts(bytes: &[u8], each: impl FnMut(u64, Text<'_>)) -> Result<(), PackError> {
+    read_texts_from(&mut &bytes[..], bytes.len(), each)
+}
+
+/// [`read_texts`] of a pack of `len` bytes read from `from` as it goes (SQLite's incremental
+/// blob reads: a changed run that resolves a few findings of a scope's first run would
+/// otherwise read that run's whole pack, tens of megabytes, to find them).
+pub fn read_texts_from(
+    from: &mut impl std::io::Read,
+    len: usize,
+    mut each: impl FnMut(u64, Text<'_>),
+) -> Result<(), PackError> {
+    use std::io::Read;
+    let what = "finding texts";
+    let short = || PackError::Length { what, len };
+    let mut from = std::io::BufReader::with_capacity(64 * 1024, from.take(len as u64));
+    let mut head = [0u8; 8];
+    from.read_exact(&mut head).map_err(|_| short())?;
+    if &head[..4] != TEXTS_MAGIC {
+        return Err(PackError::Magic {
+            what,
+            magic: "PLT6",
+        });
     }
-    match r.rest() {
+    let n = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+    let mut left = len - 8;
+    let mut fields: [Vec<u8>; 4] = Default::default();
+    for _ in 0..n {
+        let mut word = [0u8; 8];
+        from.read_exact(&mut word).map_err(|_| short())?;
+        left = left.checked_sub(8).ok_or_else(short)?;
+        for field in &mut fields {
+            let mut l = [0u8; 4];
+            from.read_exact(&mut l).map_err(|_| short())?;
+            let l = u32::from_le_bytes(l) as usize;
+            // A length beyond the value is damage, not a reason to allocate it.
+            left = left.checked_sub(4 + l).ok_or_else(short)?;
+            field.clear();
+            field.resize(l, 0);
+            from.read_exact(field).map_err(|_| short())?;
+        }
+        fn text(b: &[u8]) -> Result<&str, PackError> {
+            std::str::from_utf8(b).map_err(|_| PackError::Invalid {
+                what: "finding texts",
+                why: "a text that is not UTF-8".into(),
+            })
+        }
+        let [c, r, s, m] = &fields;
+        each(
+            u64::from_le_bytes(word),
+            Text {
+                check_id: text(c)?,
+                resource_id: text(r)?,
+                severity: text(s)?,
+                message: text(m)?,
+            },
+        );
+    }
+    match left {
         0 => Ok(()),
-        _ => Err(r.length()),
+        _ => Err(short()),
     }
 }
 
@@ -469,20 +606,10 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn u8(&mut self) -> Result<u8, PackError> {
-        Ok(self.take(1)?[0])
-    }
-
     fn u32(&mut self) -> Result<u32, PackError> {
         let mut a = [0u8; 4];
         a.copy_from_slice(self.take(4)?);
         Ok(u32::from_le_bytes(a))
-    }
-
-    fn u64(&mut self) -> Result<u64, PackError> {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(self.take(8)?);
-        Ok(u64::from_le_bytes(a))
     }
 
     fn str(&mut self) -> Result<&'a str, PackError> {
@@ -499,7 +626,7 @@ impl<'a> Reader<'a> {
 #[derive(Debug, Default)]
 pub struct FindingsWrite<'a> {
     /// The set (marks and the packs column), unless the scope holds a set of that name.
-    pub set: Option<(Vec<u8>, String)>,
+    pub set: Option<(std::borrow::Cow<'a, [u8]>, String)>,
     /// The run's pack of new texts (name, bytes), when it has new texts.
     pub texts: Option<(String, std::borrow::Cow<'a, [u8]>)>,
     /// FAIL findings not in the previous run of the scope (None for a scope's first run).
@@ -507,6 +634,17 @@ pub struct FindingsWrite<'a> {
     /// Findings whose text neither the run nor the previous run's set gives (another run of
     /// the scope was recorded since this one was compared): look in the scope's other sets.
     pub missing: usize,
+}
+
+/// Whether the set the comparison built ([`Built`]) is the one to write: the scope does not
+/// hold it yet, and the run it was compared with is still the latest.
+pub fn built_fits(run: &NewRun, held: bool, previous_set: Option<&str>) -> bool {
+    !held
+        && run.texts.is_some()
+        && run
+            .built
+            .as_ref()
+            .is_some_and(|b| b.previous.as_deref() == previous_set)
 }
 
 /// Whether recording needs the previous run's set: to write a new set (first-seen times and
@@ -541,13 +679,24 @@ pub(crate) fn plan<'a, 'm>(
             ..FindingsWrite::default()
         };
     }
+    // Built by the comparison against the run that is still the latest: written as it is.
+    if let (true, Some(b), Some(g)) = (built_fits(run, held, previous_set), &run.built, &run.texts)
+    {
+        let (name, bytes) = (g.name.clone(), g.pack.bytes());
+        return FindingsWrite {
+            set: Some((std::borrow::Cow::Borrowed(&b.marks), b.packs.clone())),
+            texts: (!g.pack.is_empty()).then_some((name, std::borrow::Cow::Borrowed(bytes))),
+            new_findings: b.new_findings,
+            missing: 0,
+        };
+    }
     // The run's texts: packed by the comparison, or (a spooled run) one per fingerprint,
     // sorted (`NewRun::sets`), into a new pack, its size known first so the buffer is never
     // copied to grow.
     let defs = &sets.definitions;
     let (texts, fingerprints) = match &run.texts {
         Some(g) => {
-            let (name, bytes) = g.pack.named();
+            let (name, bytes) = (g.name.clone(), g.pack.bytes());
             let texts = (!g.pack.is_empty()).then_some((name, std::borrow::Cow::Borrowed(bytes)));
             (texts, Vec::new())
         }
@@ -617,8 +766,9 @@ pub(crate) fn plan<'a, 'm>(
         }
         b.push(s.fingerprint, s.failing, s.text, time, pack);
     }
+    let (marks, packs) = b.finish_encoded();
     FindingsWrite {
-        set: Some(b.finish_encoded()),
+        set: Some((std::borrow::Cow::Owned(marks), packs)),
         texts,
         new_findings,
         missing,
@@ -632,16 +782,47 @@ pub fn texts_of(
     wanted: &[u64],
     packs: &[(String, Vec<u8>)],
 ) -> Result<HashMap<u64, StoredFinding>, PackError> {
-    let want: HashSet<u64> = wanted.iter().copied().collect();
-    let mut out = HashMap::with_capacity(wanted.len());
+    let mut found = Found::new(marks, wanted);
     for (name, bytes) in packs {
-        read_texts(bytes, |fp, t| {
+        found.read(name, &mut &bytes[..], bytes.len())?;
+    }
+    Ok(found.out)
+}
+
+/// The texts of some of a set's findings, gathered from the packs that hold them as each pack
+/// is read.
+pub struct Found<'m> {
+    marks: &'m Marks,
+    want: HashSet<u64>,
+    /// By fingerprint.
+    pub out: HashMap<u64, StoredFinding>,
+}
+
+impl<'m> Found<'m> {
+    /// Looking for `wanted`, fingerprints of `marks`' rows.
+    pub fn new(marks: &'m Marks, wanted: &[u64]) -> Found<'m> {
+        Found {
+            marks,
+            want: wanted.iter().copied().collect(),
+            out: HashMap::with_capacity(wanted.len()),
+        }
+    }
+
+    /// Reads the pack `name` (`len` bytes from `from`), keeping the texts wanted.
+    pub fn read(
+        &mut self,
+        name: &str,
+        from: &mut impl std::io::Read,
+        len: usize,
+    ) -> Result<(), PackError> {
+        let (marks, want, out) = (self.marks, &self.want, &mut self.out);
+        read_texts_from(from, len, |fp, t| {
             if !want.contains(&fp) {
                 return;
             }
             let Some(row) = marks.get(fp) else { return };
             // Only the pack the set names for it: an older pack may hold an earlier text.
-            if marks.pack(row) != Some(name.as_str()) {
+            if marks.pack(row) != Some(name) {
                 return;
             }
             out.insert(
@@ -652,7 +833,7 @@ pub fn texts_of(
                     severity: t.severity.to_string(),
                     status: FindingStatus {
                         fingerprint: fp,
-                        failing: row.failing,
+                        failing: row.failing(),
                         text: row.text,
                     }
                     .status()
@@ -661,9 +842,8 @@ pub fn texts_of(
                     first_seen: marks.time(row).to_string(),
                 },
             );
-        })?;
+        })
     }
-    Ok(out)
 }
 
 /// The packs that hold the texts of `wanted`.
@@ -802,7 +982,7 @@ pub fn convert(legacy: Legacy) -> Converted {
             let (now, before) = (&by_name[&set], &by_name[p]);
             now.rows
                 .iter()
-                .filter(|r| r.failing && before.get(r.fingerprint).is_none())
+                .filter(|r| r.failing() && before.get(r.fingerprint).is_none())
                 .count() as i64
         });
         out.runs.push((*id, set.clone(), new));
@@ -821,18 +1001,6 @@ pub fn convert(legacy: Legacy) -> Converted {
     out
 }
 
-/// Reads a run's findings with their texts: every row of `marks`, text from its pack.
-pub fn all_texts(
-    marks: &Marks,
-    packs: &[(String, Vec<u8>)],
-) -> Result<HashMap<String, StoredFinding>, PackError> {
-    let all: Vec<u64> = marks.rows.iter().map(|r| r.fingerprint).collect();
-    Ok(texts_of(marks, &all, packs)?
-        .into_iter()
-        .map(|(fp, f)| (crate::finding::Fingerprint(fp).to_string(), f))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,6 +1015,7 @@ mod tests {
 
     #[test]
     fn marks_read_back_and_damage_is_an_error() {
+        assert_eq!(std::mem::size_of::<Row>(), 24);
         let m = marks();
         let bytes = m.encode();
         let back = Marks::decode(&bytes).unwrap();
@@ -888,6 +1057,67 @@ mod tests {
     }
 
     #[test]
+    fn a_set_built_against_another_run_is_not_written() {
+        // Built by the comparison against run "A"; recorded when "A" is still the latest it
+        // is written as built, else (another run recorded meanwhile) planned again.
+        let run = |built: Option<Built>| NewRun {
+            record: super::super::RunRecord {
+                id: 0,
+                scope: "s".into(),
+                started_at: "t".into(),
+                tool_version: "0".into(),
+                policy_digest: "p".into(),
+                resources: 0,
+                passed: 0,
+                failed: 0,
+                waived: 0,
+                not_assessed: 0,
+                errors: 0,
+                failed_by_severity: serde_json::json!({}),
+                run_key: String::new(),
+                finding_set: String::new(),
+            },
+            sources: "[]".into(),
+            resources: Vec::new(),
+            findings: Vec::new(),
+            statuses: Vec::new(),
+            texts: Some(Given::default()),
+            built,
+            keep: 1,
+            controls: Vec::new(),
+        };
+        let built = || Built {
+            previous: Some("A".into()),
+            marks: MarksBuilder::default().finish_encoded().0,
+            packs: String::new(),
+            new_findings: Some(3),
+        };
+        let r = run(Some(built()));
+        assert!(built_fits(&r, false, Some("A")));
+        assert!(
+            !built_fits(&r, true, Some("A")),
+            "a held set is referred to"
+        );
+        assert!(
+            !built_fits(&r, false, Some("B")),
+            "another run came between"
+        );
+        assert!(!built_fits(&r, false, None));
+        assert!(!built_fits(&run(None), false, Some("A")));
+        let sets = r.sets();
+        assert_eq!(
+            plan(&r, &sets, false, Some("A"), None, &[]).new_findings,
+            Some(3)
+        );
+        // Planned again against B (no previous set read here): every finding counts as new,
+        // none here.
+        assert_eq!(
+            plan(&r, &sets, false, Some("B"), None, &[]).new_findings,
+            Some(0)
+        );
+    }
+
+    #[test]
     fn texts_read_back_from_the_pack_the_set_names() {
         let t = |m: &'static str| Text {
             check_id: "C",
@@ -915,5 +1145,31 @@ mod tests {
         let mut cut = packs[0].1.clone();
         cut.pop();
         assert!(read_texts(&cut, |_, _| {}).is_err());
+        // Read a few bytes at a time (as SQLite's blob reads may give them): the same texts.
+        struct Trickle<'b>(&'b [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(3).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut found = Found::new(&m, &[1, 9]);
+        found
+            .read(&p1, &mut Trickle(&packs[0].1), packs[0].1.len())
+            .unwrap();
+        found
+            .read(&p2, &mut Trickle(&packs[1].1), packs[1].1.len())
+            .unwrap();
+        assert_eq!(found.out[&1].message, "old one");
+        assert_eq!(found.out[&9].message, "new nine");
+        // A length beyond the value is an error, not an allocation.
+        let mut long = packs[0].1.clone();
+        long[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(
+            read_texts(&long, |_, _| {}),
+            Err(PackError::Length { .. })
+        ));
     }
 }

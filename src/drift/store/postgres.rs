@@ -542,7 +542,7 @@ impl Postgres {
     }
 
     /// The text packs of `scope` with these names.
-    pub fn text_packs(
+    fn text_packs(
         &self,
         scope: &str,
         names: &[&str],
@@ -563,6 +563,25 @@ impl Postgres {
                     .collect()
             })
         })
+    }
+
+    /// Reads the text packs of `scope` with these names into `found` (whole: the driver
+    /// reads a value at once).
+    pub fn find_texts(
+        &self,
+        scope: &str,
+        names: &[&str],
+        found: &mut super::pack::Found<'_>,
+    ) -> Result<(), StoreError> {
+        for (name, bytes) in self.text_packs(scope, names)? {
+            found
+                .read(&name, &mut &bytes[..], bytes.len())
+                .map_err(|e| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    message: format!("the findings of {scope}: {e}"),
+                })?;
+        }
+        Ok(())
     }
 
     /// The resources of a run: id -> (kind, digest).
@@ -959,16 +978,9 @@ async fn plan_findings<'a>(
     .fetch_one(&mut *c)
     .await?;
     let mut read = None;
-    let mut reuse = None;
-    let needed = pack::needs_previous(held, previous.as_deref(), &sets.finding_set);
+    let needed = pack::needs_previous(held, previous.as_deref(), &sets.finding_set)
+        && !pack::built_fits(run, held, previous.as_deref());
     if let (true, Some(p)) = (needed, &previous) {
-        reuse = run
-            .previous_set
-            .as_ref()
-            .filter(|(name, _)| name == p)
-            .map(|(_, set)| set);
-    }
-    if let (true, Some(p), None) = (needed, &previous, reuse) {
         let bytes: Option<Vec<u8>> = sqlx::query_scalar(
             "SELECT marks FROM finding_sets WHERE scope = $1 AND set_digest = $2",
         )
@@ -980,7 +992,7 @@ async fn plan_findings<'a>(
             read = Some(pack::Marks::decode(&b).map_err(pack_error)?);
         }
     }
-    let before = reuse.or(read.as_ref());
+    let before = read.as_ref();
     let planned = pack::plan(run, sets, held, previous.as_deref(), before, &[]);
     if planned.missing == 0 {
         return Ok(planned);

@@ -357,27 +357,37 @@ impl Sqlite {
         set_marks(&self.conn, scope, name).map_err(|e| self.error(e))
     }
 
-    /// The text packs of `scope` with these names.
-    pub fn text_packs(
+    /// Reads the text packs of `scope` with these names into `found`, each as it is read
+    /// (incremental blob I/O: a pack is tens of megabytes, the texts wanted a few).
+    pub fn find_texts(
         &self,
         scope: &str,
         names: &[&str],
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        found: &mut super::pack::Found<'_>,
+    ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT texts FROM finding_texts WHERE scope = ?1 AND pack = ?2")
+            .prepare_cached("SELECT id FROM finding_texts WHERE scope = ?1 AND pack = ?2")
             .map_err(|e| self.error(e))?;
-        let mut out = Vec::with_capacity(names.len());
         for name in names {
-            let found: Option<Vec<u8>> = stmt
+            let id: Option<i64> = stmt
                 .query_row(params![scope, name], |r| r.get(0))
                 .optional()
                 .map_err(|e| self.error(e))?;
-            if let Some(b) = found {
-                out.push((name.to_string(), b));
-            }
+            let Some(id) = id else { continue };
+            let mut blob = self
+                .conn
+                .blob_open(rusqlite::MAIN_DB, "finding_texts", "texts", id, true)
+                .map_err(|e| self.error(e))?;
+            let len = blob.len();
+            found
+                .read(name, &mut blob, len)
+                .map_err(|e| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    message: format!("the findings of {scope}: {e}"),
+                })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The resources of a run: id -> (kind, digest).
@@ -660,18 +670,26 @@ impl From<super::pack::PackError> for Planned {
     }
 }
 
-/// The finding set `name` of `scope`, decoded where SQLite holds it.
+/// The finding set `name` of `scope`, decoded as it is read (SQLite's incremental blob I/O:
+/// reading the value whole would hold a copy of it beside the decoded set).
 fn set_marks(
     conn: &Connection,
     scope: &str,
     name: &str,
 ) -> rusqlite::Result<Option<Result<super::pack::Marks, super::pack::PackError>>> {
-    conn.query_row(
-        "SELECT marks FROM finding_sets WHERE scope = ?1 AND set_digest = ?2",
-        params![scope, name],
-        |r| Ok(super::pack::Marks::decode(r.get_ref(0)?.as_blob()?)),
-    )
-    .optional()
+    let id: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM finding_sets WHERE scope = ?1 AND set_digest = ?2",
+            params![scope, name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "finding_sets", "marks", id, true)?;
+    let len = blob.len();
+    Ok(Some(super::pack::Marks::read_from(&mut blob, len)))
 }
 
 /// What the run writes of its findings (`pack::plan`), read against the scope's previous
@@ -701,13 +719,10 @@ fn plan_findings<'a>(
         pack::needs_previous(held, previous.as_deref(), &sets.finding_set),
         &previous,
     ) {
-        (true, Some(p)) => match &run.previous_set {
-            Some((name, set)) if name == p => Some(set),
-            _ => {
-                read = set_marks(conn, scope, p)?.transpose()?;
-                read.as_ref()
-            }
-        },
+        (true, Some(p)) if !pack::built_fits(run, held, previous.as_deref()) => {
+            read = set_marks(conn, scope, p)?.transpose()?;
+            read.as_ref()
+        }
         _ => None,
     };
     let planned = pack::plan(run, sets, held, previous.as_deref(), before, &[]);
@@ -890,7 +905,7 @@ mod tests {
             )],
             statuses: Vec::new(),
             texts: None,
-            previous_set: None,
+            built: None,
             keep,
             controls: Vec::new(),
         }
@@ -1029,7 +1044,7 @@ mod tests {
             findings: Vec::new(),
             statuses,
             texts: None,
-            previous_set: None,
+            built: None,
             keep: 10,
             controls: Vec::new(),
         };
