@@ -418,6 +418,18 @@ pub struct Given {
     pub fingerprints: Vec<u64>,
 }
 
+impl Given {
+    /// The pack as a record writes it: its name and bytes, when it holds any text.
+    fn written(&self) -> Option<(String, std::borrow::Cow<'_, [u8]>)> {
+        (!self.pack.is_empty()).then(|| {
+            (
+                self.name.clone(),
+                std::borrow::Cow::Borrowed(self.pack.bytes()),
+            )
+        })
+    }
+}
+
 impl std::fmt::Debug for Given {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Given({} texts)", self.fingerprints.len())
@@ -457,11 +469,6 @@ impl TextPack {
         self.buf[4..8].copy_from_slice(&self.count.to_le_bytes());
     }
 
-    /// How many texts it holds.
-    pub fn len(&self) -> usize {
-        self.count as usize
-    }
-
     /// True when it holds none.
     pub fn is_empty(&self) -> bool {
         self.count == 0
@@ -483,12 +490,7 @@ impl TextPack {
     }
 }
 
-/// Calls `each` with every text of a pack, in the order written.
-pub fn read_texts(bytes: &[u8], each: impl FnMut(u64, Text<'_>)) -> Result<(), PackError> {
-    read_texts_from(&mut &bytes[..], bytes.len(), each)
-}
-
-/// [`read_texts`] of a pack of `len` bytes read from `from` as it goes (SQLite's incremental
+/// Calls `each` with every text of a pack of `len` bytes, read from `from` as it goes (SQLite's incremental
 /// blob reads: a changed run that resolves a few findings of a scope's first run would
 /// otherwise read that run's whole pack, tens of megabytes, to find them).
 pub fn read_texts_from(
@@ -682,10 +684,9 @@ pub(crate) fn plan<'a, 'm>(
     // Built by the comparison against the run that is still the latest: written as it is.
     if let (true, Some(b), Some(g)) = (built_fits(run, held, previous_set), &run.built, &run.texts)
     {
-        let (name, bytes) = (g.name.clone(), g.pack.bytes());
         return FindingsWrite {
             set: Some((std::borrow::Cow::Borrowed(&b.marks), b.packs.clone())),
-            texts: (!g.pack.is_empty()).then_some((name, std::borrow::Cow::Borrowed(bytes))),
+            texts: g.written(),
             new_findings: b.new_findings,
             missing: 0,
         };
@@ -695,11 +696,7 @@ pub(crate) fn plan<'a, 'm>(
     // copied to grow.
     let defs = &sets.definitions;
     let (texts, fingerprints) = match &run.texts {
-        Some(g) => {
-            let (name, bytes) = (g.name.clone(), g.pack.bytes());
-            let texts = (!g.pack.is_empty()).then_some((name, std::borrow::Cow::Borrowed(bytes)));
-            (texts, Vec::new())
-        }
+        Some(g) => (g.written(), Vec::new()),
         None => {
             let size = defs
                 .iter()
@@ -773,20 +770,6 @@ pub(crate) fn plan<'a, 'm>(
         new_findings,
         missing,
     }
-}
-
-/// The texts of `wanted` (fingerprints of `marks`' rows) from the packs that hold them, as
-/// stored findings (status and first-seen time from the set).
-pub fn texts_of(
-    marks: &Marks,
-    wanted: &[u64],
-    packs: &[(String, Vec<u8>)],
-) -> Result<HashMap<u64, StoredFinding>, PackError> {
-    let mut found = Found::new(marks, wanted);
-    for (name, bytes) in packs {
-        found.read(name, &mut &bytes[..], bytes.len())?;
-    }
-    Ok(found.out)
 }
 
 /// The texts of some of a set's findings, gathered from the packs that hold them as each pack
@@ -1005,6 +988,10 @@ pub fn convert(legacy: Legacy) -> Converted {
 mod tests {
     use super::*;
 
+    fn read_texts(bytes: &[u8], each: impl FnMut(u64, Text<'_>)) -> Result<(), PackError> {
+        read_texts_from(&mut &bytes[..], bytes.len(), each)
+    }
+
     fn marks() -> Marks {
         let mut b = MarksBuilder::default();
         b.push(1, true, 11, "t1", Some("p1"));
@@ -1137,7 +1124,11 @@ mod tests {
         b.push(9, true, 99, "t2", Some(&p2));
         let m = b.finish();
         let packs = vec![(p1.clone(), b1), (p2.clone(), b2)];
-        let got = texts_of(&m, &[1, 9], &packs).unwrap();
+        let mut found = Found::new(&m, &[1, 9]);
+        for (name, bytes) in &packs {
+            found.read(name, &mut &bytes[..], bytes.len()).unwrap();
+        }
+        let got = found.out;
         assert_eq!(got[&1].message, "old one");
         assert_eq!(got[&9].message, "new nine", "the pack the set names wins");
         assert_eq!(got[&9].first_seen, "t2");
