@@ -1747,6 +1747,19 @@ fn a_schema_5_postgres_store_keeps_every_finding_through_the_upgrade() {
         .trim(),
         "0"
     );
+    // The packed values' storage: texts compressed with lz4 (Debian's server has it), sets
+    // as they are ('l': lz4; 'e': external, uncompressed).
+    assert_eq!(
+        pg.psql(
+            &db,
+            "SELECT string_agg(attname || '=' || attcompression::text || attstorage::text, ',' ORDER BY attname)
+             FROM pg_attribute WHERE attname IN ('texts', 'marks')
+               AND attrelid IN ('finding_texts'::regclass, 'finding_sets'::regclass)"
+        )
+        .unwrap()
+        .trim(),
+        "marks=e,texts=lx"
+    );
 }
 
 /// A run is committed only once its reports are written (the store's transaction is prepared

@@ -208,6 +208,16 @@ pub fn resource_drift(
     d
 }
 
+/// What the comparison's walk found of a finding (`compare`), with this bit: its text is given
+/// to the store. The rest is one of the two values below, or the index of the finding's
+/// first-seen time in the previous set: below 2^31 - 2 (a set holding that many times could
+/// not be read into memory).
+const GIVE: u32 = 1 << 31;
+/// ... of a finding not failing or waived (never given).
+const UNTOUCHED: u32 = GIVE - 1;
+/// ... of a finding the previous run did not have.
+const NEW: u32 = GIVE - 2;
+
 /// A failing or waived finding of the report, as the comparison reads it.
 struct Current {
     /// Its index in the report's findings.
@@ -219,13 +229,45 @@ struct Current {
     text: u64,
 }
 
+/// A finding's text as the report holds it (shared, not copied), until the record packs it.
+struct GivenText {
+    fingerprint: u64,
+    check: std::sync::Arc<crate::report::model::CheckText>,
+    resource: Option<std::sync::Arc<crate::report::model::ResourceRef>>,
+    severity: crate::finding::Severity,
+    message: ArcStr,
+}
+
+/// The texts a run gives the store, sorted by fingerprint, one each.
+struct ReportTexts(Vec<GivenText>);
+
+impl store::pack::TextSource for ReportTexts {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn fingerprint(&self, i: usize) -> u64 {
+        self.0[i].fingerprint
+    }
+
+    fn text(&self, i: usize) -> store::pack::Text<'_> {
+        let t = &self.0[i];
+        store::pack::Text {
+            check_id: &t.check.id,
+            resource_id: t.resource.as_ref().map_or("", |r| r.id.as_str()),
+            severity: t.severity.as_str(),
+            message: &t.message,
+        }
+    }
+}
+
 /// What a scan records once its reports are written.
 pub struct Pending {
     scope: String,
     resources: Vec<(String, String, String, Option<String>)>,
     /// The texts the store does not hold yet (findings new to the scope, or changed).
     texts: store::pack::Given,
-    /// Every failing or waived finding.
+    /// Every failing or waived finding, unless `built` holds them.
     statuses: Vec<store::FindingStatus>,
     /// The name of their set, as `NewRun::sets` would name it (named once, here).
     finding_set: String,
@@ -349,97 +391,107 @@ pub fn compare(
     // to be new, so nothing is marked new, and `--fail-on new` passes (a scheduled job must
     // not fail its first night for having no history).
     let first = previous.is_none();
-    // A scope's first run stores every text: room for all of them at once (a buffer doubling
-    // to its size held two copies at the moment it grew).
-    let mut texts = match before.rows.is_empty() {
-        true => store::pack::TextPack::with_capacity(
-            current
-                .iter()
-                .map(|c| {
-                    let f = &report.findings[c.index as usize];
-                    24 + f.check.id.len()
-                        + f.resource.as_ref().map_or(0, |r| r.id.len())
-                        + f.severity.as_str().len()
-                        + f.message.len()
-                })
-                .sum(),
-        ),
-        false => store::pack::TextPack::default(),
-    };
-    let mut given: Vec<u64> = Vec::new();
+    // The texts the store does not hold: shared with the report, packed only as the record
+    // writes them. A scope's first run gives every one: room for all at once.
+    let mut texts: Vec<GivenText> = Vec::with_capacity(match before.rows.is_empty() {
+        true => current.len(),
+        false => 0,
+    });
+    let mut namer = store::pack::PackNamer::default();
     // A changed run's set, built here where the previous one is in hand (so it is neither
     // read again nor held until the record), and its count of new findings.
     let mut built = (store.is_some() && !unchanged)
         .then(|| store::pack::MarksBuilder::with_capacity(current.len()));
     let mut new_findings = 0i64;
     let mut last_built = None;
-    // First-seen times are few: one shared copy each, by the set's index of the time.
-    let now_shared = ArcStr::from(now.as_str());
-    let mut shared: Vec<Option<ArcStr>> = vec![None; before.times.len()];
+    let mut last_given = None;
+    // What the walk found of each finding, by its index in the report: the index of its
+    // first-seen time in the previous set, or NEW; with GIVE, its text is given to the store.
+    // The report's findings are then updated in their own order: walked in fingerprint order
+    // they were read and written at random, a cache miss each (a third of the comparison).
+    let mut seen: Vec<u32> = vec![UNTOUCHED; report.findings.len()];
     let mut rows = before.rows.iter().peekable();
     for c in &current {
         let (fingerprint, hash) = (c.fingerprint, c.text);
-        let f = &mut report.findings[c.index as usize];
         // Both sorted by fingerprint: the previous run's row of this one, if any.
         while rows.next_if(|r| r.fingerprint < fingerprint).is_some() {}
-        let known: Option<(&store::pack::Row, u64)> = rows
+        let known: Option<&store::pack::Row> = rows
             .peek()
-            .filter(|r| r.fingerprint == fingerprint)
-            .map(|r| (*r, r.text));
-        if f.status == Status::Fail && !first {
+            .copied()
+            .filter(|r| r.fingerprint == fingerprint);
+        if c.failing && !first {
             if known.is_some() {
                 drift.persisting += 1;
             } else {
                 drift.new += 1;
             }
         }
-        if mark && !first {
-            f.baseline_state = Some(if known.is_some() {
-                BaselineState::Unchanged
-            } else {
-                BaselineState::New
-            });
-        }
-        let first_seen = match known {
-            Some((r, _)) => shared[r.first_seen() as usize]
-                .get_or_insert_with(|| ArcStr::from(&**before.time(r)))
-                .clone(),
-            None => now_shared.clone(),
-        };
-        f.first_seen = Some(first_seen.clone());
-        // The store needs the text of a finding it does not hold, or holds another text of.
-        // Written straight into the pack the store keeps (one copy of each text, not a
-        // value per field); the first of each fingerprint, as its status is.
-        let needs_text = known.is_none_or(|(_, h)| h != hash);
+        // The store needs the text of a finding it does not hold, or holds another text of:
+        // the first of each fingerprint, as its status is.
+        let needs_text = known.is_none_or(|r| r.text != hash);
         if let Some(b) = built.as_mut().filter(|_| last_built != Some(fingerprint)) {
             last_built = Some(fingerprint);
             new_findings += i64::from(c.failing && known.is_none());
             let pack = match (needs_text, known) {
                 (true, _) => Some(store::pack::NEW_PACK),
-                (false, Some((r, _))) => before.pack(r),
+                (false, Some(r)) => before.pack(r),
                 (false, None) => None,
             };
-            b.push(fingerprint, c.failing, hash, &first_seen, pack);
+            let time: &str = known.map_or(now.as_str(), |r| before.time(r));
+            b.push(fingerprint, c.failing, hash, time, pack);
         }
-        if needs_text && given.last() != Some(&fingerprint) {
-            given.push(fingerprint);
-            texts.push(
-                fingerprint,
-                store::pack::Text {
-                    check_id: &f.check.id,
-                    resource_id: f.resource.as_ref().map_or("", |r| r.id.as_str()),
-                    severity: f.severity.as_str(),
-                    message: &f.message,
-                },
-            );
+        let give = needs_text && last_given != Some(fingerprint);
+        if give {
+            last_given = Some(fingerprint);
+            namer.push(fingerprint, hash);
+        }
+        seen[c.index as usize] =
+            known.map_or(NEW, |r| r.first_seen()) | if give { GIVE } else { 0 };
+    }
+    // First-seen times are few: one shared copy each, by the set's index of the time.
+    let now_shared = ArcStr::from(now.as_str());
+    let mut shared: Vec<Option<ArcStr>> = vec![None; before.times.len()];
+    for (f, &s) in report.findings.iter_mut().zip(&seen) {
+        if s == UNTOUCHED {
+            continue;
+        }
+        let (state, first_seen) = match s & !GIVE {
+            NEW => (BaselineState::New, now_shared.clone()),
+            t => (
+                BaselineState::Unchanged,
+                shared[t as usize]
+                    .get_or_insert_with(|| ArcStr::from(&*before.times[t as usize]))
+                    .clone(),
+            ),
+        };
+        if mark && !first {
+            f.baseline_state = Some(state);
+        }
+        f.first_seen = Some(first_seen);
+        if s & GIVE != 0 {
+            texts.push(GivenText {
+                fingerprint: f.fingerprint.0,
+                check: f.check.clone(),
+                resource: f.resource.clone(),
+                severity: f.severity,
+                message: f.message.clone(),
+            });
         }
     }
+    drop(seen);
+    // Given in the report's order; the pack is in fingerprint order (one each).
+    {
+        use rayon::prelude::*;
+        texts.par_sort_unstable_by_key(|t| t.fingerprint);
+    }
     drop(shared);
-    // The statuses, for a record planned again (another run recorded meanwhile) and for the
-    // spool.
-    let statuses: Vec<store::FindingStatus> = first_of_each().collect();
-    drop(current);
-    let new_pack = texts.named().0;
+    // The statuses, for a record planned again (another run recorded meanwhile): the set
+    // built holds them; without one (an unchanged run), kept here.
+    let statuses: Vec<store::FindingStatus> = match built.is_some() {
+        true => Vec::new(),
+        false => first_of_each().collect(),
+    };
+    let new_pack = namer.finish();
     let built = built.map(|b| {
         let (marks, packs) = b.finish_naming(&new_pack);
         store::pack::Built {
@@ -456,8 +508,8 @@ pub fn compare(
             .iter()
             .filter(|r| {
                 r.failing()
-                    && statuses
-                        .binary_search_by_key(&r.fingerprint, |s| s.fingerprint)
+                    && current
+                        .binary_search_by_key(&r.fingerprint, |c| c.fingerprint)
                         .is_err()
             })
             .map(|r| r.fingerprint)
@@ -477,7 +529,7 @@ pub fn compare(
         resolved.sort_by(ResolvedFinding::report_order);
         drift.resolved = resolved;
     }
-
+    drop(current);
     drop(before);
     // Resources: digests now; bodies only of those new or changed since the previous run
     // (kept by the evaluation, `prior_digests`), stored once per distinct digest.
@@ -540,9 +592,8 @@ pub fn compare(
         scope,
         resources,
         texts: store::pack::Given {
-            pack: texts,
             name: new_pack,
-            fingerprints: given,
+            texts: Box::new(ReportTexts(texts)),
         },
         statuses,
         finding_set,

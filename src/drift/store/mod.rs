@@ -276,11 +276,12 @@ pub struct NewRun {
     #[serde(skip)]
     pub texts: Option<pack::Given>,
     /// The run's finding set as the comparison built it: recorded as it is when the run it
-    /// was compared with is still the scope's latest (else planned again from `statuses`).
+    /// was compared with is still the scope's latest (else planned again from its statuses).
     #[serde(skip)]
     pub built: Option<pack::Built>,
     /// Every failing or waived finding of the run: fingerprint, status and text digest;
-    /// empty in runs spooled before it existed (then `findings` has them all).
+    /// empty when `built` holds them (decoded when needed), and in runs spooled before it
+    /// existed or with `built` (then `findings` has them all).
     #[serde(default)]
     pub statuses: Vec<FindingStatus>,
     /// Runs to keep for this scope, this one included.
@@ -341,6 +342,10 @@ impl NewRun {
         let increasing =
             |v: &[FindingStatus]| v.windows(2).all(|w| w[0].fingerprint < w[1].fingerprint);
         let marks: std::borrow::Cow<'_, [FindingStatus]> = match self.statuses.is_empty() {
+            // The set the comparison built holds them, when it built one.
+            true if self.built.is_some() => {
+                std::borrow::Cow::Owned(self.built.iter().flat_map(pack::Built::statuses).collect())
+            }
             false if increasing(&self.statuses) => std::borrow::Cow::Borrowed(&self.statuses),
             empty => {
                 let mut v: Vec<FindingStatus> = match empty {

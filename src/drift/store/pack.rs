@@ -182,20 +182,14 @@ impl Marks {
             let buf = &mut chunk[..take * ROW];
             from.read_exact(buf).map_err(|_| short())?;
             for r in buf.chunks_exact(ROW) {
-                let word = |at: usize| {
-                    let mut a = [0u8; 8];
-                    a.copy_from_slice(&r[at..at + 8]);
-                    u64::from_le_bytes(a)
-                };
-                let half = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
-                let first_seen = half(17);
+                let (row, first_seen) = read_row(r);
                 if first_seen & FAILING != 0 {
                     return Err(PackError::Invalid {
                         what: "finding set",
                         why: format!("a row refers to time {first_seen}"),
                     });
                 }
-                rows.push(Row::new(word(0), r[8] == 1, word(9), first_seen, half(21)));
+                rows.push(row);
             }
             left -= take;
         }
@@ -249,6 +243,21 @@ impl Marks {
 
 /// Bytes per row of a packed set.
 const ROW: usize = 25;
+
+/// A packed row (`ROW` bytes), and its time index as written (a set that decodes checks it).
+fn read_row(r: &[u8]) -> (Row, u32) {
+    let word = |at: usize| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&r[at..at + 8]);
+        u64::from_le_bytes(a)
+    };
+    let half = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+    let first_seen = half(17);
+    (
+        Row::new(word(0), r[8] == 1, word(9), first_seen, half(21)),
+        first_seen,
+    )
+}
 
 fn put_row(b: &mut Vec<u8>, r: &Row) {
     b.extend_from_slice(&r.fingerprint.to_le_bytes());
@@ -391,6 +400,25 @@ pub struct Built {
     pub new_findings: Option<i64>,
 }
 
+impl Built {
+    /// Its findings' statuses, read from the rows as the builder wrote them.
+    pub fn statuses(&self) -> impl Iterator<Item = FindingStatus> + '_ {
+        let count = self
+            .marks
+            .get(4..8)
+            .map_or(0, |c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize);
+        let rows = self.marks.get(8..).unwrap_or_default();
+        rows.chunks_exact(ROW).take(count).map(|r| {
+            let (row, _) = read_row(r);
+            FindingStatus {
+                fingerprint: row.fingerprint,
+                failing: row.failing(),
+                text: row.text,
+            }
+        })
+    }
+}
+
 /// The pack name a [`MarksBuilder`] is given for the run's own pack of new texts, whose
 /// name is its digest, known only once every text is in it ([`MarksBuilder::finish_naming`]).
 pub const NEW_PACK: &str = "";
@@ -407,32 +435,207 @@ impl Default for TextPack {
     }
 }
 
-/// A run's new texts, packed as the comparison found them, and whose they are.
-#[derive(Default)]
+/// The texts a run gives the store, read where the report holds them as the record writes
+/// them: a scope's first run gives some 200,000 (24 MB packed), which packed in advance were
+/// held until the record, then copied again by the database driver.
+pub trait TextSource: Send + Sync {
+    /// How many.
+    fn count(&self) -> usize;
+    /// The fingerprint of the `i`th; increasing, one each.
+    fn fingerprint(&self, i: usize) -> u64;
+    /// The `i`th text.
+    fn text(&self, i: usize) -> Text<'_>;
+}
+
+/// Whether `source` gives the text of `fingerprint`.
+fn gives(source: &dyn TextSource, fingerprint: u64) -> bool {
+    let i = partition(source.count(), |i| source.fingerprint(i) < fingerprint);
+    i < source.count() && source.fingerprint(i) == fingerprint
+}
+
+/// The first index in `0..n` for which `before` is false (`before` true up to a point).
+fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match before(mid) {
+            true => lo = mid + 1,
+            false => hi = mid,
+        }
+    }
+    lo
+}
+
+/// A run's new texts as the comparison found them, and the name of the pack they make.
 pub struct Given {
-    /// The texts.
-    pub pack: TextPack,
-    /// The pack's name ([`TextPack::named`], taken once).
+    /// The pack's name ([`PackNamer`]).
     pub name: String,
-    /// Their fingerprints, sorted, one each.
-    pub fingerprints: Vec<u64>,
+    /// The texts.
+    pub texts: Box<dyn TextSource>,
+}
+
+impl Default for Given {
+    fn default() -> Self {
+        Given {
+            name: String::new(),
+            texts: Box::new(NoTexts),
+        }
+    }
+}
+
+/// No texts.
+struct NoTexts;
+
+impl TextSource for NoTexts {
+    fn count(&self) -> usize {
+        0
+    }
+    fn fingerprint(&self, _: usize) -> u64 {
+        0
+    }
+    fn text(&self, _: usize) -> Text<'_> {
+        Text {
+            check_id: "",
+            resource_id: "",
+            severity: "",
+            message: "",
+        }
+    }
 }
 
 impl Given {
-    /// The pack as a record writes it: its name and bytes, when it holds any text.
-    fn written(&self) -> Option<(String, std::borrow::Cow<'_, [u8]>)> {
-        (!self.pack.is_empty()).then(|| {
-            (
-                self.name.clone(),
-                std::borrow::Cow::Borrowed(self.pack.bytes()),
-            )
-        })
+    /// The pack as a record writes it: its name and content, when it holds any text.
+    fn written(&self) -> Option<(String, PackOut<'_>)> {
+        (self.texts.count() > 0).then(|| (self.name.clone(), PackOut::Source(&*self.texts)))
     }
 }
 
 impl std::fmt::Debug for Given {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Given({} texts)", self.fingerprints.len())
+        write!(f, "Given({} texts)", self.texts.count())
+    }
+}
+
+/// Names a run's pack of given texts from each text's fingerprint and text digest, as they
+/// are found (the pack is written only later, by the record): the same texts, the same name,
+/// so a pack the scope holds already is not written again. The fingerprint digests the check
+/// and resource, the text digest the severity and message: the name stands for the content.
+pub struct PackNamer(sha2::Sha256);
+
+impl Default for PackNamer {
+    fn default() -> Self {
+        use sha2::Digest;
+        PackNamer(sha2::Sha256::new_with_prefix(b"PLT6 given\0"))
+    }
+}
+
+impl PackNamer {
+    /// Adds a text, in the pack's order.
+    pub fn push(&mut self, fingerprint: u64, text: u64) {
+        use sha2::Digest;
+        self.0.update(fingerprint.to_le_bytes());
+        self.0.update(text.to_le_bytes());
+    }
+
+    /// The name (as sets are named: 128 bits, hex).
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        hex(&self.0.finalize()[..16])
+    }
+}
+
+/// A pack of texts as a record writes it: bytes packed in advance (a spooled run, a
+/// migration), or texts packed as they are written.
+pub enum PackOut<'a> {
+    /// Packed.
+    Bytes(std::borrow::Cow<'a, [u8]>),
+    /// Packed as written.
+    Source(&'a dyn TextSource),
+}
+
+impl std::fmt::Debug for PackOut<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PackOut({} bytes)", self.len())
+    }
+}
+
+impl PackOut<'_> {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            PackOut::Bytes(b) => b.len(),
+            PackOut::Source(s) => {
+                8 + (0..s.count())
+                    .map(|i| {
+                        let t = s.text(i);
+                        24 + t.check_id.len()
+                            + t.resource_id.len()
+                            + t.severity.len()
+                            + t.message.len()
+                    })
+                    .sum::<usize>()
+            }
+        }
+    }
+
+    /// Never: a pack has its header at least.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Its bytes in order, a chunk of about `size` at a time ([`Chunks::next_chunk`]).
+    pub fn chunks(&self, size: usize) -> Chunks<'_> {
+        Chunks {
+            out: self,
+            size: size.max(1),
+            next: 0,
+            started: false,
+            buf: Vec::new(),
+        }
+    }
+}
+
+/// A packed value's bytes, a chunk at a time: packed in advance, slices of it; else packed as
+/// they are asked for, into one reused buffer.
+pub struct Chunks<'p> {
+    out: &'p PackOut<'p>,
+    size: usize,
+    /// The next byte (packed in advance) or text.
+    next: usize,
+    /// Whether the header was given.
+    started: bool,
+    buf: Vec<u8>,
+}
+
+impl Chunks<'_> {
+    /// The next chunk; None at the end.
+    pub fn next_chunk(&mut self) -> Option<&[u8]> {
+        match self.out {
+            PackOut::Bytes(b) => {
+                let end = b.len().min(self.next + self.size);
+                let chunk = b.get(self.next..end).filter(|c| !c.is_empty())?;
+                self.next = end;
+                Some(chunk)
+            }
+            PackOut::Source(s) => {
+                self.buf.clear();
+                if !self.started {
+                    self.started = true;
+                    self.buf.extend_from_slice(TEXTS_MAGIC);
+                    put_u32(&mut self.buf, s.count());
+                }
+                while self.next < s.count() && self.buf.len() < self.size {
+                    let t = s.text(self.next);
+                    self.buf
+                        .extend_from_slice(&s.fingerprint(self.next).to_le_bytes());
+                    for part in [t.check_id, t.resource_id, t.severity, t.message] {
+                        put_str(&mut self.buf, part);
+                    }
+                    self.next += 1;
+                }
+                (!self.buf.is_empty()).then_some(&self.buf[..])
+            }
+        }
     }
 }
 
@@ -477,16 +680,6 @@ impl TextPack {
     /// Its name (a digest of its content) and bytes.
     pub fn finish(self) -> (String, Vec<u8>) {
         (digest_name(&self.buf), self.buf)
-    }
-
-    /// Its name and bytes, borrowed.
-    pub fn named(&self) -> (String, &[u8]) {
-        (digest_name(&self.buf), &self.buf)
-    }
-
-    /// Its bytes.
-    pub fn bytes(&self) -> &[u8] {
-        &self.buf
     }
 }
 
@@ -553,10 +746,12 @@ pub fn read_texts_from(
 /// The name of packed bytes: the first 128 bits of their SHA-256, hex (as sets are named).
 fn digest_name(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&sha2::Sha256::digest(bytes)[..16])
+}
+
+/// Bytes as lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn put_u32(b: &mut Vec<u8>, n: usize) {
@@ -629,8 +824,8 @@ impl<'a> Reader<'a> {
 pub struct FindingsWrite<'a> {
     /// The set (marks and the packs column), unless the scope holds a set of that name.
     pub set: Option<(std::borrow::Cow<'a, [u8]>, String)>,
-    /// The run's pack of new texts (name, bytes), when it has new texts.
-    pub texts: Option<(String, std::borrow::Cow<'a, [u8]>)>,
+    /// The run's pack of new texts (name, content), when it has new texts.
+    pub texts: Option<(String, PackOut<'a>)>,
     /// FAIL findings not in the previous run of the scope (None for a scope's first run).
     pub new_findings: Option<i64>,
     /// Findings whose text neither the run nor the previous run's set gives (another run of
@@ -718,18 +913,20 @@ pub(crate) fn plan<'a, 'm>(
             }
             let texts = (!pack.is_empty()).then(|| {
                 let (name, bytes) = pack.finish();
-                (name, std::borrow::Cow::Owned(bytes))
+                (name, PackOut::Bytes(std::borrow::Cow::Owned(bytes)))
             });
             (texts, defs.iter().map(|d| d.0).collect())
         }
     };
-    let fingerprints: &[u64] = match &run.texts {
-        Some(g) => &g.fingerprints,
-        None => &fingerprints,
+    let is_given = |fp: u64| match &run.texts {
+        Some(g) => gives(&*g.texts, fp),
+        None => fingerprints.binary_search(&fp).is_ok(),
     };
     // When a text was given: its first-seen time, if the run says one.
     let given = |fp: u64| -> Option<&str> {
-        fingerprints.binary_search(&fp).ok()?;
+        if !is_given(fp) {
+            return None;
+        }
         Some(
             defs.binary_search_by_key(&fp, |d| d.0)
                 .ok()
@@ -1162,5 +1359,111 @@ mod tests {
             read_texts(&long, |_, _| {}),
             Err(PackError::Length { .. })
         ));
+    }
+
+    /// Texts given from where the report holds them: what `TextSource` reads.
+    struct Held(Vec<(u64, String)>);
+
+    impl TextSource for Held {
+        fn count(&self) -> usize {
+            self.0.len()
+        }
+        fn fingerprint(&self, i: usize) -> u64 {
+            self.0[i].0
+        }
+        fn text(&self, i: usize) -> Text<'_> {
+            Text {
+                check_id: "PLM-K8S-0001",
+                resource_id: "k8s/x/-/Pod/p",
+                severity: "high",
+                message: &self.0[i].1,
+            }
+        }
+    }
+
+    #[test]
+    fn given_texts_are_packed_as_written_and_named_by_content() {
+        let held = Held(
+            (0..5000u64)
+                .map(|i| (i * 7 + 1, format!("text {i} ").repeat(1 + (i % 9) as usize)))
+                .collect(),
+        );
+        let out = PackOut::Source(&held);
+        // Packed a chunk at a time, small or large: the length said, the same bytes as a pack
+        // built whole, read back whole.
+        let mut whole = TextPack::default();
+        for i in 0..held.count() {
+            whole.push(held.fingerprint(i), held.text(i));
+        }
+        let (_, expected) = whole.finish();
+        for size in [1, 100, 4096, 1 << 20] {
+            let mut chunks = out.chunks(size);
+            let mut bytes = Vec::new();
+            while let Some(c) = chunks.next_chunk() {
+                assert!(!c.is_empty());
+                bytes.extend_from_slice(c);
+            }
+            assert_eq!(out.len(), bytes.len());
+            assert!(bytes == expected, "chunks of {size}");
+        }
+        let mut read = Vec::new();
+        read_texts(&expected, |fp, t| read.push((fp, t.message.to_string()))).unwrap();
+        assert_eq!(read, held.0);
+        // Packed in advance: its own bytes, in slices.
+        let bytes = PackOut::Bytes(std::borrow::Cow::Borrowed(&expected[..]));
+        let (mut chunks, mut n) = (bytes.chunks(1000), 0);
+        while let Some(c) = chunks.next_chunk() {
+            n += c.len();
+        }
+        assert_eq!((bytes.len(), n), (expected.len(), expected.len()));
+        // The name: the same texts, the same name; another text or order, another.
+        let name = |pairs: &[(u64, u64)]| {
+            let mut n = PackNamer::default();
+            for (fp, t) in pairs {
+                n.push(*fp, *t);
+            }
+            n.finish()
+        };
+        assert_eq!(name(&[(1, 2), (3, 4)]), name(&[(1, 2), (3, 4)]));
+        assert_ne!(name(&[(1, 2), (3, 4)]), name(&[(1, 2), (3, 5)]));
+        assert_ne!(name(&[(1, 2), (3, 4)]), name(&[(3, 4), (1, 2)]));
+        assert_eq!(name(&[]).len(), 32);
+        let given = Given {
+            name: name(&[(1, 2)]),
+            texts: Box::new(held),
+        };
+        assert!(gives(&*given.texts, 8) && !gives(&*given.texts, 9));
+        assert!(gives(&*given.texts, 1) && !gives(&*given.texts, 0));
+    }
+
+    #[test]
+    fn a_built_set_gives_its_statuses() {
+        let mut b = MarksBuilder::default();
+        b.push(1, true, 11, "t1", Some(NEW_PACK));
+        b.push(5, false, 55, "t2", None);
+        let (marks, packs) = b.finish_naming("p");
+        let built = Built {
+            previous: None,
+            marks,
+            packs,
+            new_findings: None,
+        };
+        let st: Vec<FindingStatus> = built.statuses().collect();
+        assert_eq!(
+            st,
+            [
+                FindingStatus {
+                    fingerprint: 1,
+                    failing: true,
+                    text: 11
+                },
+                FindingStatus {
+                    fingerprint: 5,
+                    failing: false,
+                    text: 55
+                }
+            ]
+        );
+        assert_eq!(Marks::decode(&built.marks).unwrap().packs, ["p"]);
     }
 }
