@@ -211,12 +211,20 @@ impl Sqlite {
         // took 57,000 writes and 0.11 s to commit after the reports (32 KB: 0.05 s). Larger
         // still (64 KB) was faster again, but a run then grows the file a 64 KB page at a
         // time in each of the tables it adds a row to: 128 KB for an unchanged re-run.
-        if version == 0 {
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .map_err(|e| store.error(e))?;
+        if pages == 0 {
             store
                 .conn
                 .pragma_update(None, "page_size", PAGE_SIZE)
                 .map_err(|e| store.error(e))?;
         }
+        // WAL from the start, even for a new file's first run, which in rollback mode would
+        // write its 50 MB once rather than twice (log, then checkpoint): concurrent scanners
+        // opening a new file while one switched it to WAL failed with "locked"
+        // (tests/drift.rs, concurrent runs).
         store
             .conn
             .pragma_update(None, "journal_mode", "WAL")
