@@ -299,8 +299,12 @@ pub(crate) struct Sets<'a> {
     pub(crate) resources: Vec<&'a (String, String, String, Option<String>)>,
     /// The digest of the resources' (id, kind, digest).
     pub(crate) resource_set: String,
-    /// One per fingerprint (the first given), by fingerprint.
-    pub(crate) statuses: std::borrow::Cow<'a, [FindingStatus]>,
+    /// One per fingerprint (the first given), by fingerprint ([`Sets::statuses`]): read from
+    /// the set the comparison built only when asked for (a record writing that set does not
+    /// need them: 200,000 of them were decoded for nothing).
+    statuses: std::cell::OnceCell<std::borrow::Cow<'a, [FindingStatus]>>,
+    /// The set the comparison built, which holds them when the run does not.
+    built: Option<&'a pack::Built>,
     /// The digest of the findings' (fingerprint, status, text digest).
     pub(crate) finding_set: String,
     /// (fingerprint, finding) texts the run gives, one per fingerprint (the last given).
@@ -341,11 +345,13 @@ impl NewRun {
         // here. Runs spooled before `statuses` existed have every finding in `findings`.
         let increasing =
             |v: &[FindingStatus]| v.windows(2).all(|w| w[0].fingerprint < w[1].fingerprint);
+        // The set the comparison built holds them, when it built one (and named it).
+        let built = self
+            .built
+            .as_ref()
+            .filter(|_| self.statuses.is_empty() && !self.record.finding_set.is_empty());
         let marks: std::borrow::Cow<'_, [FindingStatus]> = match self.statuses.is_empty() {
-            // The set the comparison built holds them, when it built one.
-            true if self.built.is_some() => {
-                std::borrow::Cow::Owned(self.built.iter().flat_map(pack::Built::statuses).collect())
-            }
+            true if built.is_some() => std::borrow::Cow::Borrowed(&[]),
             false if increasing(&self.statuses) => std::borrow::Cow::Borrowed(&self.statuses),
             empty => {
                 let mut v: Vec<FindingStatus> = match empty {
@@ -383,13 +389,27 @@ impl NewRun {
             true => finding_set_name(&marks),
             false => self.record.finding_set.clone(),
         };
+        let statuses = std::cell::OnceCell::new();
+        if built.is_none() {
+            let _ = statuses.set(marks);
+        }
         Sets {
             resources: res,
             resource_set,
-            statuses: marks,
+            statuses,
+            built,
             finding_set,
             definitions,
         }
+    }
+}
+
+impl Sets<'_> {
+    /// The run's findings' statuses, one per fingerprint, by fingerprint.
+    pub(crate) fn statuses(&self) -> &[FindingStatus] {
+        self.statuses.get_or_init(|| {
+            std::borrow::Cow::Owned(self.built.iter().flat_map(|b| b.statuses()).collect())
+        })
     }
 }
 

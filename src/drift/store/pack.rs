@@ -891,17 +891,20 @@ pub(crate) fn plan<'a, 'm>(
     previous: Option<&'m Marks>,
     other: &'m [Marks],
 ) -> FindingsWrite<'a> {
-    let new_findings = previous_set.map(|p| match p == sets.finding_set {
-        true => 0,
-        false => sets
-            .statuses
-            .iter()
-            .filter(|s| s.failing && previous.and_then(|m| m.get(s.fingerprint)).is_none())
-            .count() as i64,
-    });
+    // Counted here unless the comparison counted them (the set it built).
+    let new_findings = || {
+        previous_set.map(|p| match p == sets.finding_set {
+            true => 0,
+            false => sets
+                .statuses()
+                .iter()
+                .filter(|s| s.failing && previous.and_then(|m| m.get(s.fingerprint)).is_none())
+                .count() as i64,
+        })
+    };
     if held {
         return FindingsWrite {
-            new_findings,
+            new_findings: new_findings(),
             ..FindingsWrite::default()
         };
     }
@@ -963,9 +966,9 @@ pub(crate) fn plan<'a, 'm>(
         )
     };
     let new_pack = texts.as_ref().map(|(name, _)| name.as_str());
-    let mut b = MarksBuilder::with_capacity(sets.statuses.len());
+    let mut b = MarksBuilder::with_capacity(sets.statuses().len());
     let mut missing = 0;
-    for s in sets.statuses.iter() {
+    for s in sets.statuses().iter() {
         let before = previous.and_then(|m| m.get(s.fingerprint).map(|r| (m, r)));
         let text = given(s.fingerprint);
         let time: &str = match (before, text) {
@@ -993,7 +996,7 @@ pub(crate) fn plan<'a, 'm>(
     FindingsWrite {
         set: Some((std::borrow::Cow::Owned(marks), packs)),
         texts,
-        new_findings,
+        new_findings: new_findings(),
         missing,
     }
 }
@@ -1288,22 +1291,29 @@ mod tests {
                 errors: 0,
                 failed_by_severity: serde_json::json!({}),
                 run_key: String::new(),
-                finding_set: String::new(),
+                finding_set: "S".into(),
             },
             sources: "[]".into(),
             resources: Vec::new(),
             findings: Vec::new(),
+            // Held by the set built, read from it when planned again.
             statuses: Vec::new(),
             texts: Some(Given::default()),
             built,
             keep: 1,
             controls: Vec::new(),
         };
-        let built = || Built {
-            previous: Some("A".into()),
-            marks: MarksBuilder::default().finish_encoded().0,
-            packs: String::new(),
-            new_findings: Some(3),
+        let built = || {
+            let mut b = MarksBuilder::default();
+            b.push(1, true, 11, "t", Some("p"));
+            b.push(2, false, 22, "t", Some("p"));
+            let (marks, packs) = b.finish_naming("p");
+            Built {
+                previous: Some("A".into()),
+                marks,
+                packs,
+                new_findings: Some(3),
+            }
         };
         let r = run(Some(built()));
         assert!(built_fits(&r, false, Some("A")));
@@ -1322,12 +1332,18 @@ mod tests {
             plan(&r, &sets, false, Some("A"), None, &[]).new_findings,
             Some(3)
         );
-        // Planned again against B (no previous set read here): every finding counts as new,
-        // none here.
-        assert_eq!(
-            plan(&r, &sets, false, Some("B"), None, &[]).new_findings,
-            Some(0)
-        );
+        // Planned again against B (no previous set read here): every failing finding counts
+        // as new, and the set is built again from the statuses the built set holds.
+        let again = plan(&r, &sets, false, Some("B"), None, &[]);
+        assert_eq!(again.new_findings, Some(1));
+        let (marks, _) = again.set.unwrap();
+        let rows: Vec<(u64, bool, u64)> = Marks::decode(&marks)
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| (r.fingerprint, r.failing(), r.text))
+            .collect();
+        assert_eq!(rows, [(1, true, 11), (2, false, 22)]);
     }
 
     #[test]
