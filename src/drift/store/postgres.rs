@@ -817,19 +817,22 @@ impl Postgres {
                 .fetch_one(&mut *tx)
                 .await?;
                 if !held {
-                    copy_texts(&mut tx, &scope, name, texts).await?;
+                    copy_row(
+                        &mut tx,
+                        "COPY finding_texts (scope, pack, texts) FROM STDIN (FORMAT binary)",
+                        &[&scope, name],
+                        texts,
+                    )
+                    .await?;
                 }
             }
             if let Some((marks, packs)) = &findings.set {
-                sqlx::query(
-                    "INSERT INTO finding_sets (scope, set_digest, marks, packs)
-                     VALUES ($1, $2, $3, $4)",
+                copy_row(
+                    &mut tx,
+                    "COPY finding_sets (scope, set_digest, packs, marks) FROM STDIN (FORMAT binary)",
+                    &[&scope, &sets.finding_set, packs],
+                    &super::pack::PackOut::Bytes(std::borrow::Cow::Borrowed(&marks[..])),
                 )
-                .bind(&scope)
-                .bind(&sets.finding_set)
-                .bind(marks)
-                .bind(packs)
-                .execute(&mut *tx)
                 .await?;
             }
 
@@ -1108,46 +1111,45 @@ async fn plan_findings<'a>(
     ))
 }
 
-/// Writes a pack of texts as one `finding_texts` row with `COPY ... FROM STDIN` in binary
-/// form, its value sent a chunk at a time as it is packed: bound as a parameter, a first run's
-/// 24 MB pack was packed in advance and copied whole into the driver's buffer.
-async fn copy_texts(
+/// Writes one row with `COPY ... FROM STDIN` in binary form: the text fields `texts`, then the
+/// packed `value`, sent a chunk at a time as it is packed (`copy` names the table and its
+/// columns in that order). Bound as a parameter, a packed value is copied whole into the
+/// driver's buffer: a first run's 24 MB of texts were packed in advance and copied again.
+async fn copy_row(
     c: &mut PgConnection,
-    scope: &str,
-    name: &str,
-    texts: &super::pack::PackOut<'_>,
+    copy: &str,
+    texts: &[&str],
+    value: &super::pack::PackOut<'_>,
 ) -> Result<(), sqlx::Error> {
-    let len = texts.len();
+    let len = value.len();
     let Ok(field) = i32::try_from(len) else {
         return Err(sqlx::Error::Protocol(format!(
-            "a pack of finding texts of {len} bytes is larger than a value may be"
+            "a packed value of {len} bytes is larger than a value may be"
         )));
     };
     // The binary COPY format: signature, flags, header extension length; then the row (its
     // field count, and each field's length and bytes), then the end marker.
-    let mut head: Vec<u8> = Vec::with_capacity(64 + scope.len() + name.len());
+    let mut head: Vec<u8> = Vec::with_capacity(64 + texts.iter().map(|t| t.len()).sum::<usize>());
     head.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
     head.extend_from_slice(&0i32.to_be_bytes());
     head.extend_from_slice(&0i32.to_be_bytes());
-    head.extend_from_slice(&3i16.to_be_bytes());
-    for text in [scope, name] {
+    head.extend_from_slice(&(texts.len() as i16 + 1).to_be_bytes());
+    for text in texts {
         head.extend_from_slice(&(text.len() as i32).to_be_bytes());
         head.extend_from_slice(text.as_bytes());
     }
     head.extend_from_slice(&field.to_be_bytes());
-    let mut copy = c
-        .copy_in_raw("COPY finding_texts (scope, pack, texts) FROM STDIN (FORMAT binary)")
-        .await?;
+    let mut copy = c.copy_in_raw(copy).await?;
     let sent = async {
         copy.send(head).await?;
-        let (mut chunks, mut sent) = (texts.chunks(COPY_CHUNK), 0usize);
+        let (mut chunks, mut sent) = (value.chunks(COPY_CHUNK), 0usize);
         while let Some(chunk) = chunks.next_chunk() {
             sent += chunk.len();
             copy.send(chunk).await?;
         }
         if sent != len {
             return Err(sqlx::Error::Protocol(format!(
-                "a pack of finding texts gave {sent} bytes of the {len} it said"
+                "a packed value gave {sent} bytes of the {len} it said"
             )));
         }
         copy.send(&(-1i16).to_be_bytes()[..]).await?;
@@ -1165,7 +1167,7 @@ async fn copy_texts(
     }
 }
 
-/// The size of the chunks a pack of texts is sent in.
+/// The size of the chunks a packed value is sent in.
 const COPY_CHUNK: usize = 256 * 1024;
 
 /// Migration 6: the scope's per-finding rows into packed sets and texts (`pack::convert`),
