@@ -693,6 +693,11 @@ impl Postgres {
             });
         };
         let mut abandoned = false;
+        // The phases' times with -vv, as SQLite's record logs them.
+        let phase = std::time::Instant::now();
+        let at = |what: &str| {
+            tracing::debug!("{what} at {:.2}s", phase.elapsed().as_secs_f64());
+        };
         let out = self.rt.block_on(async {
             let mut tx = c.begin().await?;
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
@@ -710,6 +715,7 @@ impl Postgres {
                 return Ok(id);
             }
             let findings = plan_findings(&mut tx, run, &sets).await?;
+            at("planned");
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
                      policy_digest, sources, resources, passed, failed, waived,
@@ -806,6 +812,7 @@ impl Postgres {
                 .execute(&mut *tx)
                 .await?;
             }
+            at("wrote resources");
             if let Some((name, texts)) = &findings.texts {
                 // Held already (the same texts given before): the scope's lock keeps another
                 // writer from adding it between this look and the copy.
@@ -836,6 +843,7 @@ impl Postgres {
                 .await?;
             }
 
+            at("wrote findings");
             for chunk in run.controls.chunks(BATCH) {
                 let col =
                     |g: fn(&ControlStatus) -> &str| -> Vec<&str> { chunk.iter().map(g).collect() };
@@ -912,6 +920,7 @@ impl Postgres {
                 return Ok(0);
             }
             tx.commit().await?;
+            at("committed");
             Ok::<i64, sqlx::Error>(id)
         });
         drop(guard);
