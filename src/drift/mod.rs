@@ -259,6 +259,12 @@ impl store::pack::TextSource for ReportTexts {
             message: &t.message,
         }
     }
+
+    fn gives(&self, fingerprint: u64) -> bool {
+        self.0
+            .binary_search_by_key(&fingerprint, |t| t.fingerprint)
+            .is_ok()
+    }
 }
 
 /// What a scan records once its reports are written.

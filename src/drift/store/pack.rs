@@ -459,25 +459,8 @@ pub trait TextSource: Send + Sync {
     fn fingerprint(&self, i: usize) -> u64;
     /// The `i`th text.
     fn text(&self, i: usize) -> Text<'_>;
-}
-
-/// Whether `source` gives the text of `fingerprint`.
-fn gives(source: &dyn TextSource, fingerprint: u64) -> bool {
-    let i = partition(source.count(), |i| source.fingerprint(i) < fingerprint);
-    i < source.count() && source.fingerprint(i) == fingerprint
-}
-
-/// The first index in `0..n` for which `before` is false (`before` true up to a point).
-fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        match before(mid) {
-            true => lo = mid + 1,
-            false => hi = mid,
-        }
-    }
-    lo
+    /// Whether it gives the text of `fingerprint`.
+    fn gives(&self, fingerprint: u64) -> bool;
 }
 
 /// A run's new texts as the comparison found them, and the name of the pack they make.
@@ -514,6 +497,9 @@ impl TextSource for NoTexts {
             severity: "",
             message: "",
         }
+    }
+    fn gives(&self, _: u64) -> bool {
+        false
     }
 }
 
@@ -595,13 +581,7 @@ impl PackOut<'_> {
             PackOut::Bytes(b) => b.len(),
             PackOut::Source(s) => {
                 8 + (0..s.count())
-                    .map(|i| {
-                        let t = s.text(i);
-                        24 + t.check_id.len()
-                            + t.resource_id.len()
-                            + t.severity.len()
-                            + t.message.len()
-                    })
+                    .map(|i| s.text(i).packed_len())
                     .sum::<usize>()
             }
         }
@@ -654,12 +634,7 @@ impl Chunks<'_> {
                     put_u32(&mut self.buf, s.count());
                 }
                 while self.next < s.count() && self.buf.len() < self.size {
-                    let t = s.text(self.next);
-                    self.buf
-                        .extend_from_slice(&s.fingerprint(self.next).to_le_bytes());
-                    for part in [t.check_id, t.resource_id, t.severity, t.message] {
-                        put_str(&mut self.buf, part);
-                    }
+                    put_text(&mut self.buf, s.fingerprint(self.next), s.text(self.next));
                     self.next += 1;
                 }
                 (!self.buf.is_empty()).then_some(&self.buf[..])
@@ -692,10 +667,7 @@ impl TextPack {
 
     /// Adds a finding's text.
     pub fn push(&mut self, fingerprint: u64, t: Text<'_>) {
-        self.buf.extend_from_slice(&fingerprint.to_le_bytes());
-        for s in [t.check_id, t.resource_id, t.severity, t.message] {
-            put_str(&mut self.buf, s);
-        }
+        put_text(&mut self.buf, fingerprint, t);
         self.count += 1;
         // The count in the header stays current, so the bytes can be read at any time.
         self.buf[4..8].copy_from_slice(&self.count.to_le_bytes());
@@ -781,6 +753,21 @@ fn digest_name(bytes: &[u8]) -> String {
 /// Bytes as lower-case hex.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Text<'_> {
+    /// Its length in a pack, fingerprint included.
+    pub fn packed_len(&self) -> usize {
+        24 + self.check_id.len() + self.resource_id.len() + self.severity.len() + self.message.len()
+    }
+}
+
+/// Appends a text to a pack's bytes: its fingerprint, then each part.
+fn put_text(b: &mut Vec<u8>, fingerprint: u64, t: Text<'_>) {
+    b.extend_from_slice(&fingerprint.to_le_bytes());
+    for part in [t.check_id, t.resource_id, t.severity, t.message] {
+        put_str(b, part);
+    }
 }
 
 fn put_u32(b: &mut Vec<u8>, n: usize) {
@@ -925,23 +912,18 @@ pub(crate) fn plan<'a, 'm>(
     let (texts, fingerprints) = match &run.texts {
         Some(g) => (g.written(), Vec::new()),
         None => {
-            let size = defs
-                .iter()
-                .map(|(_, f)| {
-                    24 + f.check_id.len() + f.resource_id.len() + f.severity.len() + f.message.len()
-                })
-                .sum::<usize>();
+            fn text(f: &StoredFinding) -> Text<'_> {
+                Text {
+                    check_id: &f.check_id,
+                    resource_id: &f.resource_id,
+                    severity: &f.severity,
+                    message: &f.message,
+                }
+            }
+            let size = defs.iter().map(|(_, f)| text(f).packed_len()).sum();
             let mut pack = TextPack::with_capacity(size);
             for (fp, f) in defs {
-                pack.push(
-                    *fp,
-                    Text {
-                        check_id: &f.check_id,
-                        resource_id: &f.resource_id,
-                        severity: &f.severity,
-                        message: &f.message,
-                    },
-                );
+                pack.push(*fp, text(f));
             }
             let texts = (!pack.is_empty()).then(|| {
                 let (name, bytes) = pack.finish();
@@ -951,7 +933,7 @@ pub(crate) fn plan<'a, 'm>(
         }
     };
     let is_given = |fp: u64| match &run.texts {
-        Some(g) => gives(&*g.texts, fp),
+        Some(g) => g.texts.gives(fp),
         None => fingerprints.binary_search(&fp).is_ok(),
     };
     // When a text was given: its first-seen time, if the run says one.
@@ -1424,6 +1406,9 @@ mod tests {
                 message: &self.0[i].1,
             }
         }
+        fn gives(&self, fingerprint: u64) -> bool {
+            self.0.binary_search_by_key(&fingerprint, |t| t.0).is_ok()
+        }
     }
 
     #[test]
@@ -1477,8 +1462,8 @@ mod tests {
             name: name(&[(1, 2)]),
             texts: Box::new(held),
         };
-        assert!(gives(&*given.texts, 8) && !gives(&*given.texts, 9));
-        assert!(gives(&*given.texts, 1) && !gives(&*given.texts, 0));
+        assert!(given.texts.gives(8) && !given.texts.gives(9));
+        assert!(given.texts.gives(1) && !given.texts.gives(0));
     }
 
     #[test]
