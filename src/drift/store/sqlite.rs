@@ -229,6 +229,14 @@ impl Sqlite {
             .conn
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| store.error(e))?;
+        // The page cache's size, set again now that the page size is known: SQLite turns its
+        // default (2,000 KiB) into a count of pages at the page size of the moment (4 KB)
+        // and keeps that count when the file's 32 KB pages are read or set, so the cache
+        // could grow to 500 pages, 16 MB (measured: 16 MB of a first run's peak).
+        store
+            .conn
+            .pragma_update(None, "cache_size", -CACHE_KIB)
+            .map_err(|e| store.error(e))?;
         store
             .conn
             .pragma_update(None, "foreign_keys", "ON")
@@ -292,6 +300,11 @@ impl Sqlite {
             wait,
         };
         store.conn.busy_timeout(wait).map_err(|e| store.error(e))?;
+        // As `open` does, for the same reason: the file's page size is known by now.
+        store
+            .conn
+            .pragma_update(None, "cache_size", -CACHE_KIB)
+            .map_err(|e| store.error(e))?;
         Ok(Some(store))
     }
 
@@ -525,11 +538,18 @@ impl Sqlite {
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                     )
                     .map_err(sql_err)?;
-                for (rid, kind, digest, text) in sets.resources.iter().copied() {
-                    // No body: the previous run of the scope had this digest, so it is held.
-                    if let Some(text) = text {
-                        body.execute(params![digest, text]).map_err(sql_err)?;
-                    }
+                let mut bodies: Vec<(&str, &str)> = sets
+                    .resources
+                    .iter()
+                    .filter_map(|(_, _, digest, text)| Some((digest.as_str(), text.as_deref()?)))
+                    .collect();
+                // In the order of the table's key: appended rather than put at random places,
+                // the new bodies need few pages of the cache at a time.
+                bodies.sort_unstable_by_key(|b| b.0);
+                for (digest, text) in bodies {
+                    body.execute(params![digest, text]).map_err(sql_err)?;
+                }
+                for (rid, kind, digest, _) in sets.resources.iter() {
                     res.execute(params![scope, sets.resource_set, rid, kind, digest])
                         .map_err(sql_err)?;
                 }
@@ -661,6 +681,9 @@ impl Sqlite {
 
 /// The page size of a new store's file, in bytes.
 const PAGE_SIZE: i64 = 32 * 1024;
+
+/// The page cache's size in KiB: SQLite's default, 2,000 KiB (see `Sqlite::open`).
+const CACHE_KIB: i64 = 2000;
 
 /// Writes `value` into the zeroblob the last insert made, a chunk at a time: SQLite copies a
 /// bound value (twice, measured: a 24 MB value raised the peak by 48 MB), and a first run's
@@ -947,6 +970,64 @@ mod tests {
             keep,
             controls: Vec::new(),
         }
+    }
+
+    /// The bytes of the page cache in use (`SQLITE_DBSTATUS_CACHE_USED`).
+    fn cache_used(conn: &Connection) -> i64 {
+        let (mut now, mut high) = (0, 0);
+        // SAFETY: the handle is the open connection's, used on its own thread while `conn` is
+        // borrowed; the call only reads counters into the two integers.
+        #[allow(unsafe_code)]
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_db_status(
+                conn.handle(),
+                rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+                &mut now,
+                &mut high,
+                0,
+            )
+        };
+        assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+        i64::from(now)
+    }
+
+    #[test]
+    fn the_page_cache_keeps_to_its_size_with_large_pages() {
+        // SQLite counts its default cache in pages of the size it had before the file's 32 KB
+        // pages were set or read: 500 pages, 16 MB. The store sets it again: 2,000 KiB.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let big = |n: usize| {
+            let mut r = run(&record("a"), "d", 3);
+            r.resources = (0..n)
+                .map(|i| {
+                    let body = format!("{{\"n\":{i},\"pad\":\"{}\"}}", "x".repeat(4000));
+                    (
+                        format!("r{i}"),
+                        "Pod".into(),
+                        format!("{i:016x}"),
+                        Some(body),
+                    )
+                })
+                .collect();
+            r
+        };
+        let mut s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
+        s.record(&big(3000), &|| true).unwrap();
+        // The pages and SQLite's few bytes for each (16 MB before it was set again).
+        let limit = CACHE_KIB * 1024 * 5 / 4;
+        let used = cache_used(&s.conn);
+        assert!(used <= limit, "a new file's cache holds {used} bytes");
+        drop(s);
+        // Reopened, the page size is read from the file.
+        let s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
+        let n: i64 = s
+            .conn
+            .query_row("SELECT sum(length(body)) FROM bodies", [], |r| r.get(0))
+            .unwrap();
+        assert!(n > 12_000_000);
+        let used = cache_used(&s.conn);
+        assert!(used <= limit, "a reopened file's cache holds {used} bytes");
     }
 
     #[test]
