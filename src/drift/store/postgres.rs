@@ -782,36 +782,31 @@ impl Postgres {
                 }
             }
             missing.sort_unstable();
-            for chunk in missing.chunks(BATCH) {
-                let (d, b): (Vec<&str>, Vec<&str>) = chunk.iter().copied().unzip();
-                sqlx::query(
-                    "INSERT INTO bodies (scope, digest, body)
-                     SELECT $1, d, b FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (d, b)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(&scope)
-                .bind(d)
-                .bind(b)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for chunk in res.chunks(BATCH) {
-                let ids: Vec<&str> = chunk.iter().map(|r| r.0.as_str()).collect();
-                let kinds: Vec<&str> = chunk.iter().map(|r| r.1.as_str()).collect();
-                let ds: Vec<&str> = chunk.iter().map(|r| r.2.as_str()).collect();
-                sqlx::query(
-                    "INSERT INTO set_resources (scope, set_digest, resource_id, kind, digest)
-                     SELECT $1, $2, i, k, d FROM UNNEST($3::TEXT[], $4::TEXT[], $5::TEXT[])
-                       AS t (i, k, d)",
-                )
-                .bind(&scope)
-                .bind(&sets.resource_set)
-                .bind(ids)
-                .bind(kinds)
-                .bind(ds)
-                .execute(&mut *tx)
-                .await?;
-            }
+            // Copied, not inserted: neither can meet a row already there (the bodies held
+            // were left out above, the set is new, and the scope's lock keeps other writers
+            // of the scope out), and COPY streams them without the arrays a batched insert
+            // encodes (a first run's 10,000 bodies took 0.2 s and 28 MB that way).
+            copy_rows(
+                &mut tx,
+                "COPY bodies (scope, digest, body) FROM STDIN (FORMAT binary)",
+                missing.iter().map(|(d, b)| [scope.as_str(), d, b]),
+            )
+            .await?;
+            copy_rows(
+                &mut tx,
+                "COPY set_resources (scope, set_digest, resource_id, kind, digest)
+                 FROM STDIN (FORMAT binary)",
+                res.iter().map(|r| {
+                    [
+                        scope.as_str(),
+                        sets.resource_set.as_str(),
+                        r.0.as_str(),
+                        r.1.as_str(),
+                        r.2.as_str(),
+                    ]
+                }),
+            )
+            .await?;
             at("wrote resources");
             if let Some((name, texts)) = &findings.texts {
                 // Held already (the same texts given before): the scope's lock keeps another
@@ -1139,9 +1134,7 @@ async fn copy_row(
     // The binary COPY format: signature, flags, header extension length; then the row (its
     // field count, and each field's length and bytes), then the end marker.
     let mut head: Vec<u8> = Vec::with_capacity(64 + texts.iter().map(|t| t.len()).sum::<usize>());
-    head.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
-    head.extend_from_slice(&0i32.to_be_bytes());
-    head.extend_from_slice(&0i32.to_be_bytes());
+    head.extend_from_slice(COPY_SIGNATURE);
     head.extend_from_slice(&(texts.len() as i16 + 1).to_be_bytes());
     for text in texts {
         head.extend_from_slice(&(text.len() as i32).to_be_bytes());
@@ -1178,6 +1171,57 @@ async fn copy_row(
 
 /// The size of the chunks a packed value is sent in.
 const COPY_CHUNK: usize = 256 * 1024;
+
+/// Writes rows of text fields with `COPY ... FROM STDIN` in binary form (`copy` names the
+/// table and its columns in the rows' order), sent as they are encoded, `COPY_CHUNK` bytes at
+/// a time. No rows, no copy.
+async fn copy_rows<'r, const N: usize>(
+    c: &mut PgConnection,
+    copy: &str,
+    rows: impl Iterator<Item = [&'r str; N]>,
+) -> Result<(), sqlx::Error> {
+    let mut rows = rows.peekable();
+    if rows.peek().is_none() {
+        return Ok(());
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
+    buf.extend_from_slice(COPY_SIGNATURE);
+    let mut copy = c.copy_in_raw(copy).await?;
+    let sent = async {
+        for row in rows {
+            buf.extend_from_slice(&(N as i16).to_be_bytes());
+            for field in row {
+                let Ok(len) = i32::try_from(field.len()) else {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "a value of {} bytes is larger than a value may be",
+                        field.len()
+                    )));
+                };
+                buf.extend_from_slice(&len.to_be_bytes());
+                buf.extend_from_slice(field.as_bytes());
+            }
+            if buf.len() >= COPY_CHUNK {
+                copy.send(&buf[..]).await?;
+                buf.clear();
+            }
+        }
+        buf.extend_from_slice(&(-1i16).to_be_bytes());
+        copy.send(&buf[..]).await?;
+        Ok(())
+    }
+    .await;
+    match sent {
+        Ok(()) => copy.finish().await.map(|_| ()),
+        Err(e) => {
+            // As `copy_row` does: the copy ends, the transaction reports the first error.
+            let _ = copy.abort(e.to_string()).await;
+            Err(e)
+        }
+    }
+}
+
+/// The binary COPY format's header: signature, flags, header extension length.
+const COPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
 /// Migration 6: the scope's per-finding rows into packed sets and texts (`pack::convert`),
 /// each run given its set's name (runs before sets had none) and its count of new findings.
