@@ -270,6 +270,25 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
     assert!(resolved.iter().any(|f| f["checkId"] == "PLM-K8S-0001"
         && f["resourceId"] == "k8s/manifests/shop/Deployment/web"));
     assert!(resolved.iter().all(|f| f["firstSeen"] == started1.as_str()));
+    // Exactly the fingerprints failing before and not now: none still failing is listed.
+    let failing = |r: &Value| -> std::collections::BTreeSet<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == "FAIL")
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (before, now) = (failing(&r1), failing(&r2));
+    assert!(!before.is_disjoint(&now), "some findings persist");
+    let gone: std::collections::BTreeSet<String> = before.difference(&now).cloned().collect();
+    let listed: std::collections::BTreeSet<String> = resolved
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, gone);
+    assert_eq!(resolved.len(), gone.len());
     let findings = r2["findings"].as_array().unwrap();
     let new: Vec<&Value> = findings
         .iter()

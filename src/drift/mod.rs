@@ -417,10 +417,20 @@ pub fn compare(
     // they were read and written at random, a cache miss each (a third of the comparison).
     let mut seen: Vec<u32> = vec![UNTOUCHED; report.findings.len()];
     let mut rows = before.rows.iter().peekable();
+    // Resolved: failing before, gone now (the previous run's rows the walk passes without
+    // meeting them), found on the way so the list of current findings can go before the
+    // texts are gathered.
+    let mut gone: Vec<u64> = Vec::new();
+    let mut met: Option<u64> = None;
     for c in &current {
         let (fingerprint, hash) = (c.fingerprint, c.text);
         // Both sorted by fingerprint: the previous run's row of this one, if any.
-        while rows.next_if(|r| r.fingerprint < fingerprint).is_some() {}
+        while let Some(r) = rows.next_if(|r| r.fingerprint < fingerprint) {
+            if r.failing() && met != Some(r.fingerprint) {
+                gone.push(r.fingerprint);
+            }
+        }
+        met = Some(fingerprint);
         let known: Option<&store::pack::Row> = rows
             .peek()
             .copied()
@@ -454,6 +464,18 @@ pub fn compare(
         seen[c.index as usize] =
             known.map_or(NEW, |r| r.first_seen()) | if give { GIVE } else { 0 };
     }
+    gone.extend(
+        rows.filter(|r| r.failing() && met != Some(r.fingerprint))
+            .map(|r| r.fingerprint),
+    );
+    // The statuses, for a record planned again (another run recorded meanwhile): the set
+    // built holds them; without one (an unchanged run), kept here.
+    let statuses: Vec<store::FindingStatus> = match built.is_some() {
+        true => Vec::new(),
+        false => first_of_each().collect(),
+    };
+    // Not needed again: freed before the texts take their place (a first run's peak).
+    drop(current);
     // First-seen times are few: one shared copy each, by the set's index of the time.
     let now_shared = ArcStr::from(now.as_str());
     let mut shared: Vec<Option<ArcStr>> = vec![None; before.times.len()];
@@ -491,12 +513,6 @@ pub fn compare(
         texts.par_sort_unstable_by_key(|t| t.fingerprint);
     }
     drop(shared);
-    // The statuses, for a record planned again (another run recorded meanwhile): the set
-    // built holds them; without one (an unchanged run), kept here.
-    let statuses: Vec<store::FindingStatus> = match built.is_some() {
-        true => Vec::new(),
-        false => first_of_each().collect(),
-    };
     let new_pack = namer.finish();
     let built = built.map(|b| {
         let (marks, packs) = b.finish_naming(&new_pack);
@@ -507,19 +523,8 @@ pub fn compare(
             new_findings: (!first).then_some(new_findings),
         }
     });
-    // Resolved: failing before, gone now. Only their texts are read.
+    // Resolved: only their texts are read.
     if let (Some(store), false) = (store, unchanged) {
-        let gone: Vec<u64> = before
-            .rows
-            .iter()
-            .filter(|r| {
-                r.failing()
-                    && current
-                        .binary_search_by_key(&r.fingerprint, |c| c.fingerprint)
-                        .is_err()
-            })
-            .map(|r| r.fingerprint)
-            .collect();
         let texts = store.texts(&scope, &before, &gone)?;
         let mut resolved: Vec<ResolvedFinding> = texts
             .into_iter()
@@ -535,7 +540,6 @@ pub fn compare(
         resolved.sort_by(ResolvedFinding::report_order);
         drift.resolved = resolved;
     }
-    drop(current);
     drop(before);
     // Resources: digests now; bodies only of those new or changed since the previous run
     // (kept by the evaluation, `prior_digests`), stored once per distinct digest.
