@@ -362,8 +362,9 @@ fn live(args: FixArgs) -> Result<ExitCode, Failure> {
             .iter()
             .find(|r| r.id == id)
             .and_then(|r| r.retained.as_ref())
-            .and_then(|k| k.body.as_deref())
-            .and_then(|b| serde_json::from_str::<Value>(b).ok());
+            .and_then(|k| k.body.as_ref())
+            .and_then(|b| b.text().ok())
+            .and_then(|b| serde_json::from_str::<Value>(&b).ok());
         let Some(body) = body else {
             skip_live(&mut skipped, &cs, "its body was not kept");
             continue;

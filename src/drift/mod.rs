@@ -270,7 +270,7 @@ impl store::pack::TextSource for ReportTexts {
 /// What a scan records once its reports are written.
 pub struct Pending {
     scope: String,
-    resources: Vec<(String, String, String, Option<String>)>,
+    resources: Vec<(String, String, String, Option<crate::snapshot::Body>)>,
     /// The texts the store does not hold yet (findings new to the scope, or changed).
     texts: store::pack::Given,
     /// Every failing or waived finding, unless `built` holds them.
@@ -578,8 +578,8 @@ pub fn compare(
                     .map(|m| leaves(&m))
             },
             |id| {
-                let body = by_id.get(id)?.body.as_deref()?;
-                serde_json::from_str::<serde_json::Map<String, Value>>(body)
+                let body = by_id.get(id)?.body.as_ref()?.text().ok()?;
+                serde_json::from_str::<serde_json::Map<String, Value>>(&body)
                     .ok()
                     .map(|m| leaves(&m))
             },
@@ -781,7 +781,9 @@ mod tests {
             );
             let retained = kept.then(|| Retained {
                 digest: digest(&r),
-                body: Some(serde_json::to_string(&r.object).unwrap()),
+                body: Some(crate::snapshot::Body::new(
+                    &serde_json::to_string(&r.object).unwrap(),
+                )),
             });
             r.assess(retained)
         };
@@ -793,7 +795,8 @@ mod tests {
             ok[1]
                 .1
                 .body
-                .as_deref()
+                .as_ref()
+                .map(|b| b.text().unwrap())
                 .unwrap_or_default()
                 .contains("\"name\":\"b\"")
         );

@@ -10,7 +10,9 @@ mod resource;
 pub mod shape;
 
 pub use redact::{REDACTED, redact_kubernetes};
-pub use resource::{Assessed, Identified, Location, Origin, Pos, Resource, Retained, Source};
+pub use resource::{
+    Assessed, Body, BodyError, Identified, Location, Origin, Pos, Resource, Retained, Source,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -267,7 +267,7 @@ pub struct NewRun {
     pub sources: String,
     /// (resource id, kind, digest, body JSON): the body only where the store may not hold it
     /// yet (a resource new or changed since the previous run of the scope).
-    pub resources: Vec<(String, String, String, Option<String>)>,
+    pub resources: Vec<(String, String, String, Option<crate::snapshot::Body>)>,
     /// (fingerprint, finding): the findings whose text the store does not hold yet (new to
     /// the scope, or changed); every finding in runs the spool keeps.
     pub findings: Vec<(String, StoredFinding)>,
@@ -296,7 +296,7 @@ pub struct NewRun {
 /// earlier run of the scope refers to that set instead of storing it again.
 pub(crate) struct Sets<'a> {
     /// (resource id, kind, digest, body), one per id (the last given), by id.
-    pub(crate) resources: Vec<&'a (String, String, String, Option<String>)>,
+    pub(crate) resources: Vec<&'a (String, String, String, Option<crate::snapshot::Body>)>,
     /// The digest of the resources' (id, kind, digest).
     pub(crate) resource_set: String,
     /// One per fingerprint (the first given), by fingerprint ([`Sets::statuses`]): read from
@@ -320,7 +320,7 @@ impl NewRun {
     /// The run's sets (see [`Sets`]).
     pub(crate) fn sets(&self) -> Sets<'_> {
         let mut by_id: HashMap<&str, usize> = HashMap::new();
-        let mut res: Vec<&(String, String, String, Option<String>)> = Vec::new();
+        let mut res: Vec<&(String, String, String, Option<crate::snapshot::Body>)> = Vec::new();
         for row in &self.resources {
             match by_id.get(row.0.as_str()) {
                 Some(&i) => res[i] = row,

@@ -20,6 +20,7 @@
 use super::{ControlStatus, NewRun, RunRecord, SCHEMA_VERSION, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::time::Duration;
@@ -754,7 +755,7 @@ impl Postgres {
             .bind(&sets.resource_set)
             .fetch_one(&mut *tx)
             .await?;
-            let res: &[&(String, String, String, Option<String>)] =
+            let res: &[&(String, String, String, Option<crate::snapshot::Body>)] =
                 if held_resources { &[] } else { res };
 
             // Bodies: only those the scope does not hold yet travel to the server.
@@ -772,16 +773,16 @@ impl Postgres {
                 .await?;
                 held.extend(rows);
             }
-            let mut missing: Vec<(&str, &str)> = Vec::new();
+            let mut missing: Vec<(&str, &crate::snapshot::Body)> = Vec::new();
             let mut seen: HashSet<&str> = HashSet::new();
             for (_, _, digest, body) in res.iter().copied() {
                 // No body: the previous run of the scope had this digest, so it is held.
-                let Some(body) = body else { continue };
+                let Some(body) = body.as_ref() else { continue };
                 if !held.contains(digest.as_str()) && seen.insert(digest) {
                     missing.push((digest, body));
                 }
             }
-            missing.sort_unstable();
+            missing.sort_unstable_by_key(|m| m.0);
             // Copied, not inserted: neither can meet a row already there (the bodies held
             // were left out above, the set is new, and the scope's lock keeps other writers
             // of the scope out), and COPY streams them without the arrays a batched insert
@@ -789,7 +790,10 @@ impl Postgres {
             copy_rows(
                 &mut tx,
                 "COPY bodies (scope, digest, body) FROM STDIN (FORMAT binary)",
-                missing.iter().map(|(d, b)| [scope.as_str(), d, b]),
+                missing.iter().map(|(d, b)| {
+                    let text = b.text().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                    Ok([Cow::Borrowed(scope.as_str()), Cow::Borrowed(*d), Cow::Owned(text)])
+                }),
             )
             .await?;
             copy_rows(
@@ -797,13 +801,13 @@ impl Postgres {
                 "COPY set_resources (scope, set_digest, resource_id, kind, digest)
                  FROM STDIN (FORMAT binary)",
                 res.iter().map(|r| {
-                    [
+                    Ok([
                         scope.as_str(),
                         sets.resource_set.as_str(),
                         r.0.as_str(),
                         r.1.as_str(),
                         r.2.as_str(),
-                    ]
+                    ])
                 }),
             )
             .await?;
@@ -1174,11 +1178,11 @@ const COPY_CHUNK: usize = 256 * 1024;
 
 /// Writes rows of text fields with `COPY ... FROM STDIN` in binary form (`copy` names the
 /// table and its columns in the rows' order), sent as they are encoded, `COPY_CHUNK` bytes at
-/// a time. No rows, no copy.
-async fn copy_rows<'r, const N: usize>(
+/// a time; a row that cannot be given ends the copy with its error. No rows, no copy.
+async fn copy_rows<F: AsRef<str>, const N: usize>(
     c: &mut PgConnection,
     copy: &str,
-    rows: impl Iterator<Item = [&'r str; N]>,
+    rows: impl Iterator<Item = Result<[F; N], sqlx::Error>>,
 ) -> Result<(), sqlx::Error> {
     let mut rows = rows.peekable();
     if rows.peek().is_none() {
@@ -1190,7 +1194,8 @@ async fn copy_rows<'r, const N: usize>(
     let sent = async {
         for row in rows {
             buf.extend_from_slice(&(N as i16).to_be_bytes());
-            for field in row {
+            for field in row? {
+                let field = field.as_ref();
                 let Ok(len) = i32::try_from(field.len()) else {
                     return Err(sqlx::Error::Protocol(format!(
                         "a value of {} bytes is larger than a value may be",

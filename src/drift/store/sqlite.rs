@@ -538,15 +538,19 @@ impl Sqlite {
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                     )
                     .map_err(sql_err)?;
-                let mut bodies: Vec<(&str, &str)> = sets
+                let mut bodies: Vec<(&str, &crate::snapshot::Body)> = sets
                     .resources
                     .iter()
-                    .filter_map(|(_, _, digest, text)| Some((digest.as_str(), text.as_deref()?)))
+                    .filter_map(|(_, _, digest, body)| Some((digest.as_str(), body.as_ref()?)))
                     .collect();
                 // In the order of the table's key: appended rather than put at random places,
                 // the new bodies need few pages of the cache at a time.
                 bodies.sort_unstable_by_key(|b| b.0);
-                for (digest, text) in bodies {
+                for (digest, held) in bodies {
+                    let text = held.text().map_err(|e| StoreError::Corrupt {
+                        path: path.clone(),
+                        message: format!("the resources of {scope}: {e}"),
+                    })?;
                     body.execute(params![digest, text]).map_err(sql_err)?;
                 }
                 for (rid, kind, digest, _) in sets.resources.iter() {
@@ -952,7 +956,12 @@ mod tests {
         NewRun {
             record: rec.clone(),
             sources: "[]".into(),
-            resources: vec![("r1".into(), "Pod".into(), digest.into(), Some("{}".into()))],
+            resources: vec![(
+                "r1".into(),
+                "Pod".into(),
+                digest.into(),
+                Some(crate::snapshot::Body::new("{}")),
+            )],
             findings: vec![(
                 "00000000000000f0".into(),
                 StoredFinding {
@@ -1006,7 +1015,7 @@ mod tests {
                         format!("r{i}"),
                         "Pod".into(),
                         format!("{i:016x}"),
-                        Some(body),
+                        Some(crate::snapshot::Body::new(&body)),
                     )
                 })
                 .collect();
