@@ -14,8 +14,9 @@
 //! in opposite orders, so there is no deadlock to detect. Migrations run under a
 //! database-wide advisory lock, once, whoever comes first.
 //!
-//! Rows go in by arrays (`UNNEST`), a few statements per run rather than one per resource:
-//! against a server every statement is a round trip.
+//! Rows go in a few statements per run rather than one per resource (against a server every
+//! statement is a round trip): the many (bodies, resource sets, packed findings) with binary
+//! `COPY`, streamed in chunks; the few (controls) and lookups by arrays (`UNNEST`, `ANY`).
 
 use super::{ControlStatus, NewRun, RunRecord, SCHEMA_VERSION, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
@@ -166,8 +167,8 @@ const DROP_ROW_FINDINGS: &str = "DROP VIEW all_run_findings;
 /// The advisory lock key migrations take ("plimsoll" in ASCII).
 const MIGRATION_LOCK: i64 = 0x706c_696d_736f_6c6c;
 
-/// Rows per `UNNEST` statement: a 100,000-resource run's bodies in one bind message would be
-/// hundreds of megabytes.
+/// Values per array statement (`UNNEST`, `ANY`): a 100,000-resource run's digests in one bind
+/// message would be needlessly large.
 const BATCH: usize = 5_000;
 
 /// The URL's query keys sqlx understands. Anything else is refused here: sqlx would log and
