@@ -1163,11 +1163,19 @@ async fn copy_row(
         Ok(())
     }
     .await;
+    end_copy(copy, sent).await
+}
+
+/// Ends a copy: finished when all was sent, else aborted with the error. Ended either way,
+/// so the connection stays usable (and the transaction, which rolls back, reports the first
+/// error).
+async fn end_copy(
+    copy: sqlx::postgres::PgCopyIn<&mut PgConnection>,
+    sent: Result<(), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
     match sent {
         Ok(()) => copy.finish().await.map(|_| ()),
         Err(e) => {
-            // The copy is ended either way, so the connection stays usable (and the
-            // transaction, which rolls back, reports the first error).
             let _ = copy.abort(e.to_string()).await;
             Err(e)
         }
@@ -1216,14 +1224,7 @@ async fn copy_rows<F: AsRef<str>, const N: usize>(
         Ok(())
     }
     .await;
-    match sent {
-        Ok(()) => copy.finish().await.map(|_| ()),
-        Err(e) => {
-            // As `copy_row` does: the copy ends, the transaction reports the first error.
-            let _ = copy.abort(e.to_string()).await;
-            Err(e)
-        }
-    }
+    end_copy(copy, sent).await
 }
 
 /// The binary COPY format's header: signature, flags, header extension length.
