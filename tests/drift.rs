@@ -289,6 +289,19 @@ fn recorded_runs_show_what_changed(backend: &Backend) {
         .collect();
     assert_eq!(listed, gone);
     assert_eq!(resolved.len(), gone.len());
+    // Each with the text the first run reported: check, resource, severity and message.
+    for f in resolved {
+        let was = r1["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["fingerprint"] == f["fingerprint"])
+            .unwrap();
+        assert_eq!(f["checkId"], was["checkId"], "{f}");
+        assert_eq!(f["resourceId"], was["resource"]["id"], "{f}");
+        assert_eq!(f["severity"], was["severity"], "{f}");
+        assert_eq!(f["message"], was["message"], "{f}");
+    }
     let findings = r2["findings"].as_array().unwrap();
     let new: Vec<&Value> = findings
         .iter()

@@ -229,39 +229,87 @@ struct Current {
     text: u64,
 }
 
-/// A finding's text as the report holds it (shared, not copied), until the record packs it.
+/// A finding's text as the report holds it (shared, not copied), until the record packs it:
+/// 32 bytes, since a scope's first run gives 200,000 (its check and severity, shared by
+/// thousands, by their index in [`ReportTexts::checks`]).
 struct GivenText {
     fingerprint: u64,
-    check: std::sync::Arc<crate::report::model::CheckText>,
     resource: Option<std::sync::Arc<crate::report::model::ResourceRef>>,
-    severity: crate::finding::Severity,
     message: ArcStr,
+    check: u32,
 }
 
+const _: () = assert!(std::mem::size_of::<GivenText>() == 32);
+
 /// The texts a run gives the store, sorted by fingerprint, one each.
-struct ReportTexts(Vec<GivenText>);
+struct ReportTexts {
+    texts: Vec<GivenText>,
+    checks: Vec<(
+        std::sync::Arc<crate::report::model::CheckText>,
+        crate::finding::Severity,
+    )>,
+    /// Each check's index in `checks`, by its address and severity.
+    index: HashMap<(usize, crate::finding::Severity), u32>,
+}
+
+impl ReportTexts {
+    /// Room for `n` texts.
+    fn with_capacity(n: usize) -> ReportTexts {
+        ReportTexts {
+            texts: Vec::with_capacity(n),
+            checks: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Adds the text of `f`.
+    fn push(&mut self, f: &crate::report::model::FindingOut) {
+        // Findings come in runs of one check: the last one used first.
+        let last = self.texts.last().map(|t| t.check).filter(|&i| {
+            let (c, s) = &self.checks[i as usize];
+            std::sync::Arc::ptr_eq(c, &f.check) && *s == f.severity
+        });
+        let check = match last {
+            Some(i) => i,
+            None => {
+                let key = (std::sync::Arc::as_ptr(&f.check) as usize, f.severity);
+                *self.index.entry(key).or_insert_with(|| {
+                    self.checks.push((f.check.clone(), f.severity));
+                    self.checks.len() as u32 - 1
+                })
+            }
+        };
+        self.texts.push(GivenText {
+            fingerprint: f.fingerprint.0,
+            resource: f.resource.clone(),
+            message: f.message.clone(),
+            check,
+        });
+    }
+}
 
 impl store::pack::TextSource for ReportTexts {
     fn count(&self) -> usize {
-        self.0.len()
+        self.texts.len()
     }
 
     fn fingerprint(&self, i: usize) -> u64 {
-        self.0[i].fingerprint
+        self.texts[i].fingerprint
     }
 
     fn text(&self, i: usize) -> store::pack::Text<'_> {
-        let t = &self.0[i];
+        let t = &self.texts[i];
+        let (check, severity) = &self.checks[t.check as usize];
         store::pack::Text {
-            check_id: &t.check.id,
+            check_id: &check.id,
             resource_id: t.resource.as_ref().map_or("", |r| r.id.as_str()),
-            severity: t.severity.as_str(),
+            severity: severity.as_str(),
             message: &t.message,
         }
     }
 
     fn gives(&self, fingerprint: u64) -> bool {
-        self.0
+        self.texts
             .binary_search_by_key(&fingerprint, |t| t.fingerprint)
             .is_ok()
     }
@@ -399,7 +447,7 @@ pub fn compare(
     let first = previous.is_none();
     // The texts the store does not hold: shared with the report, packed only as the record
     // writes them. A scope's first run gives every one: room for all at once.
-    let mut texts: Vec<GivenText> = Vec::with_capacity(match before.rows.is_empty() {
+    let mut texts = ReportTexts::with_capacity(match before.rows.is_empty() {
         true => current.len(),
         false => 0,
     });
@@ -497,20 +545,14 @@ pub fn compare(
         }
         f.first_seen = Some(first_seen);
         if s & GIVE != 0 {
-            texts.push(GivenText {
-                fingerprint: f.fingerprint.0,
-                check: f.check.clone(),
-                resource: f.resource.clone(),
-                severity: f.severity,
-                message: f.message.clone(),
-            });
+            texts.push(f);
         }
     }
     drop(seen);
     // Given in the report's order; the pack is in fingerprint order (one each).
     {
         use rayon::prelude::*;
-        texts.par_sort_unstable_by_key(|t| t.fingerprint);
+        texts.texts.par_sort_unstable_by_key(|t| t.fingerprint);
     }
     drop(shared);
     let new_pack = namer.finish();
@@ -603,7 +645,7 @@ pub fn compare(
         resources,
         texts: store::pack::Given {
             name: new_pack,
-            texts: Box::new(ReportTexts(texts)),
+            texts: Box::new(texts),
         },
         statuses,
         finding_set,

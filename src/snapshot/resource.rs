@@ -208,9 +208,31 @@ pub struct Body(Box<[u8]>);
 pub struct BodyError(String);
 
 impl Body {
-    /// The body of this JSON text.
+    /// The body of this JSON text: its length (little-endian u32, as lz4_flex prepends it)
+    /// and its LZ4 block, compressed into the thread's scratch buffer and copied out at its
+    /// size (a vector sized for the worst case and shrunk was often left in place by the
+    /// allocator, keeping the room it had asked for).
     pub fn new(json: &str) -> Body {
-        Body(lz4_flex::block::compress_prepend_size(json.as_bytes()).into_boxed_slice())
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let input = json.as_bytes();
+        SCRATCH.with_borrow_mut(|out| {
+            let room = 4 + lz4_flex::block::get_maximum_output_size(input.len());
+            if out.len() < room {
+                out.resize(room, 0);
+            }
+            let size = u32::try_from(input.len()).ok();
+            match (size, lz4_flex::block::compress_into(input, &mut out[4..])) {
+                (Some(size), Ok(n)) => {
+                    out[..4].copy_from_slice(&size.to_le_bytes());
+                    Body(Box::from(&out[..4 + n]))
+                }
+                // Over 4 GiB, or a buffer too small (it is sized for the worst case): the
+                // crate's own allocating form.
+                _ => Body(lz4_flex::block::compress_prepend_size(input).into_boxed_slice()),
+            }
+        })
     }
 
     /// The JSON text.
