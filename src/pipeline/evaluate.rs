@@ -451,7 +451,7 @@ fn drift(
     let pending = crate::drift::compare(Some(store), report, snapshot, mark, prior)
         .map_err(|e| PipelineError::Usage(e.into()))?;
     tracing::info!(
-        "compared with the previous run in {:.2}s",
+        "compared with the previous run in {:.3}s",
         phase.elapsed().as_secs_f64()
     );
     if mark
