@@ -43,29 +43,36 @@ fn volatile(path: &str) -> bool {
 /// Appends the leaves of `v` under `prefix` to `out`: path (policy syntax) -> compact JSON.
 /// Empty objects and arrays are leaves too, so adding `{}` is a change.
 pub fn flatten(v: &Value, prefix: &str, out: &mut impl Extend<(String, String)>) {
-    visit_leaves(v, prefix.to_string(), &mut |path, leaf| {
-        out.extend(std::iter::once((path, leaf.to_string())));
+    visit_leaves(v, &mut prefix.to_string(), &mut |path, leaf| {
+        out.extend(std::iter::once((path.to_string(), leaf.to_string())));
     });
 }
 
-/// Calls `leaf` with the path and value of each leaf of `v` under `prefix` (volatile fields
-/// left out; empty objects and arrays are leaves).
-fn visit_leaves<'v>(v: &'v Value, prefix: String, leaf: &mut dyn FnMut(String, &'v Value)) {
-    if volatile(&prefix) {
+/// Calls `leaf` with the path and value of each leaf of `v` under `path` (volatile fields
+/// left out; empty objects and arrays are leaves). The path is built in the one buffer as the
+/// walk goes down and back up (not a string for every node); it is as given on return.
+fn visit_leaves<'v>(v: &'v Value, path: &mut String, leaf: &mut dyn FnMut(&str, &'v Value)) {
+    if volatile(path) {
         return;
     }
     match v {
         Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
-                visit_leaves(child, crate::snapshot::push_key(&prefix, k), leaf);
+                let n = path.len();
+                crate::snapshot::push_segment(path, k);
+                visit_leaves(child, path, leaf);
+                path.truncate(n);
             }
         }
         Value::Array(a) if !a.is_empty() => {
             for (i, child) in a.iter().enumerate() {
-                visit_leaves(child, format!("{prefix}[{i}]"), leaf);
+                let n = path.len();
+                let _ = std::fmt::Write::write_fmt(path, format_args!("[{i}]"));
+                visit_leaves(child, path, leaf);
+                path.truncate(n);
             }
         }
-        _ => leaf(prefix, v),
+        _ => leaf(path, v),
     }
 }
 
@@ -88,18 +95,26 @@ pub fn digest(resource: &Resource) -> String {
 pub fn digest_of(body: &serde_json::Map<String, Value>) -> String {
     // The fingerprint of the leaves in path order, as `leaves` gives them: sorted once in a
     // vector rather than kept in order in a map (paths are unique: keys with dots or brackets
-    // are quoted), each value written into one reused buffer rather than a string each.
-    let mut leaves: Vec<(String, &Value)> = Vec::with_capacity(64);
+    // are quoted). The paths are written one after another into one text (built in one
+    // reused buffer as the walk goes down and back up, not a string for every node), each
+    // value into one reused buffer.
+    let mut paths = String::with_capacity(4096);
+    let mut path = String::with_capacity(256);
+    let mut leaves: Vec<(usize, usize, &Value)> = Vec::with_capacity(64);
     for (k, v) in body {
-        visit_leaves(v, crate::snapshot::push_key("", k), &mut |p, leaf| {
-            leaves.push((p, leaf))
+        path.clear();
+        crate::snapshot::push_segment(&mut path, k);
+        visit_leaves(v, &mut path, &mut |p, leaf| {
+            let start = paths.len();
+            paths.push_str(p);
+            leaves.push((start, paths.len(), leaf));
         });
     }
-    leaves.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    leaves.sort_unstable_by(|a, b| paths[a.0..a.1].cmp(&paths[b.0..b.1]));
     let mut hash = crate::finding::Fingerprint::start();
     let mut text = String::with_capacity(256);
-    for (path, v) in &leaves {
-        hash.part(path);
+    for &(start, end, v) in &leaves {
+        hash.part(&paths[start..end]);
         text.clear();
         let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{v}"));
         hash.part(&text);
@@ -787,6 +802,50 @@ mod tests {
             .flat_map(|(k, v)| [k.as_str(), v.as_str()])
             .collect();
         assert_eq!(digest_of(&body), crate::finding::fingerprint(&parts));
+    }
+
+    /// Any JSON value, with keys that need quoting, keys that are prefixes of others, the
+    /// volatile fields, and arrays long enough that `[10]` sorts before `[2]`.
+    fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            Just(String::new()),
+            "[a-c]{1,2}",
+            "[a-c][-./\\[\\]\" ]?[a-c]?",
+            Just("metadata".to_string()),
+            Just("resourceVersion".to_string()),
+            Just("status".to_string()),
+            Just("conditions".to_string()),
+            Just("managedFields".to_string()),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            "[a-z\"]{0,3}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 12, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..12).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_digest_is_that_of_the_sorted_leaves_for_any_body(
+            top in proptest::collection::vec(("[a-cm]{0,2}|metadata|status", any_value()), 0..6)
+        ) {
+            let body: serde_json::Map<String, Value> = top.into_iter().collect();
+            let l = leaves(&body);
+            let parts: Vec<&str> = l
+                .iter()
+                .flat_map(|(k, v)| [k.as_str(), v.as_str()])
+                .collect();
+            proptest::prop_assert_eq!(digest_of(&body), crate::finding::fingerprint(&parts));
+        }
     }
 
     #[test]

@@ -371,21 +371,33 @@ impl Snapshot {
 /// (`metadata.annotations["a.b/c"]`), built by the YAML loader for line lookups
 /// ([`Location::pos_of`]), by shape admission and by drift for its field-level diff.
 pub(crate) fn push_key(parent: &str, key: &str) -> String {
+    // Built by hand: `format!` was a visible part of loading (one path per key).
+    let mut s = String::with_capacity(parent.len() + 5 + key.len());
+    s.push_str(parent);
+    push_segment(&mut s, key);
+    s
+}
+
+/// Appends the segment [`push_key`] adds for `key` to `path` in place.
+pub(crate) fn push_segment(path: &mut String, key: &str) {
     let plain = !key.is_empty()
         && key
             .bytes()
             .all(|b| !matches!(b, b'.' | b'[' | b']' | b'"' | b' ' | b'\t'));
     if plain {
-        // Built by hand: `format!` was a visible part of loading (one path per key).
-        let mut s = String::with_capacity(parent.len() + 1 + key.len());
-        s.push_str(parent);
-        if !parent.is_empty() {
-            s.push('.');
+        if !path.is_empty() {
+            path.push('.');
         }
-        s.push_str(key);
-        s
+        path.push_str(key);
     } else {
-        format!("{parent}[\"{}\"]", key.replace('"', "\\\""))
+        path.push_str("[\"");
+        for (i, part) in key.split('"').enumerate() {
+            if i > 0 {
+                path.push_str("\\\"");
+            }
+            path.push_str(part);
+        }
+        path.push_str("\"]");
     }
 }
 
