@@ -890,9 +890,7 @@ mod tests {
             );
             let retained = kept.then(|| Retained {
                 digest: digest(&r),
-                body: Some(crate::snapshot::Body::new(
-                    &serde_json::to_string(&r.object).unwrap(),
-                )),
+                body: Some(crate::snapshot::Body::of(&r.object)),
             });
             r.assess(retained)
         };

@@ -533,28 +533,11 @@ fn assess(
         let digest = crate::drift::digest(&r);
         let held = prior.holds(&r.id, &digest);
         crate::snapshot::Retained {
-            body: (!held).then(|| body_of(&r.object)),
+            body: (!held).then(|| crate::snapshot::Body::of(&r.object)),
             digest,
         }
     });
     r.assess(retained)
-}
-
-/// A body as the store keeps it: written into the worker's own buffer, then compressed (one
-/// allocation a body, of about half its size).
-fn body_of(object: &serde_json::Map<String, serde_json::Value>) -> crate::snapshot::Body {
-    thread_local! {
-        static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    JSON.with_borrow_mut(|buf| {
-        buf.clear();
-        // A map of JSON values always serialises; were it not to, the body is empty, as
-        // `to_string(..).unwrap_or_default()` gave.
-        if serde_json::to_writer(&mut *buf, object).is_err() {
-            buf.clear();
-        }
-        crate::snapshot::Body::new(std::str::from_utf8(buf).unwrap_or_default())
-    })
 }
 
 /// Puts the resources in the order of a whole collection: the files' resources in input order

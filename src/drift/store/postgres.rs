@@ -1142,8 +1142,7 @@ async fn copy_row(
     head.extend_from_slice(COPY_SIGNATURE);
     head.extend_from_slice(&(texts.len() as i16 + 1).to_be_bytes());
     for text in texts {
-        head.extend_from_slice(&(text.len() as i32).to_be_bytes());
-        head.extend_from_slice(text.as_bytes());
+        put_field(&mut head, text)?;
     }
     head.extend_from_slice(&field.to_be_bytes());
     let mut copy = c.copy_in_raw(copy).await?;
@@ -1204,15 +1203,7 @@ async fn copy_rows<F: AsRef<str>, const N: usize>(
         for row in rows {
             buf.extend_from_slice(&(N as i16).to_be_bytes());
             for field in row? {
-                let field = field.as_ref();
-                let Ok(len) = i32::try_from(field.len()) else {
-                    return Err(sqlx::Error::Protocol(format!(
-                        "a value of {} bytes is larger than a value may be",
-                        field.len()
-                    )));
-                };
-                buf.extend_from_slice(&len.to_be_bytes());
-                buf.extend_from_slice(field.as_bytes());
+                put_field(&mut buf, field.as_ref())?;
             }
             if buf.len() >= COPY_CHUNK {
                 copy.send(&buf[..]).await?;
@@ -1225,6 +1216,19 @@ async fn copy_rows<F: AsRef<str>, const N: usize>(
     }
     .await;
     end_copy(copy, sent).await
+}
+
+/// Appends a text field in the binary COPY format: its length, then its bytes.
+fn put_field(buf: &mut Vec<u8>, field: &str) -> Result<(), sqlx::Error> {
+    let Ok(len) = i32::try_from(field.len()) else {
+        return Err(sqlx::Error::Protocol(format!(
+            "a value of {} bytes is larger than a value may be",
+            field.len()
+        )));
+    };
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(field.as_bytes());
+    Ok(())
 }
 
 /// The binary COPY format's header: signature, flags, header extension length.

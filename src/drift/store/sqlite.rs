@@ -229,14 +229,7 @@ impl Sqlite {
             .conn
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| store.error(e))?;
-        // The page cache's size, set again now that the page size is known: SQLite turns its
-        // default (2,000 KiB) into a count of pages at the page size of the moment (4 KB)
-        // and keeps that count when the file's 32 KB pages are read or set, so the cache
-        // could grow to 500 pages, 16 MB (measured: 16 MB of a first run's peak).
-        store
-            .conn
-            .pragma_update(None, "cache_size", -CACHE_KIB)
-            .map_err(|e| store.error(e))?;
+        store.keep_cache_size()?;
         store
             .conn
             .pragma_update(None, "foreign_keys", "ON")
@@ -300,12 +293,18 @@ impl Sqlite {
             wait,
         };
         store.conn.busy_timeout(wait).map_err(|e| store.error(e))?;
-        // As `open` does, for the same reason: the file's page size is known by now.
-        store
-            .conn
-            .pragma_update(None, "cache_size", -CACHE_KIB)
-            .map_err(|e| store.error(e))?;
+        store.keep_cache_size()?;
         Ok(Some(store))
+    }
+
+    /// Sets the page cache's size again once the file's page size is known: SQLite turns its
+    /// default (2,000 KiB) into a count of pages at the page size of the moment (4 KB) and
+    /// keeps that count when the file's 32 KB pages are read or set, so the cache could grow
+    /// to 500 pages, 16 MB (measured: 16 MB of a first run's peak).
+    fn keep_cache_size(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -CACHE_KIB)
+            .map_err(|e| self.error(e))
     }
 
     fn error(&self, e: rusqlite::Error) -> StoreError {
