@@ -347,10 +347,10 @@ pub(super) fn run(args: ScanArgs, colour: bool) -> Result<ExitCode, Failure> {
         .map(|s| s.path().to_string())
         .or_else(|| spooling.as_ref().map(|s| s.store.clone()))
         .unwrap_or_default();
-    // The run is recorded on the store's own thread while the reports are written (the
-    // transaction prepared meanwhile), and committed only once every report is written: a run
-    // recorded without its reports would make its findings known to the next run though no
-    // one saw them.
+    // The run is recorded on the store's own thread while the reports are written (its
+    // content written and committed meanwhile), the run itself only once every report is
+    // written: a run recorded without its reports would make its findings known to the next
+    // run though no one saw them.
     let store = plan.store.take();
     let keep = args.state.keep as usize;
     let (go, gate) = std::sync::mpsc::channel::<()>();
@@ -746,9 +746,9 @@ enum Recorded {
     NoStore,
 }
 
-/// Records each run into `store`, on the thread that calls it, committing each only once
-/// `gate` says the reports are written (its sender dropped, the reports having failed, rolls
-/// the transaction back). Returns the store and what became of each run, in order.
+/// Records each run into `store`, on the thread that calls it, recording each run (beyond its
+/// content) only once `gate` says the reports are written (its sender dropped, the reports
+/// having failed, records none). Returns the store and what became of each run, in order.
 fn record_runs(
     mut store: Option<Store>,
     records: Vec<pipeline::evaluate::Record>,

@@ -715,7 +715,8 @@ impl Store {
         }
     }
 
-    /// Records a run in one transaction and prunes the scope to `keep` runs. Returns the run id.
+    /// Records a run (its content, then the run) and prunes the scope to `keep` runs. Returns
+    /// the run id.
     pub fn record(&mut self, run: &NewRun) -> Result<i64, StoreError> {
         self.record_when(run, &|| true)
     }

@@ -7,8 +7,8 @@
 //! current-thread runtime of its own, because the store is called between the pipeline's
 //! stages, never inside one.
 //!
-//! Concurrency: a run is recorded in one transaction that first takes an advisory lock on its
-//! scope, so writers of one scope take turns and writers of different scopes never touch the
+//! Concurrency: a run is recorded in two transactions (its content beside the reports, then
+//! the run itself), each taking an advisory lock on its scope first, so writers of one scope take turns and writers of different scopes never touch the
 //! same rows (bodies are kept per scope for that reason: a body shared between scopes could be
 //! collected by one while another starts to refer to it). No two transactions wait on each other
 //! in opposite orders, so there is no deadlock to detect. Migrations run under a
@@ -661,24 +661,15 @@ impl Postgres {
         })
     }
 
-    /// Records a run in one transaction, in turn with other writers of its scope, and prunes
-    /// the scope to `keep` runs. Returns the run id.
+    /// Records a run, in turn with other writers of its scope, and prunes the scope to
+    /// `keep` runs: its content (bodies, resource set, finding set and texts) in one
+    /// transaction while the reports are written, the run itself in a second once `go` says
+    /// they are (as SQLite's record does; content no run refers to is invisible). Returns the
+    /// run id.
     pub fn record(&mut self, run: &NewRun, go: &dyn Fn() -> bool) -> Result<i64, StoreError> {
-        let NewRun {
-            record: r,
-            sources,
-            keep,
-            ..
-        } = run;
-        let keep = *keep;
-        let scope = r.scope.clone();
-        let recorded_at = crate::snapshot::now_rfc3339();
-        let sources = sources.as_str();
-        let failed_by_severity = r.failed_by_severity.to_string();
         // One row per key (a statement may not touch a row twice), each set named by its
         // content (an unchanged run refers to its predecessor's).
         let sets = run.sets();
-        let res = &sets.resources;
         let hold = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok());
@@ -702,222 +693,41 @@ impl Postgres {
         };
         let out = self.rt.block_on(async {
             let mut tx = c.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-            // A run already recorded (delivered again from the spool) is not recorded
-            // twice; the scope's lock orders this check before any second insert.
-            let key = (!r.run_key.is_empty()).then_some(r.run_key.as_str());
-            if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM runs WHERE run_key = $1")
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?
-            {
+            if let Some(id) = lock_scope(&mut tx, run).await? {
                 return Ok(id);
             }
-            let findings = plan_findings(&mut tx, run, &sets).await?;
-            at("planned");
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
-                     policy_digest, sources, resources, passed, failed, waived,
-                     not_assessed, errors, failed_by_severity, run_key, resource_set,
-                     finding_set, new_findings, controls_passed, controls_failed)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                         $16, $17, $18, $19)
-                 RETURNING id",
-            )
-            .bind(&scope)
-            .bind(&r.started_at)
-            .bind(&recorded_at)
-            .bind(&r.tool_version)
-            .bind(&r.policy_digest)
-            .bind(sources)
-            .bind(r.resources)
-            .bind(r.passed)
-            .bind(r.failed)
-            .bind(r.waived)
-            .bind(r.not_assessed)
-            .bind(r.errors)
-            .bind(&failed_by_severity)
-            .bind(key)
-            .bind(&sets.resource_set)
-            .bind(&sets.finding_set)
-            .bind(findings.new_findings)
-            .bind(run.control_count("PASS"))
-            .bind(run.control_count("FAIL"))
-            .fetch_one(&mut *tx)
-            .await?;
-            // A set the scope already holds (an unchanged run) is referred to, not stored.
-            let held_resources: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM set_resources WHERE scope = $1 AND set_digest = $2)",
-            )
-            .bind(&scope)
-            .bind(&sets.resource_set)
-            .fetch_one(&mut *tx)
-            .await?;
-            let res: &[&(String, String, String, Option<crate::snapshot::Body>)] =
-                if held_resources { &[] } else { res };
-
-            // Bodies: only those the scope does not hold yet travel to the server.
-            let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
-            digests.sort_unstable();
-            digests.dedup();
-            let mut held: HashSet<String> = HashSet::new();
-            for chunk in digests.chunks(BATCH) {
-                let rows: Vec<String> = sqlx::query_scalar(
-                    "SELECT digest FROM bodies WHERE scope = $1 AND digest = ANY($2)",
-                )
-                .bind(&scope)
-                .bind(chunk)
-                .fetch_all(&mut *tx)
-                .await?;
-                held.extend(rows);
+            let latest = latest_run(&mut tx, &run.record.scope).await?;
+            let new_findings = write_content(&mut tx, run, &sets, &at).await?;
+            tx.commit().await?;
+            at("content committed");
+            if !go() {
+                // The content stays unreferenced; retention removes it with the scope's sets
+                // no run refers to.
+                abandoned = true;
+                return Ok(0);
             }
-            let mut missing: Vec<(&str, &crate::snapshot::Body)> = Vec::new();
-            let mut seen: HashSet<&str> = HashSet::new();
-            for (_, _, digest, body) in res.iter().copied() {
-                // No body: the previous run of the scope had this digest, so it is held.
-                let Some(body) = body.as_ref() else { continue };
-                if !held.contains(digest.as_str()) && seen.insert(digest) {
-                    missing.push((digest, body));
-                }
+            let mut tx = c.begin().await?;
+            if let Some(id) = lock_scope(&mut tx, run).await? {
+                return Ok(id);
             }
-            missing.sort_unstable_by_key(|m| m.0);
-            // Copied, not inserted: neither can meet a row already there (the bodies held
-            // were left out above, the set is new, and the scope's lock keeps other writers
-            // of the scope out), and COPY streams them without the arrays a batched insert
-            // encodes (a first run's 10,000 bodies took 0.2 s and 28 MB that way).
-            copy_rows(
-                &mut tx,
-                "COPY bodies (scope, digest, body) FROM STDIN (FORMAT binary)",
-                missing.iter().map(|(d, b)| {
-                    let text = b.text().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-                    Ok([Cow::Borrowed(scope.as_str()), Cow::Borrowed(*d), Cow::Owned(text)])
-                }),
-            )
-            .await?;
-            copy_rows(
-                &mut tx,
-                "COPY set_resources (scope, set_digest, resource_id, kind, digest)
-                 FROM STDIN (FORMAT binary)",
-                res.iter().map(|r| {
-                    Ok([
-                        scope.as_str(),
-                        sets.resource_set.as_str(),
-                        r.0.as_str(),
-                        r.1.as_str(),
-                        r.2.as_str(),
-                    ])
-                }),
-            )
-            .await?;
-            at("wrote resources");
-            if let Some((name, texts)) = &findings.texts {
-                // Held already (the same texts given before): the scope's lock keeps another
-                // writer from adding it between this look and the copy.
-                let held: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM finding_texts WHERE scope = $1 AND pack = $2)",
-                )
-                .bind(&scope)
-                .bind(name)
-                .fetch_one(&mut *tx)
-                .await?;
-                if !held {
-                    copy_row(
-                        &mut tx,
-                        "COPY finding_texts (scope, pack, texts) FROM STDIN (FORMAT binary)",
-                        &[&scope, name],
-                        texts,
-                    )
-                    .await?;
-                }
-            }
-            if let Some((marks, packs)) = &findings.set {
-                copy_row(
-                    &mut tx,
-                    "COPY finding_sets (scope, set_digest, packs, marks) FROM STDIN (FORMAT binary)",
-                    &[&scope, &sets.finding_set, packs],
-                    &super::pack::PackOut::Bytes(std::borrow::Cow::Borrowed(&marks[..])),
-                )
-                .await?;
-            }
-
-            at("wrote findings");
-            for chunk in run.controls.chunks(BATCH) {
-                let col =
-                    |g: fn(&ControlStatus) -> &str| -> Vec<&str> { chunk.iter().map(g).collect() };
-                sqlx::query(
-                    "INSERT INTO run_controls (run_id, benchmark, control_id, title, status)
-                     SELECT $1, b, c, t, s FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[],
-                                                      $5::TEXT[]) AS u (b, c, t, s)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(col(|c| &c.benchmark))
-                .bind(col(|c| &c.control))
-                .bind(col(|c| &c.title))
-                .bind(col(|c| &c.status))
-                .execute(&mut *tx)
-                .await?;
-            }
-
-            // Retention: the newest `keep` runs of the scope; then, when a run was pruned
-            // (nothing else leaves a set unreferenced), the scope's sets, bodies and
-            // findings no kept run refers to.
-            let pruned = sqlx::query(
-                "DELETE FROM runs WHERE scope = $1 AND id NOT IN
-                   (SELECT id FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT $2)",
-            )
-            .bind(&scope)
-            .bind(keep.max(1) as i64)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if pruned > 0 {
-                sqlx::query(
-                    "DELETE FROM set_resources WHERE scope = $1 AND set_digest NOT IN
-                       (SELECT resource_set FROM runs WHERE scope = $1 AND resource_set IS NOT NULL)",
-                )
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "DELETE FROM finding_sets WHERE scope = $1 AND set_digest NOT IN
-                       (SELECT finding_set FROM runs WHERE scope = $1 AND finding_set IS NOT NULL)",
-                )
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
-                       (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
-                        WHERE r.scope = $1 AND rr.digest = b.digest)
-                     AND NOT EXISTS (SELECT 1 FROM set_resources sr
-                        WHERE sr.scope = $1 AND sr.digest = b.digest)",
-                )
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "DELETE FROM finding_texts t WHERE t.scope = $1 AND NOT EXISTS
-                       (SELECT 1 FROM finding_sets s
-                        WHERE s.scope = $1 AND strpos(s.packs, t.pack) > 0)",
-                )
-                .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
-            }
+            // Another run of the scope recorded in between (its retention may have removed
+            // this content): planned and written again, as one transaction would have.
+            let new_findings = if latest_run(&mut tx, &run.record.scope).await? == latest
+                && content_held(&mut tx, &run.record.scope, &sets).await?
+            {
+                new_findings
+            } else {
+                tracing::debug!(
+                    "the scope changed since its content was written; writing it again"
+                );
+                write_content(&mut tx, run, &sets, &at).await?
+            };
+            let id = write_run(&mut tx, run, &sets, new_findings).await?;
             // Fault injection for the crash tests (tests/drift.rs): hold the transaction
             // open so a test can kill the process, or the server, mid-write.
             if let Some(ms) = hold {
                 tracing::warn!("holding the state transaction for {ms} ms (test hook)");
                 tokio::time::sleep(Duration::from_millis(ms)).await;
-            }
-            if !go() {
-                // Dropped, the transaction rolls back.
-                abandoned = true;
-                return Ok(0);
             }
             tx.commit().await?;
             at("committed");
@@ -1056,6 +866,261 @@ impl std::io::Read for Slices<'_> {
 /// A packed value that does not read back, as the driver's error (the write is abandoned).
 fn pack_error(e: super::pack::PackError) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))
+}
+/// Takes the scope's lock for the transaction (other writers of the scope wait), then looks
+/// for the run: the id of a run already recorded (delivered again from the spool), which is
+/// not recorded twice.
+async fn lock_scope(c: &mut PgConnection, run: &NewRun) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(&run.record.scope)
+        .execute(&mut *c)
+        .await?;
+    let key = (!run.record.run_key.is_empty()).then_some(run.record.run_key.as_str());
+    sqlx::query_scalar::<_, i64>("SELECT id FROM runs WHERE run_key = $1")
+        .bind(key)
+        .fetch_optional(&mut *c)
+        .await
+}
+
+/// The id of the scope's latest run.
+async fn latest_run(c: &mut PgConnection, scope: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(id) FROM runs WHERE scope = $1")
+        .bind(scope)
+        .fetch_one(&mut *c)
+        .await
+}
+
+/// Whether the scope holds the run's resource and finding sets (`write_content` leaves a
+/// finding set of every run, and a resource set of every run with resources).
+async fn content_held(
+    c: &mut PgConnection,
+    scope: &str,
+    sets: &super::Sets<'_>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM finding_sets WHERE scope = $1 AND set_digest = $2)
+           AND ($3 OR EXISTS (SELECT 1 FROM set_resources WHERE scope = $1 AND set_digest = $4))",
+    )
+    .bind(scope)
+    .bind(&sets.finding_set)
+    .bind(sets.resources.is_empty())
+    .bind(&sets.resource_set)
+    .fetch_one(&mut *c)
+    .await
+}
+
+/// Writes what the scope does not hold of the run's content: its bodies and resource set,
+/// its finding set and its pack of new texts. Returns the run's count of new findings.
+async fn write_content(
+    c: &mut PgConnection,
+    run: &NewRun,
+    sets: &super::Sets<'_>,
+    at: &impl Fn(&str),
+) -> Result<Option<i64>, sqlx::Error> {
+    let scope = run.record.scope.as_str();
+    let findings = plan_findings(&mut *c, run, sets).await?;
+    at("planned");
+    // A set the scope already holds (an unchanged run) is referred to, not stored.
+    let held_resources: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM set_resources WHERE scope = $1 AND set_digest = $2)",
+    )
+    .bind(scope)
+    .bind(&sets.resource_set)
+    .fetch_one(&mut *c)
+    .await?;
+    let res: &[&(String, String, String, Option<crate::snapshot::Body>)] =
+        if held_resources { &[] } else { &sets.resources };
+    // Bodies: only those the scope does not hold yet travel to the server.
+    let mut digests: Vec<&str> = res.iter().map(|r| r.2.as_str()).collect();
+    digests.sort_unstable();
+    digests.dedup();
+    let mut held: HashSet<String> = HashSet::new();
+    for chunk in digests.chunks(BATCH) {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT digest FROM bodies WHERE scope = $1 AND digest = ANY($2)")
+                .bind(scope)
+                .bind(chunk)
+                .fetch_all(&mut *c)
+                .await?;
+        held.extend(rows);
+    }
+    let mut missing: Vec<(&str, &crate::snapshot::Body)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (_, _, digest, body) in res.iter().copied() {
+        // No body: the previous run of the scope had this digest, so it is held.
+        let Some(body) = body.as_ref() else { continue };
+        if !held.contains(digest.as_str()) && seen.insert(digest) {
+            missing.push((digest, body));
+        }
+    }
+    missing.sort_unstable_by_key(|m| m.0);
+    // Copied, not inserted: neither can meet a row already there (the bodies held were left
+    // out above, the set is new, and the scope's lock keeps other writers of the scope out),
+    // and COPY streams them without the arrays a batched insert encodes (a first run's
+    // 10,000 bodies took 0.2 s and 28 MB that way).
+    copy_rows(
+        &mut *c,
+        "COPY bodies (scope, digest, body) FROM STDIN (FORMAT binary)",
+        missing.iter().map(|(d, b)| {
+            let text = b.text().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok([Cow::Borrowed(scope), Cow::Borrowed(*d), Cow::Owned(text)])
+        }),
+    )
+    .await?;
+    copy_rows(
+        &mut *c,
+        "COPY set_resources (scope, set_digest, resource_id, kind, digest)
+         FROM STDIN (FORMAT binary)",
+        res.iter().map(|r| {
+            Ok([
+                scope,
+                sets.resource_set.as_str(),
+                r.0.as_str(),
+                r.1.as_str(),
+                r.2.as_str(),
+            ])
+        }),
+    )
+    .await?;
+    at("wrote resources");
+    if let Some((name, texts)) = &findings.texts {
+        // Held already (the same texts given before): the scope's lock keeps another writer
+        // from adding it between this look and the copy.
+        let held: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM finding_texts WHERE scope = $1 AND pack = $2)",
+        )
+        .bind(scope)
+        .bind(name)
+        .fetch_one(&mut *c)
+        .await?;
+        if !held {
+            copy_row(
+                &mut *c,
+                "COPY finding_texts (scope, pack, texts) FROM STDIN (FORMAT binary)",
+                &[scope, name],
+                texts,
+            )
+            .await?;
+        }
+    }
+    if let Some((marks, packs)) = &findings.set {
+        copy_row(
+            &mut *c,
+            "COPY finding_sets (scope, set_digest, packs, marks) FROM STDIN (FORMAT binary)",
+            &[scope, &sets.finding_set, packs],
+            &super::pack::PackOut::Bytes(Cow::Borrowed(&marks[..])),
+        )
+        .await?;
+    }
+    at("wrote findings");
+    Ok(findings.new_findings)
+}
+
+/// Records the run itself (its row and benchmark controls, referring to its content), then
+/// applies retention to the scope. Returns the run's id.
+async fn write_run(
+    c: &mut PgConnection,
+    run: &NewRun,
+    sets: &super::Sets<'_>,
+    new_findings: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    let r = &run.record;
+    let scope = r.scope.as_str();
+    let key = (!r.run_key.is_empty()).then_some(r.run_key.as_str());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO runs (scope, started_at, recorded_at, tool_version,
+             policy_digest, sources, resources, passed, failed, waived,
+             not_assessed, errors, failed_by_severity, run_key, resource_set,
+             finding_set, new_findings, controls_passed, controls_failed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                 $16, $17, $18, $19)
+         RETURNING id",
+    )
+    .bind(scope)
+    .bind(&r.started_at)
+    .bind(crate::snapshot::now_rfc3339())
+    .bind(&r.tool_version)
+    .bind(&r.policy_digest)
+    .bind(run.sources.as_str())
+    .bind(r.resources)
+    .bind(r.passed)
+    .bind(r.failed)
+    .bind(r.waived)
+    .bind(r.not_assessed)
+    .bind(r.errors)
+    .bind(r.failed_by_severity.to_string())
+    .bind(key)
+    .bind(&sets.resource_set)
+    .bind(&sets.finding_set)
+    .bind(new_findings)
+    .bind(run.control_count("PASS"))
+    .bind(run.control_count("FAIL"))
+    .fetch_one(&mut *c)
+    .await?;
+    for chunk in run.controls.chunks(BATCH) {
+        let col = |g: fn(&ControlStatus) -> &str| -> Vec<&str> { chunk.iter().map(g).collect() };
+        sqlx::query(
+            "INSERT INTO run_controls (run_id, benchmark, control_id, title, status)
+             SELECT $1, b, c, t, s FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[],
+                                              $5::TEXT[]) AS u (b, c, t, s)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(col(|c| &c.benchmark))
+        .bind(col(|c| &c.control))
+        .bind(col(|c| &c.title))
+        .bind(col(|c| &c.status))
+        .execute(&mut *c)
+        .await?;
+    }
+    // Retention: the newest `keep` runs of the scope; then, when a run was pruned (nothing
+    // else leaves a set unreferenced but a run whose reports failed, or which was killed,
+    // after its content was written), the scope's sets, bodies and findings no kept run
+    // refers to.
+    let pruned = sqlx::query(
+        "DELETE FROM runs WHERE scope = $1 AND id NOT IN
+           (SELECT id FROM runs WHERE scope = $1 ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(scope)
+    .bind(run.keep.max(1) as i64)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    if pruned > 0 {
+        sqlx::query(
+            "DELETE FROM set_resources WHERE scope = $1 AND set_digest NOT IN
+               (SELECT resource_set FROM runs WHERE scope = $1 AND resource_set IS NOT NULL)",
+        )
+        .bind(scope)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "DELETE FROM finding_sets WHERE scope = $1 AND set_digest NOT IN
+               (SELECT finding_set FROM runs WHERE scope = $1 AND finding_set IS NOT NULL)",
+        )
+        .bind(scope)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "DELETE FROM bodies b WHERE b.scope = $1 AND NOT EXISTS
+               (SELECT 1 FROM run_resources rr JOIN runs r ON r.id = rr.run_id
+                WHERE r.scope = $1 AND rr.digest = b.digest)
+             AND NOT EXISTS (SELECT 1 FROM set_resources sr
+                WHERE sr.scope = $1 AND sr.digest = b.digest)",
+        )
+        .bind(scope)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "DELETE FROM finding_texts t WHERE t.scope = $1 AND NOT EXISTS
+               (SELECT 1 FROM finding_sets s
+                WHERE s.scope = $1 AND strpos(s.packs, t.pack) > 0)",
+        )
+        .bind(scope)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(id)
 }
 
 /// What the run writes of its findings (`pack::plan`), read against the scope's previous

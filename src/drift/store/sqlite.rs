@@ -4,9 +4,10 @@
 //! set of failing or waived findings and each run's new finding texts as packed values
 //! (`pack.rs`).
 //!
-//! Integrity: a run is recorded in one `BEGIN IMMEDIATE` transaction, so a process killed
-//! mid-write leaves the previous state intact (SQLite's journal rolls the partial write back on
-//! the next open), and a second writer waits for the first (busy timeout) or fails with a
+//! Integrity: a run is recorded in two `BEGIN IMMEDIATE` transactions, its content (while the
+//! reports are written) and then the run itself, so a process killed mid-write leaves every
+//! earlier run intact and no run of its own (SQLite's journal rolls the partial write back on
+//! the next open; content no run refers to is invisible), and a second writer waits for the first (busy timeout) or fails with a
 //! clear message. WAL mode lets readers proceed meanwhile. The schema is versioned with
 //! `PRAGMA user_version` and upgraded by ordered migrations; a store written by a newer
 //! Plimsoll, or a file that is not a healthy SQLite database, is an error, never treated as
@@ -458,181 +459,62 @@ impl Sqlite {
     pub fn record(&mut self, run: &NewRun, go: &dyn Fn() -> bool) -> Result<i64, StoreError> {
         let (path, wait) = (self.path.clone(), self.wait);
         let sql_err = |e| classify(&path, wait, e);
+        let scope = run.record.scope.as_str();
+        let phase = std::time::Instant::now();
+        let sets = run.sets();
+        // First the run's content (bodies, resource set, finding set and texts), committed
+        // while the reports are still being written: on a scope's first run that is tens of
+        // megabytes, and its commit (the journal synced, then copied into the file) took
+        // longer than writing it. Content no run refers to is invisible to every reader and
+        // is referred to, not written again, by the next run that has it.
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql_err)?;
-        let r = &run.record;
-        let scope = r.scope.as_str();
-        // A run already recorded (delivered again from the spool) is not recorded twice.
-        let key = (!r.run_key.is_empty()).then_some(r.run_key.as_str());
-        if let Some(id) = tx
-            .query_row(
-                "SELECT id FROM runs WHERE run_key = ?1",
-                params![key],
-                |row| row.get::<_, i64>(0),
-            )
-            .optional()
-            .map_err(sql_err)?
-        {
+        if let Some(id) = recorded(&tx, run).map_err(sql_err)? {
             return Ok(id);
         }
-        let phase = std::time::Instant::now();
-        let sets = run.sets();
-        let findings = plan_findings(&tx, run, &sets).map_err(|e| match e {
-            Planned::Sql(e) => sql_err(e),
-            Planned::Pack(e) => StoreError::Corrupt {
-                path: path.clone(),
-                message: format!("the findings of {scope}: {e}"),
-            },
-        })?;
-        tracing::debug!("planned at {:.2}s", phase.elapsed().as_secs_f64());
-        tx.execute(
-            "INSERT INTO runs (scope, started_at, recorded_at, tool_version, policy_digest, sources,
-                 resources, passed, failed, waived, not_assessed, errors, failed_by_severity,
-                 run_key, resource_set, finding_set, new_findings, controls_passed,
-                 controls_failed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19)",
-            params![
-                scope,
-                r.started_at,
-                crate::snapshot::now_rfc3339(),
-                r.tool_version,
-                r.policy_digest,
-                run.sources,
-                r.resources,
-                r.passed,
-                r.failed,
-                r.waived,
-                r.not_assessed,
-                r.errors,
-                r.failed_by_severity.to_string(),
-                key,
-                sets.resource_set,
-                sets.finding_set,
-                findings.new_findings,
-                run.control_count("PASS"),
-                run.control_count("FAIL"),
-            ],
-        )
-        .map_err(sql_err)?;
-        let id = tx.last_insert_rowid();
+        let latest = latest_run(&tx, scope).map_err(sql_err)?;
+        let new_findings = write_content(&tx, run, &sets).map_err(|e| e.into_store(&path, wait))?;
+        tx.commit().map_err(sql_err)?;
+        // Copied from the journal into the file now, beside the reports: SQLite checkpoints
+        // on its own past 1,000 pages of journal (32 MB at this store's page size, more than a
+        // first run of 10,000 resources writes), else when the connection closes, after the
+        // reports (0.18 s then, measured). Not done now (readers hold the journal), it is done
+        // later; the content is committed either way.
+        if let Err(e) = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
         {
-            // A set the scope already holds (an unchanged run) is referred to, not stored.
-            let held_resources: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM set_resources WHERE scope = ?1 AND set_digest = ?2)",
-                    params![scope, sets.resource_set],
-                    |row| row.get(0),
-                )
-                .map_err(sql_err)?;
-            if !held_resources {
-                let mut body = tx
-                    .prepare("INSERT OR IGNORE INTO bodies (digest, body) VALUES (?1, ?2)")
-                    .map_err(sql_err)?;
-                let mut res = tx
-                    .prepare(
-                        "INSERT INTO set_resources (scope, set_digest, resource_id, kind, digest)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )
-                    .map_err(sql_err)?;
-                let mut bodies: Vec<(&str, &crate::snapshot::Body)> = sets
-                    .resources
-                    .iter()
-                    .filter_map(|(_, _, digest, body)| Some((digest.as_str(), body.as_ref()?)))
-                    .collect();
-                // In the order of the table's key: appended rather than put at random places,
-                // the new bodies need few pages of the cache at a time.
-                bodies.sort_unstable_by_key(|b| b.0);
-                for (digest, held) in bodies {
-                    let text = held.text().map_err(|e| StoreError::Corrupt {
-                        path: path.clone(),
-                        message: format!("the resources of {scope}: {e}"),
-                    })?;
-                    body.execute(params![digest, text]).map_err(sql_err)?;
-                }
-                for (rid, kind, digest, _) in sets.resources.iter() {
-                    res.execute(params![scope, sets.resource_set, rid, kind, digest])
-                        .map_err(sql_err)?;
-                }
-            }
-            tracing::debug!(
-                "planned and wrote resources in {:.2}s",
-                phase.elapsed().as_secs_f64()
-            );
-            if let Some((name, texts)) = &findings.texts {
-                let n = tx
-                    .execute(
-                        "INSERT OR IGNORE INTO finding_texts (scope, pack, texts)
-                         VALUES (?1, ?2, zeroblob(?3))",
-                        params![scope, name, texts.len() as i64],
-                    )
-                    .map_err(sql_err)?;
-                if n == 1 {
-                    write_blob(&tx, "finding_texts", "texts", texts).map_err(sql_err)?;
-                }
-            }
-            if let Some((marks, packs)) = &findings.set {
-                tx.execute(
-                    "INSERT INTO finding_sets (scope, set_digest, marks, packs)
-                     VALUES (?1, ?2, zeroblob(?3), ?4)",
-                    params![scope, sets.finding_set, marks.len() as i64, packs],
-                )
-                .map_err(sql_err)?;
-                let marks = super::pack::PackOut::Bytes(std::borrow::Cow::Borrowed(&marks[..]));
-                write_blob(&tx, "finding_sets", "marks", &marks).map_err(sql_err)?;
-            }
-            tracing::debug!("wrote findings at {:.2}s", phase.elapsed().as_secs_f64());
-            let mut ctl = tx
-                .prepare(
-                    "INSERT OR REPLACE INTO run_controls
-                     (run_id, benchmark, control_id, title, status) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(sql_err)?;
-            for c in &run.controls {
-                ctl.execute(params![id, c.benchmark, c.control, c.title, c.status])
-                    .map_err(sql_err)?;
-            }
+            tracing::debug!("checkpoint deferred: {e}");
         }
-        // Retention: the newest `keep` runs of the scope, then bodies no run refers to.
-        let pruned = tx
-            .execute(
-                "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
-                   (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
-                params![scope, run.keep.max(1) as i64],
-            )
-            .map_err(sql_err)?;
-        // Then, when a run was pruned (nothing else leaves a set unreferenced), the scope's
-        // sets no kept run refers to, then bodies and finding texts nothing refers to.
-        if pruned > 0 {
-            tx.execute(
-                "DELETE FROM set_resources WHERE scope = ?1 AND set_digest NOT IN
-                   (SELECT resource_set FROM runs WHERE scope = ?1 AND resource_set IS NOT NULL)",
-                params![scope],
-            )
-            .map_err(sql_err)?;
-            tx.execute(
-                "DELETE FROM finding_sets WHERE scope = ?1 AND set_digest NOT IN
-                   (SELECT finding_set FROM runs WHERE scope = ?1 AND finding_set IS NOT NULL)",
-                params![scope],
-            )
-            .map_err(sql_err)?;
-            tx.execute(
-                "DELETE FROM bodies WHERE NOT EXISTS
-                   (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)
-                 AND NOT EXISTS (SELECT 1 FROM set_resources WHERE set_resources.digest = bodies.digest)",
-                [],
-            )
-            .map_err(sql_err)?;
-            tx.execute(
-                "DELETE FROM finding_texts WHERE scope = ?1 AND NOT EXISTS
-                   (SELECT 1 FROM finding_sets s
-                    WHERE s.scope = ?1 AND instr(s.packs, finding_texts.pack) > 0)",
-                params![scope],
-            )
-            .map_err(sql_err)?;
+        tracing::debug!("content committed at {:.2}s", phase.elapsed().as_secs_f64());
+        if !go() {
+            // The content stays unreferenced; retention removes it with the scope's sets no
+            // run refers to.
+            return Err(StoreError::Abandoned { path: path.clone() });
         }
+        // Then the run itself, once every report is written: a run recorded without its
+        // reports would make its findings known to the next run though no one saw them.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql_err)?;
+        if let Some(id) = recorded(&tx, run).map_err(sql_err)? {
+            return Ok(id);
+        }
+        // Another run of the scope recorded in between (its retention may have removed this
+        // content, and the findings' first-seen times were read against the run before it):
+        // planned and written again, as one transaction would have.
+        let new_findings = if latest_run(&tx, scope).map_err(sql_err)? == latest
+            && content_held(&tx, scope, &sets).map_err(sql_err)?
+        {
+            new_findings
+        } else {
+            tracing::debug!("the scope changed since its content was written; writing it again");
+            write_content(&tx, run, &sets).map_err(|e| e.into_store(&path, wait))?
+        };
+        let id = write_run(&tx, run, &sets, new_findings).map_err(sql_err)?;
         // Fault injection for the crash test (tests/drift.rs): hold the transaction open so a
         // test can kill the process mid-write.
         if let Some(ms) = std::env::var("PLIMSOLL_TEST_HOLD_STATE_WRITE_MS")
@@ -641,11 +523,6 @@ impl Sqlite {
         {
             tracing::warn!("holding the state transaction for {ms} ms (test hook)");
             std::thread::sleep(Duration::from_millis(ms));
-        }
-        tracing::debug!("pruned at {:.2}s", phase.elapsed().as_secs_f64());
-        if !go() {
-            // Dropped, the transaction rolls back.
-            return Err(StoreError::Abandoned { path: path.clone() });
         }
         tx.commit().map_err(sql_err)?;
         tracing::debug!("committed at {:.2}s", phase.elapsed().as_secs_f64());
@@ -716,10 +593,215 @@ fn write_blob(
 /// The size of the chunks a packed value is written in.
 const CHUNK: usize = 256 * 1024;
 
-/// Why planning a run's findings failed.
+/// The id of `run` when it is recorded already (delivered again from the spool: recorded once).
+fn recorded(tx: &Connection, run: &NewRun) -> rusqlite::Result<Option<i64>> {
+    let key = (!run.record.run_key.is_empty()).then_some(run.record.run_key.as_str());
+    tx.query_row(
+        "SELECT id FROM runs WHERE run_key = ?1",
+        params![key],
+        |row| row.get::<_, i64>(0),
+    )
+    .optional()
+}
+
+/// The id of the scope's latest run.
+fn latest_run(tx: &Connection, scope: &str) -> rusqlite::Result<Option<i64>> {
+    tx.query_row(
+        "SELECT MAX(id) FROM runs WHERE scope = ?1",
+        params![scope],
+        |row| row.get(0),
+    )
+}
+
+/// Whether the scope holds the run's resource and finding sets (`write_content` leaves a
+/// finding set of every run, and a resource set of every run with resources).
+fn content_held(tx: &Connection, scope: &str, sets: &super::Sets<'_>) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM finding_sets WHERE scope = ?1 AND set_digest = ?2)
+           AND (?3 OR EXISTS (SELECT 1 FROM set_resources WHERE scope = ?1 AND set_digest = ?4))",
+        params![
+            scope,
+            sets.finding_set,
+            sets.resources.is_empty(),
+            sets.resource_set
+        ],
+        |row| row.get(0),
+    )
+}
+
+/// Writes what the scope does not hold of the run's content: its bodies and resource set,
+/// its finding set and its pack of new texts. Returns the run's count of new findings.
+fn write_content(
+    tx: &Connection,
+    run: &NewRun,
+    sets: &super::Sets<'_>,
+) -> Result<Option<i64>, Planned> {
+    let scope = run.record.scope.as_str();
+    let phase = std::time::Instant::now();
+    let findings = plan_findings(tx, run, sets).map_err(|e| match e {
+        Planned::Pack(e) => Planned::Corrupt(format!("the findings of {scope}: {e}")),
+        e => e,
+    })?;
+    tracing::debug!("planned at {:.2}s", phase.elapsed().as_secs_f64());
+    // A set the scope already holds (an unchanged run) is referred to, not stored.
+    let held_resources: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM set_resources WHERE scope = ?1 AND set_digest = ?2)",
+        params![scope, sets.resource_set],
+        |row| row.get(0),
+    )?;
+    if !held_resources {
+        let mut body = tx.prepare("INSERT OR IGNORE INTO bodies (digest, body) VALUES (?1, ?2)")?;
+        let mut res = tx.prepare(
+            "INSERT INTO set_resources (scope, set_digest, resource_id, kind, digest)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut bodies: Vec<(&str, &crate::snapshot::Body)> = sets
+            .resources
+            .iter()
+            .filter_map(|(_, _, digest, body)| Some((digest.as_str(), body.as_ref()?)))
+            .collect();
+        // In the order of the table's key: appended rather than put at random places, the
+        // new bodies need few pages of the cache at a time.
+        bodies.sort_unstable_by_key(|b| b.0);
+        for (digest, held) in bodies {
+            let text = held
+                .text()
+                .map_err(|e| Planned::Corrupt(format!("the resources of {scope}: {e}")))?;
+            body.execute(params![digest, text])?;
+        }
+        for (rid, kind, digest, _) in sets.resources.iter() {
+            res.execute(params![scope, sets.resource_set, rid, kind, digest])?;
+        }
+    }
+    tracing::debug!("wrote resources at {:.2}s", phase.elapsed().as_secs_f64());
+    if let Some((name, texts)) = &findings.texts {
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO finding_texts (scope, pack, texts) VALUES (?1, ?2, zeroblob(?3))",
+            params![scope, name, texts.len() as i64],
+        )?;
+        if n == 1 {
+            write_blob(tx, "finding_texts", "texts", texts)?;
+        }
+    }
+    if let Some((marks, packs)) = &findings.set {
+        tx.execute(
+            "INSERT INTO finding_sets (scope, set_digest, marks, packs)
+             VALUES (?1, ?2, zeroblob(?3), ?4)",
+            params![scope, sets.finding_set, marks.len() as i64, packs],
+        )?;
+        let marks = super::pack::PackOut::Bytes(std::borrow::Cow::Borrowed(&marks[..]));
+        write_blob(tx, "finding_sets", "marks", &marks)?;
+    }
+    tracing::debug!("wrote findings at {:.2}s", phase.elapsed().as_secs_f64());
+    Ok(findings.new_findings)
+}
+
+/// Records the run itself (its row and benchmark controls, referring to its content), then
+/// applies retention to the scope. Returns the run's id.
+fn write_run(
+    tx: &Connection,
+    run: &NewRun,
+    sets: &super::Sets<'_>,
+    new_findings: Option<i64>,
+) -> rusqlite::Result<i64> {
+    let r = &run.record;
+    let scope = r.scope.as_str();
+    let key = (!r.run_key.is_empty()).then_some(r.run_key.as_str());
+    tx.execute(
+        "INSERT INTO runs (scope, started_at, recorded_at, tool_version, policy_digest, sources,
+             resources, passed, failed, waived, not_assessed, errors, failed_by_severity,
+             run_key, resource_set, finding_set, new_findings, controls_passed,
+             controls_failed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)",
+        params![
+            scope,
+            r.started_at,
+            crate::snapshot::now_rfc3339(),
+            r.tool_version,
+            r.policy_digest,
+            run.sources,
+            r.resources,
+            r.passed,
+            r.failed,
+            r.waived,
+            r.not_assessed,
+            r.errors,
+            r.failed_by_severity.to_string(),
+            key,
+            sets.resource_set,
+            sets.finding_set,
+            new_findings,
+            run.control_count("PASS"),
+            run.control_count("FAIL"),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut ctl = tx.prepare(
+        "INSERT OR REPLACE INTO run_controls
+         (run_id, benchmark, control_id, title, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for c in &run.controls {
+        ctl.execute(params![id, c.benchmark, c.control, c.title, c.status])?;
+    }
+    // Retention: the newest `keep` runs of the scope, then bodies no run refers to.
+    let pruned = tx.execute(
+        "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
+           (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
+        params![scope, run.keep.max(1) as i64],
+    )?;
+    // Then, when a run was pruned (nothing else leaves a set unreferenced but a run whose
+    // reports failed, or which was killed, after its content was written), the scope's sets
+    // no kept run refers to, then bodies and finding texts nothing refers to.
+    if pruned > 0 {
+        tx.execute(
+            "DELETE FROM set_resources WHERE scope = ?1 AND set_digest NOT IN
+               (SELECT resource_set FROM runs WHERE scope = ?1 AND resource_set IS NOT NULL)",
+            params![scope],
+        )?;
+        tx.execute(
+            "DELETE FROM finding_sets WHERE scope = ?1 AND set_digest NOT IN
+               (SELECT finding_set FROM runs WHERE scope = ?1 AND finding_set IS NOT NULL)",
+            params![scope],
+        )?;
+        tx.execute(
+            "DELETE FROM bodies WHERE NOT EXISTS
+               (SELECT 1 FROM run_resources WHERE run_resources.digest = bodies.digest)
+             AND NOT EXISTS (SELECT 1 FROM set_resources WHERE set_resources.digest = bodies.digest)",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM finding_texts WHERE scope = ?1 AND NOT EXISTS
+               (SELECT 1 FROM finding_sets s
+                WHERE s.scope = ?1 AND instr(s.packs, finding_texts.pack) > 0)",
+            params![scope],
+        )?;
+    }
+    Ok(id)
+}
+
+/// Why writing a run's content failed.
 enum Planned {
     Sql(rusqlite::Error),
     Pack(super::pack::PackError),
+    /// Held content that does not read back: what, and why.
+    Corrupt(String),
+}
+
+impl Planned {
+    fn into_store(self, path: &str, wait: Duration) -> StoreError {
+        match self {
+            Planned::Sql(e) => classify(path, wait, e),
+            Planned::Pack(e) => StoreError::Corrupt {
+                path: path.to_string(),
+                message: e.to_string(),
+            },
+            Planned::Corrupt(message) => StoreError::Corrupt {
+                path: path.to_string(),
+                message,
+            },
+        }
+    }
 }
 
 impl From<rusqlite::Error> for Planned {
@@ -1036,6 +1118,51 @@ mod tests {
         assert!(n > 12_000_000);
         let used = cache_used(&s.conn);
         assert!(used <= limit, "a reopened file's cache holds {used} bytes");
+    }
+
+    #[test]
+    fn a_run_whose_content_was_pruned_meanwhile_writes_it_again() {
+        // The run's content is committed before its reports are written, the run after them;
+        // another run of the scope recorded in between, keeping one run, removes that content
+        // as no run's. The run then writes it again rather than refer to nothing.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut s = Sqlite::open(&path, Duration::from_secs(1)).unwrap();
+        let rec = record("a");
+        s.record(&run(&rec, "d0", 1), &|| true).unwrap();
+        let mut late = run(&rec, "d1", 1);
+        late.findings[0].0 = "00000000000000f1".into();
+        late.findings[0].1.message = "m1".into();
+        let other = std::cell::RefCell::new(Sqlite::open(&path, Duration::from_secs(1)).unwrap());
+        let between = || {
+            other
+                .borrow_mut()
+                .record(&run(&rec, "d2", 1), &|| true)
+                .unwrap();
+            true
+        };
+        let id = s.record(&late, &between).unwrap();
+        assert_eq!(s.history(Some("a"), 10).unwrap().len(), 1, "kept to one");
+        assert_eq!(s.resources(id).unwrap()["r1"].1, "d1");
+        assert!(s.bodies(&["d1"]).unwrap().contains_key("d1"));
+        let store = super::super::Store::Sqlite(s);
+        assert_eq!(
+            store.findings(id).unwrap()["00000000000000f1"].message,
+            "m1"
+        );
+        // Content left by a run whose reports failed is invisible, and the next run with the
+        // same content refers to it.
+        let super::super::Store::Sqlite(mut s) = store else {
+            unreachable!()
+        };
+        let failed = run(&rec, "d3", 5);
+        assert!(matches!(
+            s.record(&failed, &|| false),
+            Err(StoreError::Abandoned { .. })
+        ));
+        assert_eq!(s.history(Some("a"), 10).unwrap().len(), 1);
+        let id = s.record(&run(&rec, "d3", 5), &|| true).unwrap();
+        assert_eq!(s.resources(id).unwrap()["r1"].1, "d3");
     }
 
     #[test]
