@@ -1362,15 +1362,12 @@ mod tests {
             pack.push(*fp, text(t));
         }
         let (_, bytes) = pack.finish();
-        let mut back = Vec::new();
-        read_texts(&bytes, |fp, t| {
-            back.push((
-                fp,
-                [t.check_id, t.resource_id, t.severity, t.message].map(String::from),
-            ))
-        })
-        .unwrap();
-        assert_eq!(back, texts);
+        let read_all = |bytes: &[u8]| {
+            let mut back = Vec::new();
+            read_texts(bytes, |fp, t| back.push((fp, t.parts().map(String::from)))).unwrap();
+            back
+        };
+        assert_eq!(read_all(&bytes), texts);
         // Each distinct part written once: 7 + 20 + 2 + 11 strings, the rest indices.
         let written: usize = texts
             .iter()
@@ -1386,15 +1383,7 @@ mod tests {
                 put_str(&mut old, part);
             }
         }
-        let mut back_old = Vec::new();
-        read_texts(&old, |fp, t| {
-            back_old.push((
-                fp,
-                [t.check_id, t.resource_id, t.severity, t.message].map(String::from),
-            ))
-        })
-        .unwrap();
-        assert_eq!(back_old, texts);
+        assert_eq!(read_all(&old), texts);
         // A part that refers past the strings read so far; cut short; another header.
         let mut bad = bytes.clone();
         // The first text's check id (after the header and its fingerprint).
